@@ -1,0 +1,65 @@
+/**
+ * Platforms that build and run batched conformance programs. `c-host` compiles with the host gcc and
+ * the project's portable kernels; Cortex-M platforms plug in here with the same interface.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail } from '../diagnostics.ts';
+import { BUILD_DIR, HARNESS_DIR, PORTABLE_KERNELS_DIR } from '../paths.ts';
+import { HOST_CFLAGS, hostCompiler } from '../toolchain/host.ts';
+import { exec, mapLimit, parallelism } from '../toolchain/exec.ts';
+import type { CPlatform } from './run.ts';
+
+export function portableKernelSources(): string[] {
+  return readdirSync(PORTABLE_KERNELS_DIR)
+    .filter((f) => f.endsWith('.c'))
+    .sort()
+    .map((f) => join(PORTABLE_KERNELS_DIR, f));
+}
+
+export interface HostPlatformOptions {
+  sanitize?: boolean;
+  workDir?: string;
+}
+
+export function hostPlatform(opts: HostPlatformOptions = {}): CPlatform {
+  const name = opts.sanitize ? 'c-host-sanitize' : 'c-host';
+  const workDir = opts.workDir ?? join(BUILD_DIR, 'conformance', name);
+  return {
+    name,
+    batchSize: 60,
+    async runBatches(programs) {
+      mkdirSync(workDir, { recursive: true });
+      const cc = hostCompiler();
+      return mapLimit(programs, parallelism(), async (program, i) => {
+        const src = join(workDir, `batch${i}.c`);
+        const exe = join(workDir, `batch${i}`);
+        writeFileSync(src, program);
+        const args = [
+          ...HOST_CFLAGS,
+          opts.sanitize ? '-O1' : '-O2',
+          ...(opts.sanitize ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-g'] : []),
+          `-I${PORTABLE_KERNELS_DIR}`,
+          `-I${HARNESS_DIR}`,
+          src,
+          join(HARNESS_DIR, 'host', 'case_main.c'),
+          ...portableKernelSources(),
+          '-o',
+          exe,
+        ];
+        const built = await exec(cc, args, { timeoutMs: 600_000 }).catch((e: Error) =>
+          fail('E-TOOL-CC', 'toolchain', `cannot run ${cc}: ${e.message} (apt-get install -y --no-install-recommends gcc libc6-dev)`),
+        );
+        if (built.status !== 0) fail('E-TOOL-CC', 'toolchain', `${cc} failed on ${src}:\n${built.stderr.slice(0, 4000)}`);
+        const ran = await exec(exe, [], { timeoutMs: 300_000 });
+        if (ran.status !== 0) {
+          // Records written before a crash still count; the missing ones are reported per case.
+          process.stderr.write(`${name}: ${exe} exited with ${ran.status ?? ran.signal}${ran.timedOut ? ' (timeout)' : ''}\n${ran.stderr.slice(0, 4000)}\n`);
+        }
+        return ran.stdout;
+      });
+    },
+  };
+}
+
+export const C_BACKENDS = ['c-host'] as const;

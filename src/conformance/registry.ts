@@ -1,0 +1,16 @@
+/**
+ * The conformance table's rows: every op family's adapter. One file per family in ./ops, each
+ * mapping case fields onto the TS reference kernel and the portable C kernel of the same name.
+ */
+import type { OpAdapter } from './adapter.ts';
+import { padAdapters } from './ops/pad.ts';
+
+const ADAPTERS: OpAdapter[] = [...padAdapters];
+
+export function findAdapter(op: string, actDtype: string): OpAdapter | undefined {
+  return ADAPTERS.find((a) => a.op === op && a.actDtypes.includes(actDtype));
+}
+
+export function adapters(): readonly OpAdapter[] {
+  return ADAPTERS;
+}

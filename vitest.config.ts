@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    // Two cores: the heavy suites (C builds, training) must not all start at once.
+    maxWorkers: 2,
+    minWorkers: 1,
+  },
+});
