@@ -125,7 +125,7 @@ export function multiplyByQuantizedMultiplier(
     const total = 31 - shift;
     const mLo = multiplier & 0xffff;
     const mHi = (multiplier - mLo) / 65536;
-    return floorShiftParts(x * mHi, x * mLo + 2 ** (total - 1), 16, total);
+    return floorShiftParts(x * mHi, x * mLo + 2 ** (total - 1), 16, total) | 0;
   }
   const left = shift > 0 ? shift : 0;
   const right = shift > 0 ? 0 : -shift;
@@ -146,7 +146,8 @@ export function multiplyByQuantizedMultiplierS64(x: number, multiplier: number, 
   const total = 15 - shift;
   const xHi = Math.floor(x / 16777216);
   const xLo = x - xHi * 16777216;
-  return floorShiftParts(xHi * reduced, xLo * reduced + 2 ** (total - 1), 24, total);
+  // `| 0` truncates like the C cast to int32 (callers keep results in range).
+  return floorShiftParts(xHi * reduced, xLo * reduced + 2 ** (total - 1), 24, total) | 0;
 }
 
 /** Saturating cast helpers used after requantization. */
