@@ -1,0 +1,141 @@
+/**
+ * The IR: plain, typed, immutable data. One graph type serves both stages of the pipeline:
+ *
+ *   float graph  (import, passes)   tensors dtype float32, no quant params
+ *   int8 graph   (quantize onward)  activations int8/int16 with quant params, weights int8, bias int32
+ *
+ * Layout conventions (NHWC everywhere; a 1-D layer is 2-D with H = 1):
+ *   conv2d weights            [C_OUT, KH, KW, C_IN / groups]   (OHWI)
+ *   depthwise_conv2d weights  [1, KH, KW, C_IN * multiplier]   (out channel = in * multiplier + m)
+ *   fully_connected weights   [C_OUT, C_IN]
+ * A pass never mutates a graph: it returns a new one (see src/passes).
+ */
+
+export type DType = 'float32' | 'int8' | 'int16' | 'int32' | 'int64';
+
+export type TensorData = Float32Array | Int8Array | Int16Array | Int32Array;
+
+/** Affine quantization: real = scale[i] * (q - zeroPoint[i]); one entry, or one per `axis` index. */
+export interface QuantParams {
+  scale: readonly number[];
+  zeroPoint: readonly number[];
+  axis?: number;
+}
+
+export interface Tensor {
+  readonly id: number;
+  readonly name: string;
+  /** Activations: [N, H, W, C] or [N, C]; constants: their layout above. */
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly quant?: QuantParams;
+  /** Present for constants (weights, biases); activations have none. */
+  readonly data?: TensorData;
+}
+
+export type Activation = 'none' | 'relu' | 'relu6';
+
+export interface Padding2d {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+export interface Conv2dAttrs {
+  stride: { h: number; w: number };
+  dilation: { h: number; w: number };
+  padding: Padding2d;
+  activation: Activation;
+  groups: number;
+}
+
+export interface DepthwiseAttrs extends Omit<Conv2dAttrs, 'groups'> {
+  depthMultiplier: number;
+}
+
+export interface PoolAttrs {
+  filter: { h: number; w: number };
+  stride: { h: number; w: number };
+  padding: Padding2d;
+  activation: Activation;
+}
+
+/** Every op kind with its attributes. Inputs/outputs are tensor ids. */
+export type OpAttrs =
+  | { kind: 'conv2d'; attrs: Conv2dAttrs } // inputs: x, weights, bias?
+  | { kind: 'depthwise_conv2d'; attrs: DepthwiseAttrs } // inputs: x, weights, bias?
+  | { kind: 'fully_connected'; attrs: { activation: Activation } } // inputs: x [N, C_IN], weights, bias?
+  | { kind: 'max_pool2d'; attrs: PoolAttrs }
+  | { kind: 'avg_pool2d'; attrs: PoolAttrs }
+  /** Global average over H and W (Keras GlobalAveragePooling, TFLite MEAN over axes 1,2). */
+  | { kind: 'mean_hw'; attrs: Record<string, never> }
+  | { kind: 'add'; attrs: { activation: Activation } }
+  | { kind: 'concat'; attrs: { axis: number; activation: Activation } }
+  | { kind: 'pad'; attrs: { padding: Padding2d } }
+  /** Same bytes, new shape (Flatten, Reshape): the planner aliases it to its input. */
+  | { kind: 'reshape'; attrs: { shape: readonly number[] } }
+  | { kind: 'softmax'; attrs: { beta: number } }
+  | { kind: 'logistic'; attrs: Record<string, never> }
+  | { kind: 'tanh'; attrs: Record<string, never> }
+  /** A standalone activation layer (fused into the producer by passes where possible). */
+  | { kind: 'relu'; attrs: { max?: number } };
+
+export type OpKind = OpAttrs['kind'];
+
+export type Op = OpAttrs & {
+  readonly id: number;
+  /** The layer this op came from (for diagnostics, reports and first-divergence search). */
+  readonly name: string;
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+};
+
+export interface GraphMeta {
+  /** Where the model came from (file path or description). */
+  source: string;
+  /** Class labels of the output, when known. */
+  labels?: readonly string[];
+}
+
+export interface Graph {
+  readonly name: string;
+  readonly tensors: readonly Tensor[];
+  /** Topologically ordered. */
+  readonly ops: readonly Op[];
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+  readonly meta: GraphMeta;
+}
+
+export function tensorSize(t: Pick<Tensor, 'shape'>): number {
+  return t.shape.reduce((a, b) => a * b, 1);
+}
+
+export function dtypeBytes(d: DType): number {
+  switch (d) {
+    case 'int8':
+      return 1;
+    case 'int16':
+      return 2;
+    case 'float32':
+    case 'int32':
+      return 4;
+    case 'int64':
+      return 8;
+  }
+}
+
+export function tensorBytes(t: Pick<Tensor, 'shape' | 'dtype'>): number {
+  return tensorSize(t) * dtypeBytes(t.dtype);
+}
+
+export function isConstant(t: Tensor): boolean {
+  return t.data !== undefined;
+}
+
+export function tensorById(g: Graph, id: number): Tensor {
+  const t = g.tensors[id];
+  if (!t || t.id !== id) throw new Error(`graph ${g.name}: no tensor ${id}`);
+  return t;
+}
