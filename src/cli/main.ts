@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { EdgecError, formatDiagnostic } from '../diagnostics.ts';
 import { VERSION } from '../version.ts';
 import { registerConformance } from './conformance.ts';
+import { registerModelCommands } from './model.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command();
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   registerConformance(program);
+  registerModelCommands(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

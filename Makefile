@@ -1,0 +1,29 @@
+# edgec: the two commands a new user needs, and the pieces they are made of.
+#   make har    train the HAR example on WISDM, compile it, verify it, print its budgets
+#   make test   type-check and run every test (what CI runs)
+
+APT_PACKAGES_HOST := gcc libc6-dev make
+
+.PHONY: har test setup deps toolchain golden bench
+
+har: setup
+	npx tsx examples/har/run.ts
+
+test: setup
+	npm test
+
+setup: deps
+
+# npm packages (only when package-lock.json changed) and the host C compiler if missing.
+deps: node_modules/.package-lock.json
+	@command -v gcc >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y --no-install-recommends $(APT_PACKAGES_HOST))
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+# Regenerate the committed golden output under generated/ (a refactor must not change a byte).
+golden: setup
+	npx tsx examples/har/run.ts --regenerate-golden
+
+bench: setup
+	npm run bench

@@ -1,0 +1,120 @@
+/** `edgec compile | simulate | run | verify | inspect`: thin wrappers over the library. */
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { compileModelFile } from '../compile.ts';
+import { readManifest } from '../codegen/manifest.ts';
+import { fail } from '../diagnostics.ts';
+import { dumpGraph } from '../ir/dump.ts';
+import { importTfjsModel } from '../import/tfjs.ts';
+import { writeFileAtomically } from '../io/atomic.ts';
+import { runPasses } from '../passes/index.ts';
+import { loadFolderGraph, simulateLowered } from '../sim/int8.ts';
+import { formatVerifyReport, verifyFolder } from '../verify/verify.ts';
+import { runTarget } from '../verify/targets.ts';
+
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+function readInputFile(path: string, size: number): Buffer {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    fail('E-RUN-INPUT', 'cli', `cannot read input: ${(e as Error).message}`, { file: path });
+  }
+  if (buf.length === 0 || buf.length % size !== 0) {
+    fail('E-RUN-INPUT', 'cli', `${buf.length} bytes is not a whole number of inputs of ${size} bytes (int8)`, { file: path });
+  }
+  return buf;
+}
+
+export function registerModelCommands(program: Command): void {
+  program
+    .command('compile <model>')
+    .description('compile a TensorFlow.js model.json to int8 C in --out DIR')
+    .requiredOption('--out <dir>', 'output folder (written atomically)')
+    .option('--calib <file>', 'calibration windows: float32 .bin or JSON array of arrays')
+    .option('--name <name>', 'model name (C prefix); default: from the model')
+    .option('--observer <kind>', 'calibration observer: minmax | percentile', 'minmax')
+    .action(async (model: string, opts: { out: string; calib?: string; name?: string; observer: string }) => {
+      if (opts.observer !== 'minmax' && opts.observer !== 'percentile') fail('E-CLI-OPTION', 'cli', `--observer must be minmax or percentile, not '${opts.observer}'`);
+      const r = await compileModelFile(model, opts.calib, {
+        out: opts.out,
+        name: opts.name,
+        observer: opts.observer,
+        onProgress: (done, total) => {
+          if (done === total || done % 50 === 0) log(`calibrating: ${done}/${total} windows`);
+        },
+      });
+      const m = r.manifest;
+      process.stdout.write(
+        `compiled '${m.name}' -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n`,
+      );
+    });
+
+  program
+    .command('simulate <dir>')
+    .description('run the TS int8 simulator on raw int8 input bytes (one or more inputs back to back)')
+    .requiredOption('--input <file>', 'int8 input bytes')
+    .requiredOption('--out <file>', 'int8 output bytes')
+    .action((dir: string, opts: { input: string; out: string }) => {
+      const m = readManifest(dir);
+      const buf = readInputFile(opts.input, m.input.size);
+      const lowered = loadFolderGraph(dir);
+      const outs: Buffer[] = [];
+      for (let p = 0; p < buf.length; p += m.input.size) {
+        const x = new Int8Array(buf.buffer.slice(buf.byteOffset + p, buf.byteOffset + p + m.input.size));
+        const y = simulateLowered(lowered, [x]).outputs[0]!;
+        outs.push(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+      }
+      writeFileAtomically(opts.out, Buffer.concat(outs));
+      log(`simulated ${outs.length} input(s) -> ${opts.out}`);
+    });
+
+  program
+    .command('run <dir>')
+    .description('run the compiled C on raw int8 input bytes')
+    .requiredOption('--input <file>', 'int8 input bytes')
+    .requiredOption('--out <file>', 'int8 output bytes')
+    .option('--target <name>', 'host', 'host')
+    .action(async (dir: string, opts: { input: string; out: string; target: string }) => {
+      const m = readManifest(dir);
+      const buf = readInputFile(opts.input, m.input.size);
+      const { outputs } = await runTarget(opts.target).run(dir, m, buf, {});
+      writeFileAtomically(opts.out, outputs);
+      log(`ran ${buf.length / m.input.size} input(s) on ${opts.target} -> ${opts.out}`);
+    });
+
+  program
+    .command('verify <dir>')
+    .description('compare every output byte of the compiled C with the simulator on many inputs')
+    .option('--target <name>', 'host', 'host')
+    .option('--inputs <n>', 'number of inputs (calibration samples first, then seeded random)', '100')
+    .option('--seed <n>', 'seed of the random inputs', '1')
+    .option('--json', 'print the report as JSON')
+    .action(async (dir: string, opts: { target: string; inputs: string; seed: string; json?: boolean }) => {
+      const n = Number(opts.inputs);
+      if (!Number.isInteger(n) || n <= 0) fail('E-CLI-OPTION', 'cli', `--inputs must be a positive integer, not '${opts.inputs}'`);
+      const r = await verifyFolder(dir, runTarget(opts.target), { inputs: n, seed: Number(opts.seed), onProgress: log });
+      process.stdout.write((opts.json ? JSON.stringify(r, null, 2) : formatVerifyReport(r)) + '\n');
+      process.exitCode = r.exact === r.inputs ? 0 : 1;
+    });
+
+  program
+    .command('inspect <model-or-dir>')
+    .description('print layers, shapes, quantization and the arena plan of a model.json or a generated folder')
+    .action(async (path: string) => {
+      if (existsSync(path) && statSync(path).isDirectory() && existsSync(join(path, 'manifest.json'))) {
+        const m = readManifest(path);
+        const l = loadFolderGraph(path);
+        process.stdout.write(dumpGraph(l.graph) + '\n');
+        process.stdout.write(`\narena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound}); weights ${m.weightsBytes} bytes\n`);
+        for (const s of m.steps) process.stdout.write(`  step ${s.index}: ${s.layer} ${s.op} -> ${s.kernel} (${s.outBytes} bytes out)\n`);
+        const planPath = join(path, 'plan.txt');
+        if (existsSync(planPath)) process.stdout.write('\n' + readFileSync(planPath, 'utf8'));
+        return;
+      }
+      const g = runPasses(await importTfjsModel(path));
+      process.stdout.write(dumpGraph(g) + '\n');
+    });
+}

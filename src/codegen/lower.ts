@@ -1,0 +1,294 @@
+/**
+ * Lowering: int8 graph -> an ordered list of kernel steps with every constant computed. The TS
+ * simulator (src/sim/int8.ts) and the C emitter (src/codegen/portable) both consume this list, so
+ * the C receives exactly the integers the simulator used; neither recomputes a parameter.
+ *
+ * A reshape lowers to nothing: the planner aliases its output to its input.
+ */
+import { EdgecError, type Diagnostic } from '../diagnostics.ts';
+import type { Graph, Op, QuantParams, Tensor } from '../ir/graph.ts';
+import type { Dims } from '../kernels/types.ts';
+import { activationRange, addParams, channelMultipliers, softmaxParams, type ActivationRange, type AddParams, type SoftmaxParams } from '../quantize/op-params.ts';
+import { logisticParamsS8, tanhParamsS8, type LutActivationParams } from './activation-params.ts';
+
+export interface ConvStep {
+  kind: 'conv_s8';
+  input: number;
+  output: number;
+  weights: number;
+  bias: number; // -1: none
+  inputDims: Dims;
+  filterDims: Dims; // n = C_OUT, h, w, c = C_IN / groups
+  outputDims: Dims;
+  inputOffset: number;
+  outputOffset: number;
+  stride: { h: number; w: number };
+  padding: { h: number; w: number };
+  dilation: { h: number; w: number };
+  activation: ActivationRange;
+  groups: number;
+  multiplier: Int32Array;
+  shift: Int32Array;
+}
+
+export interface DepthwiseStep extends Omit<ConvStep, 'kind' | 'groups'> {
+  kind: 'depthwise_s8';
+  chMult: number;
+}
+
+export interface FullyConnectedStep {
+  kind: 'fully_connected_s8';
+  input: number;
+  output: number;
+  weights: number;
+  bias: number;
+  batches: number;
+  accumDepth: number;
+  outputDepth: number;
+  inputOffset: number;
+  filterOffset: number;
+  outputOffset: number;
+  activation: ActivationRange;
+  multiplier: Int32Array; // one entry when per tensor
+  shift: Int32Array;
+  perChannel: boolean;
+}
+
+export interface PoolStep {
+  kind: 'max_pool_s8' | 'avg_pool_s8';
+  input: number;
+  output: number;
+  inputDims: Dims;
+  outputDims: Dims;
+  filter: { h: number; w: number };
+  stride: { h: number; w: number };
+  padding: { h: number; w: number };
+  activation: ActivationRange;
+}
+
+export interface AddStep {
+  kind: 'add_s8';
+  inputs: [number, number];
+  output: number;
+  size: number;
+  params: AddParams;
+  activation: ActivationRange;
+}
+
+export interface SoftmaxStep {
+  kind: 'softmax_s8';
+  input: number;
+  output: number;
+  rows: number;
+  rowSize: number;
+  params: SoftmaxParams;
+}
+
+export interface LutActivationStep {
+  kind: 'logistic_s8' | 'tanh_s8';
+  input: number;
+  output: number;
+  size: number;
+  params: LutActivationParams;
+}
+
+export interface PadStep {
+  kind: 'pad_s8';
+  input: number;
+  output: number;
+  inputDims: Dims;
+  prePad: Dims;
+  postPad: Dims;
+  padValue: number;
+}
+
+export interface ConcatStep {
+  kind: 'concat_s8';
+  inputs: number[];
+  output: number;
+  axisSizes: number[];
+  outer: number;
+  inner: number;
+}
+
+export type StepBody = ConvStep | DepthwiseStep | FullyConnectedStep | PoolStep | AddStep | SoftmaxStep | LutActivationStep | PadStep | ConcatStep;
+
+export type Step = StepBody & {
+  /** The graph op (layer) this step computes. */
+  op: { id: number; name: string; kind: Op['kind'] };
+};
+
+export interface Lowered {
+  graph: Graph;
+  steps: Step[];
+  /** tensor id -> tensor whose bytes it shares (reshape outputs). */
+  aliases: Map<number, number>;
+}
+
+function nhwc(t: Tensor): Dims {
+  const s = t.shape;
+  if (s.length === 4) return { n: s[0]!, h: s[1]!, w: s[2]!, c: s[3]! };
+  if (s.length === 2) return { n: s[0]!, h: 1, w: 1, c: s[1]! };
+  if (s.length === 3) return { n: s[0]!, h: 1, w: s[1]!, c: s[2]! };
+  return { n: 1, h: 1, w: 1, c: s[0] ?? 1 };
+}
+
+const q = (t: Tensor): QuantParams => {
+  if (!t.quant) throw new Error(`tensor '${t.name}' has no quantization`);
+  return t.quant;
+};
+
+function lowerOp(g: Graph, op: Op): StepBody | null {
+  const T = (k: number) => g.tensors[op.inputs[k]!]!;
+  const out = g.tensors[op.outputs[0]!]!;
+  const x = T(0);
+  const common = { input: x.id, output: out.id };
+  switch (op.kind) {
+    case 'conv2d':
+    case 'depthwise_conv2d': {
+      const w = T(1);
+      const a = op.attrs;
+      const isDw = op.kind === 'depthwise_conv2d';
+      const outC = isDw ? w.shape[3]! : w.shape[0]!;
+      const { multiplier, shift } = channelMultipliers(q(x), q(w), q(out), outC);
+      const base = {
+        ...common,
+        weights: w.id,
+        bias: op.inputs[2] ?? -1,
+        inputDims: nhwc(x),
+        filterDims: { n: isDw ? 1 : outC, h: w.shape[1]!, w: w.shape[2]!, c: isDw ? outC : w.shape[3]! },
+        outputDims: nhwc(out),
+        inputOffset: -q(x).zeroPoint[0]!,
+        outputOffset: q(out).zeroPoint[0]!,
+        stride: { ...a.stride },
+        padding: { h: a.padding.top, w: a.padding.left },
+        dilation: { ...a.dilation },
+        activation: activationRange(a.activation, q(out)),
+        multiplier,
+        shift,
+      };
+      if (op.kind === 'depthwise_conv2d') return { kind: 'depthwise_s8', ...base, chMult: op.attrs.depthMultiplier };
+      return { kind: 'conv_s8', ...base, groups: op.attrs.groups };
+    }
+    case 'fully_connected': {
+      const w = T(1);
+      const perChannel = q(w).scale.length > 1;
+      const { multiplier, shift } = channelMultipliers(q(x), q(w), q(out), perChannel ? w.shape[0]! : 1);
+      const accumDepth = w.shape[1]!;
+      return {
+        kind: 'fully_connected_s8',
+        ...common,
+        weights: w.id,
+        bias: op.inputs[2] ?? -1,
+        batches: x.shape.reduce((a, b) => a * b, 1) / accumDepth,
+        accumDepth,
+        outputDepth: w.shape[0]!,
+        inputOffset: -q(x).zeroPoint[0]!,
+        filterOffset: 0,
+        outputOffset: q(out).zeroPoint[0]!,
+        activation: activationRange(op.attrs.activation, q(out)),
+        multiplier,
+        shift,
+        perChannel,
+      };
+    }
+    case 'max_pool2d':
+    case 'avg_pool2d':
+      return {
+        kind: op.kind === 'max_pool2d' ? 'max_pool_s8' : 'avg_pool_s8',
+        ...common,
+        inputDims: nhwc(x),
+        outputDims: nhwc(out),
+        filter: { ...op.attrs.filter },
+        stride: { ...op.attrs.stride },
+        padding: { h: op.attrs.padding.top, w: op.attrs.padding.left },
+        activation: activationRange(op.attrs.activation, q(out)),
+      };
+    case 'mean_hw': {
+      // Same quantization in and out (the quantizer groups them), so MEAN is an average pool.
+      const d = nhwc(x);
+      return {
+        kind: 'avg_pool_s8',
+        ...common,
+        inputDims: d,
+        outputDims: { n: d.n, h: 1, w: 1, c: d.c },
+        filter: { h: d.h, w: d.w },
+        stride: { h: 1, w: 1 },
+        padding: { h: 0, w: 0 },
+        activation: { min: -128, max: 127 },
+      };
+    }
+    case 'add':
+      return {
+        kind: 'add_s8',
+        inputs: [op.inputs[0]!, op.inputs[1]!],
+        output: out.id,
+        size: out.shape.reduce((a, b) => a * b, 1),
+        params: addParams(q(x), q(T(1)), q(out)),
+        activation: activationRange(op.attrs.activation, q(out)),
+      };
+    case 'softmax': {
+      const rowSize = x.shape[x.shape.length - 1]!;
+      return { kind: 'softmax_s8', ...common, rows: x.shape.reduce((a, b) => a * b, 1) / rowSize, rowSize, params: softmaxParams(op.attrs.beta, q(x)) };
+    }
+    case 'logistic':
+      return { kind: 'logistic_s8', ...common, size: x.shape.reduce((a, b) => a * b, 1), params: logisticParamsS8(q(x)) };
+    case 'tanh':
+      return { kind: 'tanh_s8', ...common, size: x.shape.reduce((a, b) => a * b, 1), params: tanhParamsS8(q(x)) };
+    case 'pad': {
+      const p = op.attrs.padding;
+      return {
+        kind: 'pad_s8',
+        ...common,
+        inputDims: nhwc(x),
+        prePad: { n: 0, h: p.top, w: p.left, c: 0 },
+        postPad: { n: 0, h: p.bottom, w: p.right, c: 0 },
+        padValue: q(x).zeroPoint[0]!,
+      };
+    }
+    case 'concat': {
+      const rank = out.shape.length;
+      const axis = op.attrs.axis < 0 ? op.attrs.axis + rank : op.attrs.axis;
+      const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+      return {
+        kind: 'concat_s8',
+        inputs: [...op.inputs],
+        output: out.id,
+        axisSizes: op.inputs.map((id) => g.tensors[id]!.shape[axis]!),
+        outer: prod(out.shape.slice(0, axis)),
+        inner: prod(out.shape.slice(axis + 1)),
+      };
+    }
+    case 'reshape':
+      return null;
+    case 'relu':
+      throw new EdgecError({
+        code: 'E-LOWER-OP',
+        stage: 'codegen',
+        message: 'a standalone ReLU that could not be fused into its producer is not supported yet',
+        location: { layer: op.name },
+      });
+  }
+}
+
+export function lowerGraph(g: Graph): Lowered {
+  const steps: Step[] = [];
+  const aliases = new Map<number, number>();
+  const problems: Diagnostic[] = [];
+  for (const op of g.ops) {
+    if (op.kind === 'reshape') {
+      const src = op.inputs[0]!;
+      aliases.set(op.outputs[0]!, aliases.get(src) ?? src);
+      continue;
+    }
+    try {
+      const s = lowerOp(g, op);
+      if (s) steps.push({ ...s, op: { id: op.id, name: op.name, kind: op.kind } } as Step);
+    } catch (e) {
+      if (e instanceof EdgecError) problems.push(...e.diagnostics);
+      else throw e;
+    }
+  }
+  if (problems.length > 0) throw new EdgecError(problems);
+  return { graph: g, steps, aliases };
+}

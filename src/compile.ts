@@ -1,0 +1,78 @@
+/**
+ * The pipeline as one function, one line per stage:
+ *
+ *   importTfjsModel -> runPasses -> quantizeGraph -> lowerGraph -> planGraph -> emitPortable
+ *
+ * `compileGraph` starts from a float graph already in memory (the HAR example trains one);
+ * `compileModelFile` starts from a model.json on disk. Both write the output folder atomically.
+ */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { fail } from './diagnostics.ts';
+import type { Graph } from './ir/graph.ts';
+import { importTfjsModel } from './import/tfjs.ts';
+import { runPasses } from './passes/index.ts';
+import { quantizeGraph, type QuantizeOptions } from './quantize/quantize-graph.ts';
+import { emitModelFolder, type EmitResult } from './codegen/emit-folder.ts';
+
+export interface CompileOptions extends QuantizeOptions {
+  out: string;
+  name?: string;
+  labels?: string[];
+  /** Quantized inputs saved beside the model for `edgec verify` (taken from the calibration set). */
+  sampleInputs?: number;
+}
+
+export interface CompileResult extends EmitResult {
+  floatGraph: Graph;
+  int8Graph: Graph;
+}
+
+export async function compileGraph(imported: Graph, calibration: readonly Float32Array[], opts: CompileOptions): Promise<CompileResult> {
+  const named: Graph = { ...imported, name: opts.name ?? imported.name, meta: { ...imported.meta, ...(opts.labels ? { labels: opts.labels } : {}) } };
+  const floatGraph = runPasses(named);
+  const int8Graph = quantizeGraph(floatGraph, calibration, opts);
+  const emitted = await emitModelFolder(int8Graph, opts.out, { calibration: calibration.slice(0, opts.sampleInputs ?? 64) });
+  return { ...emitted, floatGraph, int8Graph };
+}
+
+/**
+ * Calibration windows from a file: raw little-endian float32 (`.f32` / `.bin`, windows back to back)
+ * or JSON (an array of arrays of numbers).
+ */
+export function readCalibrationFile(path: string, windowSize: number): Float32Array[] {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(path);
+  } catch (e) {
+    fail('E-CALIB-READ', 'quantize', `cannot read calibration data: ${(e as Error).message}`, { file: path });
+  }
+  let flat: Float32Array;
+  if (extname(path) === '.json') {
+    const rows = JSON.parse(raw.toString('utf8')) as unknown;
+    if (!Array.isArray(rows) || !rows.every((r) => Array.isArray(r) && r.every((v) => typeof v === 'number'))) {
+      fail('E-CALIB-FORMAT', 'quantize', 'expected a JSON array of arrays of numbers', { file: path });
+    }
+    const bad = (rows as number[][]).findIndex((r) => r.length !== windowSize);
+    if (bad >= 0) fail('E-CALIB-FORMAT', 'quantize', `window ${bad} has ${(rows as number[][])[bad]!.length} values, the model's input has ${windowSize}`, { file: path });
+    return (rows as number[][]).map((r) => Float32Array.from(r));
+  } else {
+    if (raw.length % (4 * windowSize) !== 0) {
+      fail('E-CALIB-FORMAT', 'quantize', `${raw.length} bytes is not a whole number of float32 windows of ${windowSize} values`, { file: path });
+    }
+    flat = new Float32Array(new Uint8Array(raw).buffer);
+  }
+  const windows: Float32Array[] = [];
+  for (let i = 0; i < flat.length; i += windowSize) windows.push(flat.slice(i, i + windowSize));
+  return windows;
+}
+
+export async function compileModelFile(modelPath: string, calibPath: string | undefined, opts: CompileOptions): Promise<CompileResult> {
+  const imported = await importTfjsModel(modelPath);
+  if (!calibPath) {
+    fail('E-CALIB-MISSING', 'quantize', 'post-training quantization needs real input windows: pass --calib FILE (float32 .bin or .json)', { file: modelPath });
+  }
+  const inputSize = imported.tensors[imported.inputs[0]!]!.shape.reduce((a, b) => a * b, 1);
+  const calibration = readCalibrationFile(calibPath, inputSize);
+  return compileGraph(imported, calibration, opts);
+}

@@ -1,0 +1,74 @@
+/**
+ * A deterministic JSON form of a graph (constants as base64 little-endian bytes), written beside the
+ * generated C so `edgec simulate|verify DIR` run the same int8 graph the C was emitted from, and
+ * hashed into every generated file's header.
+ */
+import { createHash } from 'node:crypto';
+import { fail } from '../diagnostics.ts';
+import type { DType, Graph, Tensor, TensorData } from './graph.ts';
+
+interface TensorJson extends Omit<Tensor, 'data'> {
+  data?: string;
+}
+
+interface GraphJson extends Omit<Graph, 'tensors'> {
+  format: 'edgec-graph/1';
+  tensors: TensorJson[];
+}
+
+function toBase64(d: TensorData): string {
+  return Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64');
+}
+
+function fromBase64(s: string, dtype: DType): TensorData {
+  const buf = Buffer.from(s, 'base64');
+  const copy = new Uint8Array(buf).buffer; // aligned copy
+  switch (dtype) {
+    case 'int8':
+      return new Int8Array(copy);
+    case 'int16':
+      return new Int16Array(copy);
+    case 'int32':
+      return new Int32Array(copy);
+    case 'float32':
+      return new Float32Array(copy);
+    case 'int64':
+      throw new Error('int64 constants are not serialized');
+  }
+}
+
+export function serializeGraph(g: Graph): string {
+  const json: GraphJson = {
+    format: 'edgec-graph/1',
+    name: g.name,
+    meta: g.meta,
+    inputs: g.inputs,
+    outputs: g.outputs,
+    ops: g.ops,
+    tensors: g.tensors.map((t) => {
+      const { data, ...rest } = t;
+      return data ? { ...rest, data: toBase64(data) } : rest;
+    }),
+  };
+  return JSON.stringify(json, null, 1) + '\n';
+}
+
+export function deserializeGraph(text: string, file: string): Graph {
+  let json: GraphJson;
+  try {
+    json = JSON.parse(text) as GraphJson;
+  } catch (e) {
+    fail('E-GRAPH-JSON', 'import', `not valid JSON: ${(e as Error).message}`, { file });
+  }
+  if (json.format !== 'edgec-graph/1') fail('E-GRAPH-FORMAT', 'import', `expected format "edgec-graph/1", found ${JSON.stringify(json.format)}`, { file, field: 'format' });
+  const tensors = json.tensors.map((t) => {
+    const { data, ...rest } = t;
+    return data === undefined ? rest : { ...rest, data: fromBase64(data, t.dtype) };
+  });
+  return { name: json.name, meta: json.meta, inputs: json.inputs, outputs: json.outputs, ops: json.ops, tensors };
+}
+
+/** SHA-256 of the serialized graph: identifies the model in generated headers and reports. */
+export function graphHash(g: Graph): string {
+  return createHash('sha256').update(serializeGraph(g)).digest('hex');
+}

@@ -1,0 +1,86 @@
+/**
+ * Kernel constants derived from quantization parameters, computed once by the compiler exactly as
+ * TFLite Micro's Prepare functions compute them (float32 scales widened to double). The generated C
+ * receives only the resulting integers.
+ */
+import type { Activation, QuantParams } from '../ir/graph.ts';
+import { effectiveScale, quantizeMultiplier, roundHalfAwayFromZero, type QuantizedMultiplier } from './fixedpoint.ts';
+
+export interface ActivationRange {
+  min: number;
+  max: number;
+}
+
+/** CalculateActivationRangeQuantized: fused activation intersected with the dtype's range. */
+export function activationRange(act: Activation, out: QuantParams, dtype: 'int8' | 'int16' = 'int8'): ActivationRange {
+  const qmin = dtype === 'int8' ? -128 : -32768;
+  const qmax = dtype === 'int8' ? 127 : 32767;
+  const scale = Math.fround(out.scale[0]!);
+  const zp = out.zeroPoint[0]!;
+  const quantize = (f: number) => zp + roundHalfAwayFromZero(f / scale);
+  switch (act) {
+    case 'none':
+      return { min: qmin, max: qmax };
+    case 'relu':
+      return { min: Math.max(qmin, quantize(0)), max: qmax };
+    case 'relu6':
+      return { min: Math.max(qmin, quantize(0)), max: Math.min(qmax, quantize(6)) };
+  }
+}
+
+/** Per-output-channel (multiplier, shift) of a conv / depthwise / fully connected layer. */
+export function channelMultipliers(input: QuantParams, weights: QuantParams, output: QuantParams, channels: number): { multiplier: Int32Array; shift: Int32Array } {
+  const multiplier = new Int32Array(channels);
+  const shift = new Int32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const ws = weights.scale.length === 1 ? weights.scale[0]! : weights.scale[c]!;
+    const q = quantizeMultiplier(effectiveScale(input.scale[0]!, ws, output.scale[0]!));
+    multiplier[c] = q.multiplier;
+    shift[c] = q.shift;
+  }
+  return { multiplier, shift };
+}
+
+export interface AddParams {
+  input1Offset: number;
+  input2Offset: number;
+  input1: QuantizedMultiplier;
+  input2: QuantizedMultiplier;
+  leftShift: number;
+  outputOffset: number;
+  output: QuantizedMultiplier;
+}
+
+/** ADD (int8): both inputs rescaled to 2 * max(s1, s2) with a 2^20 headroom, then to the output. */
+export function addParams(in1: QuantParams, in2: QuantParams, out: QuantParams): AddParams {
+  const s1 = Math.fround(in1.scale[0]!);
+  const s2 = Math.fround(in2.scale[0]!);
+  const so = Math.fround(out.scale[0]!);
+  const leftShift = 20;
+  const twiceMax = 2 * Math.max(s1, s2);
+  return {
+    input1Offset: -in1.zeroPoint[0]!,
+    input2Offset: -in2.zeroPoint[0]!,
+    input1: quantizeMultiplier(s1 / twiceMax),
+    input2: quantizeMultiplier(s2 / twiceMax),
+    leftShift,
+    outputOffset: out.zeroPoint[0]!,
+    output: quantizeMultiplier(twiceMax / (2 ** leftShift * so)),
+  };
+}
+
+export interface SoftmaxParams {
+  multiplier: number;
+  leftShift: number;
+  diffMin: number;
+}
+
+const SCALED_DIFF_INTEGER_BITS = 5;
+
+/** PreprocessSoftmaxScaling + CalculateInputRadius for int8 softmax. */
+export function softmaxParams(beta: number, input: QuantParams): SoftmaxParams {
+  const real = Math.min(Math.fround(beta) * Math.fround(input.scale[0]!) * 2 ** (31 - SCALED_DIFF_INTEGER_BITS), 2 ** 31 - 1);
+  const q = quantizeMultiplier(real);
+  const radius = Math.floor(((2 ** SCALED_DIFF_INTEGER_BITS - 1) * 2 ** (31 - SCALED_DIFF_INTEGER_BITS)) / 2 ** q.shift);
+  return { multiplier: q.multiplier, leftShift: q.shift, diffMin: -radius };
+}

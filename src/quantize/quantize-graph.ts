@@ -1,0 +1,189 @@
+/**
+ * Post-training quantization: float graph + calibration windows -> int8 graph (TFLite int8 spec).
+ *
+ *   1. run the float graph on every calibration window; an observer per activation tensor
+ *   2. group tensors that must share quantization (pool, reshape, pad, mean keep their input's;
+ *      concat shares across inputs and output) and merge their ranges
+ *   3. activations: asymmetric int8 from the range (TFLite's ChooseQuantizationParams); fixed
+ *      params where the op defines them (softmax/logistic 1/256 zp -128, tanh 1/128 zp 0)
+ *   4. weights: symmetric int8, per output channel for conv (axis 0) and depthwise (axis 3), per
+ *      tensor for fully connected unless `perChannelDense`; bias int32 at s_in * s_w[c]
+ * Scales are stored as float32 values, as a .tflite file would hold them.
+ */
+import { fail } from '../diagnostics.ts';
+import { GraphBuilder } from '../ir/builder.ts';
+import type { Graph, Op, QuantParams, Tensor } from '../ir/graph.ts';
+import { runFloatGraph } from '../sim/float.ts';
+import { roundHalfAwayFromZero } from './fixedpoint.ts';
+import { makeObserver, type Observer, type ObserverKind } from './observers.ts';
+
+export interface QuantizeOptions {
+  observer?: ObserverKind;
+  perChannelDense?: boolean;
+  /** Called after each calibration window (progress output). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Output quantization an op kind fixes regardless of calibration. */
+function fixedOutputQuant(op: Op): QuantParams | undefined {
+  switch (op.kind) {
+    case 'softmax':
+    case 'logistic':
+      return { scale: [1 / 256], zeroPoint: [-128] };
+    case 'tanh':
+      return { scale: [1 / 128], zeroPoint: [0] };
+    default:
+      return undefined;
+  }
+}
+
+/** Ops whose int8 kernels need the output quantized exactly like the (first) input. */
+const SAME_QUANT_AS_INPUT = new Set(['max_pool2d', 'avg_pool2d', 'mean_hw', 'reshape', 'pad', 'relu']);
+
+/** TFLite's ChooseQuantizationParams for int8 over [lo, hi] (widened to include 0). */
+export function chooseActivationQuant(lo: number, hi: number): QuantParams {
+  const rmin = Math.min(lo, 0);
+  const rmax = Math.max(hi, 0);
+  if (rmax - rmin < 1e-9) return { scale: [Math.fround(1 / 256)], zeroPoint: [-128] };
+  const qmin = -128;
+  const qmax = 127;
+  const scale = Math.fround((rmax - rmin) / (qmax - qmin));
+  const zpFromMin = qmin - rmin / scale;
+  const zpFromMax = qmax - rmax / scale;
+  const errMin = Math.abs(qmin) + Math.abs(rmin / scale);
+  const errMax = Math.abs(qmax) + Math.abs(rmax / scale);
+  const zpReal = errMin < errMax ? zpFromMin : zpFromMax;
+  const zp = Math.min(qmax, Math.max(qmin, roundHalfAwayFromZero(zpReal)));
+  return { scale: [scale], zeroPoint: [zp] };
+}
+
+class UnionFind {
+  private readonly parent: number[];
+  constructor(n: number) {
+    this.parent = Array.from({ length: n }, (_, i) => i);
+  }
+  find(x: number): number {
+    while (this.parent[x] !== x) {
+      this.parent[x] = this.parent[this.parent[x]!]!;
+      x = this.parent[x]!;
+    }
+    return x;
+  }
+  union(a: number, b: number): void {
+    this.parent[this.find(a)] = this.find(b);
+  }
+}
+
+export function calibrate(g: Graph, windows: readonly Float32Array[], opts: QuantizeOptions = {}): Map<number, Observer> {
+  const observers = new Map<number, Observer>();
+  const activations = g.tensors.filter((t) => !t.data);
+  for (const t of activations) observers.set(t.id, makeObserver(opts.observer ?? 'minmax'));
+  windows.forEach((w, i) => {
+    const { tensors } = runFloatGraph(g, [w]);
+    for (const [id, values] of tensors) observers.get(id)?.observe(values);
+    for (const id of g.inputs) if (!tensors.has(id)) observers.get(id)!.observe(w);
+    opts.onProgress?.(i + 1, windows.length);
+  });
+  return observers;
+}
+
+function activationQuants(g: Graph, observers: Map<number, Observer>): Map<number, QuantParams> {
+  const uf = new UnionFind(g.tensors.length);
+  const fixed = new Map<number, QuantParams>();
+  for (const op of g.ops) {
+    const f = fixedOutputQuant(op);
+    if (f) fixed.set(op.outputs[0]!, f);
+    if (SAME_QUANT_AS_INPUT.has(op.kind)) uf.union(op.outputs[0]!, op.inputs[0]!);
+    if (op.kind === 'concat') for (const id of op.inputs) uf.union(op.outputs[0]!, id);
+  }
+  const groups = new Map<number, number[]>();
+  for (const t of g.tensors) {
+    if (t.data) continue;
+    const root = uf.find(t.id);
+    groups.set(root, [...(groups.get(root) ?? []), t.id]);
+  }
+  const result = new Map<number, QuantParams>();
+  for (const members of groups.values()) {
+    const pinned = members.map((id) => fixed.get(id)).find((q) => q !== undefined);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const id of members) {
+      const r = observers.get(id)?.range();
+      if (r) {
+        lo = Math.min(lo, r.lo);
+        hi = Math.max(hi, r.hi);
+      }
+    }
+    const q = pinned ?? chooseActivationQuant(Number.isFinite(lo) ? lo : 0, Number.isFinite(hi) ? hi : 0);
+    for (const id of members) result.set(id, q);
+  }
+  return result;
+}
+
+/** Symmetric int8 quantization of a weight tensor along `axis` (or per tensor when axis is undefined). */
+export function quantizeWeights(w: Tensor, axis: number | undefined): { data: Int8Array; quant: QuantParams } {
+  const values = w.data as Float32Array;
+  const channels = axis === undefined ? 1 : w.shape[axis]!;
+  const inner = axis === undefined ? 1 : w.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const channelOf = (i: number) => (axis === undefined ? 0 : Math.floor(i / inner) % channels);
+  const maxAbs = new Float64Array(channels);
+  for (let i = 0; i < values.length; i++) maxAbs[channelOf(i)] = Math.max(maxAbs[channelOf(i)]!, Math.abs(values[i]!));
+  // An all-zero channel still needs a usable scale; its weights quantize to 0 either way.
+  const scale = Array.from(maxAbs, (m) => Math.fround(m > 0 ? m / 127 : 1 / 127));
+  const data = new Int8Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const q = roundHalfAwayFromZero(values[i]! / scale[channelOf(i)]!);
+    data[i] = Math.max(-127, Math.min(127, q));
+  }
+  return { data, quant: { scale, zeroPoint: scale.map(() => 0), ...(axis === undefined ? {} : { axis }) } };
+}
+
+function quantizeBias(b: Tensor, inputScale: number, weightScale: readonly number[]): { data: Int32Array; quant: QuantParams } {
+  const values = b.data as Float32Array;
+  const scales = Array.from(values, (_, c) => Math.fround(inputScale * weightScale[weightScale.length === 1 ? 0 : c]!));
+  const data = new Int32Array(values.length);
+  for (let c = 0; c < values.length; c++) {
+    const q = roundHalfAwayFromZero(values[c]! / scales[c]!);
+    data[c] = Math.max(-2147483648, Math.min(2147483647, q));
+  }
+  return { data, quant: { scale: scales, zeroPoint: scales.map(() => 0), axis: 0 } };
+}
+
+function weightAxis(op: Op, perChannelDense: boolean): number | undefined {
+  if (op.kind === 'conv2d') return 0;
+  if (op.kind === 'depthwise_conv2d') return 3;
+  if (op.kind === 'fully_connected') return perChannelDense ? 0 : undefined;
+  return undefined;
+}
+
+export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], opts: QuantizeOptions = {}): Graph {
+  if (calibration.length === 0) fail('E-QUANT-CALIB', 'quantize', 'the calibration set is empty', { file: g.meta.source });
+  const observers = calibrate(g, calibration, opts);
+  const actQuant = activationQuants(g, observers);
+  const b = new GraphBuilder();
+  const map = new Map<number, number>();
+  for (const t of g.tensors) {
+    if (!t.data) map.set(t.id, b.copyTensor(t, { dtype: 'int8', quant: actQuant.get(t.id)! }));
+  }
+  for (const op of g.ops) {
+    const inputs = op.inputs.map((id, k) => {
+      if (id < 0) return id;
+      const t = g.tensors[id]!;
+      if (!t.data) return map.get(id)!;
+      const axis = weightAxis(op, opts.perChannelDense ?? false);
+      if (k === 1 && (op.kind === 'conv2d' || op.kind === 'depthwise_conv2d' || op.kind === 'fully_connected')) {
+        const w = quantizeWeights(t, axis);
+        return b.copyTensor(t, { dtype: 'int8', data: w.data, quant: w.quant });
+      }
+      if (k === 2 && (op.kind === 'conv2d' || op.kind === 'depthwise_conv2d' || op.kind === 'fully_connected')) {
+        const inScale = actQuant.get(op.inputs[0]!)!.scale[0]!;
+        const wq = quantizeWeights(g.tensors[op.inputs[1]!]!, axis).quant;
+        const q = quantizeBias(t, inScale, wq.scale);
+        return b.copyTensor(t, { dtype: 'int32', data: q.data, quant: q.quant });
+      }
+      fail('E-QUANT-CONST', 'quantize', `constant input ${k} of a ${op.kind} op cannot be quantized`, { layer: op.name, tensor: t.name });
+    });
+    b.addOp({ ...op, inputs, outputs: op.outputs.map((id) => map.get(id)!) });
+  }
+  return b.build(g.name, g.inputs.map((id) => map.get(id)!), g.outputs.map((id) => map.get(id)!), g.meta);
+}

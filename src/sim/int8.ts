@@ -1,0 +1,69 @@
+/**
+ * The int8 simulator: runs a lowered graph step by step with the TS reference kernels and keeps
+ * every intermediate tensor (for first-divergent-layer search and debugging). Its bytes are the
+ * product's promise: the generated C must reproduce them exactly.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Graph } from '../ir/graph.ts';
+import { deserializeGraph } from '../ir/serialize.ts';
+import { lowerGraph, type Lowered } from '../codegen/lower.ts';
+import { fail } from '../diagnostics.ts';
+import { runStep } from './steps.ts';
+
+export interface SimResult {
+  outputs: Int8Array[];
+  /** Every activation tensor by id, graph inputs included; reshape outputs share their source's bytes. */
+  tensors: Map<number, Int8Array>;
+}
+
+export function simulateLowered(l: Lowered, inputs: readonly Int8Array[]): SimResult {
+  const g = l.graph;
+  const tensors = new Map<number, Int8Array>();
+  g.inputs.forEach((id, i) => {
+    const x = inputs[i];
+    const size = g.tensors[id]!.shape.reduce((a, b) => a * b, 1);
+    if (!x || x.length !== size) fail('E-SIM-INPUT', 'verify', `input ${i} has ${x?.length ?? 0} bytes, the model expects ${size}`, { tensor: g.tensors[id]!.name });
+    tensors.set(id, x);
+  });
+  const read = (id: number): Int8Array => {
+    const t = tensors.get(l.aliases.get(id) ?? id);
+    if (!t) throw new Error(`simulator: tensor ${id} read before it was written`);
+    return t;
+  };
+  for (const step of l.steps) {
+    const out = runStep(step, read, g);
+    tensors.set(step.output, out);
+  }
+  for (const [alias, src] of l.aliases) tensors.set(alias, read(src));
+  return { outputs: g.outputs.map(read), tensors };
+}
+
+export function simulateGraph(g: Graph, inputs: readonly Int8Array[]): SimResult {
+  return simulateLowered(lowerGraph(g), inputs);
+}
+
+const folderCache = new Map<string, Lowered>();
+
+/** Loads (once) and lowers a generated folder's graph.json. */
+export function loadFolderGraph(dir: string): Lowered {
+  const key = resolve(dir);
+  let l = folderCache.get(key);
+  if (!l) {
+    const path = join(key, 'graph.json');
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      fail('E-DIR-GRAPH', 'verify', 'no graph.json: not a folder written by `edgec compile`', { file: dir });
+    }
+    l = lowerGraph(deserializeGraph(text, path));
+    folderCache.set(key, l);
+  }
+  return l;
+}
+
+/** Simulates one input on a generated folder's graph; returns the output bytes. */
+export function simulateFolder(dir: string, input: Int8Array): Int8Array {
+  return simulateLowered(loadFolderGraph(dir), [input]).outputs[0]!;
+}

@@ -1,0 +1,135 @@
+/**
+ * Verification: the same inputs through the TS simulator and the compiled C; every output byte
+ * compared. On a mismatch the debug build dumps every layer's output for the first failing input and
+ * the report names the first layer whose bytes differ from the simulator's.
+ *
+ *   inputs = sample_inputs.bin (quantized calibration windows) + seeded xorshift32 random bytes
+ *   simulator ──┐
+ *   C build ────┴──> byte compare ──> [mismatch] debug build ──> per-layer compare ──> first layer
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readManifest, type Manifest } from '../codegen/manifest.ts';
+import { loadFolderGraph, simulateLowered } from '../sim/int8.ts';
+
+export interface Mismatch {
+  input: number;
+  byte: number;
+  expected: number;
+  actual: number;
+}
+
+export interface Divergence {
+  input: number;
+  step: number;
+  layer: string;
+  op: string;
+  byte: number;
+  expected: number;
+  actual: number;
+}
+
+export interface VerifyReport {
+  target: string;
+  inputs: number;
+  exact: number;
+  mismatches: Mismatch[];
+  firstDivergence?: Divergence;
+}
+
+/** A target that runs a generated folder on many inputs, and optionally dumps every layer. */
+export interface RunTarget {
+  name: string;
+  run(dir: string, m: Manifest, inputs: Buffer, opts: { dump?: boolean }): Promise<{ outputs: Buffer; dump?: Buffer }>;
+}
+
+export function xorshift32Bytes(count: number, seed: number): Int8Array {
+  let s = seed >>> 0 || 1;
+  const out = new Int8Array(count);
+  for (let i = 0; i < count; i++) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    out[i] = s & 0xff;
+  }
+  return out;
+}
+
+/** N inputs: the folder's quantized calibration windows first, then seeded random bytes. */
+export function verificationInputs(dir: string, m: Manifest, n: number, seed = 1): Int8Array[] {
+  const inputs: Int8Array[] = [];
+  const samplesPath = join(dir, 'sample_inputs.bin');
+  if (existsSync(samplesPath)) {
+    const buf = readFileSync(samplesPath);
+    for (let p = 0; p + m.input.size <= buf.length && inputs.length < n; p += m.input.size) {
+      inputs.push(new Int8Array(buf.buffer.slice(buf.byteOffset + p, buf.byteOffset + p + m.input.size)));
+    }
+  }
+  const random = xorshift32Bytes((n - inputs.length) * m.input.size, seed);
+  for (let i = 0; inputs.length < n; i++) inputs.push(random.slice(i * m.input.size, (i + 1) * m.input.size));
+  return inputs;
+}
+
+function firstDifference(a: Uint8Array | Int8Array, b: Uint8Array | Int8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if ((a[i]! & 0xff) !== (b[i]! & 0xff)) return i;
+  return a.length === b.length ? -1 : n;
+}
+
+export async function verifyFolder(
+  dir: string,
+  target: RunTarget,
+  opts: { inputs?: number; seed?: number; onProgress?: (msg: string) => void } = {},
+): Promise<VerifyReport> {
+  const m = readManifest(dir);
+  const lowered = loadFolderGraph(dir);
+  const inputs = verificationInputs(dir, m, opts.inputs ?? 100, opts.seed ?? 1);
+  const progress = opts.onProgress ?? (() => undefined);
+  progress(`simulating ${inputs.length} inputs`);
+  const expected = inputs.map((x) => simulateLowered(lowered, [x]).outputs[0]!);
+  progress(`running ${inputs.length} inputs on ${target.name}`);
+  const joined = Buffer.concat(inputs.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength)));
+  const { outputs } = await target.run(dir, m, joined, {});
+  const mismatches: Mismatch[] = [];
+  inputs.forEach((_, i) => {
+    const actual = outputs.subarray(i * m.output.size, (i + 1) * m.output.size);
+    const byte = firstDifference(expected[i]!, actual);
+    if (byte >= 0) mismatches.push({ input: i, byte, expected: expected[i]![byte] ?? NaN, actual: byte < actual.length ? actual.readInt8(byte) : NaN });
+  });
+  const report: VerifyReport = { target: target.name, inputs: inputs.length, exact: inputs.length - mismatches.length, mismatches };
+  if (mismatches.length > 0) {
+    progress('mismatch: rebuilding with per-layer dumps to find the first divergent layer');
+    report.firstDivergence = await findFirstDivergence(dir, m, target, inputs[mismatches[0]!.input]!, mismatches[0]!.input);
+  }
+  return report;
+}
+
+async function findFirstDivergence(dir: string, m: Manifest, target: RunTarget, input: Int8Array, index: number): Promise<Divergence | undefined> {
+  const lowered = loadFolderGraph(dir);
+  const sim = simulateLowered(lowered, [input]);
+  const { dump } = await target.run(dir, m, Buffer.from(input.buffer, input.byteOffset, input.byteLength), { dump: true });
+  if (!dump) return undefined;
+  const { parseDump } = await import('../toolchain/model-host.ts');
+  for (const rec of parseDump(dump)) {
+    const info = m.steps[rec.step];
+    if (!info) continue;
+    const want = sim.tensors.get(info.output);
+    if (!want) continue;
+    const byte = firstDifference(want, rec.bytes);
+    if (byte >= 0) {
+      return { input: index, step: rec.step, layer: info.layer, op: info.op, byte, expected: want[byte] ?? NaN, actual: byte < rec.bytes.length ? rec.bytes.readInt8(byte) : NaN };
+    }
+  }
+  return undefined;
+}
+
+export function formatVerifyReport(r: VerifyReport): string {
+  const lines = [`verify ${r.target}: ${r.exact}/${r.inputs} bit-exact`];
+  for (const mm of r.mismatches.slice(0, 5)) lines.push(`  input ${mm.input}: first differing output byte ${mm.byte}: simulator ${mm.expected}, ${r.target} ${mm.actual}`);
+  if (r.mismatches.length > 5) lines.push(`  ... ${r.mismatches.length - 5} more inputs differ`);
+  const d = r.firstDivergence;
+  if (d) lines.push(`  first divergent layer: step ${d.step} '${d.layer}' (${d.op}), byte ${d.byte}: simulator ${d.expected}, ${r.target} ${d.actual}`);
+  return lines.join('\n');
+}
