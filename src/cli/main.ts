@@ -6,7 +6,6 @@ import { Command, CommanderError } from 'commander';
 import { EdgecError, formatDiagnostic } from '../diagnostics.ts';
 import { VERSION } from '../version.ts';
 import { registerConformance } from './conformance.ts';
-import { registerModelCommands } from './model.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command();
@@ -17,7 +16,8 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   registerConformance(program);
-  registerModelCommands(program);
+  // Model commands load the tfjs importer and codegen lazily: `conformance` should not pay for them.
+  if (!argv.slice(2).some((a) => a === 'conformance')) (await import('./model.ts')).registerModelCommands(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

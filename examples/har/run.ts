@@ -1,0 +1,110 @@
+/**
+ * The README's main command: train a 1-D CNN on the WISDM smartwatch data (5 activities, accel +
+ * gyro, subject-wise split), quantize it to int8, compile it to C, verify the C bit-exact against
+ * the simulator, and print accuracy and budgets.
+ *
+ *   npx tsx examples/har/run.ts [--out DIR] [--inputs N] [--regenerate-golden]
+ *
+ * With --regenerate-golden the committed model in examples/har/model/ is compiled (no training) into
+ * generated/har/, which must come out byte-identical to what is committed.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileGraph } from '../../src/compile.ts';
+import { importLayersModel, importTfjsModel } from '../../src/import/tfjs.ts';
+import { saveModelToDir } from '../../src/import/tfjs-io.ts';
+import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { readCalibrationFile } from '../../src/compile.ts';
+import { writeFileAtomically } from '../../src/io/atomic.ts';
+import { loadFolderGraph, simulateLowered } from '../../src/sim/int8.ts';
+import { quantizeValues } from '../../src/quantize/tensor-quant.ts';
+import { formatVerifyReport, verifyFolder } from '../../src/verify/verify.ts';
+import { hostTarget } from '../../src/verify/targets.ts';
+import { trainHar } from './train.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+};
+const regenerate = args.includes('--regenerate-golden');
+const outDir = flag('--out', join(PACKAGE_ROOT, regenerate ? 'generated/har' : 'build/har'));
+const verifyInputs = Number(flag('--inputs', '1000'));
+const MODEL_DIR = join(PACKAGE_ROOT, 'examples/har/model');
+const log = (s: string) => process.stdout.write(s + '\n');
+
+function int8Accuracy(dir: string, windows: readonly Float32Array[], labels: readonly number[]): number {
+  const lowered = loadFolderGraph(dir);
+  const input = lowered.graph.tensors[lowered.graph.inputs[0]!]!.quant!;
+  let correct = 0;
+  windows.forEach((w, i) => {
+    const out = simulateLowered(lowered, [quantizeValues(w, input.scale[0]!, input.zeroPoint[0]!)]).outputs[0]!;
+    let best = 0;
+    for (let k = 1; k < out.length; k++) if (out[k]! > out[best]!) best = k;
+    if (best === labels[i]) correct++;
+  });
+  return correct / windows.length;
+}
+
+async function main(): Promise<void> {
+  let graph;
+  let calibration: Float32Array[];
+  let labels: string[];
+  let floatAccuracy: number | undefined;
+  let test: { windows: Float32Array[]; labels: number[] } | undefined;
+  if (regenerate) {
+    if (!existsSync(join(MODEL_DIR, 'model.json'))) throw new Error(`no committed model in ${MODEL_DIR}; run without --regenerate-golden first`);
+    graph = await importTfjsModel(join(MODEL_DIR, 'model.json'));
+    const windowSize = graph.tensors[graph.inputs[0]!]!.shape.reduce((a, b) => a * b, 1);
+    calibration = readCalibrationFile(join(MODEL_DIR, 'calibration.f32'), windowSize);
+    labels = [...(graph.meta.labels ?? [])];
+  } else {
+    log('== training (tfjs, CPU) ==');
+    const trained = await trainHar({ log });
+    floatAccuracy = trained.floatAccuracy;
+    labels = [...trained.labels];
+    calibration = trained.calibrationWindows;
+    test = { windows: trained.testWindows, labels: trained.testLabels };
+    await saveModelToDir(trained.model, MODEL_DIR);
+    const flat = new Float32Array(calibration.reduce((a, w) => a + w.length, 0));
+    let p = 0;
+    for (const w of calibration) {
+      flat.set(w, p);
+      p += w.length;
+    }
+    writeFileAtomically(join(MODEL_DIR, 'calibration.f32'), new Uint8Array(flat.buffer));
+    graph = importLayersModel(trained.model, 'examples/har/model/model.json');
+  }
+
+  log('== compile (quantize int8, plan, emit C) ==');
+  const result = await compileGraph(graph, calibration, {
+    out: outDir,
+    name: 'har',
+    labels,
+    onProgress: (d, t) => {
+      if (d === t) log(`calibrated on ${t} windows`);
+    },
+  });
+  const m = result.manifest;
+  log(result.planText);
+
+  log('== verify on the host (gcc) ==');
+  const report = await verifyFolder(outDir, hostTarget, { inputs: verifyInputs, onProgress: log });
+  log(formatVerifyReport(report));
+
+  log('\n== summary ==');
+  if (floatAccuracy !== undefined && test) {
+    const q = int8Accuracy(outDir, test.windows, test.labels);
+    log(`float accuracy (held-out subject): ${(100 * floatAccuracy).toFixed(1)}%`);
+    log(`int8 accuracy  (held-out subject): ${(100 * q).toFixed(1)}%`);
+  }
+  log(`weights: ${m.weightsBytes} bytes (flash); arena: ${m.arenaBytes} bytes (RAM; linear plan ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})`);
+  log(`verification: ${report.exact}/${report.inputs} bit-exact on host`);
+  log(`generated C: ${outDir}`);
+  if (report.exact !== report.inputs) process.exitCode = 1;
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`${e.message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,89 @@
+/** Conformance rows for CONV_2D and DEPTHWISE_CONV_2D (int8). */
+import { convolveS8, type ConvParams } from '../../kernels/conv.ts';
+import { depthwiseConvS8 } from '../../kernels/depthwise.ts';
+import { dimsSize } from '../../kernels/types.ts';
+import type { OpAdapter } from '../adapter.ts';
+import type { CaseReader } from '../case.ts';
+import type { CCaseBuilder } from '../cemit.ts';
+import { cActivation, cDims, cTile } from '../cstructs.ts';
+
+function readConv(r: CaseReader) {
+  const params: ConvParams = {
+    inputOffset: r.int('input_offset'),
+    outputOffset: r.int('output_offset'),
+    stride: r.tile('stride'),
+    padding: r.tile('padding'),
+    dilation: r.tile('dilation'),
+    activation: { min: r.int('activation.min'), max: r.int('activation.max') },
+  };
+  return {
+    params,
+    quant: { multiplier: Int32Array.from(r.data('output_mult')), shift: Int32Array.from(r.data('output_shift')) },
+    inputDims: r.dims('input_dims'),
+    filterDims: r.dims('filter_dims'),
+    outputDims: r.dims('output_dims'),
+    input: Int8Array.from(r.data('input')),
+    filter: Int8Array.from(r.data('weights')),
+    bias: r.optData('bias'),
+  };
+}
+
+/** Shared C arrays of a conv-like case; returns their names. */
+function emitConvArrays(r: CaseReader, b: CCaseBuilder, c: ReturnType<typeof readConv>) {
+  const input = b.constArray('input', 'int8_t', c.input);
+  const filter = b.constArray('filter', 'int8_t', c.filter);
+  const bias = c.bias ? b.constArray('bias', 'int32_t', c.bias) : 'NULL';
+  const mult = b.constArray('mult', 'int32_t', c.quant.multiplier);
+  const shift = b.constArray('shift', 'int32_t', c.quant.shift);
+  const quant = b.declare('quant', 'edgec_per_channel_quant', `{ ${mult}, ${shift} }`);
+  const outLen = dimsSize(c.outputDims);
+  const output = b.mutableArray('output', 'int8_t', outLen);
+  const dims = (role: string, d: typeof c.inputDims) => b.declare(role, 'edgec_dims', cDims(d));
+  void r;
+  return { input, filter, bias, quant, output, outLen, inDims: dims('input_dims', c.inputDims), fDims: dims('filter_dims', c.filterDims), oDims: dims('output_dims', c.outputDims) };
+}
+
+export const convAdapters: OpAdapter[] = [
+  {
+    op: 'conv2d',
+    actDtypes: ['s8'],
+    runTs(r) {
+      const c = readConv(r);
+      return convolveS8(c.params, c.quant, c.inputDims, c.input, c.filterDims, c.filter, c.bias ? Int32Array.from(c.bias) : null, c.outputDims);
+    },
+    emitC(r, b) {
+      const c = readConv(r);
+      b.include('edgec_conv.h');
+      const a = emitConvArrays(r, b, c);
+      const p = c.params;
+      const params = b.declare(
+        'params',
+        'edgec_conv_params',
+        `{ ${p.inputOffset}, ${p.outputOffset}, ${cTile(p.stride)}, ${cTile(p.padding)}, ${cTile(p.dilation)}, ${cActivation(p.activation)} }`,
+      );
+      b.stmt(`status = edgec_convolve_s8(&${params}, &${a.quant}, &${a.inDims}, ${a.input}, &${a.fDims}, ${a.filter}, ${a.bias}, &${a.oDims}, ${a.output});`);
+      b.setOutput(a.output, 'int8_t', a.outLen);
+    },
+  },
+  {
+    op: 'depthwise_conv2d',
+    actDtypes: ['s8'],
+    runTs(r) {
+      const c = readConv(r);
+      return depthwiseConvS8({ ...c.params, chMult: r.int('ch_mult') }, c.quant, c.inputDims, c.input, c.filterDims, c.filter, c.bias ? Int32Array.from(c.bias) : null, c.outputDims);
+    },
+    emitC(r, b) {
+      const c = readConv(r);
+      b.include('edgec_conv.h');
+      const a = emitConvArrays(r, b, c);
+      const p = c.params;
+      const params = b.declare(
+        'params',
+        'edgec_dw_conv_params',
+        `{ ${r.int('ch_mult')}, ${p.inputOffset}, ${p.outputOffset}, ${cTile(p.stride)}, ${cTile(p.padding)}, ${cTile(p.dilation)}, ${cActivation(p.activation)} }`,
+      );
+      b.stmt(`status = edgec_depthwise_conv_s8(&${params}, &${a.quant}, &${a.inDims}, ${a.input}, &${a.fDims}, ${a.filter}, ${a.bias}, &${a.oDims}, ${a.output});`);
+      b.setOutput(a.output, 'int8_t', a.outLen);
+    },
+  },
+];

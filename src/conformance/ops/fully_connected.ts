@@ -1,0 +1,49 @@
+/** Conformance rows for FULLY_CONNECTED (int8). */
+import { fullyConnectedS8, type FullyConnectedParams } from '../../kernels/fully_connected.ts';
+import type { OpAdapter } from '../adapter.ts';
+import type { CaseReader } from '../case.ts';
+import { cActivation } from '../cstructs.ts';
+
+function readFc(r: CaseReader) {
+  const perChannel = r.bool('per_channel');
+  const params: FullyConnectedParams = {
+    inputOffset: r.int('input_offset'),
+    filterOffset: r.int('filter_offset'),
+    outputOffset: r.int('output_offset'),
+    activation: { min: r.int('activation.min'), max: r.int('activation.max') },
+  };
+  const quant = perChannel
+    ? { multiplier: Int32Array.from(r.data('output_mult')), shift: Int32Array.from(r.data('output_shift')) }
+    : { multiplier: Int32Array.of(r.int('output_multiplier')), shift: Int32Array.of(r.int('output_shift')) };
+  const accumDepth = r.int('filter_dims.n');
+  const outputDepth = r.int('filter_dims.c');
+  const input = Int8Array.from(r.data('input'));
+  return { params, quant, perChannel, accumDepth, outputDepth, batches: input.length / accumDepth, input, filter: Int8Array.from(r.data('weights')), bias: r.optData('bias') };
+}
+
+export const fullyConnectedAdapters: OpAdapter[] = [
+  {
+    op: 'fully_connected',
+    actDtypes: ['s8'],
+    runTs(r) {
+      const c = readFc(r);
+      return fullyConnectedS8(c.params, c.quant, c.perChannel, c.batches, c.accumDepth, c.outputDepth, c.input, c.filter, c.bias ? Int32Array.from(c.bias) : null);
+    },
+    emitC(r, b) {
+      const c = readFc(r);
+      b.include('edgec_fully_connected.h');
+      const input = b.constArray('input', 'int8_t', c.input);
+      const filter = b.constArray('filter', 'int8_t', c.filter);
+      const bias = c.bias ? b.constArray('bias', 'int32_t', c.bias) : 'NULL';
+      const mult = b.constArray('mult', 'int32_t', c.quant.multiplier);
+      const shift = b.constArray('shift', 'int32_t', c.quant.shift);
+      const quant = b.declare('quant', 'edgec_per_channel_quant', `{ ${mult}, ${shift} }`);
+      const p = c.params;
+      const params = b.declare('params', 'edgec_fc_params', `{ ${p.inputOffset}, ${p.filterOffset}, ${p.outputOffset}, ${cActivation(p.activation)} }`);
+      const outLen = c.batches * c.outputDepth;
+      const output = b.mutableArray('output', 'int8_t', outLen);
+      b.stmt(`status = edgec_fully_connected_s8(&${params}, &${quant}, ${c.perChannel ? 1 : 0}, ${c.batches}, ${c.accumDepth}, ${c.outputDepth}, ${input}, ${filter}, ${bias}, ${output});`);
+      b.setOutput(output, 'int8_t', outLen);
+    },
+  },
+];
