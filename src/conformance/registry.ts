@@ -7,8 +7,9 @@ import { convAdapters } from './ops/conv.ts';
 import { fullyConnectedAdapters } from './ops/fully_connected.ts';
 import { padAdapters } from './ops/pad.ts';
 import { poolingAdapters } from './ops/pooling.ts';
+import { softmaxAdapters } from './ops/softmax.ts';
 
-const ADAPTERS: OpAdapter[] = [...convAdapters, ...fullyConnectedAdapters, ...poolingAdapters, ...padAdapters];
+const ADAPTERS: OpAdapter[] = [...convAdapters, ...fullyConnectedAdapters, ...poolingAdapters, ...padAdapters, ...softmaxAdapters];
 
 export function findAdapter(op: string, actDtype: string): OpAdapter | undefined {
   return ADAPTERS.find((a) => a.op === op && a.actDtypes.includes(actDtype));

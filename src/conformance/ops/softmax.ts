@@ -1,0 +1,31 @@
+/** Conformance rows for SOFTMAX with int8 input (int8 or int16 output). */
+import { softmaxS8, softmaxS8S16 } from '../../kernels/softmax.ts';
+import type { OpAdapter } from '../adapter.ts';
+import type { CaseReader } from '../case.ts';
+
+function readSoftmax(r: CaseReader) {
+  return { input: Int8Array.from(r.data('input')), rows: r.int('num_rows'), rowSize: r.int('row_size'), mult: r.int('mult'), shift: r.int('shift'), diffMin: r.int('diff_min') };
+}
+
+function softmaxAdapter(actDtype: 's8' | 's8_s16'): OpAdapter {
+  const s16 = actDtype === 's8_s16';
+  return {
+    op: 'softmax',
+    actDtypes: [actDtype],
+    runTs(r) {
+      const c = readSoftmax(r);
+      return (s16 ? softmaxS8S16 : softmaxS8)(c.input, c.rows, c.rowSize, c.mult, c.shift, c.diffMin);
+    },
+    emitC(r, b) {
+      const c = readSoftmax(r);
+      b.include('edgec_softmax.h');
+      const input = b.constArray('input', 'int8_t', c.input);
+      const len = c.rows * c.rowSize;
+      const output = b.mutableArray('output', s16 ? 'int16_t' : 'int8_t', len);
+      b.stmt(`status = ${s16 ? 'edgec_softmax_s8_s16' : 'edgec_softmax_s8'}(${input}, ${c.rows}, ${c.rowSize}, ${c.mult}, ${c.shift}, ${c.diffMin}, ${output});`);
+      b.setOutput(output, s16 ? 'int16_t' : 'int8_t', len);
+    },
+  };
+}
+
+export const softmaxAdapters: OpAdapter[] = [softmaxAdapter('s8'), softmaxAdapter('s8_s16')];
