@@ -9,7 +9,6 @@ import { EdgecError, type Diagnostic } from '../diagnostics.ts';
 import type { Graph, Op, QuantParams, Tensor } from '../ir/graph.ts';
 import type { Dims } from '../kernels/types.ts';
 import { activationRange, addParams, channelMultipliers, softmaxParams, type ActivationRange, type AddParams, type SoftmaxParams } from '../quantize/op-params.ts';
-import { logisticParamsS8, tanhParamsS8, type LutActivationParams } from './activation-params.ts';
 
 export interface ConvStep {
   kind: 'conv_s8';
@@ -84,14 +83,6 @@ export interface SoftmaxStep {
   params: SoftmaxParams;
 }
 
-export interface LutActivationStep {
-  kind: 'logistic_s8' | 'tanh_s8';
-  input: number;
-  output: number;
-  size: number;
-  params: LutActivationParams;
-}
-
 export interface PadStep {
   kind: 'pad_s8';
   input: number;
@@ -111,7 +102,7 @@ export interface ConcatStep {
   inner: number;
 }
 
-export type StepBody = ConvStep | DepthwiseStep | FullyConnectedStep | PoolStep | AddStep | SoftmaxStep | LutActivationStep | PadStep | ConcatStep;
+export type StepBody = ConvStep | DepthwiseStep | FullyConnectedStep | PoolStep | AddStep | SoftmaxStep | PadStep | ConcatStep;
 
 export type Step = StepBody & {
   /** The graph op (layer) this step computes. */
@@ -232,9 +223,13 @@ function lowerOp(g: Graph, op: Op): StepBody | null {
       return { kind: 'softmax_s8', ...common, rows: x.shape.reduce((a, b) => a * b, 1) / rowSize, rowSize, params: softmaxParams(op.attrs.beta, q(x)) };
     }
     case 'logistic':
-      return { kind: 'logistic_s8', ...common, size: x.shape.reduce((a, b) => a * b, 1), params: logisticParamsS8(q(x)) };
     case 'tanh':
-      return { kind: 'tanh_s8', ...common, size: x.shape.reduce((a, b) => a * b, 1), params: tanhParamsS8(q(x)) };
+      throw new EdgecError({
+        code: 'E-LOWER-OP',
+        stage: 'codegen',
+        message: `${op.kind} (as a layer or a fused sigmoid/tanh activation) has no int8 kernel yet`,
+        location: { layer: op.name },
+      });
     case 'pad': {
       const p = op.attrs.padding;
       return {

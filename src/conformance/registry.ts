@@ -3,13 +3,14 @@
  * mapping case fields onto the TS reference kernel and the portable C kernel of the same name.
  */
 import type { OpAdapter } from './adapter.ts';
+import { addAdapters } from './ops/add.ts';
 import { convAdapters } from './ops/conv.ts';
 import { fullyConnectedAdapters } from './ops/fully_connected.ts';
 import { padAdapters } from './ops/pad.ts';
 import { poolingAdapters } from './ops/pooling.ts';
 import { softmaxAdapters } from './ops/softmax.ts';
 
-const ADAPTERS: OpAdapter[] = [...convAdapters, ...fullyConnectedAdapters, ...poolingAdapters, ...padAdapters, ...softmaxAdapters];
+const ADAPTERS: OpAdapter[] = [...convAdapters, ...fullyConnectedAdapters, ...poolingAdapters, ...padAdapters, ...softmaxAdapters, ...addAdapters];
 
 export function findAdapter(op: string, actDtype: string): OpAdapter | undefined {
   return ADAPTERS.find((a) => a.op === op && a.actDtypes.includes(actDtype));

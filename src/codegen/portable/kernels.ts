@@ -1,0 +1,128 @@
+/**
+ * The portable backend's kernel table: for each lowered step kind, the C call into
+ * templates/kernels/portable with the step's constants as flash data. Twin of src/sim/steps.ts.
+ */
+import type { Graph } from '../../ir/graph.ts';
+import type { CType } from '../../conformance/cemit.ts';
+import { cActivation, cDims, cTile } from '../../conformance/cstructs.ts';
+import type { PoolStep, Step } from '../lower.ts';
+
+export interface EmitContext {
+  graph: Graph;
+  constArray(role: string, ctype: CType, data: ArrayLike<number>, layer: string): string;
+  constStruct(role: string, ctype: string, init: string, layer: string): string;
+  /** A C expression for a tensor: an arena pointer for activations, a const array for constants. */
+  tensor(id: number, layer: string): string;
+}
+
+interface StepEmitter<K extends Step['kind']> {
+  header: string;
+  files: string[];
+  emit(s: Extract<Step, { kind: K }>, ctx: EmitContext): { kernel: string; lines: string[] };
+}
+
+type Table = { [K in Step['kind']]: StepEmitter<K> };
+
+const CONV_FILES = ['edgec_conv.h', 'edgec_conv.c'];
+
+function quantStruct(s: { multiplier: Int32Array; shift: Int32Array; op: { name: string } }, ctx: EmitContext): string {
+  const m = ctx.constArray('multiplier', 'int32_t', s.multiplier, s.op.name);
+  const sh = ctx.constArray('shift', 'int32_t', s.shift, s.op.name);
+  return ctx.constStruct('quant', 'edgec_per_channel_quant', `{ ${m}, ${sh} }`, s.op.name);
+}
+
+function dims(role: string, d: { n: number; h: number; w: number; c: number }, layer: string, ctx: EmitContext): string {
+  return ctx.constStruct(role, 'edgec_dims', cDims(d), layer);
+}
+
+const bias = (id: number, layer: string, ctx: EmitContext) => (id < 0 ? 'NULL' : ctx.tensor(id, layer));
+
+export const STEP_EMITTERS: Table = {
+  conv_s8: {
+    header: 'edgec_conv.h',
+    files: CONV_FILES,
+    emit(s, ctx) {
+      const n = s.op.name;
+      const params = ctx.constStruct('params', 'edgec_conv_params', `{ ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
+      const call = `status = edgec_convolve_s8(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', s.filterDims, n, ctx)}, ${ctx.tensor(s.weights, n)}, ${bias(s.bias, n, ctx)}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)});`;
+      return { kernel: 'edgec_convolve_s8', lines: [call] };
+    },
+  },
+  depthwise_s8: {
+    header: 'edgec_conv.h',
+    files: CONV_FILES,
+    emit(s, ctx) {
+      const n = s.op.name;
+      const params = ctx.constStruct('params', 'edgec_dw_conv_params', `{ ${s.chMult}, ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
+      const call = `status = edgec_depthwise_conv_s8(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', s.filterDims, n, ctx)}, ${ctx.tensor(s.weights, n)}, ${bias(s.bias, n, ctx)}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)});`;
+      return { kernel: 'edgec_depthwise_conv_s8', lines: [call] };
+    },
+  },
+  fully_connected_s8: {
+    header: 'edgec_fully_connected.h',
+    files: ['edgec_fully_connected.h', 'edgec_fully_connected.c'],
+    emit(s, ctx) {
+      const n = s.op.name;
+      const params = ctx.constStruct('params', 'edgec_fc_params', `{ ${s.inputOffset}, ${s.filterOffset}, ${s.outputOffset}, ${cActivation(s.activation)} }`, n);
+      const call = `status = edgec_fully_connected_s8(&${params}, &${quantStruct(s, ctx)}, ${s.perChannel ? 1 : 0}, ${s.batches}, ${s.accumDepth}, ${s.outputDepth}, ${ctx.tensor(s.input, n)}, ${ctx.tensor(s.weights, n)}, ${bias(s.bias, n, ctx)}, ${ctx.tensor(s.output, n)});`;
+      return { kernel: 'edgec_fully_connected_s8', lines: [call] };
+    },
+  },
+  max_pool_s8: poolEmitter('edgec_max_pool_s8'),
+  avg_pool_s8: poolEmitter('edgec_avgpool_s8'),
+  add_s8: {
+    header: 'edgec_add.h',
+    files: ['edgec_add.h', 'edgec_add.c'],
+    emit(s, ctx) {
+      const n = s.op.name;
+      const p = s.params;
+      const call = `status = edgec_add_s8(${ctx.tensor(s.inputs[0], n)}, ${ctx.tensor(s.inputs[1], n)}, ${p.input1Offset}, ${p.input1.multiplier}, ${p.input1.shift}, ${p.input2Offset}, ${p.input2.multiplier}, ${p.input2.shift}, ${p.leftShift}, ${ctx.tensor(s.output, n)}, ${p.outputOffset}, ${p.output.multiplier}, ${p.output.shift}, ${s.activation.min}, ${s.activation.max}, ${s.size});`;
+      return { kernel: 'edgec_add_s8', lines: [call] };
+    },
+  },
+  softmax_s8: {
+    header: 'edgec_softmax.h',
+    files: ['edgec_softmax.h', 'edgec_softmax.c'],
+    emit(s, ctx) {
+      const n = s.op.name;
+      const p = s.params;
+      return { kernel: 'edgec_softmax_s8', lines: [`status = edgec_softmax_s8(${ctx.tensor(s.input, n)}, ${s.rows}, ${s.rowSize}, ${p.multiplier}, ${p.leftShift}, ${p.diffMin}, ${ctx.tensor(s.output, n)});`] };
+    },
+  },
+  pad_s8: {
+    header: 'edgec_pad.h',
+    files: ['edgec_pad.h', 'edgec_pad.c'],
+    emit(s, ctx) {
+      const n = s.op.name;
+      const call = `status = edgec_pad_s8(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, ${s.padValue}, &${dims('input_dims', s.inputDims, n, ctx)}, &${dims('pre_pad', s.prePad, n, ctx)}, &${dims('post_pad', s.postPad, n, ctx)});`;
+      return { kernel: 'edgec_pad_s8', lines: [call] };
+    },
+  },
+  concat_s8: {
+    header: 'edgec_concat.h',
+    files: ['edgec_concat.h', 'edgec_concat.c'],
+    emit(s, ctx) {
+      const n = s.op.name;
+      const sizes = ctx.constArray('axis_sizes', 'int32_t', s.axisSizes, n);
+      const ptrs = `{ ${s.inputs.map((id) => ctx.tensor(id, n)).join(', ')} }`;
+      return {
+        kernel: 'edgec_concat_s8',
+        lines: [`{`, `    const int8_t *const inputs[${s.inputs.length}] = ${ptrs};`, `    status = edgec_concat_s8(inputs, ${sizes}, ${s.inputs.length}, ${s.outer}, ${s.inner}, ${ctx.tensor(s.output, n)});`, `}`],
+      };
+    },
+  },
+};
+
+function poolEmitter<K extends 'max_pool_s8' | 'avg_pool_s8'>(kernel: string): StepEmitter<K> {
+  const e = {
+    header: 'edgec_pooling.h',
+    files: ['edgec_pooling.h', 'edgec_pooling.c'],
+    emit(s: PoolStep & { op: { name: string } }, ctx: EmitContext) {
+      const n = s.op.name;
+      const params = ctx.constStruct('params', 'edgec_pool_params', `{ ${cTile(s.stride)}, ${cTile(s.padding)}, ${cActivation(s.activation)} }`, n);
+      const fdims = dims('filter_dims', { n: 1, h: s.filter.h, w: s.filter.w, c: 1 }, n, ctx);
+      return { kernel, lines: [`status = ${kernel}(&${params}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${fdims}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)});`] };
+    },
+  };
+  return e as StepEmitter<K>;
+}

@@ -1,0 +1,44 @@
+/**
+ * One TS reference kernel call per lowered step kind: the simulator half of the table whose C half
+ * is src/codegen/portable/kernels.ts. Both read the same step fields.
+ */
+import type { Graph, TensorData } from '../ir/graph.ts';
+import type { Step } from '../codegen/lower.ts';
+import { concatS8 } from '../kernels/concat.ts';
+import { convolveS8 } from '../kernels/conv.ts';
+import { depthwiseConvS8 } from '../kernels/depthwise.ts';
+import { addS8 } from '../kernels/add.ts';
+import { fullyConnectedS8 } from '../kernels/fully_connected.ts';
+import { padS8 } from '../kernels/pad.ts';
+import { avgPoolS8, maxPoolS8 } from '../kernels/pooling.ts';
+import { softmaxS8 } from '../kernels/softmax.ts';
+
+function constant(g: Graph, id: number): TensorData | null {
+  if (id < 0) return null;
+  const d = g.tensors[id]!.data;
+  if (!d) throw new Error(`simulator: tensor ${id} is not a constant`);
+  return d;
+}
+
+export function runStep(s: Step, read: (id: number) => Int8Array, g: Graph): Int8Array {
+  switch (s.kind) {
+    case 'conv_s8':
+      return convolveS8(s, s, s.inputDims, read(s.input), s.filterDims, constant(g, s.weights) as Int8Array, constant(g, s.bias) as Int32Array | null, s.outputDims);
+    case 'depthwise_s8':
+      return depthwiseConvS8(s, s, s.inputDims, read(s.input), s.filterDims, constant(g, s.weights) as Int8Array, constant(g, s.bias) as Int32Array | null, s.outputDims);
+    case 'fully_connected_s8':
+      return fullyConnectedS8(s, s, s.perChannel, s.batches, s.accumDepth, s.outputDepth, read(s.input), constant(g, s.weights) as Int8Array, constant(g, s.bias) as Int32Array | null);
+    case 'max_pool_s8':
+      return maxPoolS8(s, s.inputDims, read(s.input), s.filter, s.outputDims);
+    case 'avg_pool_s8':
+      return avgPoolS8(s, s.inputDims, read(s.input), s.filter, s.outputDims);
+    case 'add_s8':
+      return addS8(read(s.inputs[0]), read(s.inputs[1]), s.params, s.activation, s.size);
+    case 'softmax_s8':
+      return softmaxS8(read(s.input), s.rows, s.rowSize, s.params.multiplier, s.params.leftShift, s.params.diffMin);
+    case 'pad_s8':
+      return padS8(read(s.input), s.padValue, s.inputDims, s.prePad, s.postPad);
+    case 'concat_s8':
+      return concatS8(s.inputs.map(read), s.axisSizes, s.outer, s.inner);
+  }
+}

@@ -1,0 +1,14 @@
+/* edgec portable kernels: ADD of two int8 tensors of the same shape. */
+#ifndef EDGEC_ADD_H
+#define EDGEC_ADD_H
+
+#include "edgec_types.h"
+
+/* Arguments as arm_elementwise_add_s8 (offsets are -zero points for inputs, +zero point for the output). */
+edgec_status edgec_add_s8(const int8_t *input_1, const int8_t *input_2, int32_t input_1_offset,
+                          int32_t input_1_mult, int32_t input_1_shift, int32_t input_2_offset,
+                          int32_t input_2_mult, int32_t input_2_shift, int32_t left_shift, int8_t *output,
+                          int32_t output_offset, int32_t output_mult, int32_t output_shift,
+                          int32_t activation_min, int32_t activation_max, int32_t block_size);
+
+#endif /* EDGEC_ADD_H */
