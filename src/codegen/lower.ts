@@ -256,6 +256,8 @@ function lowerOp(g: Graph, op: Op): StepBody | null {
     }
     case 'reshape':
       return null;
+    case 'batch_norm':
+      throw new EdgecError({ code: 'E-LOWER-OP', stage: 'codegen', message: 'batch norm should have been folded by the passes', location: { layer: op.name } });
     case 'relu':
       throw new EdgecError({
         code: 'E-LOWER-OP',

@@ -79,7 +79,9 @@ export type OpAttrs =
   | { kind: 'logistic'; attrs: Record<string, never> }
   | { kind: 'tanh'; attrs: Record<string, never> }
   /** A standalone activation layer (fused into the producer by passes where possible). */
-  | { kind: 'relu'; attrs: { max?: number } };
+  | { kind: 'relu'; attrs: { max?: number } }
+  /** Inference batch norm (inputs: x, gamma, beta, mean, variance); folded away by a pass. */
+  | { kind: 'batch_norm'; attrs: { epsilon: number } };
 
 export type OpKind = OpAttrs['kind'];
 

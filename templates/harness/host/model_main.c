@@ -12,6 +12,7 @@
 static FILE *dump_file;
 static uint32_t current_input;
 
+#if defined(EDGEC_DEBUG_DUMP)
 static void put_u32(FILE *f, uint32_t v)
 {
     unsigned char b[4];
@@ -22,7 +23,6 @@ static void put_u32(FILE *f, uint32_t v)
     fwrite(b, 1, 4, f);
 }
 
-#if defined(EDGEC_DEBUG_DUMP)
 void edgec_debug_tensor(int32_t step, const char *layer, const void *data, uint32_t nbytes)
 {
     (void)layer;
