@@ -2,10 +2,10 @@
 import type { Command } from 'commander';
 import { fail } from '../diagnostics.ts';
 import { DEFAULT_SUITE_DIR } from '../paths.ts';
-import { hostPlatform } from '../conformance/platforms.ts';
+import { cortexPlatform, hostPlatform } from '../conformance/platforms.ts';
 import { formatReport, loadSuite, runCBackend, runTsBackend, type ConformanceReport } from '../conformance/run.ts';
 
-export const CONFORMANCE_BACKENDS = ['ts', 'c-host', 'c-host-sanitize'];
+export const CONFORMANCE_BACKENDS = ['ts', 'c-host', 'c-host-sanitize', 'c-m3', 'c-m4', 'c-m7'];
 
 export async function runConformance(backend: string, suite: string, filter?: string): Promise<ConformanceReport> {
   const re = filter ? new RegExp(filter) : undefined;
@@ -18,6 +18,7 @@ export async function runConformance(backend: string, suite: string, filter?: st
     case 'c-host-sanitize':
       return runCBackend(cases, hostPlatform({ sanitize: true }));
     default:
+      if (/^c-m\d+$/.test(backend) && CONFORMANCE_BACKENDS.includes(backend)) return runCBackend(cases, cortexPlatform(`cortex-${backend.slice(2)}`));
       fail('E-CLI-BACKEND', 'cli', `unknown backend '${backend}'; expected one of ${CONFORMANCE_BACKENDS.join(', ')}`);
   }
 }

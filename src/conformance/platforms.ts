@@ -2,12 +2,13 @@
  * Platforms that build and run batched conformance programs. `c-host` compiles with the host gcc and
  * the project's portable kernels; Cortex-M platforms plug in here with the same interface.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../diagnostics.ts';
 import { BUILD_DIR, HARNESS_DIR, PORTABLE_KERNELS_DIR } from '../paths.ts';
 import { HOST_CFLAGS, hostCompiler } from '../toolchain/host.ts';
 import { exec, mapLimit, parallelism } from '../toolchain/exec.ts';
+import { buildElf, checkCortexToolchain, loadTarget, runQemu } from '../toolchain/cortex-m.ts';
 import type { CPlatform } from './run.ts';
 
 export function portableKernelSources(): string[] {
@@ -62,4 +63,38 @@ export function hostPlatform(opts: HostPlatformOptions = {}): CPlatform {
   };
 }
 
-export const C_BACKENDS = ['c-host'] as const;
+
+/** A Cortex-M target in QEMU: each batch is one ELF, its records written to cases.bin by semihosting. */
+export function cortexPlatform(targetName: string): CPlatform {
+  const name = `c-${targetName.replace(/^cortex-/, '')}`;
+  const workDir = join(BUILD_DIR, 'conformance', name);
+  return {
+    name,
+    batchSize: 40,
+    async runBatches(programs) {
+      const target = loadTarget(targetName);
+      checkCortexToolchain(true);
+      mkdirSync(workDir, { recursive: true });
+      return mapLimit(programs, parallelism(), async (program, i) => {
+        const dir = join(workDir, `batch${i}`);
+        mkdirSync(dir, { recursive: true });
+        const src = join(dir, 'cases.c');
+        writeFileSync(src, program);
+        const elf = await buildElf({
+          target,
+          sources: [src, join(HARNESS_DIR, 'cortex-m', 'case_main.c'), ...portableKernelSources()],
+          includeDirs: [PORTABLE_KERNELS_DIR],
+          workDir: dir,
+        });
+        rmSync(join(dir, 'cases.bin'), { force: true });
+        try {
+          await runQemu(target, elf, dir);
+        } catch (e) {
+          // Records written before a fault still count; the missing ones are reported per case.
+          process.stderr.write(`${name}: batch ${i}: ${(e as Error).message}\n`);
+        }
+        return existsSync(join(dir, 'cases.bin')) ? readFileSync(join(dir, 'cases.bin')) : Buffer.alloc(0);
+      });
+    },
+  };
+}
