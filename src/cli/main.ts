@@ -17,7 +17,11 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError();
   registerConformance(program);
   // Model commands load the tfjs importer and codegen lazily: `conformance` should not pay for them.
-  if (!argv.slice(2).some((a) => a === 'conformance')) (await import('./model.ts')).registerModelCommands(program);
+  if (!argv.slice(2).some((a) => a === 'conformance')) {
+    const m = await import('./model.ts');
+    m.registerModelCommands(program);
+    m.registerBudgetCommand(program);
+  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

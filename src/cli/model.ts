@@ -118,3 +118,25 @@ export function registerModelCommands(program: Command): void {
       process.stdout.write(dumpGraph(g) + '\n');
     });
 }
+
+export function registerBudgetCommand(program: Command): void {
+  program
+    .command('budget <dir>')
+    .description('flash, RAM and executed-instruction budgets of a generated model on Cortex-M targets (QEMU)')
+    .option('--target <name>', 'a Cortex-M target, or "all"', 'cortex-m4')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, opts: { target: string; json?: boolean }) => {
+      const { listTargets } = await import('../toolchain/cortex-m.ts');
+      const { measureBudget, formatBudgets } = await import('../report/budget.ts');
+      const names = opts.target === 'all' ? listTargets() : [opts.target];
+      const budgets = [];
+      for (const t of names) {
+        log(`measuring ${t} ...`);
+        budgets.push(await measureBudget(dir, t));
+      }
+      const table = formatBudgets(budgets);
+      writeFileAtomically(join(dir, opts.target === 'all' ? 'budget.md' : `budget-${opts.target}.md`), `# Budgets of ${readManifest(dir).name}\n\n${table}\n`);
+      writeFileAtomically(join(dir, opts.target === 'all' ? 'budget.json' : `budget-${opts.target}.json`), JSON.stringify(budgets.length === 1 ? budgets[0] : budgets, null, 2) + '\n');
+      process.stdout.write((opts.json ? JSON.stringify(budgets.length === 1 ? budgets[0] : budgets, null, 2) : table) + '\n');
+    });
+}

@@ -1,6 +1,7 @@
-/** Run targets for `run` and `verify`: the host build today; Cortex-M targets plug in here. */
-import { fail } from '../diagnostics.ts';
+/** Run targets for `run` and `verify`: the host build, and Cortex-M targets in QEMU. */
 import { buildModelHost, runModelHost } from '../toolchain/model-host.ts';
+import { buildModelCortex, runModelCortex } from '../toolchain/model-cortex.ts';
+import { loadTarget } from '../toolchain/cortex-m.ts';
 import type { RunTarget } from './verify.ts';
 
 export const hostTarget: RunTarget = {
@@ -11,7 +12,17 @@ export const hostTarget: RunTarget = {
   },
 };
 
+export function cortexTarget(name: string): RunTarget {
+  const target = loadTarget(name);
+  return {
+    name,
+    async run(dir, m, inputs, opts) {
+      const { elf, workDir } = await buildModelCortex(dir, m, target, { debug: opts.dump });
+      return runModelCortex(elf, workDir, target, inputs, { dump: opts.dump });
+    },
+  };
+}
+
 export function runTarget(name: string): RunTarget {
-  if (name === 'host') return hostTarget;
-  fail('E-CLI-TARGET', 'cli', `unknown target '${name}'; available: host`);
+  return name === 'host' ? hostTarget : cortexTarget(name);
 }

@@ -34,7 +34,7 @@ void edgec_profile_step(int32_t step)
 }
 #endif
 
-static void write_u32(int32_t fd, uint32_t v)
+static inline void write_u32(int32_t fd, uint32_t v)
 {
     (void)edgec_sh_write(fd, &v, 4u);
 }

@@ -1,0 +1,118 @@
+/**
+ * Budgets of a generated model on a Cortex-M target, measured on the linked ELF and in QEMU:
+ *   flash  weights (the model's const data) and code (model + kernel functions), from the ELF symbols
+ *   RAM    arena (planned), scratch (planned, 0 for the portable kernels), stack (painted stack
+ *          high-water mark in QEMU, harness frames included), static (other .data/.bss of model code)
+ *   instructions  executed per inference, total and per layer (QEMU -icount + FPGAIO counter):
+ *          instructions, not cycles.
+ * The total comes from a build without per-layer hooks; the per-layer figures from a build with
+ * them, and their sum exceeds the total by the hooks' own instructions (reported as overhead).
+ */
+import { spawnSync } from 'node:child_process';
+import type { Manifest } from '../codegen/manifest.ts';
+import { readManifest } from '../codegen/manifest.ts';
+import { fail } from '../diagnostics.ts';
+import { loadTarget, type TargetDescriptor } from '../toolchain/cortex-m.ts';
+import { buildModelCortex, parseProfile, runModelCortex } from '../toolchain/model-cortex.ts';
+import { xorshift32Bytes } from '../verify/verify.ts';
+
+export interface Budget {
+  target: string;
+  flash: { weights: number; code: number; total: number; per_kernel: { name: string; bytes: number }[] };
+  ram: { arena: number; scratch: number; stack: number; static: number; total: number };
+  instructions: { total: number | null; per_layer: { name: string; op: string; instructions: number }[]; overhead: number | null; note: string };
+}
+
+/** Symbols of the harness (startup, semihosting, libc, main): not part of the model's budget. */
+const HARNESS = /^(edgec_(reset|fault|default)_handler|edgec_vectors|edgec_stack_(unused|size)|edgec_sh_\w+|edgec_semihost|edgec_profile_step|edgec_debug_tensor|edgec_case_output|memcpy|memmove|memset|memcmp|main|write_u32|input|step_ticks|last_tick|steps_seen|dump_fd|current_input|out_fd|edgec_strlen)(\.\d+)?$/;
+
+interface Sym {
+  name: string;
+  size: number;
+  type: string;
+}
+
+function symbols(elf: string): Sym[] {
+  const r = spawnSync('arm-none-eabi-nm', ['-S', '--size-sort', elf], { encoding: 'utf8' });
+  if (r.status !== 0) fail('E-TOOL-NM', 'toolchain', `arm-none-eabi-nm failed: ${r.stderr}`, { file: elf });
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length === 4)
+    .map(([, size, type, name]) => ({ name: name!, size: parseInt(size!, 16), type: type! }));
+}
+
+export function flashAndStatic(elf: string, m: Manifest): { flash: Budget['flash']; staticBytes: number } {
+  const syms = symbols(elf).filter((s) => !HARNESS.test(s.name));
+  const code = syms.filter((s) => /^[tT]$/.test(s.type));
+  const rodata = syms.filter((s) => /^[rR]$/.test(s.type));
+  const ram = syms.filter((s) => /^[bBdD]$/.test(s.type) && s.name !== `${m.prefix}_arena`);
+  const sum = (list: Sym[]) => list.reduce((a, s) => a + s.size, 0);
+  const weights = sum(rodata);
+  const codeBytes = sum(code);
+  return {
+    flash: { weights, code: codeBytes, total: weights + codeBytes, per_kernel: code.filter((s) => s.name.startsWith('edgec_')).map((s) => ({ name: s.name, bytes: s.size })).sort((a, b) => b.bytes - a.bytes) },
+    staticBytes: sum(ram),
+  };
+}
+
+export async function measureBudget(dir: string, targetName: string, opts: { inputs?: number } = {}): Promise<Budget> {
+  const m = readManifest(dir);
+  const target: TargetDescriptor = loadTarget(targetName);
+  const plain = await buildModelCortex(dir, m, target);
+  const { flash, staticBytes } = flashAndStatic(plain.elf, m);
+  const note = 'executed instructions counted in QEMU (-icount), not cycles';
+  if (!target.qemu || !target.counter) {
+    return {
+      target: target.name,
+      flash,
+      ram: { arena: m.arenaBytes, scratch: 0, stack: 0, static: staticBytes, total: m.arenaBytes + staticBytes },
+      instructions: { total: null, per_layer: [], overhead: null, note: `${target.name} is build-and-size only (no QEMU machine): no instruction count or stack measurement` },
+    };
+  }
+  // One fixed input (seeded xorshift32 bytes), run from zero state, as the reference figures are.
+  const n = opts.inputs ?? 1;
+  const input = Buffer.from(xorshift32Bytes(n * m.input.size, 1).buffer);
+  const totalBuild = await buildModelCortex(dir, m, target, { profile: 'total' });
+  const totalRun = await runModelCortex(totalBuild.elf, totalBuild.workDir, target, input, { profile: true });
+  const total = parseProfile(totalRun.profile!, 0, n, target);
+  const stepBuild = await buildModelCortex(dir, m, target, { profile: 'steps' });
+  const stepRun = await runModelCortex(stepBuild.elf, stepBuild.workDir, target, input, { profile: true });
+  const steps = parseProfile(stepRun.profile!, m.steps.length, n, target);
+  const perLayer = m.steps.map((s, i) => ({ name: s.layer, op: s.op, instructions: steps.perInput[0]!.steps[i]! }));
+  const totalInstr = total.perInput[0]!.total;
+  return {
+    target: target.name,
+    flash,
+    ram: { arena: m.arenaBytes, scratch: 0, stack: total.stackBytes, static: staticBytes, total: m.arenaBytes + total.stackBytes + staticBytes },
+    instructions: { total: totalInstr, per_layer: perLayer, overhead: perLayer.reduce((a, l) => a + l.instructions, 0) - totalInstr, note },
+  };
+}
+
+export function formatBudgets(budgets: Budget[]): string {
+  const lines: string[] = [];
+  const row = (label: string, f: (b: Budget) => string) => `| ${label.padEnd(28)} | ${budgets.map((b) => f(b).padStart(12)).join(' | ')} |`;
+  lines.push(`| ${'budget'.padEnd(28)} | ${budgets.map((b) => b.target.padStart(12)).join(' | ')} |`);
+  lines.push(`|${'-'.repeat(30)}|${budgets.map(() => '-'.repeat(14)).join('|')}|`);
+  lines.push(row('flash: weights (bytes)', (b) => String(b.flash.weights)));
+  lines.push(row('flash: code (bytes)', (b) => String(b.flash.code)));
+  lines.push(row('flash: total (bytes)', (b) => String(b.flash.total)));
+  lines.push(row('RAM: arena (bytes)', (b) => String(b.ram.arena)));
+  lines.push(row('RAM: stack, measured (bytes)', (b) => String(b.ram.stack)));
+  lines.push(row('RAM: static (bytes)', (b) => String(b.ram.static)));
+  lines.push(row('RAM: total (bytes)', (b) => String(b.ram.total)));
+  lines.push(row('instructions / inference', (b) => (b.instructions.total === null ? 'n/a' : b.instructions.total.toLocaleString('en-US'))));
+  const first = budgets.find((b) => b.instructions.per_layer.length > 0);
+  if (first) {
+    lines.push('', `Executed instructions per layer (QEMU -icount; instructions, not cycles):`, '');
+    lines.push(`| ${'layer'.padEnd(40)} | ${'op'.padEnd(18)} | ${budgets.map((b) => b.target.padStart(12)).join(' | ')} |`);
+    lines.push(`|${'-'.repeat(42)}|${'-'.repeat(20)}|${budgets.map(() => '-'.repeat(14)).join('|')}|`);
+    first.instructions.per_layer.forEach((l, i) => {
+      lines.push(`| ${l.name.padEnd(40)} | ${l.op.padEnd(18)} | ${budgets.map((b) => String(b.instructions.per_layer[i]?.instructions ?? 'n/a').padStart(12)).join(' | ')} |`);
+    });
+    lines.push('', `Per-layer hooks add ${budgets.map((b) => `${b.instructions.overhead ?? 'n/a'} (${b.target})`).join(', ')} instructions over the hook-free total.`);
+  }
+  for (const b of budgets) if (b.instructions.total === null) lines.push(`${b.target}: ${b.instructions.note}.`);
+  return lines.join('\n');
+}

@@ -1,0 +1,80 @@
+/**
+ * Builds a generated model folder for a Cortex-M target with the project's harness and runs it in
+ * QEMU on a file of quantized inputs: outputs, optional per-layer dumps, optional instruction
+ * profile (total only, or per step) and the painted-stack high-water mark.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Manifest } from '../codegen/manifest.ts';
+import { BUILD_DIR, HARNESS_DIR } from '../paths.ts';
+import { buildElf, runQemu, ticksToInstructions, type TargetDescriptor } from './cortex-m.ts';
+import { glueHeader, modelSources } from './model-host.ts';
+
+export type ProfileMode = 'none' | 'total' | 'steps';
+
+export interface CortexBuildOptions {
+  debug?: boolean;
+  profile?: ProfileMode;
+}
+
+function digest(dir: string, m: Manifest): string {
+  const h = createHash('sha256');
+  for (const f of [...modelSources(dir, m), join(dir, `${m.prefix}.h`)]) h.update(readFileSync(f));
+  return h.digest('hex').slice(0, 16);
+}
+
+export async function buildModelCortex(dir: string, m: Manifest, target: TargetDescriptor, opts: CortexBuildOptions = {}): Promise<{ elf: string; workDir: string }> {
+  const abs = resolve(dir);
+  const profile = opts.profile ?? 'none';
+  const tag = `${m.prefix}-${digest(abs, m)}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}`;
+  const workDir = join(BUILD_DIR, 'models', tag);
+  const elf = join(workDir, 'prog.elf');
+  if (existsSync(elf)) return { elf, workDir };
+  mkdirSync(workDir, { recursive: true });
+  writeFileSync(join(workDir, 'edgec_model_glue.h'), glueHeader(m));
+  const defines = [
+    ...(opts.debug ? ['EDGEC_DEBUG_DUMP'] : []),
+    ...(profile !== 'none' && target.counter ? ['EDGEC_PROFILE', `EDGEC_COUNTER_ADDRESS=${target.counter.address}u`, `EDGEC_MAX_STEPS=${Math.max(m.steps.length, 1)}`] : []),
+    ...(profile === 'steps' ? ['EDGEC_PROFILE_STEPS'] : []),
+  ];
+  await buildElf({ target, sources: [...modelSources(abs, m), join(HARNESS_DIR, 'cortex-m', 'model_main.c')], includeDirs: [workDir, abs, join(abs, 'kernels')], defines, workDir });
+  return { elf, workDir };
+}
+
+export interface CortexRun {
+  outputs: Buffer;
+  dump?: Buffer;
+  profile?: Buffer;
+}
+
+export async function runModelCortex(elf: string, workDir: string, target: TargetDescriptor, inputs: Buffer, opts: { dump?: boolean; profile?: boolean } = {}): Promise<CortexRun> {
+  const runDir = join(workDir, `run-${process.pid}`);
+  mkdirSync(runDir, { recursive: true });
+  for (const f of ['out.bin', 'dump.bin', 'profile.bin']) rmSync(join(runDir, f), { force: true });
+  writeFileSync(join(runDir, 'in.bin'), inputs);
+  await runQemu(target, elf, runDir, { icount: opts.profile, timeoutMs: 600_000 });
+  const read = (f: string) => (existsSync(join(runDir, f)) ? readFileSync(join(runDir, f)) : undefined);
+  return { outputs: read('out.bin') ?? Buffer.alloc(0), ...(opts.dump ? { dump: read('dump.bin') } : {}), ...(opts.profile ? { profile: read('profile.bin') } : {}) };
+}
+
+export interface ProfileResult {
+  /** Per input: instructions of each step (empty for total-only builds) and of the whole invoke. */
+  perInput: { steps: number[]; total: number }[];
+  stackBytes: number;
+}
+
+export function parseProfile(buf: Buffer, stepsPerInput: number, inputs: number, target: TargetDescriptor): ProfileResult {
+  const perInput: ProfileResult['perInput'] = [];
+  let p = 0;
+  const next = () => {
+    const v = buf.readUInt32LE(p);
+    p += 4;
+    return v;
+  };
+  for (let i = 0; i < inputs; i++) {
+    const steps = Array.from({ length: stepsPerInput }, () => ticksToInstructions(next(), target));
+    perInput.push({ steps, total: ticksToInstructions(next(), target) });
+  }
+  return { perInput, stackBytes: next() };
+}
