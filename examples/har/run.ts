@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileGraph } from '../../src/compile.ts';
-import { importLayersModel, importTfjsModel } from '../../src/import/tfjs.ts';
+import { importTfjsModel } from '../../src/import/tfjs.ts';
 import { saveModelToDir } from '../../src/import/tfjs-io.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
 import { readCalibrationFile } from '../../src/compile.ts';
@@ -19,7 +19,8 @@ import { writeFileAtomically } from '../../src/io/atomic.ts';
 import { loadFolderGraph, simulateLowered } from '../../src/sim/int8.ts';
 import { quantizeValues } from '../../src/quantize/tensor-quant.ts';
 import { formatVerifyReport, verifyFolder } from '../../src/verify/verify.ts';
-import { hostTarget } from '../../src/verify/targets.ts';
+import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
+import { formatBudgets, measureBudget } from '../../src/report/budget.ts';
 import { trainHar } from './train.ts';
 
 const args = process.argv.slice(2);
@@ -31,6 +32,7 @@ const regenerate = args.includes('--regenerate-golden');
 const outDir = flag('--out', join(PACKAGE_ROOT, regenerate ? 'generated/har' : 'build/har'));
 const verifyInputs = Number(flag('--inputs', '1000'));
 const MODEL_DIR = join(PACKAGE_ROOT, 'examples/har/model');
+const MODEL_SOURCE = 'examples/har/model/model.json';
 const log = (s: string) => process.stdout.write(s + '\n');
 
 function int8Accuracy(dir: string, windows: readonly Float32Array[], labels: readonly number[]): number {
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
   let test: { windows: Float32Array[]; labels: number[] } | undefined;
   if (regenerate) {
     if (!existsSync(join(MODEL_DIR, 'model.json'))) throw new Error(`no committed model in ${MODEL_DIR}; run without --regenerate-golden first`);
-    graph = await importTfjsModel(join(MODEL_DIR, 'model.json'));
+    graph = await importTfjsModel(join(MODEL_DIR, 'model.json'), MODEL_SOURCE);
     const windowSize = graph.tensors[graph.inputs[0]!]!.shape.reduce((a, b) => a * b, 1);
     calibration = readCalibrationFile(join(MODEL_DIR, 'calibration.f32'), windowSize);
     labels = [...(graph.meta.labels ?? [])];
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
     labels = [...trained.labels];
     calibration = trained.calibrationWindows;
     test = { windows: trained.testWindows, labels: trained.testLabels };
-    await saveModelToDir(trained.model, MODEL_DIR);
+    await saveModelToDir(trained.model, MODEL_DIR, { edgecName: 'har', edgecLabels: labels });
     const flat = new Float32Array(calibration.reduce((a, w) => a + w.length, 0));
     let p = 0;
     for (const w of calibration) {
@@ -73,7 +75,8 @@ async function main(): Promise<void> {
       p += w.length;
     }
     writeFileAtomically(join(MODEL_DIR, 'calibration.f32'), new Uint8Array(flat.buffer));
-    graph = importLayersModel(trained.model, 'examples/har/model/model.json');
+    // Compile what was saved, exactly as --regenerate-golden will.
+    graph = await importTfjsModel(join(MODEL_DIR, 'model.json'), MODEL_SOURCE);
   }
 
   log('== compile (quantize int8, plan, emit C) ==');
@@ -92,6 +95,13 @@ async function main(): Promise<void> {
   const report = await verifyFolder(outDir, hostTarget, { inputs: verifyInputs, onProgress: log });
   log(formatVerifyReport(report));
 
+  log('\n== verify on cortex-m4 (arm-none-eabi-gcc, QEMU mps2-an386) ==');
+  const m4 = await verifyFolder(outDir, cortexTarget('cortex-m4'), { inputs: Math.min(verifyInputs, 200), onProgress: log });
+  log(formatVerifyReport(m4));
+  log('\n== budgets on cortex-m4 ==');
+  const budget = await measureBudget(outDir, 'cortex-m4');
+  log(formatBudgets([budget]));
+
   log('\n== summary ==');
   if (floatAccuracy !== undefined && test) {
     const q = int8Accuracy(outDir, test.windows, test.labels);
@@ -99,9 +109,10 @@ async function main(): Promise<void> {
     log(`int8 accuracy  (held-out subject): ${(100 * q).toFixed(1)}%`);
   }
   log(`weights: ${m.weightsBytes} bytes (flash); arena: ${m.arenaBytes} bytes (RAM; linear plan ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})`);
-  log(`verification: ${report.exact}/${report.inputs} bit-exact on host`);
+  log(`verification: ${report.exact}/${report.inputs} bit-exact on host, ${m4.exact}/${m4.inputs} on cortex-m4 (QEMU)`);
+  log(`cortex-m4: ${budget.instructions.total?.toLocaleString('en-US')} executed instructions per inference (not cycles), code ${budget.flash.code} bytes, stack ${budget.ram.stack} bytes`);
   log(`generated C: ${outDir}`);
-  if (report.exact !== report.inputs) process.exitCode = 1;
+  if (report.exact !== report.inputs || m4.exact !== m4.inputs) process.exitCode = 1;
 }
 
 main().catch((e: Error) => {

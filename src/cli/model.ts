@@ -76,7 +76,7 @@ export function registerModelCommands(program: Command): void {
     .description('run the compiled C on raw int8 input bytes')
     .requiredOption('--input <file>', 'int8 input bytes')
     .requiredOption('--out <file>', 'int8 output bytes')
-    .option('--target <name>', 'host', 'host')
+    .option('--target <name>', 'host, or a Cortex-M target (cortex-m3, cortex-m4, cortex-m7)', 'host')
     .action(async (dir: string, opts: { input: string; out: string; target: string }) => {
       const m = readManifest(dir);
       const buf = readInputFile(opts.input, m.input.size);
@@ -87,17 +87,19 @@ export function registerModelCommands(program: Command): void {
 
   program
     .command('verify <dir>')
-    .description('compare every output byte of the compiled C with the simulator on many inputs')
-    .option('--target <name>', 'host', 'host')
+    .description('compare every output byte of the compiled C with the simulator on many inputs (a Cortex-M target also checks the host build: three-way)')
+    .option('--target <name>', 'host, or a Cortex-M target (cortex-m3, cortex-m4, cortex-m7)', 'host')
     .option('--inputs <n>', 'number of inputs (calibration samples first, then seeded random)', '100')
     .option('--seed <n>', 'seed of the random inputs', '1')
-    .option('--json', 'print the report as JSON')
+    .option('--json', 'print the report(s) as JSON')
     .action(async (dir: string, opts: { target: string; inputs: string; seed: string; json?: boolean }) => {
       const n = Number(opts.inputs);
       if (!Number.isInteger(n) || n <= 0) fail('E-CLI-OPTION', 'cli', `--inputs must be a positive integer, not '${opts.inputs}'`);
-      const r = await verifyFolder(dir, runTarget(opts.target), { inputs: n, seed: Number(opts.seed), onProgress: log });
-      process.stdout.write((opts.json ? JSON.stringify(r, null, 2) : formatVerifyReport(r)) + '\n');
-      process.exitCode = r.exact === r.inputs ? 0 : 1;
+      const targets = opts.target === 'host' ? ['host'] : [opts.target, 'host'];
+      const reports = [];
+      for (const t of targets) reports.push(await verifyFolder(dir, runTarget(t), { inputs: n, seed: Number(opts.seed), onProgress: log }));
+      process.stdout.write((opts.json ? JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) : reports.map(formatVerifyReport).join('\n')) + '\n');
+      process.exitCode = reports.every((r) => r.exact === r.inputs) ? 0 : 1;
     });
 
   program

@@ -75,7 +75,7 @@ export function importLayersModel(model: tf.LayersModel, source: string, labels?
 }
 
 /** Loads model.json (+ shards) from disk and imports it. Labels may be stored in model.json as `edgecLabels`. */
-export async function importTfjsModel(modelJsonPath: string): Promise<Graph> {
+export async function importTfjsModel(modelJsonPath: string, source: string = modelJsonPath): Promise<Graph> {
   const handler = fileLoadHandler(modelJsonPath);
   await handler.load!(); // validates files and fields with located diagnostics before tfjs sees them
   let model: tf.LayersModel;
@@ -85,7 +85,7 @@ export async function importTfjsModel(modelJsonPath: string): Promise<Graph> {
     fail('E-TFJS-LOAD', 'import', `tfjs could not build the model: ${(e as Error).message.split('\n')[0]}`, { file: modelJsonPath });
   }
   const json = JSON.parse(readFileSync(modelJsonPath, 'utf8')) as { edgecLabels?: string[]; edgecName?: string };
-  const g = importLayersModel(model, modelJsonPath, json.edgecLabels);
+  const g = importLayersModel(model, source, json.edgecLabels);
   model.dispose();
   return json.edgecName ? { ...g, name: json.edgecName } : g;
 }

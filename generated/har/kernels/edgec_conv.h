@@ -1,0 +1,42 @@
+/* edgec portable kernels: CONV_2D and DEPTHWISE_CONV_2D, int8 activations, int8 per-channel weights. */
+#ifndef EDGEC_CONV_H
+#define EDGEC_CONV_H
+
+#include "edgec_types.h"
+
+/* Fields as cmsis_nn_conv_params / cmsis_nn_dw_conv_params. */
+typedef struct {
+    int32_t input_offset;  /* -input zero point */
+    int32_t output_offset; /* +output zero point */
+    edgec_tile stride;
+    edgec_tile padding;    /* top, left */
+    edgec_tile dilation;
+    edgec_activation activation;
+} edgec_conv_params;
+
+typedef struct {
+    int32_t ch_mult;
+    int32_t input_offset;
+    int32_t output_offset;
+    edgec_tile stride;
+    edgec_tile padding;
+    edgec_tile dilation;
+    edgec_activation activation;
+} edgec_dw_conv_params;
+
+/*
+ * input NHWC [n, h, w, c]; filter OHWI [filter_dims.n = C_OUT, h, w, c = C_IN / groups]; bias [C_OUT]
+ * or NULL; output NHWC. Groups = input_dims.c / filter_dims.c.
+ */
+edgec_status edgec_convolve_s8(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
+                               const edgec_dims *input_dims, const int8_t *input,
+                               const edgec_dims *filter_dims, const int8_t *filter,
+                               const int32_t *bias, const edgec_dims *output_dims, int8_t *output);
+
+/* filter [1, h, w, C_OUT] with out channel = in channel * ch_mult + m. */
+edgec_status edgec_depthwise_conv_s8(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
+                                     const edgec_dims *input_dims, const int8_t *input,
+                                     const edgec_dims *filter_dims, const int8_t *filter,
+                                     const int32_t *bias, const edgec_dims *output_dims, int8_t *output);
+
+#endif /* EDGEC_CONV_H */

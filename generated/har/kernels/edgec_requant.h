@@ -1,0 +1,68 @@
+/*
+ * edgec fixed-point requantization: the C twin of src/quantize/fixedpoint.ts. Nothing else in the
+ * generated C rounds. Define EDGEC_SINGLE_ROUNDING to use TFLite's single-rounding mode; the default
+ * is TFLite's double rounding, which every reference vector uses.
+ *
+ * Written for the edgec project (C99, no floating point, no undefined signed overflow).
+ */
+#ifndef EDGEC_REQUANT_H
+#define EDGEC_REQUANT_H
+
+#include <stdint.h>
+
+/* (a * b + nudge) / 2^31, truncated toward zero; INT32_MIN * INT32_MIN saturates. */
+static inline int32_t edgec_srdhm(int32_t a, int32_t b)
+{
+    if (a == INT32_MIN && b == INT32_MIN) {
+        return INT32_MAX;
+    }
+    const int64_t ab = (int64_t)a * (int64_t)b;
+    const int64_t nudge = ab >= 0 ? (INT64_C(1) << 30) : (INT64_C(1) - (INT64_C(1) << 30));
+    return (int32_t)((ab + nudge) / (INT64_C(1) << 31));
+}
+
+/* x / 2^exponent rounded half away from zero, exponent in [0, 31]. */
+static inline int32_t edgec_rdbpot(int32_t x, int32_t exponent)
+{
+    const int32_t mask = (int32_t)((UINT32_C(1) << exponent) - 1u);
+    const int32_t remainder = x & mask;
+    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* MultiplyByQuantizedMultiplier: x * multiplier * 2^(shift - 31), rounded. */
+static inline int32_t edgec_requantize(int32_t x, int32_t multiplier, int32_t shift)
+{
+#if defined(EDGEC_SINGLE_ROUNDING)
+    const int32_t total = 31 - shift;
+    const int64_t round = INT64_C(1) << (total - 1);
+    return (int32_t)(((int64_t)x * multiplier + round) >> total);
+#else
+    const int32_t left = shift > 0 ? shift : 0;
+    const int32_t right = shift > 0 ? 0 : -shift;
+    /* The left shift wraps like TFLite's int32 multiply; done unsigned to stay defined. */
+    const int32_t scaled = (int32_t)((uint32_t)x << left);
+    return edgec_rdbpot(edgec_srdhm(scaled, multiplier), right);
+#endif
+}
+
+/* The int16x8 path: 64-bit accumulator, 16-bit reduced multiplier. */
+static inline int32_t edgec_reduce_multiplier(int32_t multiplier)
+{
+    return multiplier < 0x7FFF0000 ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
+}
+
+static inline int32_t edgec_requantize_s64(int64_t x, int32_t multiplier, int32_t shift)
+{
+    const int32_t reduced = edgec_reduce_multiplier(multiplier);
+    const int32_t total = 15 - shift;
+    const int64_t round = INT64_C(1) << (total - 1);
+    return (int32_t)((x * reduced + round) >> total);
+}
+
+static inline int32_t edgec_clamp(int32_t x, int32_t lo, int32_t hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+#endif /* EDGEC_REQUANT_H */

@@ -1,0 +1,56 @@
+/*
+ * edgec portable kernels: shared argument types. The meaning of every field matches the CMSIS-NN
+ * argument of the same name (NHWC activations, input_offset = -input_zero_point,
+ * output_offset = +output_zero_point), so a call can be retargeted to CMSIS-NN field by field.
+ *
+ * Written for the edgec project (C99, no malloc, no floating point).
+ */
+#ifndef EDGEC_TYPES_H
+#define EDGEC_TYPES_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+typedef enum {
+    EDGEC_OK = 0,
+    EDGEC_ARG_ERROR = -1,
+    EDGEC_NO_IMPL_ERROR = -2
+} edgec_status;
+
+/* Tensor dimensions, NHWC. Unused dimensions are 1. */
+typedef struct {
+    int32_t n;
+    int32_t h;
+    int32_t w;
+    int32_t c;
+} edgec_dims;
+
+typedef struct {
+    int32_t h;
+    int32_t w;
+} edgec_tile;
+
+/* Clamp range after the output offset is added. */
+typedef struct {
+    int32_t min;
+    int32_t max;
+} edgec_activation;
+
+/* Scratch memory handed to a kernel; its size comes from the kernel's *_get_buffer_size. */
+typedef struct {
+    void *buf;
+    int32_t size;
+} edgec_context;
+
+/* Per-output-channel requantization: multiplier[c], shift[c]. */
+typedef struct {
+    const int32_t *multiplier;
+    const int32_t *shift;
+} edgec_per_channel_quant;
+
+typedef struct {
+    int32_t multiplier;
+    int32_t shift;
+} edgec_per_tensor_quant;
+
+#endif /* EDGEC_TYPES_H */
