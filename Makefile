@@ -3,6 +3,7 @@
 #   make test   type-check and run every test (what CI runs)
 
 APT_PACKAGES_HOST := gcc libc6-dev make
+APT_PACKAGES_CORTEX := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 
 .PHONY: har test setup deps toolchain golden bench
 
@@ -14,9 +15,14 @@ test: setup
 
 setup: deps
 
-# npm packages (only when package-lock.json changed) and the host C compiler if missing.
+# npm packages (only when package-lock.json changed), the host C compiler and the Cortex-M toolchain
+# and QEMU if missing (Debian packages, without recommends).
 deps: node_modules/.package-lock.json
 	@command -v gcc >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y --no-install-recommends $(APT_PACKAGES_HOST))
+	@command -v arm-none-eabi-gcc >/dev/null 2>&1 && command -v qemu-system-arm >/dev/null 2>&1 || $(MAKE) toolchain
+
+toolchain:
+	apt-get update -qq && apt-get install -y --no-install-recommends $(APT_PACKAGES_CORTEX)
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SUITE_DIR } from '../src/paths.ts';
-import { hostPlatform } from '../src/conformance/platforms.ts';
+import { cortexPlatform, hostPlatform } from '../src/conformance/platforms.ts';
+import { CORTEX_SKIP_REASON, HAS_CORTEX } from './support/toolchain.ts';
 import { findAdapter } from '../src/conformance/registry.ts';
 import { loadSuite, runCBackend, runTsBackend, type ConformanceReport } from '../src/conformance/run.ts';
 import type { ConformanceCase } from '../src/conformance/case.ts';
@@ -32,11 +33,13 @@ describe('conformance suite', () => {
   });
 
   // Each backend runs once over every supported case; the families below read its report.
-  const reports = {
+  const reports: Record<string, () => ConformanceReport | Promise<ConformanceReport>> = {
     ts: () => runTsBackend(supported),
     'c-host': () => runCBackend(supported, hostPlatform()),
     'c-host (ASan+UBSan)': () => runCBackend(supported, hostPlatform({ sanitize: true })),
   };
+  if (HAS_CORTEX) reports['c-m4 (QEMU)'] = () => runCBackend(supported, cortexPlatform('cortex-m4'));
+  else it.skip(`c-m4 (QEMU): ${CORTEX_SKIP_REASON}`, () => undefined);
   for (const [backend, run] of Object.entries(reports)) {
     describe(backend, () => {
       let report: Promise<ConformanceReport> | null = null;

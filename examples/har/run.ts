@@ -10,17 +10,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileGraph } from '../../src/compile.ts';
-import { importTfjsModel } from '../../src/import/tfjs.ts';
 import { saveModelToDir } from '../../src/import/tfjs-io.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
-import { readCalibrationFile } from '../../src/compile.ts';
 import { writeFileAtomically } from '../../src/io/atomic.ts';
 import { loadFolderGraph, simulateLowered } from '../../src/sim/int8.ts';
 import { quantizeValues } from '../../src/quantize/tensor-quant.ts';
 import { formatVerifyReport, verifyFolder } from '../../src/verify/verify.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
 import { formatBudgets, measureBudget } from '../../src/report/budget.ts';
+import { compileHar, MODEL_DIR } from './golden.ts';
 import { trainHar } from './train.ts';
 
 const args = process.argv.slice(2);
@@ -31,8 +29,6 @@ const flag = (name: string, fallback: string) => {
 const regenerate = args.includes('--regenerate-golden');
 const outDir = flag('--out', join(PACKAGE_ROOT, regenerate ? 'generated/har' : 'build/har'));
 const verifyInputs = Number(flag('--inputs', '1000'));
-const MODEL_DIR = join(PACKAGE_ROOT, 'examples/har/model');
-const MODEL_SOURCE = 'examples/har/model/model.json';
 const log = (s: string) => process.stdout.write(s + '\n');
 
 function int8Accuracy(dir: string, windows: readonly Float32Array[], labels: readonly number[]): number {
@@ -49,44 +45,26 @@ function int8Accuracy(dir: string, windows: readonly Float32Array[], labels: rea
 }
 
 async function main(): Promise<void> {
-  let graph;
-  let calibration: Float32Array[];
-  let labels: string[];
   let floatAccuracy: number | undefined;
   let test: { windows: Float32Array[]; labels: number[] } | undefined;
-  if (regenerate) {
-    if (!existsSync(join(MODEL_DIR, 'model.json'))) throw new Error(`no committed model in ${MODEL_DIR}; run without --regenerate-golden first`);
-    graph = await importTfjsModel(join(MODEL_DIR, 'model.json'), MODEL_SOURCE);
-    const windowSize = graph.tensors[graph.inputs[0]!]!.shape.reduce((a, b) => a * b, 1);
-    calibration = readCalibrationFile(join(MODEL_DIR, 'calibration.f32'), windowSize);
-    labels = [...(graph.meta.labels ?? [])];
-  } else {
+  if (!regenerate) {
     log('== training (tfjs, CPU) ==');
     const trained = await trainHar({ log });
     floatAccuracy = trained.floatAccuracy;
-    labels = [...trained.labels];
-    calibration = trained.calibrationWindows;
     test = { windows: trained.testWindows, labels: trained.testLabels };
-    await saveModelToDir(trained.model, MODEL_DIR, { edgecName: 'har', edgecLabels: labels });
+    await saveModelToDir(trained.model, MODEL_DIR, { edgecName: 'har', edgecLabels: [...trained.labels] });
+    const calibration = trained.calibrationWindows;
     const flat = new Float32Array(calibration.reduce((a, w) => a + w.length, 0));
-    let p = 0;
-    for (const w of calibration) {
-      flat.set(w, p);
-      p += w.length;
-    }
+    calibration.forEach((w, i) => flat.set(w, i * w.length));
     writeFileAtomically(join(MODEL_DIR, 'calibration.f32'), new Uint8Array(flat.buffer));
-    // Compile what was saved, exactly as --regenerate-golden will.
-    graph = await importTfjsModel(join(MODEL_DIR, 'model.json'), MODEL_SOURCE);
+  } else if (!existsSync(join(MODEL_DIR, 'model.json'))) {
+    throw new Error(`no committed model in ${MODEL_DIR}; run without --regenerate-golden first`);
   }
 
   log('== compile (quantize int8, plan, emit C) ==');
-  const result = await compileGraph(graph, calibration, {
-    out: outDir,
-    name: 'har',
-    labels,
-    onProgress: (d, t) => {
-      if (d === t) log(`calibrated on ${t} windows`);
-    },
+  // Compile what was saved, exactly as --regenerate-golden (and the golden test) do.
+  const result = await compileHar(outDir, (d, t) => {
+    if (d === t) log(`calibrated on ${t} windows`);
   });
   const m = result.manifest;
   log(result.planText);
