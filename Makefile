@@ -25,7 +25,7 @@ toolchain:
 	apt-get update -qq && apt-get install -y --no-install-recommends $(APT_PACKAGES_CORTEX)
 
 node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 
 # Regenerate the committed golden output under generated/ (a refactor must not change a byte).
 golden: setup
