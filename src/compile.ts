@@ -14,6 +14,7 @@ import { importTfjsModel } from './import/tfjs.ts';
 import { runPasses } from './passes/index.ts';
 import { quantizeGraph, type QuantizeOptions } from './quantize/quantize-graph.ts';
 import { emitModelFolder, type EmitResult } from './codegen/emit-folder.ts';
+import { quantizationReport, type QuantReport } from './quantize/report.ts';
 
 export interface CompileOptions extends QuantizeOptions {
   out: string;
@@ -21,11 +22,14 @@ export interface CompileOptions extends QuantizeOptions {
   labels?: string[];
   /** Quantized inputs saved beside the model for `edgec verify` (taken from the calibration set). */
   sampleInputs?: number;
+  /** Also compute the per-layer SQNR report on (up to 64 of) the calibration windows. */
+  report?: boolean;
 }
 
 export interface CompileResult extends EmitResult {
   floatGraph: Graph;
   int8Graph: Graph;
+  quantReport?: QuantReport;
 }
 
 export async function compileGraph(imported: Graph, calibration: readonly Float32Array[], opts: CompileOptions): Promise<CompileResult> {
@@ -33,7 +37,8 @@ export async function compileGraph(imported: Graph, calibration: readonly Float3
   const floatGraph = runPasses(named);
   const int8Graph = quantizeGraph(floatGraph, calibration, opts);
   const emitted = await emitModelFolder(int8Graph, opts.out, { calibration: calibration.slice(0, opts.sampleInputs ?? 64) });
-  return { ...emitted, floatGraph, int8Graph };
+  const quantReport = opts.report ? quantizationReport(floatGraph, int8Graph, calibration.slice(0, 64)) : undefined;
+  return { ...emitted, floatGraph, int8Graph, ...(quantReport ? { quantReport } : {}) };
 }
 
 /**

@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { saveModelToDir } from '../../src/import/tfjs-io.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
 import { writeFileAtomically } from '../../src/io/atomic.ts';
-import { loadFolderGraph, simulateLowered } from '../../src/sim/int8.ts';
-import { quantizeValues } from '../../src/quantize/tensor-quant.ts';
+import { formatQuantReport, quantizationReport, type QuantReport } from '../../src/quantize/report.ts';
 import { formatVerifyReport, verifyFolder } from '../../src/verify/verify.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
 import { formatBudgets, measureBudget } from '../../src/report/budget.ts';
@@ -30,19 +29,6 @@ const regenerate = args.includes('--regenerate-golden');
 const outDir = flag('--out', join(PACKAGE_ROOT, regenerate ? 'generated/har' : 'build/har'));
 const verifyInputs = Number(flag('--inputs', '1000'));
 const log = (s: string) => process.stdout.write(s + '\n');
-
-function int8Accuracy(dir: string, windows: readonly Float32Array[], labels: readonly number[]): number {
-  const lowered = loadFolderGraph(dir);
-  const input = lowered.graph.tensors[lowered.graph.inputs[0]!]!.quant!;
-  let correct = 0;
-  windows.forEach((w, i) => {
-    const out = simulateLowered(lowered, [quantizeValues(w, input.scale[0]!, input.zeroPoint[0]!)]).outputs[0]!;
-    let best = 0;
-    for (let k = 1; k < out.length; k++) if (out[k]! > out[best]!) best = k;
-    if (best === labels[i]) correct++;
-  });
-  return correct / windows.length;
-}
 
 async function main(): Promise<void> {
   let floatAccuracy: number | undefined;
@@ -69,6 +55,13 @@ async function main(): Promise<void> {
   const m = result.manifest;
   log(result.planText);
 
+  let quant: QuantReport | undefined;
+  if (test) {
+    log('== quantization report (held-out subject) ==');
+    quant = quantizationReport(result.floatGraph, result.int8Graph, test.windows, test.labels);
+    log(formatQuantReport(quant));
+  }
+
   log('== verify on the host (gcc) ==');
   const report = await verifyFolder(outDir, hostTarget, { inputs: verifyInputs, onProgress: log });
   log(formatVerifyReport(report));
@@ -81,10 +74,9 @@ async function main(): Promise<void> {
   log(formatBudgets([budget]));
 
   log('\n== summary ==');
-  if (floatAccuracy !== undefined && test) {
-    const q = int8Accuracy(outDir, test.windows, test.labels);
+  if (floatAccuracy !== undefined && quant) {
     log(`float accuracy (held-out subject): ${(100 * floatAccuracy).toFixed(1)}%`);
-    log(`int8 accuracy  (held-out subject): ${(100 * q).toFixed(1)}%`);
+    log(`int8 accuracy  (held-out subject): ${(100 * quant.int8Accuracy!).toFixed(1)}%`);
   }
   log(`weights: ${m.weightsBytes} bytes (flash); arena: ${m.arenaBytes} bytes (RAM; linear plan ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})`);
   log(`verification: ${report.exact}/${report.inputs} bit-exact on host, ${m4.exact}/${m4.inputs} on cortex-m4 (QEMU)`);

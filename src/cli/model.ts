@@ -3,6 +3,7 @@ import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { compileModelFile } from '../compile.ts';
+import { formatQuantReport } from '../quantize/report.ts';
 import { readManifest } from '../codegen/manifest.ts';
 import { fail } from '../diagnostics.ts';
 import { dumpGraph } from '../ir/dump.ts';
@@ -42,13 +43,14 @@ export function registerModelCommands(program: Command): void {
         out: opts.out,
         name: opts.name,
         observer: opts.observer,
+        report: true,
         onProgress: (done, total) => {
           if (done === total || done % 50 === 0) log(`calibrating: ${done}/${total} windows`);
         },
       });
       const m = r.manifest;
       process.stdout.write(
-        `compiled '${m.name}' -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n`,
+        `${formatQuantReport(r.quantReport!)}\ncompiled '${m.name}' -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n`,
       );
     });
 

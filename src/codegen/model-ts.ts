@@ -10,7 +10,6 @@ import type { Manifest } from './manifest.ts';
 export function emitModelTs(m: Manifest, banner: string): string {
   const project = new Project({ useInMemoryFileSystem: true, manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single } });
   const f = project.createSourceFile('model.ts', '', { overwrite: true });
-  f.addStatements(banner);
   f.addImportDeclaration({ moduleSpecifier: 'edgec', namedImports: ['quantizeValues', 'dequantizeValues', 'simulateFolder'] });
   f.addImportDeclaration({ moduleSpecifier: 'node:path', namedImports: ['dirname'] });
   f.addImportDeclaration({ moduleSpecifier: 'node:url', namedImports: ['fileURLToPath'] });
@@ -54,5 +53,6 @@ export function emitModelTs(m: Manifest, banner: string): string {
     statements: ['return simulateFolder(dirname(fileURLToPath(import.meta.url)), input);'],
   });
   f.formatText({ indentSize: 2 });
-  return f.getFullText().replace(/\s*$/, '\n');
+  // The banner must open the file; ts-morph places imports first, so it is prepended here.
+  return `${banner}\n${f.getFullText().replace(/\s*$/, '\n')}`;
 }

@@ -36,3 +36,16 @@ describe('generated/har (golden)', () => {
     expect(r.exact).toBe(1000);
   });
 });
+
+describe('generated/har/model.ts', () => {
+  it('quantizes like the toolchain and simulates the same bytes as the folder graph', async () => {
+    const har = await import('../../generated/har/model.ts');
+    const { quantizeValues, simulateFolder } = await import('../../src/index.ts');
+    const w = Float32Array.from({ length: 768 }, (_, i) => Math.sin(i / 7) * 2);
+    const q = har.quantizeInput(w);
+    expect(Array.from(q)).toEqual(Array.from(quantizeValues(w, har.INPUT_SCALE, har.INPUT_ZERO_POINT)));
+    expect(Array.from(har.simulate(q))).toEqual(Array.from(simulateFolder(GOLDEN, q)));
+    expect(har.LABELS).toEqual(['walking', 'jogging', 'stairs', 'sitting', 'standing']);
+    expect(() => har.quantizeInput(new Float32Array(3))).toThrow(/expected 768 values/);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Quantization report: how far the int8 model is from the float one, layer by layer (SQNR of each
+ * dequantized int8 output against the float output of the same layer, over a set of windows) and
+ * at the end (classification accuracy of both, when labels are given).
+ *   SQNR = 10 log10( sum x^2 / sum (x - x_int8)^2 )  in dB; higher is better, ~6 dB per bit.
+ */
+import type { Graph } from '../ir/graph.ts';
+import { lowerGraph } from '../codegen/lower.ts';
+import { runFloatGraph } from '../sim/float.ts';
+import { simulateLowered } from '../sim/int8.ts';
+import { quantizeValues } from './tensor-quant.ts';
+
+export interface LayerSqnr {
+  layer: string;
+  op: string;
+  sqnrDb: number;
+}
+
+export interface QuantReport {
+  windows: number;
+  layers: LayerSqnr[];
+  floatAccuracy?: number;
+  int8Accuracy?: number;
+}
+
+const argmax = (a: ArrayLike<number>) => {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i]! > a[best]!) best = i;
+  return best;
+};
+
+export function quantizationReport(floatGraph: Graph, int8Graph: Graph, windows: readonly Float32Array[], labels?: readonly number[]): QuantReport {
+  const lowered = lowerGraph(int8Graph);
+  const input = int8Graph.tensors[int8Graph.inputs[0]!]!.quant!;
+  const byName = new Map(floatGraph.tensors.map((t) => [t.name, t.id]));
+  const signal = new Map<string, number>();
+  const noise = new Map<string, number>();
+  let floatOk = 0;
+  let int8Ok = 0;
+  windows.forEach((w, k) => {
+    const f = runFloatGraph(floatGraph, [w]);
+    const q = simulateLowered(lowered, [quantizeValues(w, input.scale[0]!, input.zeroPoint[0]!)]);
+    for (const op of int8Graph.ops) {
+      const t = int8Graph.tensors[op.outputs[0]!]!;
+      const fid = byName.get(t.name);
+      const fv = fid === undefined ? undefined : f.tensors.get(fid);
+      const qv = q.tensors.get(t.id);
+      if (!fv || !qv || !t.quant) continue;
+      const s = t.quant.scale[0]!;
+      const zp = t.quant.zeroPoint[0]!;
+      let sig = 0;
+      let err = 0;
+      for (let i = 0; i < fv.length; i++) {
+        const d = s * (qv[i]! - zp);
+        sig += fv[i]! * fv[i]!;
+        err += (fv[i]! - d) ** 2;
+      }
+      signal.set(op.name, (signal.get(op.name) ?? 0) + sig);
+      noise.set(op.name, (noise.get(op.name) ?? 0) + err);
+    }
+    if (labels) {
+      if (argmax(f.outputs[0]!) === labels[k]) floatOk++;
+      if (argmax(q.outputs[0]!) === labels[k]) int8Ok++;
+    }
+  });
+  const layers = int8Graph.ops
+    .filter((op) => signal.has(op.name))
+    .map((op) => ({ layer: op.name, op: op.kind, sqnrDb: 10 * Math.log10(signal.get(op.name)! / Math.max(noise.get(op.name)!, 1e-30)) }));
+  return { windows: windows.length, layers, ...(labels ? { floatAccuracy: floatOk / windows.length, int8Accuracy: int8Ok / windows.length } : {}) };
+}
+
+export function formatQuantReport(r: QuantReport): string {
+  const lines = [`quantization report over ${r.windows} windows (SQNR of int8 vs float, per layer):`];
+  for (const l of r.layers) lines.push(`  ${l.layer.padEnd(36)} ${l.op.padEnd(18)} ${l.sqnrDb.toFixed(1).padStart(6)} dB`);
+  if (r.floatAccuracy !== undefined) lines.push(`  accuracy: float ${(100 * r.floatAccuracy).toFixed(1)}%, int8 ${(100 * r.int8Accuracy!).toFixed(1)}%`);
+  return lines.join('\n');
+}
