@@ -1,11 +1,14 @@
 /* edgec portable kernels: CONV_2D and DEPTHWISE_CONV_2D (int8). Loops only: constants come from the compiler. */
 #include "edgec_conv.h"
 #include "edgec_requant.h"
+#include "edgec_int4.h"
 
-edgec_status edgec_convolve_s8(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
-                               const edgec_dims *input_dims, const int8_t *input,
-                               const edgec_dims *filter_dims, const int8_t *filter,
-                               const int32_t *bias, const edgec_dims *output_dims, int8_t *output)
+
+static inline edgec_status edgec_convolve_core(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
+                                               const edgec_dims *input_dims, const int8_t *input,
+                                               const edgec_dims *filter_dims, const int8_t *filter,
+                                               const int32_t *bias, const edgec_dims *output_dims, int8_t *output,
+                                               int32_t packed4)
 {
     const int32_t in_h = input_dims->h;
     const int32_t in_w = input_dims->w;
@@ -29,7 +32,7 @@ edgec_status edgec_convolve_s8(const edgec_conv_params *params, const edgec_per_
                 const int32_t ix0 = ox * params->stride.w - params->padding.w;
                 for (int32_t c = 0; c < out_c; c++) {
                     const int32_t g = c / per_group;
-                    const int8_t *w_row = filter + c * k_h * k_w * group_c;
+                    const int32_t w_row = c * k_h * k_w * group_c;
                     int32_t acc = 0;
                     for (int32_t ky = 0; ky < k_h; ky++) {
                         const int32_t iy = iy0 + ky * params->dilation.h;
@@ -42,9 +45,9 @@ edgec_status edgec_convolve_s8(const edgec_conv_params *params, const edgec_per_
                                 continue;
                             }
                             const int8_t *x = input + ((b * in_h + iy) * in_w + ix) * in_c + g * group_c;
-                            const int8_t *w = w_row + (ky * k_w + kx) * group_c;
+                            const int32_t w = w_row + (ky * k_w + kx) * group_c;
                             for (int32_t ic = 0; ic < group_c; ic++) {
-                                acc += (int32_t)w[ic] * ((int32_t)x[ic] + params->input_offset);
+                                acc += edgec_weight_at(filter, w + ic, packed4) * ((int32_t)x[ic] + params->input_offset);
                             }
                         }
                     }
@@ -61,10 +64,11 @@ edgec_status edgec_convolve_s8(const edgec_conv_params *params, const edgec_per_
     return EDGEC_OK;
 }
 
-edgec_status edgec_depthwise_conv_s8(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
-                                     const edgec_dims *input_dims, const int8_t *input,
-                                     const edgec_dims *filter_dims, const int8_t *filter,
-                                     const int32_t *bias, const edgec_dims *output_dims, int8_t *output)
+static inline edgec_status edgec_depthwise_core(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
+                                                const edgec_dims *input_dims, const int8_t *input,
+                                                const edgec_dims *filter_dims, const int8_t *filter,
+                                                const int32_t *bias, const edgec_dims *output_dims, int8_t *output,
+                                                int32_t packed4)
 {
     const int32_t in_h = input_dims->h;
     const int32_t in_w = input_dims->w;
@@ -94,7 +98,7 @@ edgec_status edgec_depthwise_conv_s8(const edgec_dw_conv_params *params, const e
                                     continue;
                                 }
                                 const int32_t x = input[((b * in_h + iy) * in_w + ix) * in_c + ic];
-                                acc += (int32_t)filter[(ky * filter_dims->w + kx) * out_c + c] * (x + params->input_offset);
+                                acc += edgec_weight_at(filter, (ky * filter_dims->w + kx) * out_c + c, packed4) * (x + params->input_offset);
                             }
                         }
                         if (bias != NULL) {
@@ -109,4 +113,38 @@ edgec_status edgec_depthwise_conv_s8(const edgec_dw_conv_params *params, const e
         }
     }
     return EDGEC_OK;
+}
+
+#define EDGEC_CONV_ARGS params, quant, input_dims, input, filter_dims, filter, bias, output_dims, output
+
+edgec_status edgec_convolve_s8(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
+                               const edgec_dims *input_dims, const int8_t *input,
+                               const edgec_dims *filter_dims, const int8_t *filter,
+                               const int32_t *bias, const edgec_dims *output_dims, int8_t *output)
+{
+    return edgec_convolve_core(EDGEC_CONV_ARGS, 0);
+}
+
+edgec_status edgec_convolve_s4(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
+                               const edgec_dims *input_dims, const int8_t *input,
+                               const edgec_dims *filter_dims, const int8_t *filter,
+                               const int32_t *bias, const edgec_dims *output_dims, int8_t *output)
+{
+    return edgec_convolve_core(EDGEC_CONV_ARGS, 1);
+}
+
+edgec_status edgec_depthwise_conv_s8(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
+                                     const edgec_dims *input_dims, const int8_t *input,
+                                     const edgec_dims *filter_dims, const int8_t *filter,
+                                     const int32_t *bias, const edgec_dims *output_dims, int8_t *output)
+{
+    return edgec_depthwise_core(EDGEC_CONV_ARGS, 0);
+}
+
+edgec_status edgec_depthwise_conv_s4(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
+                                     const edgec_dims *input_dims, const int8_t *input,
+                                     const edgec_dims *filter_dims, const int8_t *filter,
+                                     const int32_t *bias, const edgec_dims *output_dims, int8_t *output)
+{
+    return edgec_depthwise_core(EDGEC_CONV_ARGS, 1);
 }

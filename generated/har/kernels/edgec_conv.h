@@ -39,4 +39,15 @@ edgec_status edgec_depthwise_conv_s8(const edgec_dw_conv_params *params, const e
                                      const edgec_dims *filter_dims, const int8_t *filter,
                                      const int32_t *bias, const edgec_dims *output_dims, int8_t *output);
 
+/* The same with packed int4 weights: element k in byte k >> 1, low nibble for even k. */
+edgec_status edgec_convolve_s4(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
+                               const edgec_dims *input_dims, const int8_t *input,
+                               const edgec_dims *filter_dims, const int8_t *filter,
+                               const int32_t *bias, const edgec_dims *output_dims, int8_t *output);
+
+edgec_status edgec_depthwise_conv_s4(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
+                                     const edgec_dims *input_dims, const int8_t *input,
+                                     const edgec_dims *filter_dims, const int8_t *filter,
+                                     const int32_t *bias, const edgec_dims *output_dims, int8_t *output);
+
 #endif /* EDGEC_CONV_H */

@@ -23,7 +23,7 @@ interface StepEmitter<K extends Step['kind']> {
 
 type Table = { [K in Step['kind']]: StepEmitter<K> };
 
-const CONV_FILES = ['edgec_conv.h', 'edgec_conv.c'];
+const CONV_FILES = ['edgec_conv.h', 'edgec_conv.c', 'edgec_int4.h'];
 
 function quantStruct(s: { multiplier: Int32Array; shift: Int32Array; op: { name: string } }, ctx: EmitContext): string {
   const m = ctx.constArray('multiplier', 'int32_t', s.multiplier, s.op.name);
@@ -60,7 +60,7 @@ export const STEP_EMITTERS: Table = {
   },
   fully_connected_s8: {
     header: 'edgec_fully_connected.h',
-    files: ['edgec_fully_connected.h', 'edgec_fully_connected.c'],
+    files: ['edgec_fully_connected.h', 'edgec_fully_connected.c', 'edgec_int4.h'],
     emit(s, ctx) {
       const n = s.op.name;
       const params = ctx.constStruct('params', 'edgec_fc_params', `{ ${s.inputOffset}, ${s.filterOffset}, ${s.outputOffset}, ${cActivation(s.activation)} }`, n);

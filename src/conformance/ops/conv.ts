@@ -1,11 +1,19 @@
 /** Conformance rows for CONV_2D and DEPTHWISE_CONV_2D (int8). */
 import { convolveS8, type ConvParams } from '../../kernels/conv.ts';
 import { depthwiseConvS8 } from '../../kernels/depthwise.ts';
+import { unpackInt4 } from '../../kernels/int4.ts';
 import { dimsSize } from '../../kernels/types.ts';
 import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
 import type { CCaseBuilder } from '../cemit.ts';
 import { cActivation, cDims, cTile } from '../cstructs.ts';
+
+/** int8 weights, or packed int4 weights unpacked (the TS kernels run on unpacked values). */
+export function weightsOf(r: CaseReader): Int8Array {
+  const w = r.tensor('weights');
+  if (w.dtype !== 'int4x2_packed') return Int8Array.from(r.data('weights'));
+  return unpackInt4(r.data('weights'), w.shape.reduce((a, b) => a * b, 1));
+}
 
 function readConv(r: CaseReader) {
   const params: ConvParams = {
@@ -23,7 +31,8 @@ function readConv(r: CaseReader) {
     filterDims: r.dims('filter_dims'),
     outputDims: r.dims('output_dims'),
     input: Int8Array.from(r.data('input')),
-    filter: Int8Array.from(r.data('weights')),
+    filter: weightsOf(r),
+    packed: r.tensor('weights').dtype === 'int4x2_packed' ? Int8Array.from(r.data('weights'), (v) => (v > 127 ? v - 256 : v)) : null,
     bias: r.optData('bias'),
   };
 }
@@ -31,7 +40,7 @@ function readConv(r: CaseReader) {
 /** Shared C arrays of a conv-like case; returns their names. */
 function emitConvArrays(r: CaseReader, b: CCaseBuilder, c: ReturnType<typeof readConv>) {
   const input = b.constArray('input', 'int8_t', c.input);
-  const filter = b.constArray('filter', 'int8_t', c.filter);
+  const filter = b.constArray('filter', 'int8_t', c.packed ?? c.filter);
   const bias = c.bias ? b.constArray('bias', 'int32_t', c.bias) : 'NULL';
   const mult = b.constArray('mult', 'int32_t', c.quant.multiplier);
   const shift = b.constArray('shift', 'int32_t', c.quant.shift);
@@ -46,7 +55,7 @@ function emitConvArrays(r: CaseReader, b: CCaseBuilder, c: ReturnType<typeof rea
 export const convAdapters: OpAdapter[] = [
   {
     op: 'conv2d',
-    actDtypes: ['s8'],
+    actDtypes: ['s8', 's8w4'],
     runTs(r) {
       const c = readConv(r);
       return convolveS8(c.params, c.quant, c.inputDims, c.input, c.filterDims, c.filter, c.bias ? Int32Array.from(c.bias) : null, c.outputDims);
@@ -61,13 +70,13 @@ export const convAdapters: OpAdapter[] = [
         'edgec_conv_params',
         `{ ${p.inputOffset}, ${p.outputOffset}, ${cTile(p.stride)}, ${cTile(p.padding)}, ${cTile(p.dilation)}, ${cActivation(p.activation)} }`,
       );
-      b.stmt(`status = edgec_convolve_s8(&${params}, &${a.quant}, &${a.inDims}, ${a.input}, &${a.fDims}, ${a.filter}, ${a.bias}, &${a.oDims}, ${a.output});`);
+      b.stmt(`status = edgec_convolve_${c.packed ? 's4' : 's8'}(&${params}, &${a.quant}, &${a.inDims}, ${a.input}, &${a.fDims}, ${a.filter}, ${a.bias}, &${a.oDims}, ${a.output});`);
       b.setOutput(a.output, 'int8_t', a.outLen);
     },
   },
   {
     op: 'depthwise_conv2d',
-    actDtypes: ['s8'],
+    actDtypes: ['s8', 's8w4'],
     runTs(r) {
       const c = readConv(r);
       return depthwiseConvS8({ ...c.params, chMult: r.int('ch_mult') }, c.quant, c.inputDims, c.input, c.filterDims, c.filter, c.bias ? Int32Array.from(c.bias) : null, c.outputDims);
@@ -82,7 +91,7 @@ export const convAdapters: OpAdapter[] = [
         'edgec_dw_conv_params',
         `{ ${r.int('ch_mult')}, ${p.inputOffset}, ${p.outputOffset}, ${cTile(p.stride)}, ${cTile(p.padding)}, ${cTile(p.dilation)}, ${cActivation(p.activation)} }`,
       );
-      b.stmt(`status = edgec_depthwise_conv_s8(&${params}, &${a.quant}, &${a.inDims}, ${a.input}, &${a.fDims}, ${a.filter}, ${a.bias}, &${a.oDims}, ${a.output});`);
+      b.stmt(`status = edgec_depthwise_conv_${c.packed ? 's4' : 's8'}(&${params}, &${a.quant}, &${a.inDims}, ${a.input}, &${a.fDims}, ${a.filter}, ${a.bias}, &${a.oDims}, ${a.output});`);
       b.setOutput(a.output, 'int8_t', a.outLen);
     },
   },

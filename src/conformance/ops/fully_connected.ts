@@ -3,6 +3,7 @@ import { fullyConnectedS8, type FullyConnectedParams } from '../../kernels/fully
 import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
 import { cActivation } from '../cstructs.ts';
+import { weightsOf } from './conv.ts';
 
 function readFc(r: CaseReader) {
   const perChannel = r.bool('per_channel');
@@ -18,13 +19,14 @@ function readFc(r: CaseReader) {
   const accumDepth = r.int('filter_dims.n');
   const outputDepth = r.int('filter_dims.c');
   const input = Int8Array.from(r.data('input'));
-  return { params, quant, perChannel, accumDepth, outputDepth, batches: input.length / accumDepth, input, filter: Int8Array.from(r.data('weights')), bias: r.optData('bias') };
+  const packed = r.tensor('weights').dtype === 'int4x2_packed' ? Int8Array.from(r.data('weights'), (v) => (v > 127 ? v - 256 : v)) : null;
+  return { params, quant, perChannel, accumDepth, outputDepth, batches: input.length / accumDepth, input, filter: weightsOf(r), packed, bias: r.optData('bias') };
 }
 
 export const fullyConnectedAdapters: OpAdapter[] = [
   {
     op: 'fully_connected',
-    actDtypes: ['s8'],
+    actDtypes: ['s8', 's8w4'],
     runTs(r) {
       const c = readFc(r);
       return fullyConnectedS8(c.params, c.quant, c.perChannel, c.batches, c.accumDepth, c.outputDepth, c.input, c.filter, c.bias ? Int32Array.from(c.bias) : null);
@@ -33,7 +35,7 @@ export const fullyConnectedAdapters: OpAdapter[] = [
       const c = readFc(r);
       b.include('edgec_fully_connected.h');
       const input = b.constArray('input', 'int8_t', c.input);
-      const filter = b.constArray('filter', 'int8_t', c.filter);
+      const filter = b.constArray('filter', 'int8_t', c.packed ?? c.filter);
       const bias = c.bias ? b.constArray('bias', 'int32_t', c.bias) : 'NULL';
       const mult = b.constArray('mult', 'int32_t', c.quant.multiplier);
       const shift = b.constArray('shift', 'int32_t', c.quant.shift);
@@ -42,7 +44,7 @@ export const fullyConnectedAdapters: OpAdapter[] = [
       const params = b.declare('params', 'edgec_fc_params', `{ ${p.inputOffset}, ${p.filterOffset}, ${p.outputOffset}, ${cActivation(p.activation)} }`);
       const outLen = c.batches * c.outputDepth;
       const output = b.mutableArray('output', 'int8_t', outLen);
-      b.stmt(`status = edgec_fully_connected_s8(&${params}, &${quant}, ${c.perChannel ? 1 : 0}, ${c.batches}, ${c.accumDepth}, ${c.outputDepth}, ${input}, ${filter}, ${bias}, ${output});`);
+      b.stmt(`status = edgec_fully_connected_${c.packed ? 's4' : 's8'}(&${params}, &${quant}, ${c.perChannel ? 1 : 0}, ${c.batches}, ${c.accumDepth}, ${c.outputDepth}, ${input}, ${filter}, ${bias}, ${output});`);
       b.setOutput(output, 'int8_t', outLen);
     },
   },
