@@ -4,13 +4,13 @@
  */
 import type { OpAdapter } from './adapter.ts';
 import { addAdapters } from './ops/add.ts';
-import { convAdapters } from './ops/conv.ts';
-import { fullyConnectedAdapters } from './ops/fully_connected.ts';
+import { convAdapters, convS16Adapters } from './ops/conv.ts';
+import { fullyConnectedAdapters, fullyConnectedS16Adapters } from './ops/fully_connected.ts';
 import { padAdapters } from './ops/pad.ts';
 import { poolingAdapters } from './ops/pooling.ts';
 import { softmaxAdapters } from './ops/softmax.ts';
 
-const ADAPTERS: OpAdapter[] = [...convAdapters, ...fullyConnectedAdapters, ...poolingAdapters, ...padAdapters, ...softmaxAdapters, ...addAdapters];
+const ADAPTERS: OpAdapter[] = [...convAdapters, ...convS16Adapters, ...fullyConnectedS16Adapters, ...fullyConnectedAdapters, ...poolingAdapters, ...padAdapters, ...softmaxAdapters, ...addAdapters];
 
 export function findAdapter(op: string, actDtype: string): OpAdapter | undefined {
   return ADAPTERS.find((a) => a.op === op && a.actDtypes.includes(actDtype));

@@ -1,21 +1,54 @@
 /**
- * ADD of two int8 tensors of the same shape (TFLite int8 reference semantics), twin of edgec_add.c:
- * both inputs are offset, shifted left by `leftShift` for headroom, rescaled to a common scale,
- * summed, and the sum requantized to the output.
+ * Elementwise ADD and MUL of two tensors of the same shape (TFLite int8/int16 reference semantics),
+ * twins of edgec_add.c and edgec_mul.c. ADD offsets both inputs, shifts them left by `leftShift`
+ * for headroom (20 for int8, 15 for int16), rescales each to a common scale, sums and requantizes.
+ * MUL multiplies the offset inputs and requantizes the product.
  */
 import { multiplyByQuantizedMultiplier } from '../quantize/fixedpoint.ts';
 import type { AddParams } from '../quantize/op-params.ts';
 import type { ActivationRange } from './types.ts';
 
-export function addS8(a: Int8Array, b: Int8Array, p: AddParams, act: ActivationRange, size: number): Int8Array {
-  const out = new Int8Array(size);
+function add<T extends Int8Array | Int16Array>(a: T, b: T, p: AddParams, act: ActivationRange, size: number, out: T): T {
   const scale = 2 ** p.leftShift;
   for (let i = 0; i < size; i++) {
-    const x1 = multiplyByQuantizedMultiplier((a[i]! + p.input1Offset) * scale, p.input1.multiplier, p.input1.shift);
-    const x2 = multiplyByQuantizedMultiplier((b[i]! + p.input2Offset) * scale, p.input2.multiplier, p.input2.shift);
-    let v = multiplyByQuantizedMultiplier(x1 + x2, p.output.multiplier, p.output.shift) + p.outputOffset;
+    const x1 = multiplyByQuantizedMultiplier(((a[i]! + p.input1Offset) * scale) | 0, p.input1.multiplier, p.input1.shift);
+    const x2 = multiplyByQuantizedMultiplier(((b[i]! + p.input2Offset) * scale) | 0, p.input2.multiplier, p.input2.shift);
+    let v = multiplyByQuantizedMultiplier((x1 + x2) | 0, p.output.multiplier, p.output.shift) + p.outputOffset;
     v = v < act.min ? act.min : v > act.max ? act.max : v;
     out[i] = v;
   }
   return out;
+}
+
+export function addS8(a: Int8Array, b: Int8Array, p: AddParams, act: ActivationRange, size: number): Int8Array {
+  return add(a, b, p, act, size, new Int8Array(size));
+}
+
+export function addS16(a: Int16Array, b: Int16Array, p: AddParams, act: ActivationRange, size: number): Int16Array {
+  return add(a, b, p, act, size, new Int16Array(size));
+}
+
+export interface MulParams {
+  input1Offset: number;
+  input2Offset: number;
+  outputOffset: number;
+  output: { multiplier: number; shift: number };
+}
+
+function mul<T extends Int8Array | Int16Array>(a: T, b: T, p: MulParams, act: ActivationRange, size: number, out: T): T {
+  for (let i = 0; i < size; i++) {
+    const prod = Math.imul(a[i]! + p.input1Offset, b[i]! + p.input2Offset);
+    let v = multiplyByQuantizedMultiplier(prod, p.output.multiplier, p.output.shift) + p.outputOffset;
+    v = v < act.min ? act.min : v > act.max ? act.max : v;
+    out[i] = v;
+  }
+  return out;
+}
+
+export function mulS8(a: Int8Array, b: Int8Array, p: MulParams, act: ActivationRange, size: number): Int8Array {
+  return mul(a, b, p, act, size, new Int8Array(size));
+}
+
+export function mulS16(a: Int16Array, b: Int16Array, p: MulParams, act: ActivationRange, size: number): Int16Array {
+  return mul(a, b, p, act, size, new Int16Array(size));
 }

@@ -11,11 +11,12 @@ export interface PoolParams {
   activation: ActivationRange;
 }
 
-function pool(kind: 'max' | 'avg', params: PoolParams, inputDims: Dims, input: Int8Array, filter: Tile, outputDims: Dims): Int8Array {
+function pool<T extends Int8Array | Int16Array>(kind: 'max' | 'avg', params: PoolParams, inputDims: Dims, input: T, filter: Tile, outputDims: Dims): T {
   const { n: batches, h: inH, w: inW, c: C } = inputDims;
   const { h: outH, w: outW } = outputDims;
   const { min: actMin, max: actMax } = params.activation;
-  const output = new Int8Array(batches * outH * outW * C);
+  const output = (input instanceof Int16Array ? new Int16Array(batches * outH * outW * C) : new Int8Array(batches * outH * outW * C)) as T;
+  const lowest = input instanceof Int16Array ? -32768 : -128;
   const acc = new Int32Array(C);
   let o = 0;
   for (let b = 0; b < batches; b++) {
@@ -27,7 +28,7 @@ function pool(kind: 'max' | 'avg', params: PoolParams, inputDims: Dims, input: I
         const x0 = ox * params.stride.w - params.padding.w;
         const xStart = Math.max(0, x0);
         const xEnd = Math.min(inW, x0 + filter.w);
-        acc.fill(kind === 'max' ? -128 : 0);
+        acc.fill(kind === 'max' ? lowest : 0);
         for (let y = yStart; y < yEnd; y++) {
           for (let x = xStart; x < xEnd; x++) {
             const base = ((b * inH + y) * inW + x) * C;
@@ -63,5 +64,13 @@ export function maxPoolS8(params: PoolParams, inputDims: Dims, input: Int8Array,
 }
 
 export function avgPoolS8(params: PoolParams, inputDims: Dims, input: Int8Array, filter: Tile, outputDims: Dims): Int8Array {
+  return pool('avg', params, inputDims, input, filter, outputDims);
+}
+
+export function maxPoolS16(params: PoolParams, inputDims: Dims, input: Int16Array, filter: Tile, outputDims: Dims): Int16Array {
+  return pool('max', params, inputDims, input, filter, outputDims);
+}
+
+export function avgPoolS16(params: PoolParams, inputDims: Dims, input: Int16Array, filter: Tile, outputDims: Dims): Int16Array {
   return pool('avg', params, inputDims, input, filter, outputDims);
 }

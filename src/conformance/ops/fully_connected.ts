@@ -1,5 +1,6 @@
 /** Conformance rows for FULLY_CONNECTED (int8). */
 import { fullyConnectedS8, type FullyConnectedParams } from '../../kernels/fully_connected.ts';
+import { fullyConnectedS16 } from '../../kernels/conv_s16.ts';
 import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
 import { cActivation } from '../cstructs.ts';
@@ -46,6 +47,36 @@ export const fullyConnectedAdapters: OpAdapter[] = [
       const output = b.mutableArray('output', 'int8_t', outLen);
       b.stmt(`status = edgec_fully_connected_${c.packed ? 's4' : 's8'}(&${params}, &${quant}, ${c.perChannel ? 1 : 0}, ${c.batches}, ${c.accumDepth}, ${c.outputDepth}, ${input}, ${filter}, ${bias}, ${output});`);
       b.setOutput(output, 'int8_t', outLen);
+    },
+  },
+];
+
+export const fullyConnectedS16Adapters: OpAdapter[] = [
+  {
+    op: 'fully_connected',
+    actDtypes: ['s16'],
+    runTs(r) {
+      const c = readFc(r);
+      const bt = r.tensor('bias');
+      return fullyConnectedS16(c.params, c.quant, c.perChannel, c.batches, c.accumDepth, c.outputDepth, Int16Array.from(r.data('input')), c.filter, { data: bt.data, is32: bt.dtype === 'int32' });
+    },
+    emitC(r, b) {
+      const c = readFc(r);
+      const bt = r.tensor('bias');
+      b.include('edgec_conv_s16.h');
+      const input = b.constArray('input', 'int16_t', r.data('input'));
+      const filter = b.constArray('filter', 'int8_t', c.filter);
+      const biasArr = bt.data ? b.constArray('bias', bt.dtype === 'int32' ? 'int32_t' : 'int64_t', bt.data) : 'NULL';
+      const bias = b.declare('bias_data', 'edgec_bias_data', `{ ${biasArr}, ${bt.dtype === 'int32' ? 1 : 0} }`);
+      const mult = b.constArray('mult', 'int32_t', c.quant.multiplier);
+      const shift = b.constArray('shift', 'int32_t', c.quant.shift);
+      const quant = b.declare('quant', 'edgec_per_channel_quant', `{ ${mult}, ${shift} }`);
+      const p = c.params;
+      const params = b.declare('params', 'edgec_fc_params', `{ ${p.inputOffset}, ${p.filterOffset}, ${p.outputOffset}, ${cActivation(p.activation)} }`);
+      const outLen = c.batches * c.outputDepth;
+      const output = b.mutableArray('output', 'int16_t', outLen);
+      b.stmt(`status = edgec_fully_connected_s16(&${params}, &${quant}, ${c.perChannel ? 1 : 0}, ${c.batches}, ${c.accumDepth}, ${c.outputDepth}, ${input}, ${filter}, &${bias}, ${output});`);
+      b.setOutput(output, 'int16_t', outLen);
     },
   },
 ];

@@ -1,4 +1,4 @@
-/* edgec portable kernels: ADD of two int8 tensors of the same shape. */
+/* edgec portable kernels: elementwise ADD and MUL of two tensors of the same shape (int8, int16). */
 #ifndef EDGEC_ADD_H
 #define EDGEC_ADD_H
 
@@ -10,5 +10,20 @@ edgec_status edgec_add_s8(const int8_t *input_1, const int8_t *input_2, int32_t 
                           int32_t input_2_mult, int32_t input_2_shift, int32_t left_shift, int8_t *output,
                           int32_t output_offset, int32_t output_mult, int32_t output_shift,
                           int32_t activation_min, int32_t activation_max, int32_t block_size);
+
+edgec_status edgec_add_s16(const int16_t *input_1, const int16_t *input_2, int32_t input_1_offset,
+                           int32_t input_1_mult, int32_t input_1_shift, int32_t input_2_offset,
+                           int32_t input_2_mult, int32_t input_2_shift, int32_t left_shift, int16_t *output,
+                           int32_t output_offset, int32_t output_mult, int32_t output_shift,
+                           int32_t activation_min, int32_t activation_max, int32_t block_size);
+
+/* Arguments as arm_elementwise_mul_s8 / _s16. */
+edgec_status edgec_mul_s8(const int8_t *input_1, const int8_t *input_2, int32_t input_1_offset,
+                          int32_t input_2_offset, int8_t *output, int32_t output_offset, int32_t output_mult,
+                          int32_t output_shift, int32_t activation_min, int32_t activation_max, int32_t block_size);
+
+edgec_status edgec_mul_s16(const int16_t *input_1, const int16_t *input_2, int32_t input_1_offset,
+                           int32_t input_2_offset, int16_t *output, int32_t output_offset, int32_t output_mult,
+                           int32_t output_shift, int32_t activation_min, int32_t activation_max, int32_t block_size);
 
 #endif /* EDGEC_ADD_H */

@@ -53,4 +53,10 @@ typedef struct {
     int32_t shift;
 } edgec_per_tensor_quant;
 
+/* Bias of the int16 kernels: int64 values, or int32 values when is_int32 (as cmsis_nn_bias_data). */
+typedef struct {
+    const void *data;
+    int32_t is_int32;
+} edgec_bias_data;
+
 #endif /* EDGEC_TYPES_H */
