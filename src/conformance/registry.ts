@@ -4,6 +4,7 @@
  */
 import type { OpAdapter } from './adapter.ts';
 import { addAdapters } from './ops/add.ts';
+import { batchMatmulAdapters } from './ops/batch_matmul.ts';
 import { convAdapters, convS16Adapters } from './ops/conv.ts';
 import { fullyConnectedAdapters, fullyConnectedS16Adapters } from './ops/fully_connected.ts';
 import { padAdapters } from './ops/pad.ts';
@@ -11,7 +12,7 @@ import { poolingAdapters } from './ops/pooling.ts';
 import { softmaxAdapters } from './ops/softmax.ts';
 import { transposeAdapters } from './ops/transpose.ts';
 
-const ADAPTERS: OpAdapter[] = [...convAdapters, ...convS16Adapters, ...fullyConnectedS16Adapters, ...fullyConnectedAdapters, ...poolingAdapters, ...padAdapters, ...softmaxAdapters, ...addAdapters, ...transposeAdapters];
+const ADAPTERS: OpAdapter[] = [...convAdapters, ...convS16Adapters, ...fullyConnectedS16Adapters, ...fullyConnectedAdapters, ...poolingAdapters, ...padAdapters, ...softmaxAdapters, ...addAdapters, ...transposeAdapters, ...batchMatmulAdapters];
 
 export function findAdapter(op: string, actDtype: string): OpAdapter | undefined {
   return ADAPTERS.find((a) => a.op === op && a.actDtypes.includes(actDtype));
