@@ -2,6 +2,7 @@
 import { convolveS8, type ConvParams } from '../../kernels/conv.ts';
 import { convolveS16, depthwiseConvS16 } from '../../kernels/conv_s16.ts';
 import { depthwiseConvS8 } from '../../kernels/depthwise.ts';
+import { transposeConvS8 } from '../../kernels/transpose_conv.ts';
 import { unpackInt4 } from '../../kernels/int4.ts';
 import { dimsSize } from '../../kernels/types.ts';
 import type { OpAdapter } from '../adapter.ts';
@@ -54,6 +55,27 @@ function emitConvArrays(r: CaseReader, b: CCaseBuilder, c: ReturnType<typeof rea
 }
 
 export const convAdapters: OpAdapter[] = [
+  {
+    op: 'transpose_conv2d',
+    actDtypes: ['s8'],
+    runTs(r) {
+      const c = readConv(r);
+      return transposeConvS8(c.params, c.quant, c.inputDims, c.input, c.filterDims, c.filter, c.bias ? Int32Array.from(c.bias) : null, c.outputDims);
+    },
+    emitC(r, b) {
+      const c = readConv(r);
+      b.include('edgec_transpose_conv.h');
+      const a = emitConvArrays(r, b, c);
+      const p = c.params;
+      const params = b.declare(
+        'params',
+        'edgec_conv_params',
+        `{ ${p.inputOffset}, ${p.outputOffset}, ${cTile(p.stride)}, ${cTile(p.padding)}, ${cTile(p.dilation)}, ${cActivation(p.activation)} }`,
+      );
+      b.stmt(`status = edgec_transpose_conv_s8(&${params}, &${a.quant}, &${a.inDims}, ${a.input}, &${a.fDims}, ${a.filter}, ${a.bias}, &${a.oDims}, ${a.output});`);
+      b.setOutput(a.output, 'int8_t', a.outLen);
+    },
+  },
   {
     op: 'conv2d',
     actDtypes: ['s8', 's8w4'],
