@@ -1,5 +1,6 @@
 /** Conformance rows for SOFTMAX with int8 input (int8 or int16 output). */
 import { softmaxS8, softmaxS8S16 } from '../../kernels/softmax.ts';
+import { softmaxS16 } from '../../kernels/softmax_s16.ts';
 import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
 
@@ -28,4 +29,22 @@ function softmaxAdapter(actDtype: 's8' | 's8_s16'): OpAdapter {
   };
 }
 
-export const softmaxAdapters: OpAdapter[] = [softmaxAdapter('s8'), softmaxAdapter('s8_s16')];
+const softmaxS16Adapter: OpAdapter = {
+  op: 'softmax',
+  actDtypes: ['s16'],
+  runTs(r) {
+    return softmaxS16(Int16Array.from(r.data('input')), r.int('num_rows'), r.int('row_size'), r.int('mult'), r.int('shift'), r.ints('exp_lut'), r.ints('one_by_one_lut'));
+  },
+  emitC(r, b) {
+    b.include('edgec_softmax_s16.h');
+    const input = b.constArray('input', 'int16_t', r.data('input'));
+    const exp = b.constArray('exp_lut', 'int16_t', r.ints('exp_lut'));
+    const one = b.constArray('one_by_one_lut', 'int16_t', r.ints('one_by_one_lut'));
+    const len = r.int('num_rows') * r.int('row_size');
+    const out = b.mutableArray('output', 'int16_t', len);
+    b.stmt(`status = edgec_softmax_s16(${input}, ${r.int('num_rows')}, ${r.int('row_size')}, ${r.int('mult')}, ${r.int('shift')}, ${exp}, ${one}, ${out});`);
+    b.setOutput(out, 'int16_t', len);
+  },
+};
+
+export const softmaxAdapters: OpAdapter[] = [softmaxAdapter('s8'), softmaxAdapter('s8_s16'), softmaxS16Adapter];
