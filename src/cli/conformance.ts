@@ -5,7 +5,7 @@ import { DEFAULT_SUITE_DIR } from '../paths.ts';
 import { cortexPlatform, hostPlatform } from '../conformance/platforms.ts';
 import { formatReport, loadSuite, runCBackend, runTsBackend, type ConformanceReport } from '../conformance/run.ts';
 
-export const CONFORMANCE_BACKENDS = ['ts', 'c-host', 'c-host-sanitize', 'c-m3', 'c-m4', 'c-m7'];
+export const CONFORMANCE_BACKENDS = ['ts', 'c-host', 'c-host-sanitize', 'c-m3', 'c-m4', 'c-m7', 'c-m33', 'c-m55'];
 
 export async function runConformance(backend: string, suite: string, filter?: string): Promise<ConformanceReport> {
   const re = filter ? new RegExp(filter) : undefined;

@@ -78,7 +78,7 @@ export function registerModelCommands(program: Command): void {
     .description('run the compiled C on raw int8 input bytes')
     .requiredOption('--input <file>', 'int8 input bytes')
     .requiredOption('--out <file>', 'int8 output bytes')
-    .option('--target <name>', 'host, or a Cortex-M target (cortex-m3, cortex-m4, cortex-m7)', 'host')
+    .option('--target <name>', 'host, or a Cortex-M target (cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55)', 'host')
     .action(async (dir: string, opts: { input: string; out: string; target: string }) => {
       const m = readManifest(dir);
       const buf = readInputFile(opts.input, m.input.size);
@@ -90,7 +90,7 @@ export function registerModelCommands(program: Command): void {
   program
     .command('verify <dir>')
     .description('compare every output byte of the compiled C with the simulator on many inputs (a Cortex-M target also checks the host build: three-way)')
-    .option('--target <name>', 'host, or a Cortex-M target (cortex-m3, cortex-m4, cortex-m7)', 'host')
+    .option('--target <name>', 'host, or a Cortex-M target (cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55)', 'host')
     .option('--inputs <n>', 'number of inputs (calibration samples first, then seeded random)', '100')
     .option('--seed <n>', 'seed of the random inputs', '1')
     .option('--json', 'print the report(s) as JSON')

@@ -24,7 +24,7 @@ export interface TargetDescriptor {
   fpu: boolean;
   qemu: { machine: string; cpu: string | null } | null;
   memory: { flash: { origin: string; length: string }; ram: { origin: string; length: string } };
-  counter: { address: string; hz: number } | null;
+  counter: { address: string; hz: number; note?: string } | null;
 }
 
 export const TARGETS_DIR = join(PACKAGE_ROOT, 'targets');

@@ -3,14 +3,14 @@
  * instruction counts repeat exactly and the per-layer counts add up to the total within the hooks'
  * own overhead; a fault is reported with its registers, not as a hang.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EdgecError } from '../../src/diagnostics.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
 import { measureBudget } from '../../src/report/budget.ts';
-import { buildElf, loadTarget, runQemu } from '../../src/toolchain/cortex-m.ts';
+import { buildElf, loadTarget, runQemu, ticksToInstructions } from '../../src/toolchain/cortex-m.ts';
 import { verifyFolder } from '../../src/verify/verify.ts';
 import { cortexTarget } from '../../src/verify/targets.ts';
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
@@ -41,6 +41,24 @@ describe.skipIf(!HAS_CORTEX)('Cortex-M in QEMU', () => {
     expect(a.ram.stack).toBeGreaterThan(0);
     expect(a.flash.weights).toBeGreaterThan(3000);
   }, 300_000);
+
+  for (const name of ['cortex-m3', 'cortex-m4', 'cortex-m7', 'cortex-m33', 'cortex-m55']) {
+    it(`${name}: the board counter measures a 2,000,000-instruction loop to within 10 instructions`, async () => {
+      const target = loadTarget(name);
+      const dir = join(tmp, `cal-${name}`);
+      const elf = await buildElf({ target, sources: [join(__dirname, 'icount-calibration.c')], includeDirs: [], defines: [`EDGEC_COUNTER_ADDRESS=${target.counter!.address}u`], workDir: dir });
+      await runQemu(target, elf, dir, { icount: true });
+      const instructions = ticksToInstructions(readFileSync(join(dir, 'ticks.bin')).readUInt32LE(0), target);
+      expect(Math.abs(instructions - 2_000_000)).toBeLessThanOrEqual(10);
+    }, 120_000);
+  }
+
+  for (const target of ['cortex-m33', 'cortex-m55']) {
+    it(`generated/har is bit-exact on ${target} (50 inputs)`, async () => {
+      const r = await verifyFolder(GOLDEN, cortexTarget(target), { inputs: 50 });
+      expect(r.mismatches).toEqual([]);
+    }, 300_000);
+  }
 
   it('a hard fault is reported with its fault registers', async () => {
     const src = join(tmp, 'fault.c');
