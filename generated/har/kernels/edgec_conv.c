@@ -4,7 +4,7 @@
 #include "edgec_int4.h"
 
 
-static inline edgec_status edgec_convolve_core(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
+static EDGEC_ALWAYS_INLINE edgec_status edgec_convolve_core(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
                                                const edgec_dims *input_dims, const int8_t *input,
                                                const edgec_dims *filter_dims, const int8_t *filter,
                                                const int32_t *bias, const edgec_dims *output_dims, int8_t *output,
@@ -64,7 +64,7 @@ static inline edgec_status edgec_convolve_core(const edgec_conv_params *params, 
     return EDGEC_OK;
 }
 
-static inline edgec_status edgec_depthwise_core(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
+static EDGEC_ALWAYS_INLINE edgec_status edgec_depthwise_core(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
                                                 const edgec_dims *input_dims, const int8_t *input,
                                                 const edgec_dims *filter_dims, const int8_t *filter,
                                                 const int32_t *bias, const edgec_dims *output_dims, int8_t *output,

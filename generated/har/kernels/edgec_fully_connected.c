@@ -4,7 +4,7 @@
 #include "edgec_int4.h"
 
 
-static inline edgec_status edgec_fc_core(const edgec_fc_params *params, const edgec_per_channel_quant *quant,
+static EDGEC_ALWAYS_INLINE edgec_status edgec_fc_core(const edgec_fc_params *params, const edgec_per_channel_quant *quant,
                                          int32_t per_channel, int32_t batches, int32_t accum_depth,
                                          int32_t output_depth, const int8_t *input, const int8_t *filter,
                                          const int32_t *bias, int8_t *output, int32_t packed4)

@@ -19,4 +19,11 @@ edgec_status edgec_max_pool_s8(const edgec_pool_params *params, const edgec_dims
 edgec_status edgec_avgpool_s8(const edgec_pool_params *params, const edgec_dims *input_dims, const int8_t *input,
                               const edgec_dims *filter_dims, const edgec_dims *output_dims, int8_t *output);
 
+/* int16 versions (same semantics). */
+edgec_status edgec_max_pool_s16(const edgec_pool_params *params, const edgec_dims *input_dims, const int16_t *input,
+                                const edgec_dims *filter_dims, const edgec_dims *output_dims, int16_t *output);
+
+edgec_status edgec_avgpool_s16(const edgec_pool_params *params, const edgec_dims *input_dims, const int16_t *input,
+                               const edgec_dims *filter_dims, const edgec_dims *output_dims, int16_t *output);
+
 #endif /* EDGEC_POOLING_H */

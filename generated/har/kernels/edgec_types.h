@@ -11,6 +11,14 @@
 #include <stdint.h>
 #include <stddef.h>
 
+/* Shared loop bodies are specialised per element type or weight format by forced inlining, so the
+ * int8 path never pays for a runtime format check. */
+#if defined(__GNUC__)
+#define EDGEC_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define EDGEC_ALWAYS_INLINE inline
+#endif
+
 typedef enum {
     EDGEC_OK = 0,
     EDGEC_ARG_ERROR = -1,
@@ -52,5 +60,11 @@ typedef struct {
     int32_t multiplier;
     int32_t shift;
 } edgec_per_tensor_quant;
+
+/* Bias of the int16 kernels: int64 values, or int32 values when is_int32 (as cmsis_nn_bias_data). */
+typedef struct {
+    const void *data;
+    int32_t is_int32;
+} edgec_bias_data;
 
 #endif /* EDGEC_TYPES_H */

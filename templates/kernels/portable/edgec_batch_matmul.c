@@ -3,7 +3,7 @@
 #include "edgec_requant.h"
 
 /* One loop for both element types: exactly one of the 8-bit and 16-bit pointer sets is non-NULL. */
-static void edgec_bmm(const edgec_bmm_params *p, const edgec_per_tensor_quant *q, const edgec_dims *ld,
+static EDGEC_ALWAYS_INLINE void edgec_bmm(const edgec_bmm_params *p, const edgec_per_tensor_quant *q, const edgec_dims *ld,
                       const int8_t *l8, const int16_t *l16, const edgec_dims *rd, const int8_t *r8,
                       const int16_t *r16, const edgec_dims *od, int8_t *o8, int16_t *o16)
 {

@@ -6,9 +6,10 @@
 #define EDGEC_INT4_H
 
 #include <stdint.h>
+#include "edgec_types.h"
 
 /* Weight k of a filter stored as int8 (packed4 == 0) or packed int4 (packed4 != 0). */
-static inline int32_t edgec_weight_at(const int8_t *filter, int32_t k, int32_t packed4)
+static EDGEC_ALWAYS_INLINE int32_t edgec_weight_at(const int8_t *filter, int32_t k, int32_t packed4)
 {
     if (!packed4) {
         return filter[k];

@@ -6,7 +6,7 @@ static int32_t edgec_bcast_index(const edgec_dims *d, int32_t n, int32_t h, int3
     return (((d->n == 1 ? 0 : n) * d->h + (d->h == 1 ? 0 : h)) * d->w + (d->w == 1 ? 0 : w)) * d->c + (d->c == 1 ? 0 : c);
 }
 
-static edgec_status edgec_minmax_s8(int32_t is_max, const int8_t *a, const edgec_dims *a_dims, const int8_t *b,
+static EDGEC_ALWAYS_INLINE edgec_status edgec_minmax_s8(int32_t is_max, const int8_t *a, const edgec_dims *a_dims, const int8_t *b,
                                     const edgec_dims *b_dims, int8_t *output, const edgec_dims *out_dims)
 {
     int8_t *out = output;

@@ -13,7 +13,7 @@ static int32_t edgec_min_i32(int32_t a, int32_t b)
 }
 
 /* One loop for both element types: exactly one of in8/in16 (and out8/out16) is non-NULL. */
-static edgec_status edgec_pool(int32_t is_max, const edgec_pool_params *params, const edgec_dims *input_dims,
+static EDGEC_ALWAYS_INLINE edgec_status edgec_pool(int32_t is_max, const edgec_pool_params *params, const edgec_dims *input_dims,
                                const int8_t *in8, const int16_t *in16, const edgec_dims *filter_dims,
                                const edgec_dims *output_dims, int8_t *out8, int16_t *out16)
 {

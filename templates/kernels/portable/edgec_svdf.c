@@ -3,7 +3,7 @@
 #include "edgec_requant.h"
 
 /* Exactly one of s8/s16 (state) and t8/t16 (time weights) is non-NULL. */
-static edgec_status edgec_svdf(const edgec_svdf_params *p, const int8_t *input, int8_t *s8, int16_t *s16,
+static EDGEC_ALWAYS_INLINE edgec_status edgec_svdf(const edgec_svdf_params *p, const int8_t *input, int8_t *s8, int16_t *s16,
                                const int8_t *wf, const int8_t *t8, const int16_t *t16, const int32_t *bias,
                                int8_t *output)
 {

@@ -11,6 +11,14 @@
 #include <stdint.h>
 #include <stddef.h>
 
+/* Shared loop bodies are specialised per element type or weight format by forced inlining, so the
+ * int8 path never pays for a runtime format check. */
+#if defined(__GNUC__)
+#define EDGEC_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define EDGEC_ALWAYS_INLINE inline
+#endif
+
 typedef enum {
     EDGEC_OK = 0,
     EDGEC_ARG_ERROR = -1,
