@@ -11,9 +11,10 @@ export const MODEL_DIR = join(PACKAGE_ROOT, 'examples/har/model');
 /** Recorded in the graph (and so in the model hash) instead of an absolute path. */
 export const MODEL_SOURCE = 'examples/har/model/model.json';
 
-export async function compileHar(outDir: string, onProgress?: (done: number, total: number) => void): Promise<CompileResult> {
-  const graph = await importTfjsModel(join(MODEL_DIR, 'model.json'), MODEL_SOURCE);
+/** Compiles the model saved in `modelDir` (default: the committed one) into `outDir`. */
+export async function compileHar(outDir: string, onProgress?: (done: number, total: number) => void, modelDir: string = MODEL_DIR): Promise<CompileResult> {
+  const graph = await importTfjsModel(join(modelDir, 'model.json'), MODEL_SOURCE);
   const windowSize = graph.tensors[graph.inputs[0]!]!.shape.reduce((a, b) => a * b, 1);
-  const calibration = readCalibrationFile(join(MODEL_DIR, 'calibration.f32'), windowSize);
+  const calibration = readCalibrationFile(join(modelDir, 'calibration.f32'), windowSize);
   return compileGraph(graph, calibration, { out: outDir, name: 'har', labels: [...(graph.meta.labels ?? [])], onProgress });
 }

@@ -3,10 +3,13 @@
  * gyro, subject-wise split), quantize it to int8, compile it to C, verify the C bit-exact against
  * the simulator, and print accuracy and budgets.
  *
- *   npx tsx examples/har/run.ts [--out DIR] [--inputs N] [--regenerate-golden]
+ *   npx tsx examples/har/run.ts [--out DIR] [--inputs N] [--epochs N] [--update-committed-model]
+ *   npx tsx examples/har/run.ts --regenerate-golden
  *
- * With --regenerate-golden the committed model in examples/har/model/ is compiled (no training) into
- * generated/har/, which must come out byte-identical to what is committed.
+ * Training writes the model to build/har-model/ and the C to build/har/ (the committed
+ * examples/har/model/ is only replaced with --update-committed-model). With --regenerate-golden the
+ * committed model is compiled (no training) into generated/har/, which must come out byte-identical
+ * to what is committed.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +30,8 @@ const flag = (name: string, fallback: string) => {
 };
 const regenerate = args.includes('--regenerate-golden');
 const outDir = flag('--out', join(PACKAGE_ROOT, regenerate ? 'generated/har' : 'build/har'));
+const epochs = Number(flag('--epochs', '12'));
+const trainedModelDir = args.includes('--update-committed-model') ? MODEL_DIR : join(PACKAGE_ROOT, 'build/har-model');
 const verifyInputs = Number(flag('--inputs', '1000'));
 const log = (s: string) => process.stdout.write(s + '\n');
 
@@ -35,23 +40,27 @@ async function main(): Promise<void> {
   let test: { windows: Float32Array[]; labels: number[] } | undefined;
   if (!regenerate) {
     log('== training (tfjs, CPU) ==');
-    const trained = await trainHar({ log });
+    const trained = await trainHar({ log, epochs });
     floatAccuracy = trained.floatAccuracy;
     test = { windows: trained.testWindows, labels: trained.testLabels };
-    await saveModelToDir(trained.model, MODEL_DIR, { edgecName: 'har', edgecLabels: [...trained.labels] });
+    await saveModelToDir(trained.model, trainedModelDir, { edgecName: 'har', edgecLabels: [...trained.labels] });
     const calibration = trained.calibrationWindows;
     const flat = new Float32Array(calibration.reduce((a, w) => a + w.length, 0));
     calibration.forEach((w, i) => flat.set(w, i * w.length));
-    writeFileAtomically(join(MODEL_DIR, 'calibration.f32'), new Uint8Array(flat.buffer));
+    writeFileAtomically(join(trainedModelDir, 'calibration.f32'), new Uint8Array(flat.buffer));
   } else if (!existsSync(join(MODEL_DIR, 'model.json'))) {
     throw new Error(`no committed model in ${MODEL_DIR}; run without --regenerate-golden first`);
   }
 
   log('== compile (quantize int8, plan, emit C) ==');
   // Compile what was saved, exactly as --regenerate-golden (and the golden test) do.
-  const result = await compileHar(outDir, (d, t) => {
-    if (d === t) log(`calibrated on ${t} windows`);
-  });
+  const result = await compileHar(
+    outDir,
+    (d, t) => {
+      if (d === t) log(`calibrated on ${t} windows`);
+    },
+    regenerate ? MODEL_DIR : trainedModelDir,
+  );
   const m = result.manifest;
   log(result.planText);
 
@@ -81,7 +90,7 @@ async function main(): Promise<void> {
   log(`weights: ${m.weightsBytes} bytes (flash); arena: ${m.arenaBytes} bytes (RAM; linear plan ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})`);
   log(`verification: ${report.exact}/${report.inputs} bit-exact on host, ${m4.exact}/${m4.inputs} on cortex-m4 (QEMU)`);
   log(`cortex-m4: ${budget.instructions.total?.toLocaleString('en-US')} executed instructions per inference (not cycles), code ${budget.flash.code} bytes, stack ${budget.ram.stack} bytes`);
-  log(`generated C: ${outDir}`);
+  log(`generated C: ${outDir}${regenerate ? '' : ` (model: ${trainedModelDir})`}`);
   if (report.exact !== report.inputs || m4.exact !== m4.inputs) process.exitCode = 1;
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ACTIVITIES, CHANNELS, fitNormalization, loadRecordings, makeWindows, normalize, splitBySubject, type Normalization } from '../../src/data/wisdm.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
 import { buildHarModel } from '../../src/train/har-model.ts';
+import { registerFastKernels } from '../../src/train/kernels/index.ts';
 import { accuracy, seededShuffle, trainClassifier } from '../../src/train/train.ts';
 
 export const WINDOW = 128;
@@ -25,9 +26,10 @@ export interface HarTrained {
   secondsPerEpoch: number;
 }
 
-export async function trainHar(opts: { log?: (s: string) => void; epochs?: number; seed?: number } = {}): Promise<HarTrained> {
+export async function trainHar(opts: { log?: (s: string) => void; epochs?: number; seed?: number; stockKernels?: boolean } = {}): Promise<HarTrained> {
   const log = opts.log ?? (() => undefined);
   await tf.setBackend('cpu');
+  if (!opts.stockKernels) registerFastKernels();
   const recordings = loadRecordings(join(PACKAGE_ROOT, 'data/wisdm2019-watch'));
   const all = makeWindows(recordings, WINDOW, HOP);
   const { train: rawTrain, test: rawTest } = splitBySubject(all, TEST_SUBJECTS);
