@@ -67,7 +67,7 @@ describe('fast training kernels equal the stock tfjs CPU kernels', () => {
       } else {
         // tfjs's own kernel ignores dilation (its gradients never pass one). Independent oracle:
         // sum(dy * conv(x, W)) is linear in W, so dW[k] is the forward conv with a one-hot filter.
-        const size = c.f.reduce((a, b) => a * b, 1);
+        const size = c.f.reduce((a: number, b: number) => a * b, 1);
         const want = new Float32Array(size);
         for (let k = 0; k < size; k++) {
           want[k] = tf.tidy(() => {
