@@ -17,7 +17,8 @@ export function weightsOf(r: CaseReader): Int8Array {
   return unpackInt4(r.data('weights'), w.shape.reduce((a, b) => a * b, 1));
 }
 
-function readConv(r: CaseReader) {
+/** The fields every convolution case shares (any activation dtype). */
+function readConvCommon(r: CaseReader) {
   const params: ConvParams = {
     inputOffset: r.int('input_offset'),
     outputOffset: r.int('output_offset'),
@@ -32,6 +33,12 @@ function readConv(r: CaseReader) {
     inputDims: r.dims('input_dims'),
     filterDims: r.dims('filter_dims'),
     outputDims: r.dims('output_dims'),
+  };
+}
+
+function readConv(r: CaseReader) {
+  return {
+    ...readConvCommon(r),
     input: Int8Array.from(r.data('input')),
     filter: weightsOf(r),
     packed: r.tensor('weights').dtype === 'int4x2_packed' ? Int8Array.from(r.data('weights'), (v) => (v > 127 ? v - 256 : v)) : null,
@@ -124,18 +131,7 @@ export const convAdapters: OpAdapter[] = [
 function readConvS16(r: CaseReader) {
   const biasT = r.tensor('bias');
   return {
-    params: {
-      inputOffset: r.int('input_offset'),
-      outputOffset: r.int('output_offset'),
-      stride: r.tile('stride'),
-      padding: r.tile('padding'),
-      dilation: r.tile('dilation'),
-      activation: { min: r.int('activation.min'), max: r.int('activation.max') },
-    },
-    quant: { multiplier: Int32Array.from(r.data('output_mult')), shift: Int32Array.from(r.data('output_shift')) },
-    inputDims: r.dims('input_dims'),
-    filterDims: r.dims('filter_dims'),
-    outputDims: r.dims('output_dims'),
+    ...readConvCommon(r),
     input: Int16Array.from(r.data('input')),
     filter: Int8Array.from(r.data('weights')),
     bias: { data: biasT.data, is32: biasT.dtype === 'int32' },

@@ -1,6 +1,45 @@
-/* edgec portable kernels: ADD (int8). */
+/*
+ * edgec portable kernels: elementwise ADD and MUL (int8, int16). One loop per operation serves both
+ * element types (forced inlining specialises it), exactly one of the 8-bit/16-bit pointers non-NULL.
+ */
 #include "edgec_add.h"
 #include "edgec_requant.h"
+
+#define EDGEC_LOAD(p8, p16, i) ((p16) != NULL ? (int32_t)(p16)[i] : (int32_t)(p8)[i])
+
+static EDGEC_ALWAYS_INLINE void edgec_add(const int8_t *a8, const int16_t *a16, const int8_t *b8, const int16_t *b16,
+                                          int32_t a_offset, int32_t a_mult, int32_t a_shift, int32_t b_offset,
+                                          int32_t b_mult, int32_t b_shift, int32_t left_shift, int8_t *o8, int16_t *o16,
+                                          int32_t o_offset, int32_t o_mult, int32_t o_shift, int32_t lo, int32_t hi,
+                                          int32_t n)
+{
+    for (int32_t i = 0; i < n; i++) {
+        const int32_t a = (int32_t)((uint32_t)(EDGEC_LOAD(a8, a16, i) + a_offset) << left_shift);
+        const int32_t b = (int32_t)((uint32_t)(EDGEC_LOAD(b8, b16, i) + b_offset) << left_shift);
+        const int32_t sum = edgec_requantize(a, a_mult, a_shift) + edgec_requantize(b, b_mult, b_shift);
+        const int32_t v = edgec_clamp(edgec_requantize(sum, o_mult, o_shift) + o_offset, lo, hi);
+        if (o16 != NULL) {
+            o16[i] = (int16_t)v;
+        } else {
+            o8[i] = (int8_t)v;
+        }
+    }
+}
+
+static EDGEC_ALWAYS_INLINE void edgec_mul(const int8_t *a8, const int16_t *a16, const int8_t *b8, const int16_t *b16,
+                                          int32_t a_offset, int32_t b_offset, int8_t *o8, int16_t *o16, int32_t o_offset,
+                                          int32_t o_mult, int32_t o_shift, int32_t lo, int32_t hi, int32_t n)
+{
+    for (int32_t i = 0; i < n; i++) {
+        const int32_t prod = (EDGEC_LOAD(a8, a16, i) + a_offset) * (EDGEC_LOAD(b8, b16, i) + b_offset);
+        const int32_t v = edgec_clamp(edgec_requantize(prod, o_mult, o_shift) + o_offset, lo, hi);
+        if (o16 != NULL) {
+            o16[i] = (int16_t)v;
+        } else {
+            o8[i] = (int8_t)v;
+        }
+    }
+}
 
 edgec_status edgec_add_s8(const int8_t *input_1, const int8_t *input_2, int32_t input_1_offset,
                           int32_t input_1_mult, int32_t input_1_shift, int32_t input_2_offset,
@@ -8,13 +47,9 @@ edgec_status edgec_add_s8(const int8_t *input_1, const int8_t *input_2, int32_t 
                           int32_t output_offset, int32_t output_mult, int32_t output_shift,
                           int32_t activation_min, int32_t activation_max, int32_t block_size)
 {
-    for (int32_t i = 0; i < block_size; i++) {
-        const int32_t a = (int32_t)((uint32_t)(input_1[i] + input_1_offset) << left_shift);
-        const int32_t b = (int32_t)((uint32_t)(input_2[i] + input_2_offset) << left_shift);
-        const int32_t sum = edgec_requantize(a, input_1_mult, input_1_shift) + edgec_requantize(b, input_2_mult, input_2_shift);
-        const int32_t v = edgec_requantize(sum, output_mult, output_shift) + output_offset;
-        output[i] = (int8_t)edgec_clamp(v, activation_min, activation_max);
-    }
+    edgec_add(input_1, NULL, input_2, NULL, input_1_offset, input_1_mult, input_1_shift, input_2_offset, input_2_mult,
+              input_2_shift, left_shift, output, NULL, output_offset, output_mult, output_shift, activation_min,
+              activation_max, block_size);
     return EDGEC_OK;
 }
 
@@ -24,13 +59,9 @@ edgec_status edgec_add_s16(const int16_t *input_1, const int16_t *input_2, int32
                            int32_t output_offset, int32_t output_mult, int32_t output_shift,
                            int32_t activation_min, int32_t activation_max, int32_t block_size)
 {
-    for (int32_t i = 0; i < block_size; i++) {
-        const int32_t a = (int32_t)((uint32_t)(input_1[i] + input_1_offset) << left_shift);
-        const int32_t b = (int32_t)((uint32_t)(input_2[i] + input_2_offset) << left_shift);
-        const int32_t sum = edgec_requantize(a, input_1_mult, input_1_shift) + edgec_requantize(b, input_2_mult, input_2_shift);
-        const int32_t v = edgec_requantize(sum, output_mult, output_shift) + output_offset;
-        output[i] = (int16_t)edgec_clamp(v, activation_min, activation_max);
-    }
+    edgec_add(NULL, input_1, NULL, input_2, input_1_offset, input_1_mult, input_1_shift, input_2_offset, input_2_mult,
+              input_2_shift, left_shift, NULL, output, output_offset, output_mult, output_shift, activation_min,
+              activation_max, block_size);
     return EDGEC_OK;
 }
 
@@ -38,11 +69,8 @@ edgec_status edgec_mul_s8(const int8_t *input_1, const int8_t *input_2, int32_t 
                           int32_t input_2_offset, int8_t *output, int32_t output_offset, int32_t output_mult,
                           int32_t output_shift, int32_t activation_min, int32_t activation_max, int32_t block_size)
 {
-    for (int32_t i = 0; i < block_size; i++) {
-        const int32_t prod = (input_1[i] + input_1_offset) * (input_2[i] + input_2_offset);
-        const int32_t v = edgec_requantize(prod, output_mult, output_shift) + output_offset;
-        output[i] = (int8_t)edgec_clamp(v, activation_min, activation_max);
-    }
+    edgec_mul(input_1, NULL, input_2, NULL, input_1_offset, input_2_offset, output, NULL, output_offset, output_mult,
+              output_shift, activation_min, activation_max, block_size);
     return EDGEC_OK;
 }
 
@@ -50,10 +78,7 @@ edgec_status edgec_mul_s16(const int16_t *input_1, const int16_t *input_2, int32
                            int32_t input_2_offset, int16_t *output, int32_t output_offset, int32_t output_mult,
                            int32_t output_shift, int32_t activation_min, int32_t activation_max, int32_t block_size)
 {
-    for (int32_t i = 0; i < block_size; i++) {
-        const int32_t prod = (input_1[i] + input_1_offset) * (input_2[i] + input_2_offset);
-        const int32_t v = edgec_requantize(prod, output_mult, output_shift) + output_offset;
-        output[i] = (int16_t)edgec_clamp(v, activation_min, activation_max);
-    }
+    edgec_mul(NULL, input_1, NULL, input_2, input_1_offset, input_2_offset, NULL, output, output_offset, output_mult,
+              output_shift, activation_min, activation_max, block_size);
     return EDGEC_OK;
 }
