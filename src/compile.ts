@@ -11,6 +11,7 @@ import { extname } from 'node:path';
 import { fail } from './diagnostics.ts';
 import type { Graph } from './ir/graph.ts';
 import { importTfjsModel } from './import/tfjs.ts';
+import { importTflite } from './import/tflite.ts';
 import { runPasses } from './passes/index.ts';
 import { quantizeGraph, type QuantizeOptions } from './quantize/quantize-graph.ts';
 import { emitModelFolder, type EmitResult } from './codegen/emit-folder.ts';
@@ -73,6 +74,12 @@ export function readCalibrationFile(path: string, windowSize: number): Float32Ar
 }
 
 export async function compileModelFile(modelPath: string, calibPath: string | undefined, opts: CompileOptions): Promise<CompileResult> {
+  if (extname(modelPath) === '.tflite') {
+    // Already int8 with its own quantization: no passes, no calibration.
+    const int8Graph = importTflite(modelPath, opts.name);
+    const emitted = await emitModelFolder(int8Graph, opts.out, {});
+    return { ...emitted, floatGraph: int8Graph, int8Graph };
+  }
   const imported = await importTfjsModel(modelPath);
   if (!calibPath) {
     fail('E-CALIB-MISSING', 'quantize', 'post-training quantization needs real input windows: pass --calib FILE (float32 .bin or .json)', { file: modelPath });

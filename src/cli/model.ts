@@ -32,7 +32,7 @@ function readInputFile(path: string, size: number): Buffer {
 export function registerModelCommands(program: Command): void {
   program
     .command('compile <model>')
-    .description('compile a TensorFlow.js model.json to int8 C in --out DIR')
+    .description('compile a TensorFlow.js model.json (with --calib) or an int8 .tflite to C in --out DIR')
     .requiredOption('--out <dir>', 'output folder (written atomically)')
     .option('--calib <file>', 'calibration windows: float32 .bin or JSON array of arrays')
     .option('--name <name>', 'model name (C prefix); default: from the model')
@@ -50,7 +50,7 @@ export function registerModelCommands(program: Command): void {
       });
       const m = r.manifest;
       process.stdout.write(
-        `${formatQuantReport(r.quantReport!)}\ncompiled '${m.name}' -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n`,
+        `${r.quantReport ? formatQuantReport(r.quantReport) + '\n' : ''}compiled '${m.name}' -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n`,
       );
     });
 

@@ -13,6 +13,7 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fail } from '../diagnostics.ts';
 import type { Graph, Tensor } from '../ir/graph.ts';
 import { graphHash, serializeGraph } from '../ir/serialize.ts';
 import { writeFolderAtomically } from '../io/atomic.ts';
@@ -51,6 +52,9 @@ function banner(kind: 'c' | 'hash' | 'ts', g: Graph, hash: string): string {
 }
 
 export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOptions = {}): Promise<EmitResult> {
+  if (g.inputs.length !== 1 || g.outputs.length !== 1) {
+    fail('E-CODEGEN-IO', 'codegen', `the C API takes one input and one output; this model has ${g.inputs.length} and ${g.outputs.length}`, { file: g.meta.source });
+  }
   const lowered = lowerGraph(g);
   const { plan, linearBytes } = planGraph(g, { alignment: opts.alignment ?? 8 });
   const prefix = cIdentifier(g.name);

@@ -1,0 +1,133 @@
+/**
+ * .tflite -> int8 graph, keeping the file's own quantization parameters (nothing is re-quantized:
+ * the compiler derives every multiplier from these scales exactly as TFLite Micro's Prepare does).
+ * Every unsupported operator, option or tensor type is collected and reported in one error.
+ */
+import { basename } from 'node:path';
+import { EdgecError, type Diagnostic } from '../diagnostics.ts';
+import { GraphBuilder } from '../ir/builder.ts';
+import type { Activation, DType, Graph, Padding2d, QuantParams, TensorData } from '../ir/graph.ts';
+import type { Table } from './flatbuffer.ts';
+import { readTflite, type TfliteModel, type TfliteOperator, type TfliteTensor } from './tflite-model.ts';
+
+const SUPPORTED_TYPES: Record<string, DType> = { int8: 'int8', int16: 'int16', int32: 'int32' };
+
+function fused(code: number): Activation | null {
+  return code === 0 ? 'none' : code === 1 ? 'relu' : code === 3 ? 'relu6' : null;
+}
+
+function tensorData(t: TfliteTensor, bytes: Uint8Array): TensorData {
+  const copy = new Uint8Array(bytes).buffer; // aligned copy
+  if (t.type === 'int8') return new Int8Array(copy);
+  if (t.type === 'int16') return new Int16Array(copy);
+  return new Int32Array(copy);
+}
+
+function samePadding(inSize: number, outSize: number, stride: number, filter: number, dilation: number): [number, number] {
+  const total = Math.max((outSize - 1) * stride + (filter - 1) * dilation + 1 - inSize, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+function padding2d(isSame: boolean, inShape: number[], outShape: number[], stride: [number, number], filter: [number, number], dilation: [number, number]): Padding2d {
+  if (!isSame) return { top: 0, bottom: 0, left: 0, right: 0 };
+  const [top, bottom] = samePadding(inShape[1]!, outShape[1]!, stride[0], filter[0], dilation[0]);
+  const [left, right] = samePadding(inShape[2]!, outShape[2]!, stride[1], filter[1], dilation[1]);
+  return { top, bottom, left, right };
+}
+
+export function importTfliteModel(m: TfliteModel, name?: string): Graph {
+  const problems: Diagnostic[] = [];
+  const where = (op: TfliteOperator) => ({ file: m.file, layer: `${op.op}#${op.index}` });
+  const b = new GraphBuilder();
+  const ids = new Map<number, number>();
+  const tensorId = (index: number): number => {
+    const known = ids.get(index);
+    if (known !== undefined) return known;
+    const t = m.tensors[index]!;
+    const dtype = SUPPORTED_TYPES[t.type];
+    if (!dtype) {
+      problems.push({ code: 'E-TFLITE-TYPE', stage: 'import', message: `tensor type ${t.type} is not supported (int8 models with int32 biases; float inputs around QUANTIZE/DEQUANTIZE are not yet)`, location: { file: m.file, tensor: t.name } });
+    }
+    const bytes = m.buffers[t.buffer]!;
+    const quant: QuantParams | undefined = t.quant ? { scale: t.quant.scale, zeroPoint: t.quant.zeroPoint, ...(t.quant.scale.length > 1 ? { axis: t.quant.axis } : {}) } : undefined;
+    const id = b.addTensor({
+      name: t.name,
+      shape: t.shape.length ? t.shape : [1],
+      dtype: dtype ?? 'int8',
+      ...(quant ? { quant } : {}),
+      ...(bytes.length > 0 && dtype ? { data: tensorData(t, bytes) } : {}),
+    });
+    ids.set(index, id);
+    return id;
+  };
+  const shape = (i: number) => m.tensors[i]!.shape;
+  const opts = (op: TfliteOperator): Table | null => op.options;
+
+  for (const op of m.operators) {
+    const inputs = op.inputs.map((i) => (i < 0 ? -1 : tensorId(i)));
+    const outputs = op.outputs.map(tensorId);
+    const o = opts(op);
+    const name = m.tensors[op.outputs[0]!]!.name;
+    const act = (index: number) => {
+      const a = fused(o ? o.int(index, 0, 'u8') : 0);
+      if (a === null) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: `fused activation code ${o!.int(index, 0, 'u8')} is not supported`, location: where(op) });
+      return a ?? 'none';
+    };
+    switch (op.op) {
+      case 'CONV_2D':
+      case 'DEPTHWISE_CONV_2D': {
+        const dw = op.op === 'DEPTHWISE_CONV_2D';
+        const stride: [number, number] = [o?.int(2, 1) ?? 1, o?.int(1, 1) ?? 1];
+        const dilation: [number, number] = dw ? [o?.int(6, 1) ?? 1, o?.int(5, 1) ?? 1] : [o?.int(5, 1) ?? 1, o?.int(4, 1) ?? 1];
+        const w = shape(op.inputs[1]!);
+        const padding = padding2d((o?.int(0, 0, 'u8') ?? 0) === 0, shape(op.inputs[0]!), shape(op.outputs[0]!), stride, [w[1]!, w[2]!], dilation);
+        const base = { stride: { h: stride[0], w: stride[1] }, dilation: { h: dilation[0], w: dilation[1] }, padding, activation: act(dw ? 4 : 3) };
+        if (dw) b.addOp({ kind: 'depthwise_conv2d', name, attrs: { ...base, depthMultiplier: o?.int(3, 1) || w[3]! / shape(op.inputs[0]!)[3]! }, inputs: [inputs[0]!, inputs[1]!, inputs[2] ?? -1], outputs });
+        else {
+          const groups = shape(op.inputs[0]!)[3]! / w[3]!;
+          b.addOp({ kind: 'conv2d', name, attrs: { ...base, groups }, inputs: [inputs[0]!, inputs[1]!, inputs[2] ?? -1], outputs });
+        }
+        break;
+      }
+      case 'FULLY_CONNECTED':
+        if ((o?.int(1, 0, 'u8') ?? 0) !== 0) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: 'shuffled fully-connected weights are not supported', location: where(op) });
+        b.addOp({ kind: 'fully_connected', name, attrs: { activation: act(0) }, inputs: [inputs[0]!, inputs[1]!, inputs[2] ?? -1], outputs });
+        break;
+      case 'AVERAGE_POOL_2D':
+      case 'MAX_POOL_2D': {
+        const stride: [number, number] = [o?.int(2, 1) ?? 1, o?.int(1, 1) ?? 1];
+        const filter: [number, number] = [o?.int(4, 1) ?? 1, o?.int(3, 1) ?? 1];
+        const padding = padding2d((o?.int(0, 0, 'u8') ?? 0) === 0, shape(op.inputs[0]!), shape(op.outputs[0]!), stride, filter, [1, 1]);
+        b.addOp({
+          kind: op.op === 'MAX_POOL_2D' ? 'max_pool2d' : 'avg_pool2d',
+          name,
+          attrs: { filter: { h: filter[0], w: filter[1] }, stride: { h: stride[0], w: stride[1] }, padding, activation: act(5) },
+          inputs: [inputs[0]!],
+          outputs,
+        });
+        break;
+      }
+      case 'SOFTMAX':
+        b.addOp({ kind: 'softmax', name, attrs: { beta: o?.float(0, 1) ?? 1 }, inputs: [inputs[0]!], outputs });
+        break;
+      case 'ADD':
+        b.addOp({ kind: 'add', name, attrs: { activation: act(0) }, inputs: [inputs[0]!, inputs[1]!], outputs });
+        break;
+      case 'RESHAPE':
+      case 'SQUEEZE':
+      case 'EXPAND_DIMS':
+        b.addOp({ kind: 'reshape', name, attrs: { shape: shape(op.outputs[0]!) }, inputs: [inputs[0]!], outputs });
+        break;
+      default:
+        problems.push({ code: 'E-TFLITE-OP', stage: 'import', message: `operator ${op.op} is not supported yet`, location: where(op) });
+    }
+  }
+  const inputs = m.inputs.map(tensorId);
+  const outputs = m.outputs.map(tensorId);
+  if (problems.length > 0) throw new EdgecError(problems);
+  return b.build(name ?? basename(m.file).replace(/\.tflite$/, ''), inputs, outputs, { source: m.file });
+}
+
+export function importTflite(path: string, name?: string): Graph {
+  return importTfliteModel(readTflite(path), name);
+}
