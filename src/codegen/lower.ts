@@ -8,7 +8,7 @@
 import { EdgecError, type Diagnostic } from '../diagnostics.ts';
 import type { Graph, Op, QuantParams, Tensor } from '../ir/graph.ts';
 import type { Dims } from '../kernels/types.ts';
-import { activationRange, addParams, channelMultipliers, softmaxParams, type ActivationRange, type AddParams, type SoftmaxParams } from '../quantize/op-params.ts';
+import { activationRange, addParams, channelMultipliers, meanParams, softmaxParams, type ActivationRange, type AddParams, type SoftmaxParams } from '../quantize/op-params.ts';
 
 export interface ConvStep {
   kind: 'conv_s8';
@@ -93,6 +93,17 @@ export interface PadStep {
   padValue: number;
 }
 
+export interface MeanStep {
+  kind: 'mean_s8';
+  input: number;
+  output: number;
+  inputDims: Dims;
+  inputZeroPoint: number;
+  outputZeroPoint: number;
+  multiplier: number;
+  shift: number;
+}
+
 export interface ConcatStep {
   kind: 'concat_s8';
   inputs: number[];
@@ -102,7 +113,7 @@ export interface ConcatStep {
   inner: number;
 }
 
-export type StepBody = ConvStep | DepthwiseStep | FullyConnectedStep | PoolStep | AddStep | SoftmaxStep | PadStep | ConcatStep;
+export type StepBody = ConvStep | DepthwiseStep | FullyConnectedStep | PoolStep | AddStep | SoftmaxStep | PadStep | ConcatStep | MeanStep;
 
 export type Step = StepBody & {
   /** The graph op (layer) this step computes. */
@@ -208,6 +219,10 @@ function lowerOp(g: Graph, op: Op): StepBody | null {
         padding: { h: 0, w: 0 },
         activation: { min: -128, max: 127 },
       };
+    }
+    case 'mean_hw_requant': {
+      const d = nhwc(x);
+      return { kind: 'mean_s8', ...common, inputDims: d, inputZeroPoint: q(x).zeroPoint[0]!, outputZeroPoint: q(out).zeroPoint[0]!, ...meanParams(q(x), q(out), d.h * d.w) };
     }
     case 'add':
       return {

@@ -113,6 +113,17 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
       case 'ADD':
         b.addOp({ kind: 'add', name, attrs: { activation: act(0) }, inputs: [inputs[0]!, inputs[1]!], outputs });
         break;
+      case 'MEAN': {
+        const axes = op.inputs[1]! >= 0 ? Array.from(tensorData(m.tensors[op.inputs[1]!]!, m.buffers[m.tensors[op.inputs[1]!]!.buffer]!)) : [];
+        const rank = shape(op.inputs[0]!).length;
+        const norm = axes.map((a) => (a < 0 ? a + rank : a)).sort();
+        if (rank !== 4 || norm.join(',') !== '1,2') {
+          problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: `MEAN over axes [${axes.join(', ')}] is not supported (only H and W of a 4-D tensor)`, location: where(op) });
+          break;
+        }
+        b.addOp({ kind: 'mean_hw_requant', name, attrs: {}, inputs: [inputs[0]!], outputs });
+        break;
+      }
       case 'RESHAPE':
       case 'SQUEEZE':
       case 'EXPAND_DIMS':

@@ -70,6 +70,8 @@ export type OpAttrs =
   | { kind: 'avg_pool2d'; attrs: PoolAttrs }
   /** Global average over H and W (Keras GlobalAveragePooling, TFLite MEAN over axes 1,2). */
   | { kind: 'mean_hw'; attrs: Record<string, never> }
+  /** MEAN over H and W with its own output quantization (TFLite MEAN). */
+  | { kind: 'mean_hw_requant'; attrs: Record<string, never> }
   | { kind: 'add'; attrs: { activation: Activation } }
   | { kind: 'concat'; attrs: { axis: number; activation: Activation } }
   | { kind: 'pad'; attrs: { padding: Padding2d } }

@@ -84,3 +84,15 @@ export function softmaxParams(beta: number, input: QuantParams): SoftmaxParams {
   const radius = Math.floor(((2 ** SCALED_DIFF_INTEGER_BITS - 1) * 2 ** (31 - SCALED_DIFF_INTEGER_BITS)) / 2 ** q.shift);
   return { multiplier: q.multiplier, leftShift: q.shift, diffMin: -radius };
 }
+
+/**
+ * MEAN over N elements (TFLite Micro int8): M = s_in / s_out as (multiplier, shift), then 1/N folded
+ * in: sh = min(floor(log2 N), 32, 31 + shift), multiplier' = (multiplier << sh) / N (int64 division),
+ * shift' = shift - sh.
+ */
+export function meanParams(input: QuantParams, output: QuantParams, count: number): { multiplier: number; shift: number } {
+  const q = quantizeMultiplier(Math.fround(input.scale[0]!) / Math.fround(output.scale[0]!));
+  const sh = Math.min(Math.floor(Math.log2(count)), 32, 31 + q.shift);
+  const multiplier = Number((BigInt(q.multiplier) << BigInt(sh)) / BigInt(count));
+  return { multiplier, shift: q.shift - sh };
+}

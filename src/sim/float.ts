@@ -115,7 +115,8 @@ function runOp(op: Op, g: Graph, inputs: Float32Array[]): Float32Array {
     case 'max_pool2d':
     case 'avg_pool2d':
       return pool(op, g, x);
-    case 'mean_hw': {
+    case 'mean_hw':
+    case 'mean_hw_requant': {
       const [n, h, w, C] = dims4(g.tensors[op.inputs[0]!]!);
       const out = new Float32Array(n * C);
       for (let b = 0; b < n; b++)

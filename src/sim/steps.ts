@@ -9,6 +9,7 @@ import { convolveS8 } from '../kernels/conv.ts';
 import { depthwiseConvS8 } from '../kernels/depthwise.ts';
 import { addS8 } from '../kernels/add.ts';
 import { fullyConnectedS8 } from '../kernels/fully_connected.ts';
+import { meanHwS8 } from '../kernels/mean.ts';
 import { padS8 } from '../kernels/pad.ts';
 import { avgPoolS8, maxPoolS8 } from '../kernels/pooling.ts';
 import { softmaxS8 } from '../kernels/softmax.ts';
@@ -38,6 +39,8 @@ export function runStep(s: Step, read: (id: number) => Int8Array, g: Graph): Int
       return softmaxS8(read(s.input), s.rows, s.rowSize, s.params.multiplier, s.params.leftShift, s.params.diffMin);
     case 'pad_s8':
       return padS8(read(s.input), s.padValue, s.inputDims, s.prePad, s.postPad);
+    case 'mean_s8':
+      return meanHwS8(s, s.inputDims, read(s.input));
     case 'concat_s8':
       return concatS8(s.inputs.map(read), s.axisSizes, s.outer, s.inner);
   }

@@ -98,6 +98,17 @@ export const STEP_EMITTERS: Table = {
       return { kernel: 'edgec_pad_s8', lines: [call] };
     },
   },
+  mean_s8: {
+    header: 'edgec_mean.h',
+    files: ['edgec_mean.h', 'edgec_mean.c'],
+    emit(s, ctx) {
+      const n = s.op.name;
+      return {
+        kernel: 'edgec_mean_hw_s8',
+        lines: [`status = edgec_mean_hw_s8(${ctx.tensor(s.input, n)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${s.inputZeroPoint}, ${s.outputZeroPoint}, ${s.multiplier}, ${s.shift}, ${ctx.tensor(s.output, n)});`],
+      };
+    },
+  },
   concat_s8: {
     header: 'edgec_concat.h',
     files: ['edgec_concat.h', 'edgec_concat.c'],
