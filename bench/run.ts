@@ -26,3 +26,39 @@ if (!hasCortex) {
     console.log(`${t.padEnd(12)}${String(b.instructions.total).padStart(14)}${String(b.ram.arena).padStart(10)}${String(b.ram.stack).padStart(10)}${String(b.flash.code).padStart(10)}${String(b.flash.weights).padStart(11)}`);
   }
 }
+
+/** design.md §7: TFLite Micro + CMSIS-NN on Cortex-M4 (-O2), xorshift32 input, from zero state. */
+const TFLM: Record<string, { instructions: number; arena: number; code: number }> = {
+  kws_ref_model_int8: { instructions: 7697584, arena: 22820, code: 102621 },
+  resnet8_ic_int8: { instructions: 29864720, arena: 54996, code: 96839 },
+  micro_speech_quantized: { instructions: 1495573, arena: 6836, code: 73672 },
+  magic_wand_strokes_int8: { instructions: 1889059, arena: 9316, code: 84398 },
+  classify_heartbeats_cnn_quantized: { instructions: 614974, arena: 5904, code: 106815 },
+  ad01_int8: { instructions: 583411, arena: 2580, code: 44906 },
+  mnist_lstm_int8: { instructions: 575106, arena: 4052, code: 70355 },
+  dtln_noise_suppression_int8: { instructions: 748854, arena: 14356, code: 64759 },
+};
+
+if (hasCortex) {
+  const { importTflite } = await import('../src/import/tflite.ts');
+  const { emitModelFolder } = await import('../src/codegen/emit-folder.ts');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const work = mkdtempSync(join(tmpdir(), 'edgec-bench-'));
+  console.log('\nShared .tflite models on cortex-m4, portable kernels vs TFLite Micro + CMSIS-NN (ratio = ours / theirs):');
+  console.log(`${'model'.padEnd(36)}${'instructions'.padStart(14)}${'ratio'.padStart(7)}${'arena B'.padStart(9)}${'ratio'.padStart(7)}${'code B'.padStart(8)}${'ratio'.padStart(7)}`);
+  for (const [name, ref] of Object.entries(TFLM)) {
+    let g;
+    try {
+      g = importTflite(join(PACKAGE_ROOT, 'test/models', `${name}.tflite`));
+    } catch (e) {
+      console.log(`${name.padEnd(36)}not importable yet: ${(e as Error).message.split('\n')[0]!.replace(/^error \S+ \[import\] \S+ /, '').slice(0, 80)}`);
+      continue;
+    }
+    const dir = join(work, name);
+    await emitModelFolder(g, dir);
+    const b = await measureBudget(dir, 'cortex-m4');
+    const r = (x: number, y: number) => (x / y).toFixed(2).padStart(7);
+    console.log(`${name.padEnd(36)}${String(b.instructions.total).padStart(14)}${r(b.instructions.total!, ref.instructions)}${String(b.ram.arena).padStart(9)}${r(b.ram.arena, ref.arena)}${String(b.flash.code).padStart(8)}${r(b.flash.code, ref.code)}`);
+  }
+}
