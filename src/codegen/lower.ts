@@ -8,7 +8,8 @@
 import { EdgecError, type Diagnostic } from '../diagnostics.ts';
 import type { Graph, Op, QuantParams, Tensor } from '../ir/graph.ts';
 import type { Dims } from '../kernels/types.ts';
-import { activationRange, addParams, channelMultipliers, meanParams, softmaxParams, type ActivationRange, type AddParams, type SoftmaxParams } from '../quantize/op-params.ts';
+import type { LutActivationParams } from '../kernels/activations.ts';
+import { activationRange, addParams, channelMultipliers, lutActivationParams, meanParams, softmaxParams, type ActivationRange, type AddParams, type SoftmaxParams } from '../quantize/op-params.ts';
 
 export interface ConvStep {
   kind: 'conv_s8';
@@ -83,6 +84,14 @@ export interface SoftmaxStep {
   params: SoftmaxParams;
 }
 
+export interface LutActivationStep {
+  kind: 'logistic_s8' | 'tanh_s8';
+  input: number;
+  output: number;
+  size: number;
+  params: LutActivationParams;
+}
+
 export interface PadStep {
   kind: 'pad_s8';
   input: number;
@@ -113,7 +122,7 @@ export interface ConcatStep {
   inner: number;
 }
 
-export type StepBody = ConvStep | DepthwiseStep | FullyConnectedStep | PoolStep | AddStep | SoftmaxStep | PadStep | ConcatStep | MeanStep;
+export type StepBody = ConvStep | DepthwiseStep | FullyConnectedStep | PoolStep | AddStep | SoftmaxStep | PadStep | ConcatStep | MeanStep | LutActivationStep;
 
 export type Step = StepBody & {
   /** The graph op (layer) this step computes. */
@@ -239,12 +248,7 @@ function lowerOp(g: Graph, op: Op): StepBody | null {
     }
     case 'logistic':
     case 'tanh':
-      throw new EdgecError({
-        code: 'E-LOWER-OP',
-        stage: 'codegen',
-        message: `${op.kind} (as a layer or a fused sigmoid/tanh activation) has no int8 kernel yet`,
-        location: { layer: op.name },
-      });
+      return { kind: op.kind === 'logistic' ? 'logistic_s8' : 'tanh_s8', ...common, size: x.shape.reduce((a, b) => a * b, 1), params: lutActivationParams(q(x)) };
     case 'pad': {
       const p = op.attrs.padding;
       return {

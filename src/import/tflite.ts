@@ -110,6 +110,12 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
       case 'SOFTMAX':
         b.addOp({ kind: 'softmax', name, attrs: { beta: o?.float(0, 1) ?? 1 }, inputs: [inputs[0]!], outputs });
         break;
+      case 'LOGISTIC':
+        b.addOp({ kind: 'logistic', name, attrs: {}, inputs: [inputs[0]!], outputs });
+        break;
+      case 'TANH':
+        b.addOp({ kind: 'tanh', name, attrs: {}, inputs: [inputs[0]!], outputs });
+        break;
       case 'ADD':
         b.addOp({ kind: 'add', name, attrs: { activation: act(0) }, inputs: [inputs[0]!, inputs[1]!], outputs });
         break;

@@ -4,7 +4,7 @@
  * receives only the resulting integers.
  */
 import type { Activation, QuantParams } from '../ir/graph.ts';
-import { effectiveScale, quantizeMultiplier, roundHalfAwayFromZero, type QuantizedMultiplier } from './fixedpoint.ts';
+import { effectiveScale, frexp, quantizeMultiplier, roundHalfAwayFromZero, type QuantizedMultiplier } from './fixedpoint.ts';
 
 export interface ActivationRange {
   min: number;
@@ -95,4 +95,16 @@ export function meanParams(input: QuantParams, output: QuantParams, count: numbe
   const sh = Math.min(Math.floor(Math.log2(count)), 32, 31 + q.shift);
   const multiplier = Number((BigInt(q.multiplier) << BigInt(sh)) / BigInt(count));
   return { multiplier, shift: q.shift - sh };
+}
+
+/**
+ * LOGISTIC / TANH int8 (TFLite Micro Prepare): input scale * 2^27 as frexp mantissa/exponent
+ * (the exponent is the left shift), and the radius beyond which the output saturates.
+ */
+export function lutActivationParams(input: QuantParams): { inputZeroPoint: number; inputRangeRadius: number; inputMultiplier: number; inputLeftShift: number } {
+  const INTEGER_BITS = 4;
+  const { mantissa, exponent } = frexp(Math.fround(input.scale[0]!) * 2 ** (31 - INTEGER_BITS));
+  const radius = Math.floor(((2 ** INTEGER_BITS - 1) * 2 ** (31 - INTEGER_BITS)) / 2 ** exponent);
+  // `| 0` keeps the int32 cast of TFLite when the mantissa rounds up to 2^31.
+  return { inputZeroPoint: input.zeroPoint[0]!, inputRangeRadius: radius, inputMultiplier: roundHalfAwayFromZero(mantissa * 2 ** 31) | 0, inputLeftShift: exponent };
 }

@@ -4,6 +4,7 @@
  */
 import type { Graph, TensorData } from '../ir/graph.ts';
 import type { Step } from '../codegen/lower.ts';
+import { logisticS8, tanhS8 } from '../kernels/activations.ts';
 import { concatS8 } from '../kernels/concat.ts';
 import { convolveS8 } from '../kernels/conv.ts';
 import { depthwiseConvS8 } from '../kernels/depthwise.ts';
@@ -39,6 +40,10 @@ export function runStep(s: Step, read: (id: number) => Int8Array, g: Graph): Int
       return softmaxS8(read(s.input), s.rows, s.rowSize, s.params.multiplier, s.params.leftShift, s.params.diffMin);
     case 'pad_s8':
       return padS8(read(s.input), s.padValue, s.inputDims, s.prePad, s.postPad);
+    case 'logistic_s8':
+      return logisticS8(s.params, read(s.input));
+    case 'tanh_s8':
+      return tanhS8(s.params, read(s.input));
     case 'mean_s8':
       return meanHwS8(s, s.inputDims, read(s.input));
     case 'concat_s8':

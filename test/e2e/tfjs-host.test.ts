@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveModelToDir } from '../../src/import/tfjs-io.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
-import { functionalModel, smallHarModel, windows } from '../support/models.ts';
+import { activationsModel, functionalModel, smallHarModel, windows } from '../support/models.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgec-e2e-'));
 const edgec = (...args: string[]) => spawnSync('node', [join(PACKAGE_ROOT, 'bin/edgec.js'), ...args], { encoding: 'utf8', cwd: tmp });
@@ -27,12 +27,14 @@ beforeAll(async () => {
   writeCalibration(join(tmp, 'har.f32'), windows(40, 32 * 6));
   await saveModelToDir(functionalModel(), join(tmp, 'func'));
   writeCalibration(join(tmp, 'func.f32'), windows(40, 24 * 4, 3));
+  await saveModelToDir(activationsModel(), join(tmp, 'act'));
+  writeCalibration(join(tmp, 'act.f32'), windows(40, 16, 5));
 });
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('edgec compile + verify on the host', () => {
-  for (const name of ['har', 'func']) {
+  for (const name of ['har', 'func', 'act']) {
     it(`${name}: compiles, and 300 inputs are bit-exact between C and simulator`, () => {
       const c = edgec('compile', join(name, 'model.json'), '--calib', `${name}.f32`, '--out', `out_${name}`, '--name', name);
       expect(c.stderr + c.stdout).toContain('compiled');

@@ -44,3 +44,11 @@ export function windows(count: number, size: number, seed = 7): Float32Array[] {
   };
   return Array.from({ length: count }, () => Float32Array.from({ length: size }, () => next() * 4 - 2));
 }
+
+/** Dense layers with tanh and sigmoid activations (non-fusable: separate int8 ops). */
+export function activationsModel(): tf.LayersModel {
+  const m = tf.sequential({ name: 'activations' });
+  m.add(tf.layers.dense({ name: 'd1', inputShape: [16], units: 12, activation: 'tanh', kernelInitializer: init(21) }));
+  m.add(tf.layers.dense({ name: 'd2', units: 6, activation: 'sigmoid', kernelInitializer: init(22) }));
+  return m;
+}

@@ -5,7 +5,7 @@
 import type { Graph } from '../../ir/graph.ts';
 import type { CType } from '../../conformance/cemit.ts';
 import { cActivation, cDims, cTile } from '../../conformance/cstructs.ts';
-import type { PoolStep, Step } from '../lower.ts';
+import type { LutActivationStep, PoolStep, Step } from '../lower.ts';
 
 export interface EmitContext {
   graph: Graph;
@@ -82,7 +82,7 @@ export const STEP_EMITTERS: Table = {
   },
   softmax_s8: {
     header: 'edgec_softmax.h',
-    files: ['edgec_softmax.h', 'edgec_softmax.c'],
+    files: ['edgec_softmax.h', 'edgec_softmax.c', 'edgec_fixedpoint.h'],
     emit(s, ctx) {
       const n = s.op.name;
       const p = s.params;
@@ -98,6 +98,8 @@ export const STEP_EMITTERS: Table = {
       return { kernel: 'edgec_pad_s8', lines: [call] };
     },
   },
+  logistic_s8: lutActivationEmitter('edgec_logistic_s8'),
+  tanh_s8: lutActivationEmitter('edgec_tanh_s8'),
   mean_s8: {
     header: 'edgec_mean.h',
     files: ['edgec_mean.h', 'edgec_mean.c'],
@@ -123,6 +125,20 @@ export const STEP_EMITTERS: Table = {
     },
   },
 };
+
+function lutActivationEmitter<K extends 'logistic_s8' | 'tanh_s8'>(kernel: string): StepEmitter<K> {
+  const e = {
+    header: 'edgec_activations.h',
+    files: ['edgec_activations.h', 'edgec_activations.c', 'edgec_fixedpoint.h'],
+    emit(s: LutActivationStep & { op: { name: string } }, ctx: EmitContext) {
+      const n = s.op.name;
+      const p = s.params;
+      const params = ctx.constStruct('params', 'edgec_lut_activation_params', `{ ${p.inputZeroPoint}, ${p.inputRangeRadius}, ${p.inputMultiplier}, ${p.inputLeftShift} }`, n);
+      return { kernel, lines: [`status = ${kernel}(&${params}, ${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, ${s.size});`] };
+    },
+  };
+  return e as StepEmitter<K>;
+}
 
 function poolEmitter<K extends 'max_pool_s8' | 'avg_pool_s8'>(kernel: string): StepEmitter<K> {
   const e = {

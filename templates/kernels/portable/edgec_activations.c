@@ -1,0 +1,67 @@
+/* edgec portable kernels: LOGISTIC and TANH (int8). Twin of src/kernels/activations.ts. */
+#include "edgec_activations.h"
+#include "edgec_fixedpoint.h"
+
+/* logistic(a) for a in Q4.27, result in Q0.31. */
+static int32_t edgec_logistic_q4(int32_t a)
+{
+    if (a == 0) {
+        return 1 << 30;
+    }
+    const int32_t abs_a = a > 0 ? a : -a;
+    const int32_t positive = edgec_one_over_one_plus_x(edgec_exp_on_negative_values(4, -abs_a));
+    return a > 0 ? positive : INT32_MAX - positive;
+}
+
+/* (1 - x) / (1 + x) for x in [0, 1), Q0.31 in and out. */
+static int32_t edgec_one_minus_x_over_one_plus_x(int32_t a)
+{
+    const int64_t sum = (int64_t)a + INT32_MAX;
+    const int32_t half_denominator = (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
+    int32_t x = 1515870810 + edgec_srdhm(half_denominator, -1010580540);
+    for (int32_t i = 0; i < 3; i++) {
+        const int32_t one_minus = (1 << 29) - edgec_srdhm(half_denominator, x);
+        x += edgec_mul_pot_sat(edgec_srdhm(x, one_minus), 2);
+    }
+    return edgec_mul_pot_sat(x - (1 << 29), 2);
+}
+
+/* tanh(a) for a in Q4.27, result in Q0.31: exp(2n) reads the Q4 raw n as Q5. */
+static int32_t edgec_tanh_q4(int32_t a)
+{
+    if (a == 0) {
+        return 0;
+    }
+    const int32_t n = a < 0 ? a : -a;
+    const int32_t t = edgec_one_minus_x_over_one_plus_x(edgec_exp_on_negative_values(5, n));
+    return a < 0 ? -t : t;
+}
+
+static EDGEC_ALWAYS_INLINE edgec_status edgec_lut_activation(int32_t is_tanh, const edgec_lut_activation_params *p,
+                                                             const int8_t *input, int8_t *output, int32_t size)
+{
+    for (int32_t i = 0; i < size; i++) {
+        const int32_t x = input[i] - p->input_zero_point;
+        int32_t v;
+        if (x <= -p->input_range_radius) {
+            v = -128;
+        } else if (x >= p->input_range_radius) {
+            v = 127;
+        } else {
+            const int32_t q4 = edgec_requantize(x, p->input_multiplier, p->input_left_shift);
+            v = is_tanh ? edgec_rdbpot(edgec_tanh_q4(q4), 24) : edgec_rdbpot(edgec_logistic_q4(q4), 23) - 128;
+        }
+        output[i] = (int8_t)edgec_clamp(v, -128, 127);
+    }
+    return EDGEC_OK;
+}
+
+edgec_status edgec_logistic_s8(const edgec_lut_activation_params *params, const int8_t *input, int8_t *output, int32_t size)
+{
+    return edgec_lut_activation(0, params, input, output, size);
+}
+
+edgec_status edgec_tanh_s8(const edgec_lut_activation_params *params, const int8_t *input, int8_t *output, int32_t size)
+{
+    return edgec_lut_activation(1, params, input, output, size);
+}
