@@ -4,8 +4,8 @@
  * saturate), then logistic/tanh are evaluated in fixed point with the same exp and Newton-Raphson
  * reciprocal constructions as softmax. Output: logistic scale 1/256 zp -128; tanh scale 1/128 zp 0.
  */
-import { multiplyByQuantizedMultiplier, rdbpot, srdhm } from '../quantize/fixedpoint.ts';
-import { expOnNegativeValues, oneOverOnePlusX, saturatingRoundingMulByPot } from './softmax.ts';
+import { multiplyByQuantizedMultiplier, rdbpot } from '../quantize/fixedpoint.ts';
+import { expOnNegativeValues, oneMinusXOverOnePlusX, oneOverOnePlusX } from './softmax.ts';
 
 export interface LutActivationParams {
   inputZeroPoint: number;
@@ -22,18 +22,6 @@ function logisticQ4(a: number): number {
   const abs = a > 0 ? a : -a;
   const positive = oneOverOnePlusX(expOnNegativeValues(-abs | 0, 4));
   return a > 0 ? positive : (INT32_MAX - positive) | 0;
-}
-
-/** (1 - x) / (1 + x) for x in [0, 1), Q0.31 in and out. */
-function oneMinusXOverOnePlusX(a: number): number {
-  const sum = a + INT32_MAX;
-  const halfDenominator = Math.trunc((sum + (sum >= 0 ? 1 : -1)) / 2);
-  let x = (1515870810 + srdhm(halfDenominator, -1010580540)) | 0;
-  for (let i = 0; i < 3; i++) {
-    const oneMinus = ((1 << 29) - srdhm(halfDenominator, x)) | 0;
-    x = (x + saturatingRoundingMulByPot(srdhm(x, oneMinus), 2)) | 0;
-  }
-  return saturatingRoundingMulByPot((x - (1 << 29)) | 0, 2);
 }
 
 /** tanh(a) for a in Q4.27, result in Q0.31. */

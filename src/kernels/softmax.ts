@@ -66,20 +66,30 @@ export function expOnNegativeValues(a: number, integerBits: number): number {
   return a === 0 ? INT32_MAX : result;
 }
 
-/** 1 / (1 + x) for x in [0, 1), Q0.31 in and out: three Newton-Raphson steps in Q2.29. */
-export function oneOverOnePlusX(a: number): number {
-  const sum = a + INT32_MAX;
-  const halfDenominator = Math.trunc((sum + (sum >= 0 ? 1 : -1)) / 2);
-  const c48over17 = 1515870810;
-  const cNeg32over17 = -1010580540;
-  const oneQ2 = 1 << 29;
-  let x = (c48over17 + srdhm(halfDenominator, cNeg32over17)) | 0;
+/** 1 / (2 * halfDenominator) in Q2.29: three Newton-Raphson steps from 48/17 - 32/17 * d. */
+function newtonReciprocalQ2(halfDenominator: number): number {
+  let x = (1515870810 + srdhm(halfDenominator, -1010580540)) | 0;
   for (let i = 0; i < 3; i++) {
-    const hdx = srdhm(halfDenominator, x);
-    const oneMinus = (oneQ2 - hdx) | 0;
+    const oneMinus = ((1 << 29) - srdhm(halfDenominator, x)) | 0;
     x = (x + saturatingRoundingMulByPot(srdhm(x, oneMinus), 2)) | 0;
   }
-  return saturatingRoundingMulByPot(x, 1);
+  return x;
+}
+
+/** (1 + a) / 2 in Q0.31, rounded away from zero. */
+function halfOnePlus(a: number): number {
+  const sum = a + INT32_MAX;
+  return Math.trunc((sum + (sum >= 0 ? 1 : -1)) / 2);
+}
+
+/** 1 / (1 + x) for x in [0, 1), Q0.31 in and out. */
+export function oneOverOnePlusX(a: number): number {
+  return saturatingRoundingMulByPot(newtonReciprocalQ2(halfOnePlus(a)), 1);
+}
+
+/** (1 - x) / (1 + x) for x in [0, 1), Q0.31 in and out: 2/(1+x) - 1. */
+export function oneMinusXOverOnePlusX(a: number): number {
+  return saturatingRoundingMulByPot((newtonReciprocalQ2(halfOnePlus(a)) - (1 << 29)) | 0, 2);
 }
 
 /** Reciprocal of a Q(integerDigits) sum as a Q0.31 scale and the number of bits above one. */

@@ -6,7 +6,7 @@
 import type { Tensor } from '../../ir/graph.ts';
 import type { Lowered, Step } from '../lower.ts';
 import type { StepInfo } from '../manifest.ts';
-import { cArrayBody, type CType } from '../../conformance/cemit.ts';
+import { cArrayBody, cTypeOf, type CType } from '../../conformance/cemit.ts';
 import { NameTable, cIdentifier } from '../names.ts';
 import { STEP_EMITTERS, type EmitContext } from './kernels.ts';
 
@@ -84,16 +84,6 @@ export function emitSteps(l: Lowered, prefix: string, offsetOf: (id: number) => 
 }
 
 function ctypeOf(t: Tensor): CType {
-  switch (t.dtype) {
-    case 'int8':
-      return 'int8_t';
-    case 'int16':
-      return 'int16_t';
-    case 'int32':
-      return 'int32_t';
-    case 'int64':
-      return 'int64_t';
-    case 'float32':
-      throw new Error(`tensor '${t.name}' is float32: the int8 path has no floating point`);
-  }
+  if (t.dtype === 'float32') throw new Error(`tensor '${t.name}' is float32: the int8 path has no floating point`);
+  return cTypeOf(t.dtype);
 }

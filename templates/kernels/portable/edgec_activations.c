@@ -13,19 +13,6 @@ static int32_t edgec_logistic_q4(int32_t a)
     return a > 0 ? positive : INT32_MAX - positive;
 }
 
-/* (1 - x) / (1 + x) for x in [0, 1), Q0.31 in and out. */
-static int32_t edgec_one_minus_x_over_one_plus_x(int32_t a)
-{
-    const int64_t sum = (int64_t)a + INT32_MAX;
-    const int32_t half_denominator = (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
-    int32_t x = 1515870810 + edgec_srdhm(half_denominator, -1010580540);
-    for (int32_t i = 0; i < 3; i++) {
-        const int32_t one_minus = (1 << 29) - edgec_srdhm(half_denominator, x);
-        x += edgec_mul_pot_sat(edgec_srdhm(x, one_minus), 2);
-    }
-    return edgec_mul_pot_sat(x - (1 << 29), 2);
-}
-
 /* tanh(a) for a in Q4.27, result in Q0.31: exp(2n) reads the Q4 raw n as Q5. */
 static int32_t edgec_tanh_q4(int32_t a)
 {

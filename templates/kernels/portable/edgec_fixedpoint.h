@@ -50,17 +50,34 @@ static inline int32_t edgec_exp_on_negative_values(int32_t integer_bits, int32_t
     return a == 0 ? INT32_MAX : result;
 }
 
-/* 1 / (1 + x) for x in [0, 1) in Q0.31: Newton-Raphson in Q2.29. */
-static inline int32_t edgec_one_over_one_plus_x(int32_t a)
+/* 1 / (2 * half_denominator) in Q2.29 by three Newton-Raphson steps from 48/17 - 32/17 * d. */
+static inline int32_t edgec_newton_reciprocal_q2(int32_t half_denominator)
 {
-    const int64_t sum = (int64_t)a + INT32_MAX;
-    const int32_t half_denominator = (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
     int32_t x = 1515870810 + edgec_srdhm(half_denominator, -1010580540);
     for (int32_t i = 0; i < 3; i++) {
         const int32_t one_minus = (1 << 29) - edgec_srdhm(half_denominator, x);
         x += edgec_mul_pot_sat(edgec_srdhm(x, one_minus), 2);
     }
-    return edgec_mul_pot_sat(x, 1);
+    return x;
+}
+
+/* (1 + a) / 2 in Q0.31, rounded away from zero. */
+static inline int32_t edgec_half_one_plus(int32_t a)
+{
+    const int64_t sum = (int64_t)a + INT32_MAX;
+    return (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
+}
+
+/* 1 / (1 + x) for x in [0, 1) in Q0.31. */
+static inline int32_t edgec_one_over_one_plus_x(int32_t a)
+{
+    return edgec_mul_pot_sat(edgec_newton_reciprocal_q2(edgec_half_one_plus(a)), 1);
+}
+
+/* (1 - x) / (1 + x) for x in [0, 1) in Q0.31: 2/(1+x) - 1. */
+static inline int32_t edgec_one_minus_x_over_one_plus_x(int32_t a)
+{
+    return edgec_mul_pot_sat(edgec_newton_reciprocal_q2(edgec_half_one_plus(a)) - (1 << 29), 2);
 }
 
 static inline int32_t edgec_clz32(uint32_t x)

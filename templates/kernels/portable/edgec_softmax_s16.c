@@ -1,6 +1,7 @@
 /* edgec portable kernels: SOFTMAX int16 (lookup tables with linear interpolation). */
 #include "edgec_softmax_s16.h"
 #include "edgec_requant.h"
+#include "edgec_fixedpoint.h"
 
 static int16_t edgec_lut_lookup(const int16_t *lut, int32_t x)
 {
@@ -11,18 +12,6 @@ static int16_t edgec_lut_lookup(const int16_t *lut, int32_t x)
     return (int16_t)(lut[index] + delta);
 }
 
-static int32_t edgec_clz(uint32_t x)
-{
-    int32_t n = 0;
-    if (x == 0u) {
-        return 32;
-    }
-    while ((x & UINT32_C(0x80000000)) == 0u) {
-        x <<= 1;
-        n++;
-    }
-    return n;
-}
 
 edgec_status edgec_softmax_s16(const int16_t *input, int32_t num_rows, int32_t row_size, int32_t mult, int32_t shift,
                                const int16_t *exp_lut, const int16_t *one_by_one_lut, int16_t *output)
@@ -41,7 +30,7 @@ edgec_status edgec_softmax_s16(const int16_t *input, int32_t num_rows, int32_t r
             y[c] = edgec_lut_lookup(exp_lut, edgec_clamp(scaled + 32767, -32768, 32767));
             sum += y[c];
         }
-        const int32_t headroom = edgec_clz((uint32_t)sum);
+        const int32_t headroom = edgec_clz32((uint32_t)sum);
         const int32_t shifted_sum = ((int32_t)((uint32_t)sum << (headroom - 1)) + (1 << 13)) >> 14;
         const int16_t one_by_one = edgec_lut_lookup(one_by_one_lut, (int16_t)(shifted_sum - 98304));
         const int32_t right_shift = 30 - headroom;
