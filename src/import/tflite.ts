@@ -35,8 +35,37 @@ function padding2d(isSame: boolean, inShape: number[], outShape: number[], strid
   return { top, bottom, left, right };
 }
 
+/**
+ * A QUANTIZE from a float graph input, or a DEQUANTIZE to a float graph output, is the model's float
+ * boundary: the int8 tensor beyond it becomes the graph's input/output and its quantization is kept
+ * in the graph's meta, so the generated C stays integer-only.
+ */
+function floatBoundary(m: TfliteModel) {
+  const skip = new Set<number>();
+  const inputs = [...m.inputs];
+  const outputs = [...m.outputs];
+  let input: { scale: number; zeroPoint: number } | undefined;
+  let output: { scale: number; zeroPoint: number } | undefined;
+  for (const op of m.operators) {
+    const src = m.tensors[op.inputs[0]!]!;
+    const dst = m.tensors[op.outputs[0]!]!;
+    if (op.op === 'QUANTIZE' && src.type === 'float32' && m.inputs.includes(src.index) && dst.quant) {
+      inputs[inputs.indexOf(src.index)] = dst.index;
+      input = { scale: dst.quant.scale[0]!, zeroPoint: dst.quant.zeroPoint[0]! };
+      skip.add(op.index);
+    }
+    if (op.op === 'DEQUANTIZE' && dst.type === 'float32' && m.outputs.includes(dst.index) && src.quant) {
+      outputs[outputs.indexOf(dst.index)] = src.index;
+      output = { scale: src.quant.scale[0]!, zeroPoint: src.quant.zeroPoint[0]! };
+      skip.add(op.index);
+    }
+  }
+  return { skip, inputs, outputs, meta: input || output ? { ...(input ? { input } : {}), ...(output ? { output } : {}) } : undefined };
+}
+
 export function importTfliteModel(m: TfliteModel, name?: string): Graph {
   const problems: Diagnostic[] = [];
+  const boundary = floatBoundary(m);
   const where = (op: TfliteOperator) => ({ file: m.file, layer: `${op.op}#${op.index}` });
   const b = new GraphBuilder();
   const ids = new Map<number, number>();
@@ -64,6 +93,7 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
   const opts = (op: TfliteOperator): Table | null => op.options;
 
   for (const op of m.operators) {
+    if (boundary.skip.has(op.index)) continue;
     const inputs = op.inputs.map((i) => (i < 0 ? -1 : tensorId(i)));
     const outputs = op.outputs.map(tensorId);
     const o = opts(op);
@@ -139,10 +169,10 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
         problems.push({ code: 'E-TFLITE-OP', stage: 'import', message: `operator ${op.op} is not supported yet`, location: where(op) });
     }
   }
-  const inputs = m.inputs.map(tensorId);
-  const outputs = m.outputs.map(tensorId);
+  const inputs = boundary.inputs.map(tensorId);
+  const outputs = boundary.outputs.map(tensorId);
   if (problems.length > 0) throw new EdgecError(problems);
-  return b.build(name ?? basename(m.file).replace(/\.tflite$/, ''), inputs, outputs, { source: m.file });
+  return b.build(name ?? basename(m.file).replace(/\.tflite$/, ''), inputs, outputs, { source: m.file, ...(boundary.meta ? { floatBoundary: boundary.meta } : {}) });
 }
 
 export function importTflite(path: string, name?: string): Graph {

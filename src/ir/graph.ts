@@ -100,6 +100,11 @@ export interface GraphMeta {
   source: string;
   /** Class labels of the output, when known. */
   labels?: readonly string[];
+  /**
+   * The original model takes float input and/or gives float output through QUANTIZE/DEQUANTIZE at its
+   * edges; the compiled model is int8 end to end and the application converts with these parameters.
+   */
+  floatBoundary?: { input?: { scale: number; zeroPoint: number }; output?: { scale: number; zeroPoint: number } };
 }
 
 export interface Graph {

@@ -14,6 +14,7 @@ import { importTflite } from '../../src/import/tflite.ts';
 import { parseTflite } from '../../src/import/tflite-model.ts';
 import type { Graph } from '../../src/ir/graph.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { dequantizeValues, quantizeValues } from '../../src/quantize/tensor-quant.ts';
 import { simulateGraph } from '../../src/sim/int8.ts';
 import { xorshift32Bytes } from '../../src/verify/verify.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
@@ -26,8 +27,24 @@ const goldens = JSON.parse(readFileSync(join(MODELS, 'refs/tflm-goldens.json'), 
 const tmp = mkdtempSync(join(tmpdir(), 'edgec-tflite-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+/**
+ * The model's int8 inputs for one golden input kind. A float-boundary model gets float windows
+ * (zeros; xorshift bytes / 128; the reference file) quantized as TFLite's QUANTIZE would.
+ */
 function inputsFor(g: Graph, kind: string, refInput: string): Int8Array[] {
   const ins = g.inputs.map((id) => g.tensors[id]!);
+  const fb = g.meta.floatBoundary?.input;
+  if (fb) {
+    const size = ins[0]!.shape.reduce((a, b) => a * b, 1);
+    let x: Float32Array;
+    if (kind === 'zp') x = new Float32Array(size);
+    else if (kind === 'rand') x = Float32Array.from(xorshift32Bytes(size, 1), (v) => v / 128);
+    else {
+      const buf = readFileSync(join(MODELS, 'refs', refInput.replace('../refs/', '')));
+      x = new Float32Array(new Uint8Array(buf).buffer, 0, size);
+    }
+    return [quantizeValues(x, fb.scale, fb.zeroPoint)];
+  }
   const sizes = ins.map((t) => t.shape.reduce((a, b) => a * b, 1));
   if (kind === 'zp') return ins.map((t, i) => new Int8Array(sizes[i]!).fill(t.quant!.zeroPoint[0]!));
   if (kind === 'rand') {
@@ -40,7 +57,13 @@ function inputsFor(g: Graph, kind: string, refInput: string): Int8Array[] {
   return [new Int8Array(buf.buffer, buf.byteOffset, sizes[0]!).slice()];
 }
 
-const hex = (a: Int8Array | Buffer) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+/** Output bytes as the original model gives them: int8, or float32 after TFLite's DEQUANTIZE. */
+function outputHex(g: Graph, q: Int8Array | Buffer): string {
+  const fb = g.meta.floatBoundary?.output;
+  const ints = q instanceof Int8Array ? q : new Int8Array(q.buffer, q.byteOffset, q.byteLength);
+  const bytes = fb ? dequantizeValues(ints, fb.scale, fb.zeroPoint) : ints;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
 
 describe('TFLite Micro goldens', () => {
   for (const m of goldens.models) {
@@ -60,7 +83,7 @@ describe('TFLite Micro goldens', () => {
     const g = graph;
     const kinds = Object.keys(m.expected_hex);
     it(`${name}: simulator equals TFLite Micro for ${kinds.join(', ')} inputs`, () => {
-      for (const kind of kinds) expect(hex(simulateGraph(g, inputsFor(g, kind, m.ref_input)).outputs[0]!), kind).toBe(m.expected_hex[kind]![0]);
+      for (const kind of kinds) expect(outputHex(g, simulateGraph(g, inputsFor(g, kind, m.ref_input)).outputs[0]!), kind).toBe(m.expected_hex[kind]![0]);
     });
     if (g.inputs.length !== 1) {
       it.skip(`${name}: C API takes one input; this model has ${g.inputs.length}`, () => undefined);
@@ -74,7 +97,7 @@ describe('TFLite Micro goldens', () => {
       const inputs = kinds.map((k) => inputsFor(g, k, m.ref_input)[0]!);
       for (const t of targets) {
         const { outputs } = await t.run(dir, mf, Buffer.concat(inputs.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength))), {});
-        kinds.forEach((kind, i) => expect(outputs.subarray(i * mf.output.size, (i + 1) * mf.output.size).toString('hex'), `${t.name} ${kind}`).toBe(m.expected_hex[kind]![0]));
+        kinds.forEach((kind, i) => expect(outputHex(g, outputs.subarray(i * mf.output.size, (i + 1) * mf.output.size)), `${t.name} ${kind}`).toBe(m.expected_hex[kind]![0]));
       }
     }, 300_000);
   }
