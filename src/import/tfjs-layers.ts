@@ -1,7 +1,15 @@
 /**
  * One converter per Keras layer class: tfjs layer (config + weights) -> float IR ops. Shapes are
  * NHWC with batch 1; a 1-D layer ([N, T, C]) becomes a 2-D op with H = 1 ([1, 1, T, C]).
- * Weight layouts are converted to the IR's (see src/ir/graph.ts).
+ * Weight layouts are converted to the IR's (see src/ir/graph.ts):
+ *
+ *   Conv1D/Conv2D kernel    tfjs [KH, KW, C_IN, C_OUT] (HWIO)  ->  IR [C_OUT, KH, KW, C_IN] (OHWI), transposed
+ *   DepthwiseConv2D kernel  tfjs [KH, KW, C, MULT]             ->  IR [1, KH, KW, C * MULT], same bytes
+ *   SeparableConv1D/2D      depthwise as above (no bias) + pointwise as a 1x1 Conv2D (with the bias)
+ *   Dense kernel            tfjs [C_IN, C_OUT]                 ->  IR [C_OUT, C_IN], transposed
+ *   Flatten / Reshape       NHWC element order is tfjs's channels-last order: a reshape is an alias
+ *
+ * Support checks (which classes and options) are in tfjs-support.ts.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { GraphBuilder } from '../ir/builder.ts';
@@ -35,7 +43,12 @@ export function samePadding(inSize: number, outSize: number, stride: number, k: 
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
+/**
+ * 'valid': none; 'same': TF's split (the extra row/column at the bottom/right); 'causal' (1-D only):
+ * all of the receptive field's overhang on the left, so output t sees inputs <= t.
+ */
 function padding2d(mode: unknown, inH: number, inW: number, outH: number, outW: number, stride: number[], k: number[], dil: number[]): Padding2d {
+  if (mode === 'causal') return { top: 0, bottom: 0, left: (k[1]! - 1) * dil[1]!, right: 0 };
   if (mode !== 'same') return { top: 0, bottom: 0, left: 0, right: 0 };
   const [top, bottom] = samePadding(inH, outH, stride[0]!, k[0]!, dil[0]!);
   const [left, right] = samePadding(inW, outW, stride[1]!, k[1]!, dil[1]!);
@@ -280,23 +293,14 @@ export const LAYER_CONVERTERS: Record<string, LayerConverter> = {
   GlobalMaxPooling2D: (c) => globalPool(c, true),
   Flatten: reshape,
   Reshape: reshape,
+  // Identity at inference: the layer's readers read its input.
   Dropout: (c) => c.inputs[0]!,
   SpatialDropout1D: (c) => c.inputs[0]!,
+  GaussianNoise: (c) => c.inputs[0]!,
+  GaussianDropout: (c) => c.inputs[0]!,
+  AlphaDropout: (c) => c.inputs[0]!,
   Add: add,
   Concatenate: concatenate,
   ZeroPadding1D: zeroPadding,
   ZeroPadding2D: zeroPadding,
 };
-
-/** Options a converter cannot honour, as "reason" strings (empty: supported). */
-export function unsupportedOptions(className: string, config: Record<string, unknown>): string[] {
-  const why: string[] = [];
-  if (config.dataFormat === 'channelsFirst') why.push('data_format channels_first');
-  if (config.padding === 'causal') why.push("padding 'causal'");
-  if ('activation' in config && !ACTIVATIONS.has(String(config.activation))) why.push(`activation '${String(config.activation)}'`);
-  if (className === 'Conv1D' || className === 'Conv2D') {
-    if (Number(config.groups ?? 1) !== 1) why.push('grouped convolution');
-  }
-  if (className === 'ReLU' && (Number(config.negativeSlope ?? 0) !== 0 || Number(config.threshold ?? 0) !== 0)) why.push('leaky or thresholded ReLU');
-  return why;
-}

@@ -1,47 +1,29 @@
 /**
- * tfjs LayersModel -> float graph. Every layer is checked first; all unsupported layers and options
- * are reported together in one error. Then each layer's converter (tfjs-layers.ts) adds its ops in
- * the model's topological order.
+ * tfjs LayersModel -> float graph.
+ *
+ *   model.json -> readModelFiles (fields, shard sizes) -> checkRawLayers -> tf.loadLayersModel
+ *     -> importLayersModel: checkLayersModel, then each layer's converter (tfjs-layers.ts) adds its
+ *        ops in the model's topological order
+ *
+ * All unsupported layers and options of a model are reported together in one EdgecError. The graph
+ * is NHWC with batch 1; a 1-D layer becomes 2-D with H = 1. Batch norm, standalone activations and
+ * identities are left for the passes (src/passes).
  */
-import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { EdgecError, fail, type Diagnostic } from '../diagnostics.ts';
+import { EdgecError, fail } from '../diagnostics.ts';
 import { GraphBuilder } from '../ir/builder.ts';
 import type { Graph } from '../ir/graph.ts';
-import { fileLoadHandler } from './tfjs-io.ts';
-import { LAYER_CONVERTERS, irShape, unsupportedOptions } from './tfjs-layers.ts';
+import { readModelFiles } from './tfjs-io.ts';
+import './tfjs-keras-layers.ts'; // registers the Keras layer classes tfjs lacks
+import { LAYER_CONVERTERS, irShape } from './tfjs-layers.ts';
+import { checkLayersModel, checkRawLayers } from './tfjs-support.ts';
 
 type SymbolicTensor = tf.SymbolicTensor;
 
-function asList<T>(x: T | T[]): T[] {
-  return Array.isArray(x) ? x : [x];
-}
-
-function checkLayers(model: tf.LayersModel, source: string): void {
-  const problems: Diagnostic[] = [];
-  for (const layer of model.layers) {
-    const cls = layer.getClassName();
-    if (cls === 'InputLayer') continue;
-    if (!(cls in LAYER_CONVERTERS)) {
-      problems.push({ code: 'E-IMPORT-LAYER', stage: 'import', message: `layer class ${cls} is not supported`, location: { file: source, layer: layer.name } });
-      continue;
-    }
-    for (const why of unsupportedOptions(cls, layer.getConfig() as Record<string, unknown>)) {
-      problems.push({ code: 'E-IMPORT-OPTION', stage: 'import', message: `${cls} with ${why} is not supported`, location: { file: source, layer: layer.name } });
-    }
-    if (layer.inboundNodes.length > 1) {
-      problems.push({ code: 'E-IMPORT-SHARED', stage: 'import', message: `${cls} is used ${layer.inboundNodes.length} times (shared layers are not supported)`, location: { file: source, layer: layer.name } });
-    }
-  }
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    problems.push({ code: 'E-IMPORT-IO', stage: 'import', message: `models with ${model.inputs.length} inputs and ${model.outputs.length} outputs are not supported (one each)`, location: { file: source } });
-  }
+export function importLayersModel(model: tf.LayersModel, source: string, labels?: readonly string[]): Graph {
+  const problems = checkLayersModel(model, source);
   if (problems.length > 0) throw new EdgecError(problems);
-}
-
-export function importLayersModel(model: tf.LayersModel, source: string, labels?: string[]): Graph {
-  checkLayers(model, source);
   const b = new GraphBuilder();
   const ids = new Map<number, number>(); // SymbolicTensor.id -> IR tensor id
   const input = model.inputs[0]!;
@@ -70,22 +52,30 @@ export function importLayersModel(model: tf.LayersModel, source: string, labels?
     });
     ids.set(outputs[0]!.id, out);
   }
-  const outputId = ids.get(asList(model.outputs)[0]!.id)!;
+  const outputId = ids.get(model.outputs[0]!.id);
+  if (outputId === undefined) fail('E-IMPORT-GRAPH', 'import', 'the model output is not produced by any layer', { file: source });
   return b.build(model.name || basename(dirname(source)), [inputId], [outputId], { source, ...(labels ? { labels } : {}) });
 }
 
-/** Loads model.json (+ shards) from disk and imports it. Labels may be stored in model.json as `edgecLabels`. */
+/**
+ * Loads model.json (+ shards) from disk and imports it. `source` is recorded in the graph (default:
+ * the path). model.json may carry `edgecName` and `edgecLabels` (written by saveModelToDir's `extra`).
+ */
 export async function importTfjsModel(modelJsonPath: string, source: string = modelJsonPath): Promise<Graph> {
-  const handler = fileLoadHandler(modelJsonPath);
-  await handler.load!(); // validates files and fields with located diagnostics before tfjs sees them
+  const { artifacts, json, layers } = readModelFiles(modelJsonPath);
+  const problems = checkRawLayers(layers, modelJsonPath);
+  if (problems.length > 0) throw new EdgecError(problems);
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(handler);
+    model = await tf.loadLayersModel({ load: async () => artifacts });
   } catch (e) {
     fail('E-TFJS-LOAD', 'import', `tfjs could not build the model: ${(e as Error).message.split('\n')[0]}`, { file: modelJsonPath });
   }
-  const json = JSON.parse(readFileSync(modelJsonPath, 'utf8')) as { edgecLabels?: string[]; edgecName?: string };
-  const g = importLayersModel(model, source, json.edgecLabels);
-  model.dispose();
-  return json.edgecName ? { ...g, name: json.edgecName } : g;
+  try {
+    const labels = Array.isArray(json.edgecLabels) ? json.edgecLabels.map(String) : undefined;
+    const g = importLayersModel(model, source, labels);
+    return typeof json.edgecName === 'string' ? { ...g, name: json.edgecName } : g;
+  } finally {
+    model.dispose();
+  }
 }

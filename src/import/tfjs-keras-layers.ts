@@ -1,0 +1,193 @@
+/**
+ * Keras layers that tfjs lacks (SeparableConv1D, ZeroPadding1D), as tfjs layer classes registered
+ * under their Keras names. Importing this module lets `tf.loadLayersModel` read a model.json exported
+ * from Python Keras that uses them, and lets tests and training code build such models in tfjs. Their
+ * weights use Keras's shapes and names, so a Keras export loads unchanged:
+ *
+ *   SeparableConv1D   depthwise_kernel [K, C_IN, MULT]   pointwise_kernel [1, C_IN*MULT, FILTERS]   bias [FILTERS]
+ *
+ * Both compute through tfjs's own 2-D ops with H = 1 (the same lifting the importer does).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type Initializer = ReturnType<typeof tf.initializers.zeros>;
+type Shape = (number | null)[];
+type ConfigDict = tf.serialization.ConfigDict;
+
+interface ClassEntry {
+  0: new (...args: never[]) => unknown;
+  1: (cls: unknown, config: ConfigDict) => unknown;
+}
+
+function registered(className: string): ClassEntry | undefined {
+  return (tf.serialization.SerializationMap.getMap().classNameMap as Record<string, ClassEntry>)[className];
+}
+
+/** An initializer given as an object, a serialized {className, config}, or nothing (the default). */
+function toInitializer(v: unknown, fallback: () => Initializer): Initializer {
+  if (v instanceof tf.serialization.Serializable) return v as Initializer;
+  const spec = v as { className?: string; config?: ConfigDict } | undefined;
+  const entry = spec?.className ? registered(spec.className) : undefined;
+  return entry ? (entry[1](entry[0], spec!.config ?? {}) as Initializer) : fallback();
+}
+
+function serializeInitializer(i: Initializer): ConfigDict {
+  return { className: i.getClassName(), config: i.getConfig() };
+}
+
+/** Applies a Keras activation by name through tfjs's own registry (relu, sigmoid, softmax, ...). */
+function applyActivation(name: string, x: tf.Tensor): tf.Tensor {
+  if (name === 'linear') return x;
+  const entry = registered(name);
+  if (!entry) throw new Error(`unknown activation '${name}'`);
+  return (new entry[0]() as { apply(x: tf.Tensor): tf.Tensor }).apply(x);
+}
+
+const first = (v: unknown, d: number): number => (Array.isArray(v) ? Number(v[0] ?? d) : v === undefined || v === null ? d : Number(v));
+
+/** Output length of a 1-D window op (Keras conv_output_length). */
+function convLength(len: number | null, k: number, padding: string, stride: number, dilation: number): number | null {
+  if (len === null) return null;
+  const span = (k - 1) * dilation + 1;
+  const out = padding === 'valid' ? len - span + 1 : len;
+  return Math.floor((out + stride - 1) / stride);
+}
+
+export interface SeparableConv1DArgs {
+  filters: number;
+  kernelSize: number | number[];
+  strides?: number | number[];
+  padding?: 'valid' | 'same' | 'causal';
+  dilationRate?: number | number[];
+  depthMultiplier?: number;
+  activation?: string;
+  useBias?: boolean;
+  depthwiseInitializer?: unknown;
+  pointwiseInitializer?: unknown;
+  biasInitializer?: unknown;
+  dataFormat?: string;
+  name?: string;
+  inputShape?: Shape;
+  batchInputShape?: Shape;
+  trainable?: boolean;
+}
+
+export class SeparableConv1D extends tf.layers.Layer {
+  static className = 'SeparableConv1D';
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly strides: number;
+  readonly padding: string;
+  readonly dilationRate: number;
+  readonly depthMultiplier: number;
+  readonly activation: string;
+  readonly useBias: boolean;
+  readonly dataFormat: string;
+  private readonly inits: { depthwise: Initializer; pointwise: Initializer; bias: Initializer };
+  private depthwiseKernel: tf.LayerVariable | null = null;
+  private pointwiseKernel: tf.LayerVariable | null = null;
+  private bias: tf.LayerVariable | null = null;
+
+  constructor(args: SeparableConv1DArgs) {
+    super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
+    this.filters = args.filters;
+    this.kernelSize = first(args.kernelSize, 1);
+    this.strides = first(args.strides, 1);
+    this.padding = args.padding ?? 'valid';
+    this.dilationRate = first(args.dilationRate, 1);
+    this.depthMultiplier = args.depthMultiplier ?? 1;
+    this.activation = typeof args.activation === 'string' ? args.activation : 'linear';
+    this.useBias = args.useBias !== false;
+    this.dataFormat = args.dataFormat ?? 'channelsLast';
+    this.inits = {
+      depthwise: toInitializer(args.depthwiseInitializer, () => tf.initializers.glorotUniform({})),
+      pointwise: toInitializer(args.pointwiseInitializer, () => tf.initializers.glorotUniform({})),
+      bias: toInitializer(args.biasInitializer, () => tf.initializers.zeros()),
+    };
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const c = (inputShape as Shape)[2]!;
+    this.depthwiseKernel = this.addWeight('depthwise_kernel', [this.kernelSize, c, this.depthMultiplier], 'float32', this.inits.depthwise);
+    this.pointwiseKernel = this.addWeight('pointwise_kernel', [1, c * this.depthMultiplier, this.filters], 'float32', this.inits.pointwise);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], 'float32', this.inits.bias);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = inputShape as Shape;
+    return [s[0]!, convLength(s[1]!, this.kernelSize, this.padding, this.strides, this.dilationRate), this.filters];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      let x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
+      let padding = this.padding as 'valid' | 'same';
+      if (this.padding === 'causal') {
+        x = tf.pad(x, [[0, 0], [(this.kernelSize - 1) * this.dilationRate, 0], [0, 0]]);
+        padding = 'valid';
+      }
+      const dw = this.depthwiseKernel!.read().expandDims(0) as tf.Tensor4D;
+      const pw = this.pointwiseKernel!.read().expandDims(0) as tf.Tensor4D;
+      let y: tf.Tensor = tf.separableConv2d(x.expandDims(1) as tf.Tensor4D, dw, pw, [1, this.strides], padding, [1, this.dilationRate]).squeeze([1]);
+      if (this.bias) y = tf.add(y, this.bias.read());
+      return applyActivation(this.activation, y);
+    });
+  }
+
+  override getConfig(): ConfigDict {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: [this.kernelSize],
+      strides: [this.strides],
+      padding: this.padding,
+      dataFormat: this.dataFormat,
+      dilationRate: [this.dilationRate],
+      depthMultiplier: this.depthMultiplier,
+      activation: this.activation,
+      useBias: this.useBias,
+      depthwiseInitializer: serializeInitializer(this.inits.depthwise),
+      pointwiseInitializer: serializeInitializer(this.inits.pointwise),
+      biasInitializer: serializeInitializer(this.inits.bias),
+    };
+  }
+}
+
+export interface ZeroPadding1DArgs {
+  padding?: number | [number, number];
+  name?: string;
+  inputShape?: Shape;
+  batchInputShape?: Shape;
+}
+
+export class ZeroPadding1D extends tf.layers.Layer {
+  static className = 'ZeroPadding1D';
+  readonly padding: [number, number];
+
+  constructor(args: ZeroPadding1DArgs = {}) {
+    super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
+    const p = args.padding ?? 1;
+    this.padding = Array.isArray(p) ? [Number(p[0]), Number(p[1])] : [p, p];
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = inputShape as Shape;
+    return [s[0]!, s[1] === null ? null : s[1]! + this.padding[0] + this.padding[1], s[2]!];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
+    return tf.pad(x, [[0, 0], this.padding, [0, 0]]);
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), padding: [...this.padding] };
+  }
+}
+
+tf.serialization.registerClass(SeparableConv1D);
+tf.serialization.registerClass(ZeroPadding1D);
+
+export const separableConv1d = (args: SeparableConv1DArgs): SeparableConv1D => new SeparableConv1D(args);
+export const zeroPadding1d = (args: ZeroPadding1DArgs = {}): ZeroPadding1D => new ZeroPadding1D(args);

@@ -1,0 +1,74 @@
+/**
+ * What the tfjs importer supports, checked before anything is converted so that every problem of a
+ * model is reported at once (one EdgecError, one diagnostic per layer and reason):
+ *   - on model.json (`checkRawLayers`), before tfjs builds the model, so a layer class tfjs itself
+ *     cannot build is still listed with all the others;
+ *   - on a LayersModel (`checkLayersModel`), for models built in memory, with the input ranks known.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Diagnostic } from '../diagnostics.ts';
+import { LAYER_CONVERTERS, ACTIVATIONS } from './tfjs-layers.ts';
+import type { RawLayer } from './tfjs-io.ts';
+
+/** tfjs's own Conv1D computes 'causal' outputs with 'valid' lengths and cannot run it: only ours. */
+const CAUSAL_OK = new Set(['SeparableConv1D']);
+const LAST_AXIS_ONLY = new Set(['BatchNormalization', 'Softmax']);
+
+/** model.json keys are snake_case, tfjs configs camelCase: read both the same way. */
+function camelKeys(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), v]));
+}
+
+/**
+ * Options a converter cannot honour, as reasons ("data_format channels_first"); empty if supported.
+ * `inputRank` (with the batch axis) enables the axis checks.
+ */
+export function unsupportedOptions(className: string, rawConfig: Record<string, unknown>, inputRank?: number): string[] {
+  const config = camelKeys(rawConfig);
+  const why: string[] = [];
+  if (config.dataFormat === 'channelsFirst' || config.dataFormat === 'channels_first') why.push('data_format channels_first');
+  if (config.padding === 'causal' && !CAUSAL_OK.has(className)) {
+    why.push(className === 'Conv1D' ? "padding 'causal' (tfjs cannot run it; use ZeroPadding1D([(kernel - 1) * dilation, 0]) and padding 'valid')" : "padding 'causal'");
+  }
+  if ('activation' in config && !ACTIVATIONS.has(String(config.activation))) why.push(`activation '${String(config.activation)}'`);
+  if ((className === 'Conv1D' || className === 'Conv2D') && Number(config.groups ?? 1) !== 1) why.push('grouped convolution');
+  if (className === 'ReLU' && (Number(config.negativeSlope ?? 0) !== 0 || Number(config.threshold ?? 0) !== 0)) why.push('leaky or thresholded ReLU');
+  if (className.startsWith('Global') && config.keepdims === true) why.push('keepdims');
+  if (inputRank !== undefined && 'axis' in config) {
+    const axis = Number(Array.isArray(config.axis) && config.axis.length === 1 ? config.axis[0] : config.axis);
+    const norm = axis < 0 ? axis + inputRank : axis;
+    if (LAST_AXIS_ONLY.has(className) && norm !== inputRank - 1) why.push(`axis ${String(config.axis)} (only the channel axis, -1)`);
+    if (className === 'Concatenate' && norm === 0) why.push('concatenation along the batch axis');
+  }
+  return why;
+}
+
+function layerProblems(file: string, name: string, cls: string, config: Record<string, unknown>, inputRank?: number): Diagnostic[] {
+  const location = { file, layer: name };
+  if (cls === 'InputLayer') return [];
+  if (!(cls in LAYER_CONVERTERS)) return [{ code: 'E-IMPORT-LAYER', stage: 'import', message: `layer class ${cls} is not supported`, location }];
+  return unsupportedOptions(cls, config, inputRank).map((why) => ({ code: 'E-IMPORT-OPTION', stage: 'import', message: `${cls} with ${why} is not supported`, location }));
+}
+
+/** Problems found in model.json's layer list (classes and options). */
+export function checkRawLayers(layers: readonly RawLayer[], file: string): Diagnostic[] {
+  return layers.flatMap((l, i) => layerProblems(file, String(l.config.name ?? l.name ?? `#${i}`), l.class_name, l.config));
+}
+
+/** Problems of a LayersModel: classes, options, shared layers, more than one input or output. */
+export function checkLayersModel(model: tf.LayersModel, file: string): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  for (const layer of model.layers) {
+    const cls = layer.getClassName();
+    const node = layer.inboundNodes[0];
+    const rank = node?.inputTensors[0]?.shape.length;
+    problems.push(...layerProblems(file, layer.name, cls, layer.getConfig() as Record<string, unknown>, rank));
+    if (layer.inboundNodes.length > 1) {
+      problems.push({ code: 'E-IMPORT-SHARED', stage: 'import', message: `${cls} is used ${layer.inboundNodes.length} times (shared layers are not supported)`, location: { file, layer: layer.name } });
+    }
+  }
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    problems.push({ code: 'E-IMPORT-IO', stage: 'import', message: `models with ${model.inputs.length} inputs and ${model.outputs.length} outputs are not supported (one each)`, location: { file } });
+  }
+  return problems;
+}
