@@ -23,6 +23,9 @@ export interface CompileOptions extends QuantizeOptions {
   labels?: string[];
   /** Quantized inputs saved beside the model for `edgec verify` (taken from the calibration set). */
   sampleInputs?: number;
+  /** Kernel library of the generated C (default portable), and the target that sizes CMSIS-NN's scratch. */
+  backend?: 'portable' | 'cmsis-nn';
+  target?: string;
   /** Also compute the per-layer SQNR report on (up to 64 of) the calibration windows. */
   report?: boolean;
 }
@@ -37,7 +40,7 @@ export async function compileGraph(imported: Graph, calibration: readonly Float3
   const named: Graph = { ...imported, name: opts.name ?? imported.name, meta: { ...imported.meta, ...(opts.labels ? { labels: opts.labels } : {}) } };
   const floatGraph = runPasses(named);
   const int8Graph = quantizeGraph(floatGraph, calibration, opts);
-  const emitted = await emitModelFolder(int8Graph, opts.out, { calibration: calibration.slice(0, opts.sampleInputs ?? 64) });
+  const emitted = await emitModelFolder(int8Graph, opts.out, { calibration: calibration.slice(0, opts.sampleInputs ?? 64), backend: opts.backend, target: opts.target });
   const quantReport = opts.report ? quantizationReport(floatGraph, int8Graph, calibration.slice(0, 64)) : undefined;
   return { ...emitted, floatGraph, int8Graph, ...(quantReport ? { quantReport } : {}) };
 }
@@ -77,7 +80,7 @@ export async function compileModelFile(modelPath: string, calibPath: string | un
   if (extname(modelPath) === '.tflite') {
     // Already int8 with its own quantization: no passes, no calibration.
     const int8Graph = importTflite(modelPath, opts.name);
-    const emitted = await emitModelFolder(int8Graph, opts.out, {});
+    const emitted = await emitModelFolder(int8Graph, opts.out, { backend: opts.backend, target: opts.target });
     return { ...emitted, floatGraph: int8Graph, int8Graph };
   }
   const imported = await importTfjsModel(modelPath);

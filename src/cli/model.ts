@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { compileModelFile } from '../compile.ts';
 import { formatQuantReport } from '../quantize/report.ts';
-import { readManifest } from '../codegen/manifest.ts';
+import { readManifest, type Manifest } from '../codegen/manifest.ts';
 import { fail } from '../diagnostics.ts';
 import { dumpGraph } from '../ir/dump.ts';
 import { importTfjsModel } from '../import/tfjs.ts';
@@ -29,6 +29,13 @@ function readInputFile(path: string, size: number): Buffer {
   return buf;
 }
 
+/** Which library runs each layer of a cmsis-nn folder (ops CMSIS-NN lacks run portable kernels). */
+function formatPlacement(m: Manifest): string {
+  const lines = [`  backend cmsis-nn (scratch sized for ${m.cmsisNn?.target}, ${m.cmsisNn?.path} path):`];
+  for (const s of m.steps) lines.push(`    ${(s.library ?? 'portable').padEnd(9)} ${s.kernel.padEnd(36)} ${s.layer} (${s.op})`);
+  return lines.join('\n') + '\n';
+}
+
 export function registerModelCommands(program: Command): void {
   program
     .command('compile <model>')
@@ -37,12 +44,17 @@ export function registerModelCommands(program: Command): void {
     .option('--calib <file>', 'calibration windows: float32 .bin or JSON array of arrays')
     .option('--name <name>', 'model name (C prefix); default: from the model')
     .option('--observer <kind>', 'calibration observer: minmax | percentile', 'minmax')
-    .action(async (model: string, opts: { out: string; calib?: string; name?: string; observer: string }) => {
+    .option('--backend <name>', 'kernel library: portable | cmsis-nn (needs CMSIS_NN_DIR; ops CMSIS-NN lacks use portable kernels)', 'portable')
+    .option('--target <name>', 'cmsis-nn: the target whose CMSIS-NN code path sizes the scratch buffers (host, cortex-m0plus/m3: plain C; m4/m7/m33: DSP; m55: MVE)', 'cortex-m4')
+    .action(async (model: string, opts: { out: string; calib?: string; name?: string; observer: string; backend: string; target: string }) => {
       if (opts.observer !== 'minmax' && opts.observer !== 'percentile') fail('E-CLI-OPTION', 'cli', `--observer must be minmax or percentile, not '${opts.observer}'`);
+      if (opts.backend !== 'portable' && opts.backend !== 'cmsis-nn') fail('E-CLI-OPTION', 'cli', `--backend must be portable or cmsis-nn, not '${opts.backend}'`);
       const r = await compileModelFile(model, opts.calib, {
         out: opts.out,
         name: opts.name,
         observer: opts.observer,
+        backend: opts.backend,
+        target: opts.target,
         report: true,
         onProgress: (done, total) => {
           if (done === total || done % 50 === 0) log(`calibrating: ${done}/${total} windows`);
@@ -50,7 +62,7 @@ export function registerModelCommands(program: Command): void {
       });
       const m = r.manifest;
       process.stdout.write(
-        `${r.quantReport ? formatQuantReport(r.quantReport) + '\n' : ''}compiled '${m.name}' -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n`,
+        `${r.quantReport ? formatQuantReport(r.quantReport) + '\n' : ''}compiled '${m.name}' -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n${m.backend === 'cmsis-nn' ? formatPlacement(m) : ''}`,
       );
     });
 

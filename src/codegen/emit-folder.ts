@@ -17,7 +17,7 @@ import { fail } from '../diagnostics.ts';
 import type { Graph, Tensor } from '../ir/graph.ts';
 import { graphHash, serializeGraph } from '../ir/serialize.ts';
 import { writeFolderAtomically } from '../io/atomic.ts';
-import { PORTABLE_KERNELS_DIR } from '../paths.ts';
+import { CMSIS_GLUE_DIR, PORTABLE_KERNELS_DIR } from '../paths.ts';
 import { formatPlan, planGraph } from '../plan/index.ts';
 import { quantizeValues } from '../quantize/tensor-quant.ts';
 import { VERSION } from '../version.ts';
@@ -25,10 +25,27 @@ import { lowerGraph } from './lower.ts';
 import type { IoInfo, Manifest } from './manifest.ts';
 import { emitModelTs } from './model-ts.ts';
 import { cIdentifier } from './names.ts';
-import { emitSteps } from './portable/emit-steps.ts';
+import { CMSIS_GLUE_HEADER, emitSteps, type BackendOptions } from './portable/emit-steps.ts';
+import { scratchRequests } from './cmsis-nn/kernels.ts';
+import type { CmsisPath } from './cmsis-nn/buffer-sizes.ts';
+import type { Lowered } from './lower.ts';
+import { cmsisNnDir } from '../toolchain/cmsis-nn.ts';
+import { cmsisPathOf, loadTarget } from '../toolchain/cortex-m.ts';
+
+/** cmsis-nn: the code path of the target, and the arena scratch each CMSIS-NN step needs on it. */
+function cmsisSetup(g: Graph, l: Lowered, targetName: string): { target: string; path: CmsisPath; requests: ReturnType<typeof scratchRequests> } {
+  cmsisNnDir(); // a clear error now rather than a folder nobody can build
+  const path: CmsisPath = targetName === 'host' ? 'plain' : cmsisPathOf(loadTarget(targetName));
+  const requests = scratchRequests(l.steps, (s) => g.ops.findIndex((o) => o.id === s.op.id), path);
+  return { target: targetName, path, requests };
+}
 import { renderTemplate } from './templates.ts';
 
 export interface EmitOptions {
+  /** Kernel library: the project's portable kernels (default) or CMSIS-NN with portable fallbacks. */
+  backend?: 'portable' | 'cmsis-nn';
+  /** cmsis-nn: the target whose CMSIS-NN code path sizes the scratch buffers (default cortex-m4). */
+  target?: string;
   /** Float calibration windows; the first ones are saved quantized as sample_inputs.bin. */
   calibration?: readonly Float32Array[];
   alignment?: number;
@@ -56,7 +73,8 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     fail('E-CODEGEN-IO', 'codegen', `the C API takes one input and one output; this model has ${g.inputs.length} and ${g.outputs.length}`, { file: g.meta.source });
   }
   const lowered = lowerGraph(g);
-  const { plan, linearBytes } = planGraph(g, { alignment: opts.alignment ?? 8 });
+  const cmsis = opts.backend === 'cmsis-nn' ? cmsisSetup(g, lowered, opts.target ?? 'cortex-m4') : null;
+  const { plan, linearBytes } = planGraph(g, { alignment: opts.alignment ?? 8, scratch: cmsis?.requests ?? [] });
   const prefix = cIdentifier(g.name);
   const hash = graphHash(g);
   const offsetOf = (id: number): number => {
@@ -65,7 +83,19 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     if (!b) throw new Error(`planner placed no buffer for tensor ${id}`);
     return b.offset;
   };
-  const emitted = emitSteps(lowered, prefix, offsetOf);
+  const backend: BackendOptions = cmsis
+    ? {
+        backend: 'cmsis-nn',
+        path: cmsis.path,
+        scratch(step) {
+          const k = cmsis.requests.findIndex((r) => r.step === step);
+          if (k < 0) return { ptr: 'NULL', bytes: 0 };
+          const placed = plan.buffers.find((b) => b.id === -(k + 1))!;
+          return { ptr: `(arena + ${placed.offset})`, bytes: cmsis.requests[k]!.bytes };
+        },
+      }
+    : { backend: 'portable' };
+  const emitted = emitSteps(lowered, prefix, offsetOf, backend);
   const input = g.tensors[g.inputs[0]!]!;
   const output = g.tensors[g.outputs[0]!]!;
   const io = [
@@ -106,6 +136,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     outputOffset: offsetOf(output.id),
     steps: emitted.steps,
     kernelSources,
+    cmsisNn: cmsis !== null,
   };
   const manifest: Manifest = {
     format: 'edgec-manifest/1',
@@ -113,7 +144,8 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     prefix,
     toolchainVersion: VERSION,
     modelHash: hash,
-    backend: 'portable',
+    backend: cmsis ? 'cmsis-nn' : 'portable',
+    ...(cmsis ? { cmsisNn: { target: cmsis.target, path: cmsis.path } } : {}),
     input: ioInfo(input),
     output: ioInfo(output),
     ...(g.meta.labels ? { labels: [...g.meta.labels] } : {}),
@@ -130,7 +162,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     writeFileSync(join(tmp, 'model.mk'), renderTemplate('model/model.mk.hbs', { ...view, banner: banner('hash', g, hash) }));
     writeFileSync(join(tmp, 'CMakeLists.txt'), renderTemplate('model/CMakeLists.txt.hbs', { ...view, banner: banner('hash', g, hash) }));
     mkdirSync(join(tmp, 'kernels'));
-    for (const f of emitted.kernelFiles) copyFileSync(join(PORTABLE_KERNELS_DIR, f), join(tmp, 'kernels', f));
+    for (const f of emitted.kernelFiles) copyFileSync(join(f === CMSIS_GLUE_HEADER ? CMSIS_GLUE_DIR : PORTABLE_KERNELS_DIR, f), join(tmp, 'kernels', f));
     writeFileSync(join(tmp, 'graph.json'), serializeGraph(g));
     writeFileSync(join(tmp, 'plan.txt'), planText + '\n');
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -19,6 +19,8 @@ export interface StepInfo {
   layer: string;
   op: string;
   kernel: string;
+  /** The kernel library that runs the step (a cmsis-nn folder falls back to portable kernels). */
+  library?: 'portable' | 'cmsis-nn';
   /** Tensor id (in graph.json) the step writes. */
   output: number;
   outBytes: number;
@@ -30,7 +32,9 @@ export interface Manifest {
   prefix: string;
   toolchainVersion: string;
   modelHash: string;
-  backend: 'portable';
+  backend: 'portable' | 'cmsis-nn';
+  /** cmsis-nn: the target the scratch sizes were computed for, and its CMSIS-NN code path. */
+  cmsisNn?: { target: string; path: 'plain' | 'dsp' | 'mve' };
   input: IoInfo;
   output: IoInfo;
   labels?: string[];

@@ -5,6 +5,7 @@
  */
 import type { CaseReader } from './case.ts';
 import type { CCaseBuilder } from './cemit.ts';
+import type { CmsisPath } from '../codegen/cmsis-nn/buffer-sizes.ts';
 
 export interface OpAdapter {
   /** The case's `op` field, e.g. "conv2d". */
@@ -15,4 +16,6 @@ export interface OpAdapter {
   runTs(r: CaseReader): ArrayLike<number>;
   /** Declares the case's arrays and the portable kernel call that fills the output. */
   emitC(r: CaseReader, b: CCaseBuilder): void;
+  /** The same case as a call into CMSIS-NN built for `path` (absent: CMSIS-NN has no such kernel). */
+  emitCmsis?(r: CaseReader, b: CCaseBuilder, path: CmsisPath): void;
 }

@@ -10,6 +10,9 @@ import { HOST_CFLAGS, hostCompiler } from '../toolchain/host.ts';
 import { exec, mapLimit, parallelism } from '../toolchain/exec.ts';
 import { buildElf, checkCortexToolchain, loadTarget, runQemu } from '../toolchain/cortex-m.ts';
 import type { CPlatform } from './run.ts';
+import type { CmsisPath } from '../codegen/cmsis-nn/buffer-sizes.ts';
+import { cmsisNnIncludeDir, cmsisNnLibrary, cortexCmsisNnPlatform, hostCmsisNnPlatform } from '../toolchain/cmsis-nn.ts';
+import { cmsisPathOf } from '../toolchain/cortex-m.ts';
 
 export function portableKernelSources(): string[] {
   return readdirSync(PORTABLE_KERNELS_DIR)
@@ -21,17 +24,24 @@ export function portableKernelSources(): string[] {
 export interface HostPlatformOptions {
   sanitize?: boolean;
   workDir?: string;
+  /** Run the cases' CMSIS-NN calls (its pure-C path) instead of the portable kernels. */
+  cmsisNn?: boolean;
 }
 
+const log = (line: string) => process.stderr.write(line + '\n');
+
 export function hostPlatform(opts: HostPlatformOptions = {}): CPlatform {
-  const name = opts.sanitize ? 'c-host-sanitize' : 'c-host';
+  const name = opts.cmsisNn ? 'cmsis-nn-host' : opts.sanitize ? 'c-host-sanitize' : 'c-host';
   const workDir = opts.workDir ?? join(BUILD_DIR, 'conformance', name);
   return {
     name,
     batchSize: 60,
+    ...(opts.cmsisNn ? { cmsisPath: 'plain' as CmsisPath } : {}),
     async runBatches(programs) {
       mkdirSync(workDir, { recursive: true });
       const cc = hostCompiler();
+      const kernels = opts.cmsisNn ? [`-I${cmsisNnIncludeDir()}`] : [`-I${PORTABLE_KERNELS_DIR}`];
+      const libs = opts.cmsisNn ? [await cmsisNnLibrary(hostCmsisNnPlatform(), log)] : portableKernelSources();
       return mapLimit(programs, parallelism(), async (program, i) => {
         const src = join(workDir, `batch${i}.c`);
         const exe = join(workDir, `batch${i}`);
@@ -40,11 +50,11 @@ export function hostPlatform(opts: HostPlatformOptions = {}): CPlatform {
           ...HOST_CFLAGS,
           opts.sanitize ? '-O1' : '-O2',
           ...(opts.sanitize ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-g'] : []),
-          `-I${PORTABLE_KERNELS_DIR}`,
+          ...kernels,
           `-I${HARNESS_DIR}`,
           src,
           join(HARNESS_DIR, 'host', 'case_main.c'),
-          ...portableKernelSources(),
+          ...libs,
           '-o',
           exe,
         ];
@@ -65,15 +75,18 @@ export function hostPlatform(opts: HostPlatformOptions = {}): CPlatform {
 
 
 /** A Cortex-M target in QEMU: each batch is one ELF, its records written to cases.bin by semihosting. */
-export function cortexPlatform(targetName: string): CPlatform {
-  const name = `c-${targetName.replace(/^cortex-/, '')}`;
+export function cortexPlatform(targetName: string, opts: { cmsisNn?: boolean } = {}): CPlatform {
+  const short = targetName.replace(/^cortex-/, '');
+  const name = opts.cmsisNn ? `cmsis-nn-${short}` : `c-${short}`;
   const workDir = join(BUILD_DIR, 'conformance', name);
+  const target = loadTarget(targetName);
   return {
     name,
     batchSize: 40,
+    ...(opts.cmsisNn ? { cmsisPath: cmsisPathOf(target) } : {}),
     async runBatches(programs) {
-      const target = loadTarget(targetName);
       checkCortexToolchain(true);
+      const lib = opts.cmsisNn ? await cmsisNnLibrary(cortexCmsisNnPlatform(target), log) : null;
       mkdirSync(workDir, { recursive: true });
       return mapLimit(programs, parallelism(), async (program, i) => {
         const dir = join(workDir, `batch${i}`);
@@ -82,8 +95,9 @@ export function cortexPlatform(targetName: string): CPlatform {
         writeFileSync(src, program);
         const elf = await buildElf({
           target,
-          sources: [src, join(HARNESS_DIR, 'cortex-m', 'case_main.c'), ...portableKernelSources()],
-          includeDirs: [PORTABLE_KERNELS_DIR],
+          sources: [src, join(HARNESS_DIR, 'cortex-m', 'case_main.c'), ...(lib ? [] : portableKernelSources())],
+          includeDirs: [lib ? cmsisNnIncludeDir() : PORTABLE_KERNELS_DIR],
+          libraries: lib ? [lib] : [],
           workDir: dir,
         });
         rmSync(join(dir, 'cases.bin'), { force: true });

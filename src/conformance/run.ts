@@ -12,6 +12,8 @@ import type { OpAdapter } from './adapter.ts';
 import { CaseReader, loadCase, type ConformanceCase } from './case.ts';
 import { CCaseBuilder, renderProgram } from './cemit.ts';
 import { findAdapter } from './registry.ts';
+import { SCRATCH_MISMATCH_STATUS } from './cmsis.ts';
+import type { CmsisPath } from '../codegen/cmsis-nn/buffer-sizes.ts';
 
 export type CaseStatus = 'passed' | 'failed' | 'skipped';
 
@@ -109,6 +111,8 @@ export interface CPlatform {
   name: string;
   /** How many cases go into one program (memory limits on targets). */
   batchSize: number;
+  /** Set when the platform runs the cases' CMSIS-NN calls, built for this code path. */
+  cmsisPath?: CmsisPath;
   runBatches(programs: string[], headers: Set<string>): Promise<Buffer[]>;
 }
 
@@ -150,7 +154,10 @@ export async function runCBackend(cases: ConformanceCase[], platform: CPlatform)
     }
     const b = new CCaseBuilder(`case${index}`);
     try {
-      a.emitC(new CaseReader(c), b);
+      if (platform.cmsisPath) {
+        if (!a.emitCmsis) throw new Error(`no CMSIS-NN mapping for ${c.op} (${c.actDtype})`);
+        a.emitCmsis(new CaseReader(c), b, platform.cmsisPath);
+      } else a.emitC(new CaseReader(c), b);
       built.push({ index, builder: b });
     } catch (e) {
       results[index] = result(c, { status: 'failed', message: errorText(e) });
@@ -167,6 +174,7 @@ export async function runCBackend(cases: ConformanceCase[], platform: CPlatform)
     const c = cases[index]!;
     const rec = seen.get(index);
     if (!rec) results[index] = result(c, { status: 'failed', message: `${platform.name}: the program produced no output for this case (crash?)` });
+    else if (rec.status === SCRATCH_MISMATCH_STATUS) results[index] = result(c, { status: 'failed', message: `the scratch size CMSIS-NN asks for differs from the one computed for the ${platform.cmsisPath} path` });
     else if (rec.status !== 0) results[index] = result(c, { status: 'failed', message: `kernel returned status ${rec.status}` });
     else results[index] = result(c, compareOutput(c, decode(rec.bytes, c.tensors.expected_output!.dtype)));
   }

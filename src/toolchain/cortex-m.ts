@@ -56,6 +56,12 @@ export function checkCortexToolchain(needQemu: boolean): void {
   }
 }
 
+/** Which CMSIS-NN code path the target's library compiles to (DSP and MVE extensions). */
+export function cmsisPathOf(t: TargetDescriptor): 'plain' | 'dsp' | 'mve' {
+  if (t.features.includes('mve')) return 'mve';
+  return t.features.includes('dsp') ? 'dsp' : 'plain';
+}
+
 export const CORTEX_CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2', '-ffp-contract=off', '-ffreestanding', '-ffunction-sections', '-fdata-sections'];
 
 export function harnessSources(): string[] {
@@ -70,6 +76,8 @@ export interface ElfBuild {
   defines?: string[];
   workDir: string;
   stackBytes?: number;
+  /** Static libraries linked after the sources (e.g. a cached CMSIS-NN build). */
+  libraries?: string[];
 }
 
 /** Compiles and links an ELF for the target; returns its path (and the map file beside it). */
@@ -99,6 +107,7 @@ export async function buildElf(b: ElfBuild): Promise<string> {
     ...b.includeDirs.map((d) => `-I${d}`),
     ...b.sources,
     ...harnessSources(),
+    ...(b.libraries ?? []),
     '-nostdlib',
     '-nostartfiles',
     `-T${ld}`,

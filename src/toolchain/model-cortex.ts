@@ -10,12 +10,15 @@ import type { Manifest } from '../codegen/manifest.ts';
 import { BUILD_DIR, HARNESS_DIR } from '../paths.ts';
 import { buildElf, runQemu, ticksToInstructions, type TargetDescriptor } from './cortex-m.ts';
 import { glueHeader, modelSources } from './model-host.ts';
+import { cmsisNnIncludeDir, cmsisNnLibrary, cortexCmsisNnPlatform } from './cmsis-nn.ts';
 
 export type ProfileMode = 'none' | 'total' | 'steps';
 
 export interface CortexBuildOptions {
   debug?: boolean;
   profile?: ProfileMode;
+  /** Check CMSIS-NN's scratch requests at run time (default: in unprofiled builds). Off for size budgets. */
+  checkScratch?: boolean;
 }
 
 function digest(dir: string, m: Manifest): string {
@@ -27,7 +30,8 @@ function digest(dir: string, m: Manifest): string {
 export async function buildModelCortex(dir: string, m: Manifest, target: TargetDescriptor, opts: CortexBuildOptions = {}): Promise<{ elf: string; workDir: string }> {
   const abs = resolve(dir);
   const profile = opts.profile ?? 'none';
-  const tag = `${m.prefix}-${digest(abs, m)}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}`;
+  const cmsis = m.backend === 'cmsis-nn' ? { lib: await cmsisNnLibrary(cortexCmsisNnPlatform(target), (l) => process.stderr.write(l + '\n')), include: cmsisNnIncludeDir() } : null;
+  const tag = `${m.prefix}-${digest(abs, m)}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}${(opts.checkScratch ?? profile === 'none') ? '' : '-nocheck'}`;
   const workDir = join(BUILD_DIR, 'models', tag);
   const elf = join(workDir, 'prog.elf');
   if (existsSync(elf)) return { elf, workDir };
@@ -37,8 +41,10 @@ export async function buildModelCortex(dir: string, m: Manifest, target: TargetD
     ...(opts.debug ? ['EDGEC_DEBUG_DUMP'] : []),
     ...(profile !== 'none' && target.counter ? ['EDGEC_PROFILE', `EDGEC_COUNTER_ADDRESS=${target.counter.address}u`, `EDGEC_MAX_STEPS=${Math.max(m.steps.length, 1)}`] : []),
     ...(profile === 'steps' ? ['EDGEC_PROFILE_STEPS'] : []),
+    // Functional builds check CMSIS-NN's scratch requests; profiled builds count only the kernels.
+    ...((opts.checkScratch ?? profile === 'none') ? ['EDGEC_CHECK_SCRATCH'] : []),
   ];
-  await buildElf({ target, sources: [...modelSources(abs, m), join(HARNESS_DIR, 'cortex-m', 'model_main.c')], includeDirs: [workDir, abs, join(abs, 'kernels')], defines, workDir });
+  await buildElf({ target, sources: [...modelSources(abs, m), join(HARNESS_DIR, 'cortex-m', 'model_main.c')], includeDirs: [workDir, abs, join(abs, 'kernels'), ...(cmsis ? [cmsis.include] : [])], defines, workDir, libraries: cmsis ? [cmsis.lib] : [] });
   return { elf, workDir };
 }
 

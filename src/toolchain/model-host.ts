@@ -9,6 +9,7 @@ import { fail } from '../diagnostics.ts';
 import type { Manifest } from '../codegen/manifest.ts';
 import { BUILD_DIR, HARNESS_DIR } from '../paths.ts';
 import { compileHost, runProgram } from './host.ts';
+import { cmsisNnIncludeDir, cmsisNnLibrary, hostCmsisNnPlatform } from './cmsis-nn.ts';
 
 export function glueHeader(m: Manifest): string {
   const P = m.prefix.toUpperCase();
@@ -39,23 +40,28 @@ function folderDigest(dir: string, m: Manifest): string {
   return h.digest('hex').slice(0, 16);
 }
 
-export function buildModelHost(dir: string, m: Manifest, opts: { debug?: boolean; sanitize?: boolean } = {}): string {
+export async function buildModelHost(dir: string, m: Manifest, opts: { debug?: boolean; sanitize?: boolean } = {}): Promise<string> {
   const abs = resolve(dir);
-  const tag = `${m.prefix}-${folderDigest(abs, m)}${opts.debug ? '-debug' : ''}${opts.sanitize ? '-san' : ''}`;
+  // A cmsis-nn folder links CMSIS-NN's pure-C path, built once into .cache (needs CMSIS_NN_DIR).
+  const cmsis = m.backend === 'cmsis-nn' ? { lib: await cmsisNnLibrary(hostCmsisNnPlatform(), log), include: cmsisNnIncludeDir() } : null;
+  const tag = `${m.prefix}-${folderDigest(abs, m)}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}${opts.debug ? '-debug' : ''}${opts.sanitize ? '-san' : ''}`;
   const work = join(BUILD_DIR, 'models', tag);
   const exe = join(work, 'model');
   if (existsSync(exe)) return exe;
   mkdirSync(work, { recursive: true });
   writeFileSync(join(work, 'edgec_model_glue.h'), glueHeader(m));
   compileHost({
-    sources: [...modelSources(abs, m), join(HARNESS_DIR, 'host', 'model_main.c')],
-    includeDirs: [work, abs, join(abs, 'kernels')],
+    sources: [...modelSources(abs, m), join(HARNESS_DIR, 'host', 'model_main.c'), ...(cmsis ? [cmsis.lib] : [])],
+    includeDirs: [work, abs, join(abs, 'kernels'), ...(cmsis ? [cmsis.include] : [])],
     output: exe,
-    defines: opts.debug ? ['EDGEC_DEBUG_DUMP'] : [],
+    // Every toolchain build checks CMSIS-NN's scratch requests against the planned sizes.
+    defines: [...(opts.debug ? ['EDGEC_DEBUG_DUMP'] : []), 'EDGEC_CHECK_SCRATCH'],
     sanitize: opts.sanitize,
   });
   return exe;
 }
+
+const log = (line: string) => process.stderr.write(line + '\n');
 
 export interface HostRun {
   outputs: Buffer;

@@ -7,7 +7,7 @@ import type { RunTarget } from './verify.ts';
 export const hostTarget: RunTarget = {
   name: 'host',
   async run(dir, m, inputs, opts) {
-    const exe = buildModelHost(dir, m, { debug: opts.dump });
+    const exe = await buildModelHost(dir, m, { debug: opts.dump });
     return runModelHost(exe, m, inputs, { dump: opts.dump });
   },
 };

@@ -9,6 +9,11 @@ import type { StepInfo } from '../manifest.ts';
 import { cArrayBody, cTypeOf, type CType } from '../../conformance/cemit.ts';
 import { NameTable, cIdentifier } from '../names.ts';
 import { STEP_EMITTERS, type EmitContext } from './kernels.ts';
+import { cmsisEmitterFor, type StepScratch } from '../cmsis-nn/kernels.ts';
+import type { CmsisPath } from '../cmsis-nn/buffer-sizes.ts';
+
+/** Which kernel library a folder calls; cmsis-nn falls back to portable kernels op by op. */
+export type BackendOptions = { backend: 'portable' } | { backend: 'cmsis-nn'; path: CmsisPath; scratch: (step: number) => StepScratch };
 
 export interface EmittedSteps {
   constants: string[];
@@ -21,8 +26,10 @@ export interface EmittedSteps {
 }
 
 const ALWAYS = ['edgec_types.h', 'edgec_requant.h'];
+/** The project's own header between generated code and CMSIS-NN (templates/kernels/cmsis-nn). */
+export const CMSIS_GLUE_HEADER = 'edgec_cmsis_nn.h';
 
-export function emitSteps(l: Lowered, prefix: string, offsetOf: (id: number) => number): EmittedSteps {
+export function emitSteps(l: Lowered, prefix: string, offsetOf: (id: number) => number, backend: BackendOptions = { backend: 'portable' }): EmittedSteps {
   const names = new NameTable();
   const constants: string[] = [];
   let constBytes = 0;
@@ -62,15 +69,23 @@ export function emitSteps(l: Lowered, prefix: string, offsetOf: (id: number) => 
   const steps: EmittedSteps['steps'] = [];
   const stepInfo: StepInfo[] = [];
   l.steps.forEach((s: Step, index) => {
-    const e = STEP_EMITTERS[s.kind];
-    const out = e.emit(s as never, ctx);
-    for (const f of e.files) files.add(f);
-    headers.add(e.header);
+    const cmsis = backend.backend === 'cmsis-nn' ? cmsisEmitterFor(s) : undefined;
+    let out: { kernel: string; lines: string[] };
+    if (cmsis && backend.backend === 'cmsis-nn') {
+      out = cmsis.emit(s as never, { ...ctx, path: backend.path }, backend.scratch(index));
+      files.add(CMSIS_GLUE_HEADER);
+      headers.add(CMSIS_GLUE_HEADER);
+    } else {
+      const e = STEP_EMITTERS[s.kind];
+      out = e.emit(s as never, ctx);
+      for (const f of e.files) files.add(f);
+      headers.add(e.header);
+    }
     kernelNames.add(out.kernel);
     const outTensor = l.graph.tensors[s.output]!;
     const outBytes = outTensor.shape.reduce((a, b) => a * b, 1);
     steps.push({ index, comment: `${s.op.name}: ${s.op.kind} -> ${out.kernel}`, lines: out.lines, layer: s.op.name.replace(/["\\]/g, '_'), outPtr: ctx.tensor(s.output, s.op.name), outBytes });
-    stepInfo.push({ index, layer: s.op.name, op: s.op.kind, kernel: out.kernel, output: s.output, outBytes });
+    stepInfo.push({ index, layer: s.op.name, op: s.op.kind, kernel: out.kernel, library: cmsis ? 'cmsis-nn' : 'portable', output: s.output, outBytes });
   });
   return {
     constants,

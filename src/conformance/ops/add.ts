@@ -3,6 +3,7 @@ import { addS16, addS8, mulS16, mulS8, type MulParams } from '../../kernels/add.
 import type { AddParams } from '../../quantize/op-params.ts';
 import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
+import { cmsisCall } from '../cmsis.ts';
 
 function common(r: CaseReader) {
   return { act: { min: r.int('activation.min'), max: r.int('activation.max') }, size: r.int('block_size'), a: r.data('input_1'), b: r.data('input_2') };
@@ -36,6 +37,21 @@ function adapter(op: 'add' | 'mul', s16: boolean): OpAdapter {
       const B = s16 ? Int16Array.from(c.b) : Int8Array.from(c.b);
       if (op === 'add') return s16 ? addS16(A as Int16Array, B as Int16Array, readAdd(r), c.act, c.size) : addS8(A as Int8Array, B as Int8Array, readAdd(r), c.act, c.size);
       return s16 ? mulS16(A as Int16Array, B as Int16Array, readMul(r), c.act, c.size) : mulS8(A as Int8Array, B as Int8Array, readMul(r), c.act, c.size);
+    },
+    emitCmsis(r, b) {
+      const c = common(r);
+      const a = b.constArray('input_1', ctype, c.a);
+      const bb = b.constArray('input_2', ctype, c.b);
+      const out = b.mutableArray('output', ctype, c.size);
+      const fn = `arm_elementwise_${op}_${s16 ? 's16' : 's8'}`;
+      if (op === 'add') {
+        const p = readAdd(r);
+        cmsisCall(b, `${fn}(${a}, ${bb}, ${p.input1Offset}, ${p.input1.multiplier}, ${p.input1.shift}, ${p.input2Offset}, ${p.input2.multiplier}, ${p.input2.shift}, ${p.leftShift}, ${out}, ${p.outputOffset}, ${p.output.multiplier}, ${p.output.shift}, ${c.act.min}, ${c.act.max}, ${c.size})`);
+      } else {
+        const p = readMul(r);
+        cmsisCall(b, `${fn}(${a}, ${bb}, ${p.input1Offset}, ${p.input2Offset}, ${out}, ${p.outputOffset}, ${p.output.multiplier}, ${p.output.shift}, ${c.act.min}, ${c.act.max}, ${c.size})`);
+      }
+      b.setOutput(out, ctype, c.size);
     },
     emitC(r, b) {
       const c = common(r);

@@ -2,6 +2,8 @@
 import { batchMatmulS16, batchMatmulS8 } from '../../kernels/batch_matmul.ts';
 import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
+import { cmsisCall, cmsisDims, cmsisScratch } from '../cmsis.ts';
+import { fullyConnectedS8BufferSize } from '../../codegen/cmsis-nn/buffer-sizes.ts';
 import { cDims } from '../cstructs.ts';
 
 function read(r: CaseReader) {
@@ -23,6 +25,25 @@ function adapter(s16: boolean): OpAdapter {
       const c = read(r);
       if (s16) return batchMatmulS16(c.params, c.quant, c.lhsDims, Int16Array.from(r.data('lhs')), c.rhsDims, Int16Array.from(r.data('rhs')), c.outDims);
       return batchMatmulS8(c.params, c.quant, c.lhsDims, Int8Array.from(r.data('lhs')), c.rhsDims, Int8Array.from(r.data('rhs')), c.outDims);
+    },
+    emitCmsis(r, b, path) {
+      const c = read(r);
+      const p = c.params;
+      const lhs = b.constArray('lhs', ctype, r.data('lhs'));
+      const rhs = b.constArray('rhs', ctype, r.data('rhs'));
+      const params = b.declare(
+        'cmsis_params',
+        'cmsis_nn_bmm_params',
+        `{ .adj_x = false, .adj_y = false, .fc_params = { .input_offset = ${p.lhsOffset}, .filter_offset = ${p.rhsOffset}, .output_offset = ${p.outputOffset}, .activation = { .min = ${p.activation.min}, .max = ${p.activation.max} } } }`,
+      );
+      const quant = b.declare('quant', 'cmsis_nn_per_tensor_quant_params', `{ .multiplier = ${c.quant.multiplier}, .shift = ${c.quant.shift} }`);
+      const oDims = cmsisDims(b, 'out_dims', c.outDims);
+      // int8 on MVE sums the RHS rows into the context at run time (one int32 per output column).
+      const ctx = s16 ? cmsisScratch(b, 'ctx', 0) : cmsisScratch(b, 'ctx', fullyConnectedS8BufferSize(path, c.outDims.c), `arm_fully_connected_s8_get_buffer_size(&${oDims})`);
+      const len = c.outDims.n * c.outDims.h * c.outDims.w * c.outDims.c;
+      const out = b.mutableArray('output', ctype, len);
+      cmsisCall(b, `arm_batch_matmul_${s16 ? 's16' : 's8'}(&${ctx}, &${params}, &${quant}, &${cmsisDims(b, 'lhs_dims', c.lhsDims)}, ${lhs}, &${cmsisDims(b, 'rhs_dims', c.rhsDims)}, ${rhs}, &${oDims}, ${out})`);
+      b.setOutput(out, ctype, len);
     },
     emitC(r, b) {
       const c = read(r);

@@ -9,6 +9,8 @@ import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
 import type { CCaseBuilder } from '../cemit.ts';
 import { cActivation, cDims, cTile } from '../cstructs.ts';
+import { cmsisAct, cmsisCall, cmsisDims, cmsisScratch, cmsisTile, mut } from '../cmsis.ts';
+import { convS8GenericBufferSize, convS16BufferSize, convS4BufferSize, convS8BufferSize, depthwiseS16BufferSize, depthwiseS4BufferSize, depthwiseS8BufferSize, transposeConvS8BufferSizes, type CmsisPath } from '../../codegen/cmsis-nn/buffer-sizes.ts';
 
 /** int8 weights, or packed int4 weights unpacked (the TS kernels run on unpacked values). */
 export function weightsOf(r: CaseReader): Int8Array {
@@ -46,25 +48,100 @@ function readConv(r: CaseReader) {
   };
 }
 
-/** Shared C arrays of a conv-like case; returns their names. */
-function emitConvArrays(r: CaseReader, b: CCaseBuilder, c: ReturnType<typeof readConv>) {
+/** The data arrays of a conv-like case (any kernel library); returns their names. */
+function convDataArrays(b: CCaseBuilder, c: ReturnType<typeof readConv>) {
   const input = b.constArray('input', 'int8_t', c.input);
   const filter = b.constArray('filter', 'int8_t', c.packed ?? c.filter);
   const bias = c.bias ? b.constArray('bias', 'int32_t', c.bias) : 'NULL';
+  const outLen = dimsSize(c.outputDims);
+  const output = b.mutableArray('output', 'int8_t', outLen);
+  return { input, filter, bias, output, outLen };
+}
+
+/** Shared C arrays and portable-kernel structs of a conv-like case; returns their names. */
+function emitConvArrays(r: CaseReader, b: CCaseBuilder, c: ReturnType<typeof readConv>) {
+  const d = convDataArrays(b, c);
   const mult = b.constArray('mult', 'int32_t', c.quant.multiplier);
   const shift = b.constArray('shift', 'int32_t', c.quant.shift);
   const quant = b.declare('quant', 'edgec_per_channel_quant', `{ ${mult}, ${shift} }`);
-  const outLen = dimsSize(c.outputDims);
-  const output = b.mutableArray('output', 'int8_t', outLen);
-  const dims = (role: string, d: typeof c.inputDims) => b.declare(role, 'edgec_dims', cDims(d));
+  const dims = (role: string, dd: typeof c.inputDims) => b.declare(role, 'edgec_dims', cDims(dd));
   void r;
-  return { input, filter, bias, quant, output, outLen, inDims: dims('input_dims', c.inputDims), fDims: dims('filter_dims', c.filterDims), oDims: dims('output_dims', c.outputDims) };
+  return { ...d, quant, inDims: dims('input_dims', c.inputDims), fDims: dims('filter_dims', c.filterDims), oDims: dims('output_dims', c.outputDims) };
+}
+
+/** Arrays and structs every CMSIS-NN conv call shares. */
+function cmsisConvArrays(b: CCaseBuilder, c: ReturnType<typeof readConvCommon>, input: string, filter: string) {
+  const mult = b.constArray('mult', 'int32_t', c.quant.multiplier);
+  const shift = b.constArray('shift', 'int32_t', c.quant.shift);
+  const quant = b.declare('quant', 'cmsis_nn_per_channel_quant_params', `{ .multiplier = ${mut(mult, 'int32_t')}, .shift = ${mut(shift, 'int32_t')} }`);
+  const p = c.params;
+  const head = `.input_offset = ${p.inputOffset}, .output_offset = ${p.outputOffset}`;
+  const tail = `.stride = ${cmsisTile(p.stride)}, .padding = ${cmsisTile(p.padding)}, .dilation = ${cmsisTile(p.dilation)}, .activation = ${cmsisAct(p.activation)}`;
+  return {
+    quant,
+    head,
+    tail,
+    inDims: cmsisDims(b, 'input_dims', c.inputDims),
+    fDims: cmsisDims(b, 'filter_dims', c.filterDims),
+    bDims: cmsisDims(b, 'bias_dims', { n: 1, h: 1, w: 1, c: c.outputDims.c }),
+    oDims: cmsisDims(b, 'output_dims', c.outputDims),
+    input,
+    filter,
+  };
+}
+
+function emitCmsisConvS8(r: CaseReader, b: CCaseBuilder, path: CmsisPath, depthwise: boolean): void {
+  const c = readConv(r);
+  const a0 = convDataArrays(b, c);
+  const a = cmsisConvArrays(b, c, a0.input, a0.filter);
+  const s4 = c.packed !== null;
+  const geometry = { ...c.params, inputDims: c.inputDims, filterDims: c.filterDims, outputDims: c.outputDims };
+  const args = (params: string, ctx: string) => `&${ctx}, &${params}, &${a.quant}, &${a.inDims}, ${a.input}, &${a.fDims}, ${a.filter}, &${a.bDims}, ${a0.bias}`;
+  if (depthwise) {
+    const params = b.declare('cmsis_params', 'cmsis_nn_dw_conv_params', `{ ${a.head}, .ch_mult = ${r.int('ch_mult')}, ${a.tail} }`);
+    const fn = `arm_depthwise_conv_wrapper_${s4 ? 's4' : 's8'}`;
+    const bytes = (s4 ? depthwiseS4BufferSize : depthwiseS8BufferSize)(path, geometry);
+    const ctx = cmsisScratch(b, 'ctx', bytes, `${fn}_get_buffer_size(&${params}, &${a.inDims}, &${a.fDims}, &${a.oDims})`);
+    cmsisCall(b, `${fn}(${args(params, ctx)}, &${a.oDims}, ${a0.output})`);
+  } else {
+    const params = b.declare('cmsis_params', 'cmsis_nn_conv_params', `{ ${a.head}, ${a.tail} }`);
+    const grouped = c.filterDims.c !== c.inputDims.c;
+    if (grouped) {
+      // Only arm_convolve_s8 handles groups (the wrappers do not); its buffer is the im2col one.
+      const ctx = cmsisScratch(b, 'ctx', convS8GenericBufferSize(path, c.inputDims, c.filterDims), `arm_convolve_s8_get_buffer_size(&${a.inDims}, &${a.fDims})`);
+      cmsisCall(b, `arm_convolve_s8(${args(params, ctx)}, NULL, &${a.oDims}, ${a0.output})`);
+    } else {
+      const fn = `arm_convolve_wrapper_${s4 ? 's4' : 's8'}`;
+      const bytes = (s4 ? convS4BufferSize : convS8BufferSize)(path, geometry);
+      const ctx = cmsisScratch(b, 'ctx', bytes, `${fn}_get_buffer_size(&${params}, &${a.inDims}, &${a.fDims}, &${a.oDims})`);
+      cmsisCall(b, `${fn}(${args(params, ctx)}, &${a.oDims}, ${a0.output})`);
+    }
+  }
+  b.setOutput(a0.output, 'int8_t', a0.outLen);
+}
+
+function emitCmsisTransposeConv(r: CaseReader, b: CCaseBuilder, path: CmsisPath): void {
+  const c = readConv(r);
+  const a0 = convDataArrays(b, c);
+  const a = cmsisConvArrays(b, c, a0.input, a0.filter);
+  const p = c.params;
+  const params = b.declare(
+    'cmsis_params',
+    'cmsis_nn_transpose_conv_params',
+    `{ ${a.head}, .stride = ${cmsisTile(p.stride)}, .padding = ${cmsisTile(p.padding)}, .padding_offsets = ${cmsisTile(r.tile('padding_offsets'))}, .dilation = ${cmsisTile(p.dilation)}, .activation = ${cmsisAct(p.activation)} }`,
+  );
+  const sizes = transposeConvS8BufferSizes(path, p.stride, c.inputDims, c.filterDims, c.outputDims);
+  const ctx = cmsisScratch(b, 'ctx', sizes.buffer, `arm_transpose_conv_s8_get_buffer_size(&${params}, &${a.inDims}, &${a.fDims}, &${a.oDims})`);
+  const rev = cmsisScratch(b, 'reverse_ctx', sizes.reverseConv, `arm_transpose_conv_s8_get_reverse_conv_buffer_size(&${params}, &${a.inDims}, &${a.fDims})`);
+  cmsisCall(b, `arm_transpose_conv_wrapper_s8(&${ctx}, &${rev}, &${params}, &${a.quant}, &${a.inDims}, ${a.input}, &${a.fDims}, ${a.filter}, &${a.bDims}, ${a0.bias}, &${a.oDims}, ${a0.output})`);
+  b.setOutput(a0.output, 'int8_t', a0.outLen);
 }
 
 export const convAdapters: OpAdapter[] = [
   {
     op: 'transpose_conv2d',
     actDtypes: ['s8'],
+    emitCmsis: emitCmsisTransposeConv,
     runTs(r) {
       const c = readConv(r);
       return transposeConvS8(c.params, c.quant, c.inputDims, c.input, c.filterDims, c.filter, c.bias ? Int32Array.from(c.bias) : null, c.outputDims);
@@ -86,6 +163,7 @@ export const convAdapters: OpAdapter[] = [
   {
     op: 'conv2d',
     actDtypes: ['s8', 's8w4'],
+    emitCmsis: (r, b, path) => emitCmsisConvS8(r, b, path, false),
     runTs(r) {
       const c = readConv(r);
       return convolveS8(c.params, c.quant, c.inputDims, c.input, c.filterDims, c.filter, c.bias ? Int32Array.from(c.bias) : null, c.outputDims);
@@ -107,6 +185,7 @@ export const convAdapters: OpAdapter[] = [
   {
     op: 'depthwise_conv2d',
     actDtypes: ['s8', 's8w4'],
+    emitCmsis: (r, b, path) => emitCmsisConvS8(r, b, path, true),
     runTs(r) {
       const c = readConv(r);
       return depthwiseConvS8({ ...c.params, chMult: r.int('ch_mult') }, c.quant, c.inputDims, c.input, c.filterDims, c.filter, c.bias ? Int32Array.from(c.bias) : null, c.outputDims);
@@ -163,6 +242,30 @@ function emitConvS16(r: CaseReader, b: CCaseBuilder, depthwise: boolean): void {
   b.setOutput(output, 'int16_t', outLen);
 }
 
+function emitCmsisConvS16(r: CaseReader, b: CCaseBuilder, path: CmsisPath, depthwise: boolean): void {
+  const c = readConvS16(r);
+  const input = b.constArray('input', 'int16_t', c.input);
+  const filter = b.constArray('filter', 'int8_t', c.filter);
+  const biasArr = c.bias.data ? b.constArray('bias', c.bias.is32 ? 'int32_t' : 'int64_t', c.bias.data) : 'NULL';
+  const a = cmsisConvArrays(b, c, input, filter);
+  const outLen = dimsSize(c.outputDims);
+  const output = b.mutableArray('output', 'int16_t', outLen);
+  const geometry = { ...c.params, inputDims: c.inputDims, filterDims: c.filterDims, outputDims: c.outputDims };
+  if (depthwise) {
+    const chMult = r.int('ch_mult');
+    const params = b.declare('cmsis_params', 'cmsis_nn_dw_conv_params', `{ ${a.head}, .ch_mult = ${chMult}, ${a.tail} }`);
+    const ctx = cmsisScratch(b, 'ctx', depthwiseS16BufferSize(path, geometry, chMult), `arm_depthwise_conv_wrapper_s16_get_buffer_size(&${params}, &${a.inDims}, &${a.fDims}, &${a.oDims})`);
+    if (c.bias.data && c.bias.is32) throw new Error('arm_depthwise_conv_wrapper_s16 takes int64 bias only');
+    cmsisCall(b, `arm_depthwise_conv_wrapper_s16(&${ctx}, &${params}, &${a.quant}, &${a.inDims}, ${input}, &${a.fDims}, ${filter}, &${a.bDims}, ${biasArr}, &${a.oDims}, ${output})`);
+  } else {
+    const params = b.declare('cmsis_params', 'cmsis_nn_conv_params', `{ ${a.head}, ${a.tail} }`);
+    const bias = b.declare('bias_data', 'cmsis_nn_bias_data', `{ .data = ${biasArr}, .is_int32_bias = ${c.bias.is32 ? 'true' : 'false'} }`);
+    const ctx = cmsisScratch(b, 'ctx', convS16BufferSize(path, geometry), `arm_convolve_wrapper_s16_get_buffer_size(&${params}, &${a.inDims}, &${a.fDims}, &${a.oDims})`);
+    cmsisCall(b, `arm_convolve_wrapper_s16(&${ctx}, &${params}, &${a.quant}, &${a.inDims}, ${input}, &${a.fDims}, ${filter}, &${a.bDims}, &${bias}, &${a.oDims}, ${output})`);
+  }
+  b.setOutput(output, 'int16_t', outLen);
+}
+
 export const convS16Adapters: OpAdapter[] = [
   {
     op: 'conv2d',
@@ -172,6 +275,7 @@ export const convS16Adapters: OpAdapter[] = [
       return convolveS16(c.params, c.quant, c.inputDims, c.input, c.filterDims, c.filter, c.bias, c.outputDims);
     },
     emitC: (r, b) => emitConvS16(r, b, false),
+    emitCmsis: (r, b, path) => emitCmsisConvS16(r, b, path, false),
   },
   {
     op: 'depthwise_conv2d',
@@ -181,5 +285,6 @@ export const convS16Adapters: OpAdapter[] = [
       return depthwiseConvS16({ ...c.params, chMult: r.int('ch_mult') }, c.quant, c.inputDims, c.input, c.filterDims, c.filter, c.bias, c.outputDims);
     },
     emitC: (r, b) => emitConvS16(r, b, true),
+    emitCmsis: (r, b, path) => emitCmsisConvS16(r, b, path, true),
   },
 ];

@@ -5,6 +5,75 @@ import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
 import { cActivation } from '../cstructs.ts';
 import { weightsOf } from './conv.ts';
+import type { CCaseBuilder } from '../cemit.ts';
+import { cmsisAct, cmsisCall, cmsisDims, cmsisScratch, mut } from '../cmsis.ts';
+import { fullyConnectedS8BufferSize, type CmsisPath } from '../../codegen/cmsis-nn/buffer-sizes.ts';
+import { vectorSumS8 } from '../../codegen/cmsis-nn/kernel-sums.ts';
+
+/** The dims, params and quant structs of a CMSIS-NN fully connected call. */
+function cmsisFcStructs(b: CCaseBuilder, c: ReturnType<typeof readFc>) {
+  const p = c.params;
+  const params = b.declare('cmsis_params', 'cmsis_nn_fc_params', `{ .input_offset = ${p.inputOffset}, .filter_offset = ${p.filterOffset}, .output_offset = ${p.outputOffset}, .activation = ${cmsisAct(p.activation)} }`);
+  let quant: string;
+  if (c.perChannel) {
+    const mult = b.constArray('mult', 'int32_t', c.quant.multiplier);
+    const shift = b.constArray('shift', 'int32_t', c.quant.shift);
+    quant = b.declare('quant', 'cmsis_nn_per_channel_quant_params', `{ .multiplier = ${mut(mult, 'int32_t')}, .shift = ${mut(shift, 'int32_t')} }`);
+  } else {
+    quant = b.declare('quant', 'cmsis_nn_per_tensor_quant_params', `{ .multiplier = ${c.quant.multiplier[0]}, .shift = ${c.quant.shift[0]} }`);
+  }
+  return {
+    params,
+    quant,
+    inDims: cmsisDims(b, 'input_dims', { n: c.batches, h: 1, w: 1, c: c.accumDepth }),
+    fDims: cmsisDims(b, 'filter_dims', { n: c.accumDepth, h: 1, w: 1, c: c.outputDepth }),
+    bDims: cmsisDims(b, 'bias_dims', { n: 1, h: 1, w: 1, c: c.outputDepth }),
+    oDims: cmsisDims(b, 'output_dims', { n: c.batches, h: 1, w: 1, c: c.outputDepth }),
+  };
+}
+
+function emitCmsisFcS8(r: CaseReader, b: CCaseBuilder, path: CmsisPath): void {
+  const c = readFc(r);
+  const input = b.constArray('input', 'int8_t', c.input);
+  const filter = b.constArray('filter', 'int8_t', c.packed ?? c.filter);
+  const bias = c.bias ? b.constArray('bias', 'int32_t', c.bias) : 'NULL';
+  const s = cmsisFcStructs(b, c);
+  const outLen = c.batches * c.outputDepth;
+  const output = b.mutableArray('output', 'int8_t', outLen);
+  let ctx: string;
+  if (c.packed) {
+    if (c.perChannel) throw new Error('arm_fully_connected_s4 is per-tensor only');
+    ctx = cmsisScratch(b, 'ctx', 0);
+  } else {
+    const bytes = fullyConnectedS8BufferSize(path, c.outputDepth);
+    if (bytes > 0) {
+      // MVE reads precomputed kernel sums from the context (TFLite Micro fills them in Prepare).
+      const sums = vectorSumS8(c.filter, c.accumDepth, c.outputDepth, c.params.inputOffset, c.params.filterOffset, c.bias);
+      const buf = b.mutableArray('kernel_sums', 'int32_t', sums.length, sums);
+      b.stmt(`if (arm_fully_connected_s8_get_buffer_size(&${s.fDims}) != ${bytes}) status = 1000;`);
+      ctx = b.declare('ctx', 'cmsis_nn_context', `{ .buf = ${buf}, .size = ${bytes} }`);
+    } else ctx = cmsisScratch(b, 'ctx', 0, `arm_fully_connected_s8_get_buffer_size(&${s.fDims})`);
+  }
+  const fn = c.packed ? 'arm_fully_connected_s4' : c.perChannel ? 'arm_fully_connected_per_channel_s8' : 'arm_fully_connected_s8';
+  cmsisCall(b, `${fn}(&${ctx}, &${s.params}, &${s.quant}, &${s.inDims}, ${input}, &${s.fDims}, ${filter}, &${s.bDims}, ${bias}, &${s.oDims}, ${output})`);
+  b.setOutput(output, 'int8_t', outLen);
+}
+
+function emitCmsisFcS16(r: CaseReader, b: CCaseBuilder): void {
+  const c = readFc(r);
+  const bt = r.tensor('bias');
+  if (c.perChannel) throw new Error('arm_fully_connected_s16 is per-tensor only');
+  if (bt.data && bt.dtype !== 'int64') throw new Error('arm_fully_connected_s16 takes int64 bias');
+  const input = b.constArray('input', 'int16_t', r.data('input'));
+  const filter = b.constArray('filter', 'int8_t', c.filter);
+  const bias = bt.data ? b.constArray('bias', 'int64_t', bt.data) : 'NULL';
+  const s = cmsisFcStructs(b, c);
+  const outLen = c.batches * c.outputDepth;
+  const output = b.mutableArray('output', 'int16_t', outLen);
+  const ctx = cmsisScratch(b, 'ctx', 0, `arm_fully_connected_s16_get_buffer_size(&${s.fDims})`);
+  cmsisCall(b, `arm_fully_connected_s16(&${ctx}, &${s.params}, &${s.quant}, &${s.inDims}, ${input}, &${s.fDims}, ${filter}, &${s.bDims}, ${bias}, &${s.oDims}, ${output})`);
+  b.setOutput(output, 'int16_t', outLen);
+}
 
 function readFc(r: CaseReader) {
   const perChannel = r.bool('per_channel');
@@ -28,6 +97,7 @@ export const fullyConnectedAdapters: OpAdapter[] = [
   {
     op: 'fully_connected',
     actDtypes: ['s8', 's8w4'],
+    emitCmsis: emitCmsisFcS8,
     runTs(r) {
       const c = readFc(r);
       return fullyConnectedS8(c.params, c.quant, c.perChannel, c.batches, c.accumDepth, c.outputDepth, c.input, c.filter, c.bias ? Int32Array.from(c.bias) : null);
@@ -55,6 +125,7 @@ export const fullyConnectedS16Adapters: OpAdapter[] = [
   {
     op: 'fully_connected',
     actDtypes: ['s16'],
+    emitCmsis: (r, b) => emitCmsisFcS16(r, b),
     runTs(r) {
       const c = readFc(r);
       const bt = r.tensor('bias');

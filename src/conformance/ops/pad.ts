@@ -3,6 +3,7 @@ import { padS8, paddedDims } from '../../kernels/pad.ts';
 import { dimsSize } from '../../kernels/types.ts';
 import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
+import { cmsisCall, cmsisDims } from '../cmsis.ts';
 import { cDims } from '../cstructs.ts';
 
 function read(r: CaseReader) {
@@ -20,6 +21,14 @@ export const padAdapters: OpAdapter[] = [
     runTs(r) {
       const p = read(r);
       return padS8(Int8Array.from(r.data('input')), p.padValue, p.inputSize, p.prePad, p.postPad);
+    },
+    emitCmsis(r, b) {
+      const p = read(r);
+      const input = b.constArray('input', 'int8_t', r.data('input'));
+      const outLen = dimsSize(paddedDims(p.inputSize, p.prePad, p.postPad));
+      const output = b.mutableArray('output', 'int8_t', outLen);
+      cmsisCall(b, `arm_pad_s8(${input}, ${output}, ${p.padValue}, &${cmsisDims(b, 'input_size', p.inputSize)}, &${cmsisDims(b, 'pre_pad', p.prePad)}, &${cmsisDims(b, 'post_pad', p.postPad)})`);
+      b.setOutput(output, 'int8_t', outLen);
     },
     emitC(r, b) {
       const p = read(r);

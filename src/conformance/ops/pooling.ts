@@ -4,6 +4,8 @@ import { dimsSize } from '../../kernels/types.ts';
 import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
 import { cActivation, cDims, cTile } from '../cstructs.ts';
+import { cmsisAct, cmsisCall, cmsisDims, cmsisScratch, cmsisTile } from '../cmsis.ts';
+import { avgPoolBufferSize } from '../../codegen/cmsis-nn/buffer-sizes.ts';
 
 function readPool(r: CaseReader) {
   const params: PoolParams = { stride: r.tile('stride'), padding: r.tile('padding'), activation: { min: r.int('activation.min'), max: r.int('activation.max') } };
@@ -20,6 +22,21 @@ function poolAdapter(op: 'maxpool' | 'avgpool', s16: boolean): OpAdapter {
       const c = readPool(r);
       if (s16) return (op === 'maxpool' ? maxPoolS16 : avgPoolS16)(c.params, c.inputDims, Int16Array.from(r.data('input')), c.filter, c.outputDims);
       return (op === 'maxpool' ? maxPoolS8 : avgPoolS8)(c.params, c.inputDims, Int8Array.from(r.data('input')), c.filter, c.outputDims);
+    },
+    emitCmsis(r, b, path) {
+      const c = readPool(r);
+      const input = b.constArray('input', ctype, r.data('input'));
+      const p = c.params;
+      const params = b.declare('cmsis_params', 'cmsis_nn_pool_params', `{ .stride = ${cmsisTile(p.stride)}, .padding = ${cmsisTile(p.padding)}, .activation = ${cmsisAct(p.activation)} }`);
+      const inDims = cmsisDims(b, 'input_dims', c.inputDims);
+      const fDims = cmsisDims(b, 'filter_dims', { n: 1, h: c.filter.h, w: c.filter.w, c: 1 });
+      const oDims = cmsisDims(b, 'output_dims', c.outputDims);
+      const outLen = dimsSize(c.outputDims);
+      const output = b.mutableArray('output', ctype, outLen);
+      const dt = s16 ? 's16' : 's8';
+      const ctx = op === 'avgpool' ? cmsisScratch(b, 'ctx', avgPoolBufferSize(path, c.outputDims.c), `arm_avgpool_${dt}_get_buffer_size(${c.outputDims.w}, ${c.inputDims.c})`) : cmsisScratch(b, 'ctx', 0);
+      cmsisCall(b, `${op === 'avgpool' ? 'arm_avgpool' : 'arm_max_pool'}_${dt}(&${ctx}, &${params}, &${inDims}, ${input}, &${fDims}, &${oDims}, ${output})`);
+      b.setOutput(output, ctype, outLen);
     },
     emitC(r, b) {
       const c = readPool(r);

@@ -2,6 +2,9 @@
 import { svdfStep, type SvdfParams, type SvdfShape } from '../../kernels/svdf.ts';
 import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
+import { cmsisAct, cmsisCall, cmsisDims, cmsisScratch } from '../cmsis.ts';
+import { svdfS8BufferSize } from '../../codegen/cmsis-nn/buffer-sizes.ts';
+import { vectorSumS8 } from '../../codegen/cmsis-nn/kernel-sums.ts';
 
 function read(r: CaseReader) {
   const params: SvdfParams = {
@@ -33,6 +36,52 @@ export const svdfAdapters: OpAdapter[] = [
       let out: Int8Array = new Int8Array(0);
       for (let t = 0; t < steps; t++) out = svdfStep(params, shape, seq.subarray(t * stepSize, (t + 1) * stepSize), state, wf, wt, bias);
       return out;
+    },
+    emitCmsis(r, b, path) {
+      const { params: p, shape: s, steps, s16 } = read(r);
+      const ctype = s16 ? 'int16_t' : 'int8_t';
+      const seq = b.constArray('input_sequence', 'int8_t', r.data('input_sequence'));
+      const state = b.mutableArray('state', ctype, s.batches * s.features * s.timeSteps, r.data('state'));
+      const wfData = r.data('weights_feature');
+      const wf = b.constArray('weights_feature', 'int8_t', wfData);
+      const wt = b.constArray('weights_time', ctype, r.data('weights_time'));
+      const bias = r.optData('bias') ? b.constArray('bias', 'int32_t', r.optData('bias')!) : 'NULL';
+      const units = s.features / p.rank;
+      const params = b.declare(
+        'cmsis_params',
+        'cmsis_nn_svdf_params',
+        `{ .rank = ${p.rank}, .input_offset = ${p.inputOffset}, .output_offset = ${p.outputOffset}, .input_activation = ${cmsisAct(p.inputActivation)}, .output_activation = ${cmsisAct(p.outputActivation)} }`,
+      );
+      const qIn = b.declare('quant_in', 'cmsis_nn_per_tensor_quant_params', `{ .multiplier = ${p.inputQuant.multiplier}, .shift = ${p.inputQuant.shift} }`);
+      const qOut = b.declare('quant_out', 'cmsis_nn_per_tensor_quant_params', `{ .multiplier = ${p.outputQuant.multiplier}, .shift = ${p.outputQuant.shift} }`);
+      const inDims = cmsisDims(b, 'input_dims', { n: s.batches, h: s.inputSize, w: 1, c: 1 });
+      const stDims = cmsisDims(b, 'state_dims', { n: s.batches, h: s.features * s.timeSteps, w: 1, c: 1 });
+      const wfDims = cmsisDims(b, 'weights_feature_dims', { n: s.features, h: s.inputSize, w: 1, c: 1 });
+      const wtDims = cmsisDims(b, 'weights_time_dims', { n: s.features, h: s.timeSteps, w: 1, c: 1 });
+      const bDims = cmsisDims(b, 'bias_dims', { n: units, h: 1, w: 1, c: 1 });
+      const oDims = cmsisDims(b, 'output_dims', { n: s.batches, h: units, w: 1, c: 1 });
+      const inCtx = cmsisScratch(b, 'input_ctx', s.batches * s.features * 4);
+      const outCtx = cmsisScratch(b, 'output_ctx', s.batches * units * 4);
+      const out = b.mutableArray('output', 'int8_t', s.batches * units);
+      const tail = `&${qIn}, &${qOut}, &${inDims}, ${seq} + t * ${s.batches * s.inputSize}, &${stDims}, ${state}, &${wfDims}, ${wf}, &${wtDims}, ${wt}, &${bDims}, ${bias}, &${oDims}, ${out}`;
+      let call: string;
+      if (s16) call = `arm_svdf_state_s16_s8(&${inCtx}, &${outCtx}, &${params}, ${tail})`;
+      else {
+        const bytes = svdfS8BufferSize(path, s.features);
+        let ctx: string;
+        if (bytes > 0) {
+          // MVE reads the feature weights' row sums (times -input zero point) from the context.
+          const sums = b.mutableArray('kernel_sums', 'int32_t', s.features, vectorSumS8(wfData, s.inputSize, s.features, -p.inputOffset, 0, null));
+          b.stmt(`if (arm_svdf_s8_get_buffer_size(&${wfDims}) != ${bytes}) status = 1000;`);
+          ctx = b.declare('ctx', 'cmsis_nn_context', `{ .buf = ${sums}, .size = ${bytes} }`);
+        } else ctx = cmsisScratch(b, 'ctx', 0, `arm_svdf_s8_get_buffer_size(&${wfDims})`);
+        call = `arm_svdf_s8(&${ctx}, &${inCtx}, &${outCtx}, &${params}, ${tail})`;
+      }
+      b.include('arm_nnfunctions.h');
+      b.stmt(`for (int32_t t = 0; t < ${steps} && status == 0; t++) {`);
+      cmsisCall(b, call);
+      b.stmt('}');
+      b.setOutput(out, 'int8_t', s.batches * units);
     },
     emitC(r, b) {
       const { params: p, shape: s, steps, s16 } = read(r);

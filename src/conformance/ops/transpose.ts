@@ -3,6 +3,7 @@ import { maximumS8, minimumS8 } from '../../kernels/minmax.ts';
 import { transposeS8 } from '../../kernels/transpose.ts';
 import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
+import { cmsisCall, cmsisDims, cmsisScratch } from '../cmsis.ts';
 import { cDims } from '../cstructs.ts';
 
 /** The permutation's rank picks how many of input_dims n, h, w, c are real. */
@@ -25,6 +26,15 @@ export const transposeAdapters: OpAdapter[] = [
       const c = readTranspose(r);
       return transposeS8(c.input, c.shape, c.perm);
     },
+    emitCmsis(r, b) {
+      const c = readTranspose(r);
+      const input = b.constArray('input', 'int8_t', c.input);
+      const perm = b.constArray('perm', 'int32_t', c.perm);
+      const params = b.declare('params', 'cmsis_nn_transpose_params', `{ .num_dims = ${c.perm.length}, .permutations = (const uint32_t *)${perm} }`);
+      const out = b.mutableArray('output', 'int8_t', c.input.length);
+      cmsisCall(b, `arm_transpose_s8(${input}, ${out}, &${cmsisDims(b, 'input_dims', r.dims('input_dims'))}, &${cmsisDims(b, 'output_dims', r.dims('output_dims'))}, &${params})`);
+      b.setOutput(out, 'int8_t', c.input.length);
+    },
     emitC(r, b) {
       const c = readTranspose(r);
       b.include('edgec_transpose.h');
@@ -42,6 +52,16 @@ export const transposeAdapters: OpAdapter[] = [
     runTs(r) {
       const c = readMinmax(r);
       return (c.kind === 'maximum' ? maximumS8 : minimumS8)(c.a, c.aDims, c.b, c.bDims, c.outDims);
+    },
+    emitCmsis(r, b) {
+      const c = readMinmax(r);
+      const a = b.constArray('input_1', 'int8_t', c.a);
+      const bb = b.constArray('input_2', 'int8_t', c.b);
+      const len = c.outDims.n * c.outDims.h * c.outDims.w * c.outDims.c;
+      const out = b.mutableArray('output', 'int8_t', len);
+      const ctx = cmsisScratch(b, 'ctx', 0);
+      cmsisCall(b, `arm_${c.kind}_s8(&${ctx}, ${a}, &${cmsisDims(b, 'a_dims', c.aDims)}, ${bb}, &${cmsisDims(b, 'b_dims', c.bDims)}, ${out}, &${cmsisDims(b, 'out_dims', c.outDims)})`);
+      b.setOutput(out, 'int8_t', len);
     },
     emitC(r, b) {
       const c = readMinmax(r);

@@ -1,0 +1,23 @@
+/**
+ * Kernel sums for CMSIS-NN's MVE matrix-vector kernels, computed at compile time. On MVE,
+ * arm_fully_connected_s8 and arm_svdf_s8 read, from their context buffer, per output row r:
+ *
+ *   sum[r] = bias[r] + lhs_offset * (sum_c w[r][c] + cols * rhs_offset)
+ *
+ * (what `arm_vector_sum_s8` computes at run time), with int32 wrap-around as in C. Computing them
+ * here lets the generated code keep them in flash instead of recomputing them into RAM.
+ */
+export function vectorSumS8(weights: ArrayLike<number>, cols: number, rows: number, lhsOffset: number, rhsOffset: number, bias: ArrayLike<number> | null): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let acc = bias ? bias[r]! | 0 : 0;
+    if (lhsOffset !== 0) {
+      let s = 0;
+      for (let c = 0; c < cols; c++) s = (s + weights[r * cols + c]!) | 0;
+      if (rhsOffset !== 0) s = (s + Math.imul(cols, rhsOffset)) | 0;
+      acc = (acc + Math.imul(s, lhsOffset)) | 0;
+    }
+    out[r] = acc;
+  }
+  return out;
+}

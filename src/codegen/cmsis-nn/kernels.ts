@@ -1,0 +1,218 @@
+/**
+ * The cmsis-nn backend's kernel table: lowered steps that CMSIS-NN implements become calls into it,
+ * with its parameter structs as `const` data computed here and its scratch buffers placed in the
+ * arena by the planner. Steps without an entry fall back to the portable kernels (see
+ * emit-steps.ts), and the manifest records which library ran each layer.
+ *
+ * Conventions (design.md §4): cmsis_nn_tile is {w, h}; input_offset = -zp_in, output_offset = +zp_out;
+ * fully connected filter_dims are {n = accum depth, c = output depth}.
+ */
+import type { Dims, Tile, ActivationRange } from '../../kernels/types.ts';
+import type { ConvStep, DepthwiseStep, FullyConnectedStep, PoolStep, Step } from '../lower.ts';
+import type { EmitContext } from '../portable/kernels.ts';
+import { mve1xNReadsPastInput, avgPoolBufferSize, convS8BufferSize, convS8GenericBufferSize, depthwiseS8BufferSize, fullyConnectedS8BufferSize, type CmsisPath, type ConvGeometry } from './buffer-sizes.ts';
+import { vectorSumS8 } from './kernel-sums.ts';
+
+export const CMSIS_NN_PATHS: readonly CmsisPath[] = ['plain', 'dsp', 'mve'];
+
+/** The arena scratch of one step: where it is and how big (bytes = the most any supported path needs). */
+export interface StepScratch {
+  ptr: string;
+  bytes: number;
+}
+
+export interface CmsisEmitContext extends EmitContext {
+  /** The code path the folder is compiled for (sizes, MVE kernel sums). */
+  path: CmsisPath;
+}
+
+interface CmsisStepEmitter<K extends Step['kind']> {
+  /** Bytes of arena scratch the CMSIS-NN call needs on each path. */
+  scratch(s: Step & { kind: K }, path: CmsisPath): number;
+  emit(s: Step & { kind: K }, ctx: CmsisEmitContext, scratch: StepScratch): { kernel: string; lines: string[] };
+}
+
+type Table = { [K in Step['kind']]?: CmsisStepEmitter<K> };
+
+const tile = (t: Tile) => `{ .w = ${t.w}, .h = ${t.h} }`;
+const act = (a: ActivationRange) => `{ .min = ${a.min}, .max = ${a.max} }`;
+
+function dims(ctx: CmsisEmitContext, role: string, d: Dims, layer: string): string {
+  return ctx.constStruct(role, 'cmsis_nn_dims', `{ .n = ${d.n}, .h = ${d.h}, .w = ${d.w}, .c = ${d.c} }`, layer);
+}
+
+/** The scratch context, and in debug builds (EDGEC_CHECK_SCRATCH) a check that CMSIS-NN asks for
+ * exactly the size computed here for the path it was compiled for, and no more than reserved. */
+function scratchLines(scratch: StepScratch, sizes: number[], asked: string | null, buf = scratch.bytes > 0 ? scratch.ptr : 'NULL', size = scratch.bytes): { name: string; lines: string[] } {
+  const lines: string[] = [];
+  if (asked) {
+    lines.push(
+      '#if defined(EDGEC_CHECK_SCRATCH)',
+      `    if ((${asked}) != EDGEC_CMSIS_NN_PICK(${sizes.join(', ')}) || (${asked}) > ${Math.max(size, scratch.bytes)}) {`,
+      '        return EDGEC_STATUS_SCRATCH;',
+      '    }',
+      '#endif',
+    );
+  }
+  lines.push(`{`, `    const cmsis_nn_context cmsis_ctx = { .buf = ${buf}, .size = ${size} };`);
+  return { name: 'cmsis_ctx', lines };
+}
+
+function perChannelQuant(s: { multiplier: Int32Array; shift: Int32Array; op: { name: string } }, ctx: CmsisEmitContext): string {
+  const m = ctx.constArray('multiplier', 'int32_t', s.multiplier, s.op.name);
+  const sh = ctx.constArray('shift', 'int32_t', s.shift, s.op.name);
+  return ctx.constStruct('quant', 'cmsis_nn_per_channel_quant_params', `{ .multiplier = (int32_t *)${m}, .shift = (int32_t *)${sh} }`, s.op.name);
+}
+
+function geometry(s: ConvStep | DepthwiseStep): ConvGeometry {
+  return { stride: s.stride, padding: s.padding, dilation: s.dilation, inputDims: s.inputDims, filterDims: s.filterDims, outputDims: s.outputDims };
+}
+
+const bias = (id: number, layer: string, ctx: EmitContext) => (id < 0 ? 'NULL' : ctx.tensor(id, layer));
+
+const sizesOf = <T>(f: (path: CmsisPath) => number, _s?: T) => CMSIS_NN_PATHS.map(f);
+
+/** Grouped convolutions (which only arm_convolve_s8 supports) and MVE 1xN convolutions that the
+ * wrapper would send to a kernel reading past its input call the generic kernel directly. */
+function convGeneric(s: ConvStep, path: CmsisPath): boolean {
+  return s.groups > 1 || (path === 'mve' && mve1xNReadsPastInput(geometry(s)));
+}
+
+function convScratch(s: ConvStep, path: CmsisPath): number {
+  return convGeneric(s, path) ? convS8GenericBufferSize(path, s.inputDims, s.filterDims) : convS8BufferSize(path, geometry(s));
+}
+
+export const CMSIS_EMITTERS: Table = {
+  conv_s8: {
+    scratch: convScratch,
+    emit(s, ctx, scratch) {
+      const n = s.op.name;
+      const params = ctx.constStruct('params', 'cmsis_nn_conv_params', `{ .input_offset = ${s.inputOffset}, .output_offset = ${s.outputOffset}, .stride = ${tile(s.stride)}, .padding = ${tile(s.padding)}, .dilation = ${tile(s.dilation)}, .activation = ${act(s.activation)} }`, n);
+      const i = dims(ctx, 'input_dims', s.inputDims, n);
+      const f = dims(ctx, 'filter_dims', s.filterDims, n);
+      const b = dims(ctx, 'bias_dims', { n: 1, h: 1, w: 1, c: s.outputDims.c }, n);
+      const o = dims(ctx, 'output_dims', s.outputDims, n);
+      // The path decides the kernel; a folder built for MVE and run on the host keeps the same call.
+      const grouped = convGeneric(s, ctx.path);
+      const asked = grouped ? `arm_convolve_s8_get_buffer_size(&${i}, &${f})` : `arm_convolve_wrapper_s8_get_buffer_size(&${params}, &${i}, &${f}, &${o})`;
+      const c = scratchLines(scratch, sizesOf((p) => (grouped ? convS8GenericBufferSize(p, s.inputDims, s.filterDims) : convS8BufferSize(p, geometry(s)))), asked);
+      const tail = `&${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, ${bias(s.bias, n, ctx)}`;
+      // upscale_dims NULL: not a transposed convolution.
+      const call = grouped ? `arm_convolve_s8(&${c.name}, &${params}, ${tail}, NULL, &${o}, ${ctx.tensor(s.output, n)})` : `arm_convolve_wrapper_s8(&${c.name}, &${params}, ${tail}, &${o}, ${ctx.tensor(s.output, n)})`;
+      return { kernel: grouped ? 'arm_convolve_s8' : 'arm_convolve_wrapper_s8', lines: [...c.lines, `    status = (int32_t)${call};`, '}'] };
+    },
+  },
+  depthwise_s8: {
+    scratch: (s, path) => depthwiseS8BufferSize(path, geometry(s)),
+    emit(s, ctx, scratch) {
+      const n = s.op.name;
+      const params = ctx.constStruct(
+        'params',
+        'cmsis_nn_dw_conv_params',
+        `{ .input_offset = ${s.inputOffset}, .output_offset = ${s.outputOffset}, .ch_mult = ${s.chMult}, .stride = ${tile(s.stride)}, .padding = ${tile(s.padding)}, .dilation = ${tile(s.dilation)}, .activation = ${act(s.activation)} }`,
+        n,
+      );
+      const i = dims(ctx, 'input_dims', s.inputDims, n);
+      const f = dims(ctx, 'filter_dims', s.filterDims, n);
+      const b = dims(ctx, 'bias_dims', { n: 1, h: 1, w: 1, c: s.outputDims.c }, n);
+      const o = dims(ctx, 'output_dims', s.outputDims, n);
+      const c = scratchLines(scratch, sizesOf((p) => depthwiseS8BufferSize(p, geometry(s))), `arm_depthwise_conv_wrapper_s8_get_buffer_size(&${params}, &${i}, &${f}, &${o})`);
+      const call = `arm_depthwise_conv_wrapper_s8(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, ${bias(s.bias, n, ctx)}, &${o}, ${ctx.tensor(s.output, n)})`;
+      return { kernel: 'arm_depthwise_conv_wrapper_s8', lines: [...c.lines, `    status = (int32_t)${call};`, '}'] };
+    },
+  },
+  fully_connected_s8: {
+    // MVE's kernel sums are constants: they go to flash, not to the arena.
+    scratch: () => 0,
+    emit(s, ctx, scratch) {
+      const n = s.op.name;
+      const params = ctx.constStruct('params', 'cmsis_nn_fc_params', `{ .input_offset = ${s.inputOffset}, .filter_offset = ${s.filterOffset}, .output_offset = ${s.outputOffset}, .activation = ${act(s.activation)} }`, n);
+      const quant = s.perChannel ? perChannelQuant(s, ctx) : ctx.constStruct('quant', 'cmsis_nn_per_tensor_quant_params', `{ .multiplier = ${s.multiplier[0]}, .shift = ${s.shift[0]} }`, n);
+      const i = dims(ctx, 'input_dims', { n: s.batches, h: 1, w: 1, c: s.accumDepth }, n);
+      const f = dims(ctx, 'filter_dims', { n: s.accumDepth, h: 1, w: 1, c: s.outputDepth }, n);
+      const b = dims(ctx, 'bias_dims', { n: 1, h: 1, w: 1, c: s.outputDepth }, n);
+      const o = dims(ctx, 'output_dims', { n: s.batches, h: 1, w: 1, c: s.outputDepth }, n);
+      const sums = kernelSums(s, ctx);
+      const c = scratchLines(scratch, sizesOf((p) => fullyConnectedS8BufferSize(p, s.outputDepth)), `arm_fully_connected_s8_get_buffer_size(&${f})`, sums ? `(void *)${sums}` : 'NULL', sums ? s.outputDepth * 4 : 0);
+      const fn = s.perChannel ? 'arm_fully_connected_per_channel_s8' : 'arm_fully_connected_s8';
+      const call = `${fn}(&${c.name}, &${params}, &${quant}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, ${bias(s.bias, n, ctx)}, &${o}, ${ctx.tensor(s.output, n)})`;
+      return { kernel: fn, lines: [...c.lines, `    status = (int32_t)${call};`, '}'] };
+    },
+  },
+  max_pool_s8: {
+    scratch: () => 0,
+    emit(s, ctx, scratch) {
+      return poolCall(s, ctx, scratch, 'arm_max_pool_s8', null);
+    },
+  },
+  avg_pool_s8: {
+    scratch: (s, path) => avgPoolBufferSize(path, s.outputDims.c),
+    emit(s, ctx, scratch) {
+      return poolCall(s, ctx, scratch, 'arm_avgpool_s8', sizesOf((p) => avgPoolBufferSize(p, s.outputDims.c)));
+    },
+  },
+  add_s8: {
+    scratch: () => 0,
+    emit(s, ctx) {
+      const n = s.op.name;
+      const p = s.params;
+      const call = `arm_elementwise_add_s8(${ctx.tensor(s.inputs[0], n)}, ${ctx.tensor(s.inputs[1], n)}, ${p.input1Offset}, ${p.input1.multiplier}, ${p.input1.shift}, ${p.input2Offset}, ${p.input2.multiplier}, ${p.input2.shift}, ${p.leftShift}, ${ctx.tensor(s.output, n)}, ${p.outputOffset}, ${p.output.multiplier}, ${p.output.shift}, ${s.activation.min}, ${s.activation.max}, ${s.size})`;
+      return { kernel: 'arm_elementwise_add_s8', lines: [`status = (int32_t)${call};`] };
+    },
+  },
+  softmax_s8: {
+    scratch: () => 0,
+    emit(s, ctx) {
+      const n = s.op.name;
+      const p = s.params;
+      return { kernel: 'arm_softmax_s8', lines: [`arm_softmax_s8(${ctx.tensor(s.input, n)}, ${s.rows}, ${s.rowSize}, ${p.multiplier}, ${p.leftShift}, ${p.diffMin}, ${ctx.tensor(s.output, n)});`] };
+    },
+  },
+  pad_s8: {
+    scratch: () => 0,
+    emit(s, ctx) {
+      const n = s.op.name;
+      const call = `arm_pad_s8(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, ${s.padValue}, &${dims(ctx, 'input_dims', s.inputDims, n)}, &${dims(ctx, 'pre_pad', s.prePad, n)}, &${dims(ctx, 'post_pad', s.postPad, n)})`;
+      return { kernel: 'arm_pad_s8', lines: [`status = (int32_t)${call};`] };
+    },
+  },
+};
+
+/** On MVE, the per-row kernel sums arm_fully_connected_s8 reads from its context, in flash. */
+function kernelSums(s: FullyConnectedStep & { op: { name: string } }, ctx: CmsisEmitContext): string | null {
+  if (ctx.path !== 'mve') return null;
+  const w = ctx.graph.tensors[s.weights]!.data!;
+  const b = s.bias >= 0 ? ctx.graph.tensors[s.bias]!.data! : null;
+  return ctx.constArray('kernel_sums', 'int32_t', vectorSumS8(w, s.accumDepth, s.outputDepth, s.inputOffset, s.filterOffset, b), s.op.name);
+}
+
+function poolCall(s: PoolStep & { op: { name: string } }, ctx: CmsisEmitContext, scratch: StepScratch, fn: string, sizes: number[] | null) {
+  const n = s.op.name;
+  const params = ctx.constStruct('params', 'cmsis_nn_pool_params', `{ .stride = ${tile(s.stride)}, .padding = ${tile(s.padding)}, .activation = ${act(s.activation)} }`, n);
+  const i = dims(ctx, 'input_dims', s.inputDims, n);
+  const f = dims(ctx, 'filter_dims', { n: 1, h: s.filter.h, w: s.filter.w, c: 1 }, n);
+  const o = dims(ctx, 'output_dims', s.outputDims, n);
+  const c = scratchLines(scratch, sizes ?? [], sizes ? `arm_avgpool_s8_get_buffer_size(${s.outputDims.w}, ${s.inputDims.c})` : null);
+  const call = `${fn}(&${c.name}, &${params}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, &${o}, ${ctx.tensor(s.output, n)})`;
+  return { kernel: fn, lines: [...c.lines, `    status = (int32_t)${call};`, '}'] };
+}
+
+/** The CMSIS-NN emitter of a step, or undefined when the portable kernel runs it. */
+export function cmsisEmitterFor(s: Step): CmsisStepEmitter<Step['kind']> | undefined {
+  return CMSIS_EMITTERS[s.kind] as CmsisStepEmitter<Step['kind']> | undefined;
+}
+
+/**
+ * Arena scratch each CMSIS-NN step needs, for the planner. A folder compiled for a Cortex-M path is
+ * also verified on the host (plain C path), so each step reserves the larger of the two sizes.
+ */
+export function scratchRequests(steps: readonly Step[], opIndexOf: (s: Step) => number, path: CmsisPath): { step: number; opIndex: number; bytes: number; name: string }[] {
+  const out: { step: number; opIndex: number; bytes: number; name: string }[] = [];
+  steps.forEach((s, step) => {
+    const e = cmsisEmitterFor(s);
+    if (!e) return;
+    const bytes = Math.max(e.scratch(s as never, path), e.scratch(s as never, 'plain'));
+    if (bytes > 0) out.push({ step, opIndex: opIndexOf(s), bytes, name: `${s.op.name} (cmsis-nn scratch)` });
+  });
+  return out;
+}

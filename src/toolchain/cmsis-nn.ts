@@ -1,0 +1,119 @@
+/**
+ * CMSIS-NN as a build-time dependency. It is never part of this project: the user points
+ * `CMSIS_NN_DIR` at a checkout of ARM-software/CMSIS-NN and the toolchain compiles its int8/int16
+ * sources once per platform (host or Cortex-M target) into a static library cached under
+ * `.cache/cmsis-nn/`, keyed by the sources and the exact compiler command.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fail } from '../diagnostics.ts';
+import { PACKAGE_ROOT } from '../paths.ts';
+import { exec, mapLimit, parallelism } from './exec.ts';
+import { hostCompiler } from './host.ts';
+import { checkCortexToolchain, type TargetDescriptor } from './cortex-m.ts';
+
+export const CMSIS_NN_ENV = 'CMSIS_NN_DIR';
+const MARKER = join('Include', 'arm_nnfunctions.h');
+
+/** Why CMSIS-NN cannot be used here, or null when `CMSIS_NN_DIR` names a usable checkout. */
+export function cmsisNnMissingReason(): string | null {
+  const dir = process.env[CMSIS_NN_ENV];
+  if (!dir) return `${CMSIS_NN_ENV} is not set (point it at a checkout of https://github.com/ARM-software/CMSIS-NN)`;
+  if (!existsSync(join(dir, MARKER))) return `${CMSIS_NN_ENV}=${dir} is not a CMSIS-NN checkout (no ${MARKER})`;
+  return null;
+}
+
+/** The CMSIS-NN checkout, or a clear E-CMSIS-NN error naming the variable. */
+export function cmsisNnDir(): string {
+  const why = cmsisNnMissingReason();
+  if (why) fail('E-CMSIS-NN', 'toolchain', `the cmsis-nn backend needs CMSIS-NN: ${why}`);
+  return resolve(process.env[CMSIS_NN_ENV]!);
+}
+
+export function cmsisNnIncludeDir(): string {
+  return join(cmsisNnDir(), 'Include');
+}
+
+/** int8/int16 kernel sources: everything under Source/ except the float variants (design.md §4). */
+export function cmsisNnSources(dir = cmsisNnDir()): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.c') && !/_(f16|f32|flt)\.c$/.test(e.name)) out.push(p);
+    }
+  };
+  walk(join(dir, 'Source'));
+  return out;
+}
+
+/** Where a platform's library is compiled: host gcc, or arm-none-eabi-gcc with the target's CPU flags. */
+export interface CmsisNnPlatform {
+  name: string;
+  cc: string;
+  ar: string;
+  cflags: string[];
+}
+
+export function hostCmsisNnPlatform(): CmsisNnPlatform {
+  return { name: 'host', cc: hostCompiler(), ar: 'ar', cflags: ['-O2', '-ffp-contract=off'] };
+}
+
+/** -O2 as TFLite Micro's reference figures (design.md §7); sections so the linker drops unused kernels. */
+export function cortexCmsisNnPlatform(t: TargetDescriptor): CmsisNnPlatform {
+  return { name: t.name, cc: 'arm-none-eabi-gcc', ar: 'arm-none-eabi-ar', cflags: [...t.cflags, '-O2', '-ffp-contract=off', '-ffunction-sections', '-fdata-sections'] };
+}
+
+const building = new Map<string, Promise<string>>();
+
+/**
+ * The path of `libcmsis-nn.a` for the platform, compiling it on first use. Concurrent callers share
+ * one build; the library appears atomically (built in a temp dir, then renamed).
+ */
+export function cmsisNnLibrary(p: CmsisNnPlatform, log: (line: string) => void = () => undefined): Promise<string> {
+  const dir = cmsisNnDir();
+  const sources = cmsisNnSources(dir);
+  const h = createHash('sha256');
+  h.update(JSON.stringify([p.cc, p.cflags, dir]));
+  for (const s of sources) {
+    const st = statSync(s);
+    h.update(`${s}:${st.size}:${st.mtimeMs}\n`);
+  }
+  const key = `${p.name}-${h.digest('hex').slice(0, 16)}`;
+  const outDir = join(PACKAGE_ROOT, '.cache', 'cmsis-nn', key);
+  const lib = join(outDir, 'libcmsis-nn.a');
+  if (existsSync(lib)) return Promise.resolve(lib);
+  let pending = building.get(key);
+  if (!pending) {
+    pending = buildLibrary(p, dir, sources, outDir, log);
+    building.set(key, pending);
+  }
+  return pending;
+}
+
+async function buildLibrary(p: CmsisNnPlatform, dir: string, sources: string[], outDir: string, log: (line: string) => void): Promise<string> {
+  if (p.cc === 'arm-none-eabi-gcc') checkCortexToolchain(false);
+  const tmp = `${outDir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  log(`cmsis-nn: compiling ${sources.length} sources for ${p.name} (cached afterwards)`);
+  const include = join(dir, 'Include');
+  const objects = await mapLimit(sources, parallelism(), async (src, i) => {
+    const obj = join(tmp, `${String(i).padStart(3, '0')}.o`);
+    const r = await exec(p.cc, ['-std=c99', ...p.cflags, `-I${include}`, '-c', src, '-o', obj], { timeoutMs: 300_000 }).catch((e: Error) =>
+      fail('E-TOOL-CC', 'toolchain', `cannot run ${p.cc}: ${e.message}`),
+    );
+    if (r.status !== 0) fail('E-CMSIS-NN', 'toolchain', `${p.cc} failed on CMSIS-NN source ${src} for ${p.name}:\n${r.stderr.slice(0, 3000)}`);
+    return obj;
+  });
+  const lib = join(tmp, 'libcmsis-nn.a');
+  const r = await exec(p.ar, ['rcs', lib, ...objects]);
+  if (r.status !== 0) fail('E-CMSIS-NN', 'toolchain', `${p.ar} failed for ${p.name}: ${r.stderr}`);
+  for (const o of objects) rmSync(o);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(join(outDir, '..'), { recursive: true });
+  renameSync(tmp, outDir);
+  return join(outDir, 'libcmsis-nn.a');
+}
