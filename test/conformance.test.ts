@@ -10,6 +10,20 @@ import { CORTEX_SKIP_REASON, HAS_CORTEX } from './support/toolchain.ts';
 import { findAdapter } from '../src/conformance/registry.ts';
 import { loadSuite, runCBackend, runTsBackend, type ConformanceReport } from '../src/conformance/run.ts';
 import type { ConformanceCase } from '../src/conformance/case.ts';
+import { cmsisNnMissingReason } from '../src/toolchain/cmsis-nn.ts';
+
+const NO_CMSIS_NN = cmsisNnMissingReason();
+
+/**
+ * Cases where CMSIS-NN's own kernel, run on a platform, does not give the expected bytes; these are
+ * defects outside this project, shown as expected failures that must stay failures (if one starts
+ * passing, the list is out of date and the test says so).
+ *  - cortex-m55 (MVE, QEMU): arm_depthwise_conv_s4_opt's left-over-column path gives different bytes
+ *    than its DSP/plain-C paths and the expected output for these three int4 cases.
+ */
+const CMSIS_NN_KNOWN: Record<string, string[]> = {
+  'cmsis-nn-m55 (QEMU)': ['depthwise_int4_1', 'depthwise_int4_2', 'depthwise_int4_4'],
+};
 
 const cases = loadSuite(DEFAULT_SUITE_DIR);
 const families = new Map<string, ConformanceCase[]>();
@@ -40,6 +54,15 @@ describe('conformance suite', () => {
   };
   if (HAS_CORTEX) reports['c-m4 (QEMU)'] = () => runCBackend(supported, cortexPlatform('cortex-m4'));
   else it.skip(`c-m4 (QEMU): ${CORTEX_SKIP_REASON}`, () => undefined);
+  // The same suite through CMSIS-NN itself: a check on the cmsis-nn backend's parameter mapping and scratch sizes.
+  if (NO_CMSIS_NN) it.skip(`cmsis-nn-host, cmsis-nn-m4, cmsis-nn-m55: ${NO_CMSIS_NN}`, () => undefined);
+  else {
+    reports['cmsis-nn-host'] = () => runCBackend(supported, hostPlatform({ cmsisNn: true }));
+    if (HAS_CORTEX) {
+      reports['cmsis-nn-m4 (QEMU)'] = () => runCBackend(supported, cortexPlatform('cortex-m4', { cmsisNn: true }));
+      reports['cmsis-nn-m55 (QEMU)'] = () => runCBackend(supported, cortexPlatform('cortex-m55', { cmsisNn: true }));
+    } else it.skip(`cmsis-nn-m4, cmsis-nn-m55: ${CORTEX_SKIP_REASON}`, () => undefined);
+  }
   for (const [backend, run] of Object.entries(reports)) {
     describe(backend, () => {
       let report: Promise<ConformanceReport> | null = null;
@@ -49,8 +72,11 @@ describe('conformance suite', () => {
           it.skip(`${key} (${members.length} cases): no kernel yet, open work`, () => undefined);
           continue;
         }
-        it(`${key}: ${members.length} cases bit-exact`, async () => {
-          expect(byFamily(await get(), key)).toEqual([]);
+        const known = (CMSIS_NN_KNOWN[backend] ?? []).filter((n) => members.some((m) => m.name === n));
+        it(`${key}: ${members.length - known.length} cases bit-exact${known.length ? ` (${known.length} known CMSIS-NN defects fail as expected)` : ''}`, async () => {
+          const failed = byFamily(await get(), key);
+          expect(failed.filter((f) => !known.includes(f.slice(0, f.indexOf(':'))))).toEqual([]);
+          expect(failed.length, 'a known CMSIS-NN defect now passes: update CMSIS_NN_KNOWN').toBe(known.length);
         }, 600_000);
       }
     });

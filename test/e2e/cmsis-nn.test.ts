@@ -1,0 +1,100 @@
+/**
+ * The cmsis-nn backend end to end: the HAR example and every shared .tflite model the importer takes,
+ * compiled to CMSIS-NN calls, against the simulator (HAR, many inputs) and TFLite Micro's own output
+ * bytes (the .tflite goldens), on the host (CMSIS-NN's plain-C path), Cortex-M4 (DSP) and Cortex-M55
+ * (MVE) in QEMU. Without CMSIS_NN_DIR every test here is a visible skip.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { emitModelFolder } from '../../src/codegen/emit-folder.ts';
+import { readManifest } from '../../src/codegen/manifest.ts';
+import { EdgecError } from '../../src/diagnostics.ts';
+import { importTflite } from '../../src/import/tflite.ts';
+import type { Graph } from '../../src/ir/graph.ts';
+import { deserializeGraph } from '../../src/ir/serialize.ts';
+import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { cmsisNnMissingReason } from '../../src/toolchain/cmsis-nn.ts';
+import { verifyFolder } from '../../src/verify/verify.ts';
+import { GOLDENS, MODELS_DIR, goldenInputs, goldenOutputHex } from '../support/goldens.ts';
+import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
+import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
+
+const NO_CMSIS_NN = cmsisNnMissingReason();
+const tmp = mkdtempSync(join(tmpdir(), 'edgec-cmsis-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe.skipIf(NO_CMSIS_NN !== null)('cmsis-nn backend', () => {
+  const har = deserializeGraph(readFileSync(join(PACKAGE_ROOT, 'generated/har/graph.json'), 'utf8'), 'generated/har/graph.json');
+
+  it('HAR: bit-exact with the simulator on the host (200 inputs), scratch placed in the arena', async () => {
+    const dir = join(tmp, 'har-m4');
+    const r = await emitModelFolder(har, dir, { backend: 'cmsis-nn', target: 'cortex-m4' });
+    expect(r.manifest.backend).toBe('cmsis-nn');
+    expect(r.manifest.steps.filter((s) => s.library === 'cmsis-nn').length).toBeGreaterThan(5);
+    const v = await verifyFolder(dir, hostTarget, { inputs: 200 });
+    expect(v.mismatches).toEqual([]);
+    expect(v.exact).toBe(200);
+  }, 300_000);
+
+  for (const [target, n] of [['cortex-m4', 200], ['cortex-m55', 100]] as const) {
+    it.skipIf(!HAS_CORTEX)(`HAR: bit-exact on ${target} in QEMU (${n} inputs, scratch sized for its CMSIS-NN path)`, async () => {
+      const dir = join(tmp, `har-${target}`);
+      await emitModelFolder(har, dir, { backend: 'cmsis-nn', target });
+      const v = await verifyFolder(dir, cortexTarget(target), { inputs: n });
+      expect(v.mismatches).toEqual([]);
+      expect(v.exact).toBe(n);
+    }, 300_000);
+  }
+
+  for (const m of GOLDENS) {
+    const name = m.model.replace('../models/', '');
+    let g: Graph | null = null;
+    let why = '';
+    try {
+      g = importTflite(join(MODELS_DIR, name));
+    } catch (e) {
+      why = e instanceof EdgecError ? e.diagnostics.map((d) => d.message).join('; ') : String(e);
+    }
+    if (!g || g.inputs.length !== 1 || g.outputs.length !== 1) {
+      it.skip(`${name}: ${g ? `the C API takes one input and one output; this model has ${g.inputs.length} and ${g.outputs.length}` : `not importable yet (${why})`}`, () => undefined);
+      continue;
+    }
+    const graph = g;
+    const kinds = Object.keys(m.expected_hex);
+    const targets = ['host', ...(HAS_CORTEX ? ['cortex-m4', 'cortex-m55'] : [])];
+    it(`${name}: cmsis-nn output equals TFLite Micro on ${targets.join(', ')}`, async () => {
+      const inputs = kinds.map((k) => goldenInputs(graph, k, m.ref_input)[0]!);
+      const bytes = Buffer.concat(inputs.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength)));
+      for (const t of targets) {
+        const dir = join(tmp, `${name}-${t}`);
+        await emitModelFolder(graph, dir, { backend: 'cmsis-nn', target: t });
+        const mf = readManifest(dir);
+        const { outputs } = await (t === 'host' ? hostTarget : cortexTarget(t)).run(dir, mf, bytes, {});
+        kinds.forEach((kind, i) => expect(goldenOutputHex(graph, outputs.subarray(i * mf.output.size, (i + 1) * mf.output.size)), `${t} ${kind}`).toBe(m.expected_hex[kind]![0]));
+      }
+    }, 600_000);
+  }
+});
+
+if (NO_CMSIS_NN !== null) describe('cmsis-nn backend', () => it.skip(`skipped: ${NO_CMSIS_NN}`, () => undefined));
+else if (!HAS_CORTEX) describe('cmsis-nn backend on Cortex-M', () => it.skip(`skipped: ${CORTEX_SKIP_REASON}`, () => undefined));
+
+describe('cmsis-nn backend without CMSIS_NN_DIR', () => {
+  it('compile fails with a clear message naming the variable', async () => {
+    const saved = process.env.CMSIS_NN_DIR;
+    delete process.env.CMSIS_NN_DIR;
+    try {
+      const har = deserializeGraph(readFileSync(join(PACKAGE_ROOT, 'generated/har/graph.json'), 'utf8'), 'graph.json');
+      const err = await emitModelFolder(har, join(tmp, 'nope'), { backend: 'cmsis-nn' }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(EdgecError);
+      expect((err as EdgecError).diagnostics[0]!.message).toMatch(/CMSIS_NN_DIR is not set/);
+    } finally {
+      if (saved !== undefined) process.env.CMSIS_NN_DIR = saved;
+    }
+  });
+});
