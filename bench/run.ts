@@ -42,23 +42,39 @@ const TFLM: Record<string, { instructions: number; arena: number; code: number }
 if (hasCortex) {
   const { importTflite } = await import('../src/import/tflite.ts');
   const { emitModelFolder } = await import('../src/codegen/emit-folder.ts');
-  const { mkdtempSync } = await import('node:fs');
+  const { deserializeGraph } = await import('../src/ir/serialize.ts');
+  const { cmsisNnMissingReason } = await import('../src/toolchain/cmsis-nn.ts');
+  const { mkdtempSync, readFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const work = mkdtempSync(join(tmpdir(), 'edgec-bench-'));
-  console.log('\nShared .tflite models on cortex-m4, portable kernels vs TFLite Micro + CMSIS-NN (ratio = ours / theirs):');
-  console.log(`${'model'.padEnd(36)}${'instructions'.padStart(14)}${'ratio'.padStart(7)}${'arena B'.padStart(9)}${'ratio'.padStart(7)}${'code B'.padStart(8)}${'ratio'.padStart(7)}`);
-  for (const [name, ref] of Object.entries(TFLM)) {
+  const noCmsis = cmsisNnMissingReason();
+  const backends = noCmsis ? (['portable'] as const) : (['portable', 'cmsis-nn'] as const);
+  console.log('\nOn cortex-m4, per inference from zero state, xorshift32 input: executed instructions (not cycles), arena and code bytes (without weights).');
+  console.log('Ratios are ours / TFLite Micro + CMSIS-NN (design.md §7); below 1.00 is better.');
+  if (noCmsis) console.log(`cmsis-nn backend: not measured (${noCmsis})`);
+  const cols = (label: string) => `${label.padEnd(10)}${'instructions'.padStart(13)}${'ratio'.padStart(7)}${'arena B'.padStart(9)}${'ratio'.padStart(7)}${'code B'.padStart(8)}${'ratio'.padStart(7)}`;
+  console.log(`${'model'.padEnd(36)}${cols('backend')}`);
+  const models: [string, () => import('../src/ir/graph.ts').Graph][] = [
+    ['har (generated/har)', () => deserializeGraph(readFileSync(join(PACKAGE_ROOT, 'generated/har/graph.json'), 'utf8'), 'generated/har/graph.json')],
+    ...Object.keys(TFLM).map((name) => [name, () => importTflite(join(PACKAGE_ROOT, 'test/models', `${name}.tflite`))] as [string, () => import('../src/ir/graph.ts').Graph]),
+  ];
+  for (const [name, load] of models) {
     let g;
     try {
-      g = importTflite(join(PACKAGE_ROOT, 'test/models', `${name}.tflite`));
+      g = load();
     } catch (e) {
       console.log(`${name.padEnd(36)}not importable yet: ${(e as Error).message.split('\n')[0]!.replace(/^error \S+ \[import\] \S+ /, '').slice(0, 80)}`);
       continue;
     }
-    const dir = join(work, name);
-    await emitModelFolder(g, dir);
-    const b = await measureBudget(dir, 'cortex-m4');
-    const r = (x: number, y: number) => (x / y).toFixed(2).padStart(7);
-    console.log(`${name.padEnd(36)}${String(b.instructions.total).padStart(14)}${r(b.instructions.total!, ref.instructions)}${String(b.ram.arena).padStart(9)}${r(b.ram.arena, ref.arena)}${String(b.flash.code).padStart(8)}${r(b.flash.code, ref.code)}`);
+    const ref = TFLM[name];
+    for (const backend of backends) {
+      const dir = join(work, `${name.replace(/\W/g, '_')}-${backend}`);
+      await emitModelFolder(g, dir, { backend, target: 'cortex-m4' });
+      const b = await measureBudget(dir, 'cortex-m4');
+      const r = (x: number, y: number | undefined) => (y ? (x / y).toFixed(2) : '-').padStart(7);
+      console.log(
+        `${(backend === 'portable' ? name : '').padEnd(36)}${backend.padEnd(10)}${String(b.instructions.total).padStart(13)}${r(b.instructions.total!, ref?.instructions)}${String(b.ram.arena).padStart(9)}${r(b.ram.arena, ref?.arena)}${String(b.flash.code).padStart(8)}${r(b.flash.code, ref?.code)}`,
+      );
+    }
   }
 }

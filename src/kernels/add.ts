@@ -28,6 +28,29 @@ export function addS16(a: Int16Array, b: Int16Array, p: AddParams, act: Activati
   return add(a, b, p, act, size, new Int16Array(size));
 }
 
+/**
+ * One input's side of an int8 ADD, for every int8 value: ((x + offset) << leftShift) rescaled to the
+ * common scale. Indexed by the input byte (x & 0xff). The sum of two entries is exactly the sum the
+ * reference computes, so `addS8Lut` replaces two requantizations per element by two loads.
+ */
+export function addInputLut(offset: number, leftShift: number, q: { multiplier: number; shift: number }): Int32Array {
+  const lut = new Int32Array(256);
+  const scale = 2 ** leftShift;
+  for (let x = -128; x < 128; x++) lut[x & 0xff] = multiplyByQuantizedMultiplier(((x + offset) * scale) | 0, q.multiplier, q.shift);
+  return lut;
+}
+
+/** ADD through the two input tables (twin of edgec_add_s8_lut); same bytes as `addS8`. */
+export function addS8Lut(a: Int8Array, b: Int8Array, lutA: Int32Array, lutB: Int32Array, p: AddParams, act: ActivationRange, size: number): Int8Array {
+  const out = new Int8Array(size);
+  for (let i = 0; i < size; i++) {
+    let v = multiplyByQuantizedMultiplier((lutA[a[i]! & 0xff]! + lutB[b[i]! & 0xff]!) | 0, p.output.multiplier, p.output.shift) + p.outputOffset;
+    v = v < act.min ? act.min : v > act.max ? act.max : v;
+    out[i] = v;
+  }
+  return out;
+}
+
 export interface MulParams {
   input1Offset: number;
   input2Offset: number;

@@ -85,7 +85,7 @@ export function emitSteps(l: Lowered, prefix: string, offsetOf: (id: number) => 
     const outTensor = l.graph.tensors[s.output]!;
     const outBytes = outTensor.shape.reduce((a, b) => a * b, 1);
     steps.push({ index, comment: `${s.op.name}: ${s.op.kind} -> ${out.kernel}`, lines: out.lines, layer: s.op.name.replace(/["\\]/g, '_'), outPtr: ctx.tensor(s.output, s.op.name), outBytes });
-    stepInfo.push({ index, layer: s.op.name, op: s.op.kind, kernel: out.kernel, library: cmsis ? 'cmsis-nn' : 'portable', output: s.output, outBytes });
+    stepInfo.push({ index, layer: s.op.name, op: s.op.kind, kernel: out.kernel, ...(backend.backend === 'cmsis-nn' ? { library: cmsis ? ('cmsis-nn' as const) : ('portable' as const) } : {}), output: s.output, outBytes });
   });
   return {
     constants,

@@ -6,6 +6,7 @@ import type { Graph } from '../../ir/graph.ts';
 import type { CType } from '../../conformance/cemit.ts';
 import { cActivation, cDims, cTile } from '../../conformance/cstructs.ts';
 import type { LutActivationStep, PoolStep, Step } from '../lower.ts';
+import { addInputLut } from '../../kernels/add.ts';
 
 export interface EmitContext {
   graph: Graph;
@@ -74,10 +75,14 @@ export const STEP_EMITTERS: Table = {
     header: 'edgec_add.h',
     files: ['edgec_add.h', 'edgec_add.c'],
     emit(s, ctx) {
+      // Each input's rescaling is a 256-entry table computed here (2 KB of flash per ADD): on
+      // Cortex-M4 this runs in well under half the instructions of two requantizations per element.
       const n = s.op.name;
       const p = s.params;
-      const call = `status = edgec_add_s8(${ctx.tensor(s.inputs[0], n)}, ${ctx.tensor(s.inputs[1], n)}, ${p.input1Offset}, ${p.input1.multiplier}, ${p.input1.shift}, ${p.input2Offset}, ${p.input2.multiplier}, ${p.input2.shift}, ${p.leftShift}, ${ctx.tensor(s.output, n)}, ${p.outputOffset}, ${p.output.multiplier}, ${p.output.shift}, ${s.activation.min}, ${s.activation.max}, ${s.size});`;
-      return { kernel: 'edgec_add_s8', lines: [call] };
+      const lut1 = ctx.constArray('input_1_lut', 'int32_t', addInputLut(p.input1Offset, p.leftShift, p.input1), n);
+      const lut2 = ctx.constArray('input_2_lut', 'int32_t', addInputLut(p.input2Offset, p.leftShift, p.input2), n);
+      const call = `status = edgec_add_s8_lut(${ctx.tensor(s.inputs[0], n)}, ${ctx.tensor(s.inputs[1], n)}, ${lut1}, ${lut2}, ${ctx.tensor(s.output, n)}, ${p.outputOffset}, ${p.output.multiplier}, ${p.output.shift}, ${s.activation.min}, ${s.activation.max}, ${s.size});`;
+      return { kernel: 'edgec_add_s8_lut', lines: [call] };
     },
   },
   softmax_s8: {

@@ -53,6 +53,18 @@ edgec_status edgec_add_s8(const int8_t *input_1, const int8_t *input_2, int32_t 
     return EDGEC_OK;
 }
 
+edgec_status edgec_add_s8_lut(const int8_t *input_1, const int8_t *input_2, const int32_t *lut_1, const int32_t *lut_2,
+                              int8_t *output, int32_t output_offset, int32_t output_mult, int32_t output_shift,
+                              int32_t activation_min, int32_t activation_max, int32_t block_size)
+{
+    for (int32_t i = 0; i < block_size; i++) {
+        const int32_t sum = lut_1[(uint8_t)input_1[i]] + lut_2[(uint8_t)input_2[i]];
+        output[i] = (int8_t)edgec_clamp(edgec_requantize(sum, output_mult, output_shift) + output_offset, activation_min,
+                                        activation_max);
+    }
+    return EDGEC_OK;
+}
+
 edgec_status edgec_add_s16(const int16_t *input_1, const int16_t *input_2, int32_t input_1_offset,
                            int32_t input_1_mult, int32_t input_1_shift, int32_t input_2_offset,
                            int32_t input_2_mult, int32_t input_2_shift, int32_t left_shift, int16_t *output,

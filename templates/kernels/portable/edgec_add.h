@@ -11,6 +11,15 @@ edgec_status edgec_add_s8(const int8_t *input_1, const int8_t *input_2, int32_t 
                           int32_t output_offset, int32_t output_mult, int32_t output_shift,
                           int32_t activation_min, int32_t activation_max, int32_t block_size);
 
+/*
+ * int8 ADD with each input's rescaling precomputed by the compiler for all 256 byte values
+ * (lut_k[(uint8_t)x] = input k's offset, shift and requantization of x): two loads replace two
+ * requantizations per element, with the same bytes as edgec_add_s8.
+ */
+edgec_status edgec_add_s8_lut(const int8_t *input_1, const int8_t *input_2, const int32_t *lut_1, const int32_t *lut_2,
+                              int8_t *output, int32_t output_offset, int32_t output_mult, int32_t output_shift,
+                              int32_t activation_min, int32_t activation_max, int32_t block_size);
+
 edgec_status edgec_add_s16(const int16_t *input_1, const int16_t *input_2, int32_t input_1_offset,
                            int32_t input_1_mult, int32_t input_1_shift, int32_t input_2_offset,
                            int32_t input_2_mult, int32_t input_2_shift, int32_t left_shift, int16_t *output,
