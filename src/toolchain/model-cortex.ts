@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Manifest } from '../codegen/manifest.ts';
 import { BUILD_DIR, HARNESS_DIR } from '../paths.ts';
 import { buildElf, runQemu, ticksToInstructions, type TargetDescriptor } from './cortex-m.ts';
-import { glueHeader, modelSources } from './model-host.ts';
+import { folderDigest, glueHeader, modelSources } from './model-host.ts';
 import { cmsisNnIncludeDir, cmsisNnLibrary, cortexCmsisNnPlatform } from './cmsis-nn.ts';
 
 export type ProfileMode = 'none' | 'total' | 'steps';
@@ -21,17 +21,12 @@ export interface CortexBuildOptions {
   checkScratch?: boolean;
 }
 
-function digest(dir: string, m: Manifest): string {
-  const h = createHash('sha256');
-  for (const f of [...modelSources(dir, m), join(dir, `${m.prefix}.h`)]) h.update(readFileSync(f));
-  return h.digest('hex').slice(0, 16);
-}
 
 export async function buildModelCortex(dir: string, m: Manifest, target: TargetDescriptor, opts: CortexBuildOptions = {}): Promise<{ elf: string; workDir: string }> {
   const abs = resolve(dir);
   const profile = opts.profile ?? 'none';
   const cmsis = m.backend === 'cmsis-nn' ? { lib: await cmsisNnLibrary(cortexCmsisNnPlatform(target), (l) => process.stderr.write(l + '\n')), include: cmsisNnIncludeDir() } : null;
-  const tag = `${m.prefix}-${digest(abs, m)}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}${(opts.checkScratch ?? profile === 'none') ? '' : '-nocheck'}`;
+  const tag = `${m.prefix}-${folderDigest(abs, m)}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}${(opts.checkScratch ?? profile === 'none') ? '' : '-nocheck'}`;
   const workDir = join(BUILD_DIR, 'models', tag);
   const elf = join(workDir, 'prog.elf');
   if (existsSync(elf)) return { elf, workDir };

@@ -33,10 +33,15 @@ export function modelSources(dir: string, m: Manifest): string[] {
   return [join(dir, `${m.prefix}.c`), ...kernels];
 }
 
-function folderDigest(dir: string, m: Manifest): string {
+/** Hash of everything a build of the folder reads: the model's C and header, every kernel source and header. */
+export function folderDigest(dir: string, m: Manifest): string {
   const h = createHash('sha256');
-  for (const f of modelSources(dir, m)) h.update(readFileSync(f));
-  h.update(readFileSync(join(dir, `${m.prefix}.h`)));
+  const kdir = join(dir, 'kernels');
+  const kernelFiles = existsSync(kdir) ? readdirSync(kdir).sort().map((f) => join(kdir, f)) : [];
+  for (const f of [join(dir, `${m.prefix}.c`), join(dir, `${m.prefix}.h`), ...kernelFiles]) {
+    h.update(f.slice(dir.length));
+    h.update(readFileSync(f));
+  }
   return h.digest('hex').slice(0, 16);
 }
 

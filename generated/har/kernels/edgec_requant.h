@@ -10,15 +10,27 @@
 
 #include <stdint.h>
 
-/* (a * b + nudge) / 2^31, truncated toward zero; INT32_MIN * INT32_MIN saturates. */
+/*
+ * TFLite's SaturatingRoundingDoublingHighMul is (a * b + nudge) / 2^31 truncated toward zero, with
+ * nudge = 2^30 for a non-negative product and 1 - 2^30 otherwise. For a negative product the
+ * truncated quotient equals the floor of (a * b + 2^30) / 2^31, so both cases are one add and one
+ * arithmetic shift: round half up. (The product is at most 2^62 in magnitude, so the add cannot
+ * overflow.) The build fails if >> of a negative int64 is not arithmetic on this compiler.
+ */
+typedef char edgec_requires_arithmetic_shift[((INT64_C(-5) >> 1) == INT64_C(-3)) ? 1 : -1];
+
+static inline int32_t edgec_srdhm_unsaturated(int32_t a, int32_t b)
+{
+    return (int32_t)(((int64_t)a * (int64_t)b + (INT64_C(1) << 30)) >> 31);
+}
+
+/* INT32_MIN * INT32_MIN is the one product whose doubled high half overflows: it saturates. */
 static inline int32_t edgec_srdhm(int32_t a, int32_t b)
 {
     if (a == INT32_MIN && b == INT32_MIN) {
         return INT32_MAX;
     }
-    const int64_t ab = (int64_t)a * (int64_t)b;
-    const int64_t nudge = ab >= 0 ? (INT64_C(1) << 30) : (INT64_C(1) - (INT64_C(1) << 30));
-    return (int32_t)((ab + nudge) / (INT64_C(1) << 31));
+    return edgec_srdhm_unsaturated(a, b);
 }
 
 /* x / 2^exponent rounded half away from zero, exponent in [0, 31]. */
@@ -43,6 +55,20 @@ static inline int32_t edgec_requantize(int32_t x, int32_t multiplier, int32_t sh
     /* The left shift wraps like TFLite's int32 multiply; done unsigned to stay defined. */
     const int32_t scaled = (int32_t)((uint32_t)x << left);
     return edgec_rdbpot(edgec_srdhm(scaled, multiplier), right);
+#endif
+}
+
+/*
+ * edgec_requantize for x that can never be INT32_MIN (callers state why), with the shift split into
+ * its left and right parts by the caller so loops hoist them: the same result without the
+ * saturation test of edgec_srdhm.
+ */
+static inline int32_t edgec_requantize_bounded(int32_t x, int32_t multiplier, int32_t left, int32_t right)
+{
+#if defined(EDGEC_SINGLE_ROUNDING)
+    return edgec_requantize(x, multiplier, left - right);
+#else
+    return edgec_rdbpot(edgec_srdhm_unsaturated((int32_t)((uint32_t)x << left), multiplier), right);
 #endif
 }
 

@@ -53,14 +53,37 @@ edgec_status edgec_add_s8(const int8_t *input_1, const int8_t *input_2, int32_t 
     return EDGEC_OK;
 }
 
+/* One element of the tabulated ADD. Each table entry is below 2^29 in magnitude ((x + offset) < 2^8,
+ * shifted by 20, times a multiplier below 1), so the sum can never be INT32_MIN. */
+static EDGEC_ALWAYS_INLINE int8_t edgec_add_lut_one(int8_t a, int8_t b, const int32_t *lut_1, const int32_t *lut_2,
+                                                    int32_t mult, int32_t left, int32_t right, int32_t offset,
+                                                    int32_t lo, int32_t hi)
+{
+    const int32_t sum = lut_1[(uint8_t)a] + lut_2[(uint8_t)b];
+    return (int8_t)edgec_clamp(edgec_requantize_bounded(sum, mult, left, right) + offset, lo, hi);
+}
+
 edgec_status edgec_add_s8_lut(const int8_t *input_1, const int8_t *input_2, const int32_t *lut_1, const int32_t *lut_2,
                               int8_t *output, int32_t output_offset, int32_t output_mult, int32_t output_shift,
                               int32_t activation_min, int32_t activation_max, int32_t block_size)
 {
-    for (int32_t i = 0; i < block_size; i++) {
-        const int32_t sum = lut_1[(uint8_t)input_1[i]] + lut_2[(uint8_t)input_2[i]];
-        output[i] = (int8_t)edgec_clamp(edgec_requantize(sum, output_mult, output_shift) + output_offset, activation_min,
-                                        activation_max);
+    const int32_t left = output_shift > 0 ? output_shift : 0;
+    const int32_t right = output_shift > 0 ? 0 : -output_shift;
+    int32_t i = 0;
+    /* Four elements per iteration: the loop's own compare and branch are paid once per four. */
+    for (; i + 4 <= block_size; i += 4) {
+        output[i] = edgec_add_lut_one(input_1[i], input_2[i], lut_1, lut_2, output_mult, left, right, output_offset,
+                                      activation_min, activation_max);
+        output[i + 1] = edgec_add_lut_one(input_1[i + 1], input_2[i + 1], lut_1, lut_2, output_mult, left, right,
+                                          output_offset, activation_min, activation_max);
+        output[i + 2] = edgec_add_lut_one(input_1[i + 2], input_2[i + 2], lut_1, lut_2, output_mult, left, right,
+                                          output_offset, activation_min, activation_max);
+        output[i + 3] = edgec_add_lut_one(input_1[i + 3], input_2[i + 3], lut_1, lut_2, output_mult, left, right,
+                                          output_offset, activation_min, activation_max);
+    }
+    for (; i < block_size; i++) {
+        output[i] = edgec_add_lut_one(input_1[i], input_2[i], lut_1, lut_2, output_mult, left, right, output_offset,
+                                      activation_min, activation_max);
     }
     return EDGEC_OK;
 }
