@@ -142,11 +142,18 @@ export function registerBudgetCommand(program: Command): void {
     .option('--target <name>', 'a Cortex-M target, or "all"', 'cortex-m4')
     .option('--json', 'print JSON')
     .action(async (dir: string, opts: { target: string; json?: boolean }) => {
-      const { listTargets } = await import('../toolchain/cortex-m.ts');
+      const { listTargets, loadTarget } = await import('../toolchain/cortex-m.ts');
+      const { cmsisTargetMismatch } = await import('../toolchain/model-cortex.ts');
       const { measureBudget, formatBudgets } = await import('../report/budget.ts');
+      const m = readManifest(dir);
       const names = opts.target === 'all' ? listTargets() : [opts.target];
       const budgets = [];
       for (const t of names) {
+        const mismatch = opts.target === 'all' ? cmsisTargetMismatch(m, loadTarget(t)) : null;
+        if (mismatch) {
+          log(`skipping ${t}: ${mismatch}`);
+          continue;
+        }
         log(`measuring ${t} ...`);
         budgets.push(await measureBudget(dir, t));
       }

@@ -145,7 +145,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     toolchainVersion: VERSION,
     modelHash: hash,
     backend: cmsis ? 'cmsis-nn' : 'portable',
-    ...(cmsis ? { cmsisNn: { target: cmsis.target, path: cmsis.path } } : {}),
+    ...(cmsis ? { cmsisNn: { target: cmsis.target, path: cmsis.path }, scratchBytes: cmsis.requests.reduce((a, r) => Math.max(a, r.bytes), 0) } : {}),
     input: ioInfo(input),
     output: ioInfo(output),
     ...(g.meta.labels ? { labels: [...g.meta.labels] } : {}),

@@ -35,6 +35,8 @@ export interface Manifest {
   backend: 'portable' | 'cmsis-nn';
   /** cmsis-nn: the target the scratch sizes were computed for, and its CMSIS-NN code path. */
   cmsisNn?: { target: string; path: 'plain' | 'dsp' | 'mve' };
+  /** cmsis-nn: the largest kernel scratch buffer, placed inside the arena by the planner. */
+  scratchBytes?: number;
   input: IoInfo;
   output: IoInfo;
   labels?: string[];

@@ -1,7 +1,8 @@
 /**
  * Budgets of a generated model on a Cortex-M target, measured on the linked ELF and in QEMU:
  *   flash  weights (the model's const data) and code (model + kernel functions), from the ELF symbols
- *   RAM    arena (planned), scratch (planned, 0 for the portable kernels), stack (painted stack
+ *   RAM    arena (planned), scratch (the largest CMSIS-NN kernel buffer, placed inside the arena, so
+ *          not added again to the total; 0 for the portable kernels), stack (painted stack
  *          high-water mark in QEMU, harness frames included), static (other .data/.bss of model code)
  *   instructions  executed per inference, total and per layer (QEMU -icount + FPGAIO counter):
  *          instructions, not cycles.
@@ -67,7 +68,7 @@ export async function measureBudget(dir: string, targetName: string, opts: { inp
     return {
       target: target.name,
       flash,
-      ram: { arena: m.arenaBytes, scratch: 0, stack: 0, static: staticBytes, total: m.arenaBytes + staticBytes },
+      ram: { arena: m.arenaBytes, scratch: m.scratchBytes ?? 0, stack: 0, static: staticBytes, total: m.arenaBytes + staticBytes },
       instructions: { total: null, per_layer: [], overhead: null, note: `${target.name} is build-and-size only (no QEMU machine): no instruction count or stack measurement` },
     };
   }
@@ -85,7 +86,7 @@ export async function measureBudget(dir: string, targetName: string, opts: { inp
   return {
     target: target.name,
     flash,
-    ram: { arena: m.arenaBytes, scratch: 0, stack: total.stackBytes, static: staticBytes, total: m.arenaBytes + total.stackBytes + staticBytes },
+    ram: { arena: m.arenaBytes, scratch: m.scratchBytes ?? 0, stack: total.stackBytes, static: staticBytes, total: m.arenaBytes + total.stackBytes + staticBytes },
     instructions: { total: totalInstr, per_layer: perLayer, overhead: perLayer.reduce((a, l) => a + l.instructions, 0) - totalInstr, note },
   };
 }
@@ -99,6 +100,7 @@ export function formatBudgets(budgets: Budget[]): string {
   lines.push(row('flash: code (bytes)', (b) => String(b.flash.code)));
   lines.push(row('flash: total (bytes)', (b) => String(b.flash.total)));
   lines.push(row('RAM: arena (bytes)', (b) => String(b.ram.arena)));
+  lines.push(row('RAM: scratch (in arena)', (b) => String(b.ram.scratch)));
   lines.push(row('RAM: stack, measured (bytes)', (b) => String(b.ram.stack)));
   lines.push(row('RAM: static (bytes)', (b) => String(b.ram.static)));
   lines.push(row('RAM: total (bytes)', (b) => String(b.ram.total)));

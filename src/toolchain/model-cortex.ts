@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import type { Manifest } from '../codegen/manifest.ts';
 import { BUILD_DIR, HARNESS_DIR } from '../paths.ts';
-import { buildElf, runQemu, ticksToInstructions, type TargetDescriptor } from './cortex-m.ts';
+import { buildElf, cmsisPathOf, runQemu, ticksToInstructions, type TargetDescriptor } from './cortex-m.ts';
+import { fail } from '../diagnostics.ts';
 import { folderDigest, glueHeader, modelSources } from './model-host.ts';
 import { cmsisNnIncludeDir, cmsisNnLibrary, cortexCmsisNnPlatform } from './cmsis-nn.ts';
 
@@ -22,9 +23,23 @@ export interface CortexBuildOptions {
 }
 
 
+/**
+ * Why a cmsis-nn folder cannot run on the target, or null. Its scratch was sized for one CMSIS-NN
+ * code path (and the host's plain C path); a target compiling CMSIS-NN to another path asks for
+ * other sizes (and, on MVE, for kernel sums the folder may not hold).
+ */
+export function cmsisTargetMismatch(m: Manifest, target: TargetDescriptor): string | null {
+  if (m.backend !== 'cmsis-nn' || !m.cmsisNn) return null;
+  const path = cmsisPathOf(target);
+  if (path === m.cmsisNn.path || path === 'plain') return null;
+  return `this folder calls CMSIS-NN with scratch sized for ${m.cmsisNn.target} (${m.cmsisNn.path} path); ${target.name} runs its ${path} path: compile again with --backend cmsis-nn --target ${target.name}`;
+}
+
 export async function buildModelCortex(dir: string, m: Manifest, target: TargetDescriptor, opts: CortexBuildOptions = {}): Promise<{ elf: string; workDir: string }> {
   const abs = resolve(dir);
   const profile = opts.profile ?? 'none';
+  const mismatch = cmsisTargetMismatch(m, target);
+  if (mismatch) fail('E-CMSIS-NN-TARGET', 'toolchain', mismatch, { file: dir });
   const cmsis = m.backend === 'cmsis-nn' ? { lib: await cmsisNnLibrary(cortexCmsisNnPlatform(target), (l) => process.stderr.write(l + '\n')), include: cmsisNnIncludeDir() } : null;
   const tag = `${m.prefix}-${folderDigest(abs, m)}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}${(opts.checkScratch ?? profile === 'none') ? '' : '-nocheck'}`;
   const workDir = join(BUILD_DIR, 'models', tag);

@@ -131,6 +131,24 @@ export function depthwiseS8BufferSize(path: CmsisPath, g: ConvGeometry): number 
   return 0;
 }
 
+/** Which kernel the depthwise wrapper dispatches to on a path ('to_conv': MVE, one input channel). */
+export type DepthwiseKernel = 'to_conv' | '3x3' | 'opt' | 'generic';
+
+export function depthwiseWrapperKernel(path: CmsisPath, g: ConvGeometry, chMult: number): DepthwiseKernel {
+  const { inputDims: i, filterDims: f, outputDims: o } = g;
+  if (path === 'mve' && i.c === 1 && o.c > DW_ONE_IN_CH_AS_CONV_ABOVE) return 'to_conv';
+  if (chMult === 1 && i.n === 1 && g.dilation.w === 1 && g.dilation.h === 1) {
+    if (path !== 'mve' && f.w === 3 && f.h === 3 && g.padding.h <= 1 && g.padding.w <= 1) return '3x3';
+    return 'opt';
+  }
+  return 'generic';
+}
+
+/** `arm_depthwise_conv_s8_opt_get_buffer_size` as compiled for `path`. */
+export function depthwiseOptS8BufferSize(path: CmsisPath, g: ConvGeometry): number {
+  return dwOptS8(path, g.inputDims, g.filterDims);
+}
+
 /** `arm_depthwise_conv_wrapper_s4_get_buffer_size`. */
 export function depthwiseS4BufferSize(path: CmsisPath, g: ConvGeometry): number {
   const { inputDims: i, filterDims: f, outputDims: o } = g;

@@ -10,7 +10,21 @@
 import type { Dims, Tile, ActivationRange } from '../../kernels/types.ts';
 import type { ConvStep, DepthwiseStep, FullyConnectedStep, PoolStep, Step } from '../lower.ts';
 import type { EmitContext } from '../portable/kernels.ts';
-import { mve1xNReadsPastInput, avgPoolBufferSize, convS8BufferSize, convS8GenericBufferSize, depthwiseS8BufferSize, fullyConnectedS8BufferSize, type CmsisPath, type ConvGeometry } from './buffer-sizes.ts';
+import {
+  avgPoolBufferSize,
+  convS8BufferSize,
+  convS8GenericBufferSize,
+  convWrapperKernel,
+  depthwiseOptS8BufferSize,
+  depthwiseS8BufferSize,
+  depthwiseWrapperKernel,
+  fullyConnectedS8BufferSize,
+  mve1xNReadsPastInput,
+  type CmsisPath,
+  type ConvGeometry,
+  type ConvKernel,
+  type DepthwiseKernel,
+} from './buffer-sizes.ts';
 import { vectorSumS8 } from './kernel-sums.ts';
 
 export const CMSIS_NN_PATHS: readonly CmsisPath[] = ['plain', 'dsp', 'mve'];
@@ -72,14 +86,34 @@ const bias = (id: number, layer: string, ctx: EmitContext) => (id < 0 ? 'NULL' :
 
 const sizesOf = <T>(f: (path: CmsisPath) => number, _s?: T) => CMSIS_NN_PATHS.map(f);
 
-/** Grouped convolutions (which only arm_convolve_s8 supports) and MVE 1xN convolutions that the
- * wrapper would send to a kernel reading past its input call the generic kernel directly. */
-function convGeneric(s: ConvStep, path: CmsisPath): boolean {
-  return s.groups > 1 || (path === 'mve' && mve1xNReadsPastInput(geometry(s)));
+const CONV_FUNCTIONS: Record<ConvKernel, string> = {
+  '1x1_fast': 'arm_convolve_1x1_s8_fast',
+  '1x1': 'arm_convolve_1x1_s8',
+  '1_x_n': 'arm_convolve_1_x_n_s8',
+  generic: 'arm_convolve_s8',
+};
+
+/** The conv kernel for a step: the wrapper's choice, except that grouped convolutions (which only
+ * arm_convolve_s8 supports) and MVE 1xN convolutions whose kernel would read past its input use the
+ * generic kernel. The folder's path decides, and a host build of the folder makes the same call. */
+function convKernel(s: ConvStep, path: CmsisPath): ConvKernel {
+  if (s.groups > 1 || (path === 'mve' && mve1xNReadsPastInput(geometry(s)))) return 'generic';
+  return convWrapperKernel(geometry(s));
+}
+
+/** Scratch of one conv kernel on one path (what its own `*_get_buffer_size` returns there). */
+function convKernelScratch(s: ConvStep, kernel: ConvKernel, path: CmsisPath): number {
+  if (kernel === 'generic') return convS8GenericBufferSize(path, s.inputDims, s.filterDims);
+  return convS8BufferSize(path, geometry(s));
 }
 
 function convScratch(s: ConvStep, path: CmsisPath): number {
-  return convGeneric(s, path) ? convS8GenericBufferSize(path, s.inputDims, s.filterDims) : convS8BufferSize(path, geometry(s));
+  return convKernelScratch(s, convKernel(s, path), path);
+}
+
+function depthwiseKernelScratch(s: DepthwiseStep, kernel: DepthwiseKernel, path: CmsisPath): number {
+  if (kernel === 'to_conv') return depthwiseS8BufferSize(path, geometry(s));
+  return kernel === 'opt' ? depthwiseOptS8BufferSize(path, geometry(s)) : 0;
 }
 
 export const CMSIS_EMITTERS: Table = {
@@ -92,18 +126,24 @@ export const CMSIS_EMITTERS: Table = {
       const f = dims(ctx, 'filter_dims', s.filterDims, n);
       const b = dims(ctx, 'bias_dims', { n: 1, h: 1, w: 1, c: s.outputDims.c }, n);
       const o = dims(ctx, 'output_dims', s.outputDims, n);
-      // The path decides the kernel; a folder built for MVE and run on the host keeps the same call.
-      const grouped = convGeneric(s, ctx.path);
-      const asked = grouped ? `arm_convolve_s8_get_buffer_size(&${i}, &${f})` : `arm_convolve_wrapper_s8_get_buffer_size(&${params}, &${i}, &${f}, &${o})`;
-      const c = scratchLines(scratch, sizesOf((p) => (grouped ? convS8GenericBufferSize(p, s.inputDims, s.filterDims) : convS8BufferSize(p, geometry(s)))), asked);
-      const tail = `&${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, ${bias(s.bias, n, ctx)}`;
-      // upscale_dims NULL: not a transposed convolution.
-      const call = grouped ? `arm_convolve_s8(&${c.name}, &${params}, ${tail}, NULL, &${o}, ${ctx.tensor(s.output, n)})` : `arm_convolve_wrapper_s8(&${c.name}, &${params}, ${tail}, &${o}, ${ctx.tensor(s.output, n)})`;
-      return { kernel: grouped ? 'arm_convolve_s8' : 'arm_convolve_wrapper_s8', lines: [...c.lines, `    status = (int32_t)${call};`, '}'] };
+      // The kernel arm_convolve_wrapper_s8 would choose, called directly: the shapes are known now, and
+      // the linker keeps only the kernels the model uses.
+      const kernel = convKernel(s, ctx.path);
+      const fn = CONV_FUNCTIONS[kernel];
+      const asked = {
+        '1x1_fast': `arm_convolve_1x1_s8_fast_get_buffer_size(&${i})`,
+        '1x1': null,
+        '1_x_n': `arm_convolve_1_x_n_s8_get_buffer_size(&${params}, &${i}, &${f}, &${o})`,
+        generic: `arm_convolve_s8_get_buffer_size(&${i}, &${f})`,
+      }[kernel];
+      const c = scratchLines(scratch, sizesOf((p) => convKernelScratch(s, kernel, p)), asked);
+      const upscale = kernel === 'generic' ? ' NULL,' : ''; // arm_convolve_s8: not a transposed convolution
+      const call = `${fn}(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, ${bias(s.bias, n, ctx)},${upscale} &${o}, ${ctx.tensor(s.output, n)})`;
+      return { kernel: fn, lines: [...c.lines, `    status = (int32_t)${call};`, '}'] };
     },
   },
   depthwise_s8: {
-    scratch: (s, path) => depthwiseS8BufferSize(path, geometry(s)),
+    scratch: (s, path) => depthwiseKernelScratch(s, depthwiseWrapperKernel(path, geometry(s), s.chMult), path),
     emit(s, ctx, scratch) {
       const n = s.op.name;
       const params = ctx.constStruct(
@@ -116,9 +156,14 @@ export const CMSIS_EMITTERS: Table = {
       const f = dims(ctx, 'filter_dims', s.filterDims, n);
       const b = dims(ctx, 'bias_dims', { n: 1, h: 1, w: 1, c: s.outputDims.c }, n);
       const o = dims(ctx, 'output_dims', s.outputDims, n);
-      const c = scratchLines(scratch, sizesOf((p) => depthwiseS8BufferSize(p, geometry(s))), `arm_depthwise_conv_wrapper_s8_get_buffer_size(&${params}, &${i}, &${f}, &${o})`);
-      const call = `arm_depthwise_conv_wrapper_s8(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, ${bias(s.bias, n, ctx)}, &${o}, ${ctx.tensor(s.output, n)})`;
-      return { kernel: 'arm_depthwise_conv_wrapper_s8', lines: [...c.lines, `    status = (int32_t)${call};`, '}'] };
+      // As for conv: the kernel the wrapper would choose on this path, called directly (MVE's
+      // one-input-channel conversion to a conv is internal to the wrapper, so that case keeps it).
+      const kernel = depthwiseWrapperKernel(ctx.path, geometry(s), s.chMult);
+      const fn = { to_conv: 'arm_depthwise_conv_wrapper_s8', '3x3': 'arm_depthwise_conv_3x3_s8', opt: 'arm_depthwise_conv_s8_opt', generic: 'arm_depthwise_conv_s8' }[kernel];
+      const asked = { to_conv: `arm_depthwise_conv_wrapper_s8_get_buffer_size(&${params}, &${i}, &${f}, &${o})`, '3x3': null, opt: `arm_depthwise_conv_s8_opt_get_buffer_size(&${i}, &${f})`, generic: null }[kernel];
+      const c = scratchLines(scratch, sizesOf((p) => depthwiseKernelScratch(s, kernel, p)), asked);
+      const call = `${fn}(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, ${bias(s.bias, n, ctx)}, &${o}, ${ctx.tensor(s.output, n)})`;
+      return { kernel: fn, lines: [...c.lines, `    status = (int32_t)${call};`, '}'] };
     },
   },
   fully_connected_s8: {
