@@ -6,7 +6,7 @@
  */
 import type { CaseTensor } from './case.ts';
 
-export type CType = 'int8_t' | 'int16_t' | 'int32_t' | 'int64_t' | 'uint8_t';
+export type CType = 'int8_t' | 'int16_t' | 'int32_t' | 'int64_t' | 'uint8_t' | 'uint16_t';
 
 export function cTypeOf(dtype: CaseTensor['dtype']): CType {
   switch (dtype) {

@@ -10,10 +10,11 @@ import { fullyConnectedAdapters, fullyConnectedS16Adapters } from './ops/fully_c
 import { padAdapters } from './ops/pad.ts';
 import { poolingAdapters } from './ops/pooling.ts';
 import { softmaxAdapters } from './ops/softmax.ts';
+import { lstmAdapters } from './ops/lstm.ts';
 import { svdfAdapters } from './ops/svdf.ts';
 import { transposeAdapters } from './ops/transpose.ts';
 
-const ADAPTERS: OpAdapter[] = [...convAdapters, ...convS16Adapters, ...fullyConnectedS16Adapters, ...fullyConnectedAdapters, ...poolingAdapters, ...padAdapters, ...softmaxAdapters, ...addAdapters, ...transposeAdapters, ...batchMatmulAdapters, ...svdfAdapters];
+const ADAPTERS: OpAdapter[] = [...convAdapters, ...convS16Adapters, ...fullyConnectedS16Adapters, ...fullyConnectedAdapters, ...poolingAdapters, ...padAdapters, ...softmaxAdapters, ...addAdapters, ...transposeAdapters, ...batchMatmulAdapters, ...svdfAdapters, ...lstmAdapters];
 
 export function findAdapter(op: string, actDtype: string): OpAdapter | undefined {
   return ADAPTERS.find((a) => a.op === op && a.actDtypes.includes(actDtype));

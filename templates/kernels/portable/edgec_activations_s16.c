@@ -1,0 +1,43 @@
+/*
+ * edgec portable kernels: int16 sigmoid/tanh by table interpolation (TFLite's int16 LOGISTIC/TANH
+ * arithmetic). |x| picks two neighbouring nodes, its low bits interpolate between them; the sign
+ * folds the result around 1/2 (sigmoid) or 0 (tanh).
+ */
+#include "edgec_activations_s16.h"
+
+void edgec_activation_s16(const int16_t *input, int16_t *output, int32_t size, int32_t left_shift,
+                          edgec_activation_s16_type type, const uint16_t *sigmoid_table)
+{
+    const int sigmoid = type == EDGEC_LSTM_SIGMOID;
+    const uint32_t abs_shift = sigmoid ? 9u : 8u;
+    const uint32_t frac_mask = sigmoid ? 0x1ffu : 0xffu;
+    const uint32_t max_saturation = sigmoid ? (0x7fffu << 10) : (0xffffu << 8);
+    /* The 3/4 scale stretches the table's range [0, 10.67) over the input's [0, 8) (Q3.12 input). */
+    const int32_t multiplier = left_shift < 0 ? 3 : 3 * (1 << left_shift);
+    const int32_t abs_left = left_shift < 0 ? -left_shift : 0;
+    const int32_t rounding = abs_left > 0 ? 1 << (abs_left - 1) : 0;
+    for (int32_t i = 0; i < size; i++) {
+        /* Arithmetic shift of a possibly negative value, as the reference (checked in edgec_requant.h). */
+        const int32_t x = (input[i] * multiplier + rounding) >> abs_left;
+        const uint32_t ax = (uint32_t)(x > 0 ? x : -x);
+        const uint32_t uh = ax >> abs_shift;
+        uint32_t r;
+        if (uh >= 255u) {
+            r = max_saturation;
+        } else {
+            const uint32_t ua = sigmoid_table[uh];
+            const uint32_t ub = sigmoid_table[uh + 1u];
+            r = (ua << abs_shift) + (ax & frac_mask) * (ub - ua);
+        }
+        int32_t v;
+        if (sigmoid) {
+            r = x >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
+            v = (int32_t)(r >> 10);
+        } else {
+            /* Below zero the folded value is negative: compute it signed, shift arithmetically. */
+            const int32_t rs = (int32_t)r;
+            v = (x >= 0 ? rs - (1 << 23) + (1 << 7) : -rs + (1 << 23) + (1 << 7) - 1) >> 8;
+        }
+        output[i] = (int16_t)v;
+    }
+}
