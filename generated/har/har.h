@@ -26,8 +26,14 @@ extern const int32_t har_input_shape[4];
 #define HAR_OUTPUT_SCALE 0.00390625000f
 extern const int32_t har_output_shape[2];
 
-/* Call once before the first invoke; returns 0 on success. */
+/* Call once before the first invoke; returns 0 on success. Also resets the state. */
 int har_init(void);
+
+/*
+ * This model keeps no state between invokes: a no-op, present so every generated model has the
+ * same API.
+ */
+void har_reset(void);
 
 /* Runs one inference from har_input() into har_output(); returns 0 on success. */
 int har_invoke(void);

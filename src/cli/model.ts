@@ -10,7 +10,7 @@ import { dumpGraph } from '../ir/dump.ts';
 import { importTfjsModel } from '../import/tfjs.ts';
 import { writeFileAtomically } from '../io/atomic.ts';
 import { runPasses } from '../passes/index.ts';
-import { loadFolderGraph, simulateLowered } from '../sim/int8.ts';
+import { loadFolderGraph, resetState, simulateLowered } from '../sim/int8.ts';
 import { formatVerifyReport, verifyFolder } from '../verify/verify.ts';
 import { runTarget } from '../verify/targets.ts';
 
@@ -71,14 +71,17 @@ export function registerModelCommands(program: Command): void {
     .description('run the TS int8 simulator on raw int8 input bytes (one or more inputs back to back)')
     .requiredOption('--input <file>', 'int8 input bytes')
     .requiredOption('--out <file>', 'int8 output bytes')
-    .action((dir: string, opts: { input: string; out: string }) => {
+    .option('--reset-each', 'reset the state of a stateful model before every input (default: the inputs are one stream)')
+    .action((dir: string, opts: { input: string; out: string; resetEach?: boolean }) => {
       const m = readManifest(dir);
       const buf = readInputFile(opts.input, m.input.size);
       const lowered = loadFolderGraph(dir);
       const outs: Buffer[] = [];
+      let state = resetState(lowered.graph);
       for (let p = 0; p < buf.length; p += m.input.size) {
         const x = new Int8Array(buf.buffer.slice(buf.byteOffset + p, buf.byteOffset + p + m.input.size));
-        const y = simulateLowered(lowered, [x]).outputs[0]!;
+        if (opts.resetEach) state = resetState(lowered.graph);
+        const y = simulateLowered(lowered, [x], state).outputs[0]!;
         outs.push(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
       }
       writeFileAtomically(opts.out, Buffer.concat(outs));
@@ -91,10 +94,11 @@ export function registerModelCommands(program: Command): void {
     .requiredOption('--input <file>', 'int8 input bytes')
     .requiredOption('--out <file>', 'int8 output bytes')
     .option('--target <name>', 'host, or a Cortex-M target (cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55)', 'host')
-    .action(async (dir: string, opts: { input: string; out: string; target: string }) => {
+    .option('--reset-each', 'reset the state of a stateful model before every input (default: the inputs are one stream)')
+    .action(async (dir: string, opts: { input: string; out: string; target: string; resetEach?: boolean }) => {
       const m = readManifest(dir);
       const buf = readInputFile(opts.input, m.input.size);
-      const { outputs } = await runTarget(opts.target).run(dir, m, buf, {});
+      const { outputs } = await runTarget(opts.target).run(dir, m, buf, { resetEach: opts.resetEach });
       writeFileAtomically(opts.out, outputs);
       log(`ran ${buf.length / m.input.size} input(s) on ${opts.target} -> ${opts.out}`);
     });

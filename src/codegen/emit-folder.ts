@@ -14,7 +14,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../diagnostics.ts';
-import type { Graph, Tensor } from '../ir/graph.ts';
+import { tensorBytes, type Graph, type Tensor } from '../ir/graph.ts';
 import { graphHash, serializeGraph } from '../ir/serialize.ts';
 import { writeFolderAtomically } from '../io/atomic.ts';
 import { CMSIS_GLUE_DIR, PORTABLE_KERNELS_DIR } from '../paths.ts';
@@ -25,20 +25,48 @@ import { lowerGraph } from './lower.ts';
 import type { IoInfo, Manifest } from './manifest.ts';
 import { emitModelTs } from './model-ts.ts';
 import { cIdentifier } from './names.ts';
-import { CMSIS_GLUE_HEADER, emitSteps, type BackendOptions } from './portable/emit-steps.ts';
-import { scratchRequests } from './cmsis-nn/kernels.ts';
+import { CMSIS_GLUE_HEADER, emitSteps, type BackendOptions, type MemoryLayout } from './portable/emit-steps.ts';
+import { cmsisEmitterFor } from './cmsis-nn/kernels.ts';
+import { portableScratch } from './portable/kernels.ts';
 import type { CmsisPath } from './cmsis-nn/buffer-sizes.ts';
 import type { Lowered } from './lower.ts';
 import { cmsisNnDir } from '../toolchain/cmsis-nn.ts';
 import { cmsisPathOf, loadTarget } from '../toolchain/cortex-m.ts';
 
-/** cmsis-nn: the code path of the target, and the arena scratch each CMSIS-NN step needs on it. */
-function cmsisSetup(g: Graph, l: Lowered, targetName: string): { target: string; path: CmsisPath; requests: ReturnType<typeof scratchRequests> } {
+/** cmsis-nn: the target whose CMSIS-NN code path sizes the scratch buffers, and that path. */
+function cmsisSetup(targetName: string): { target: string; path: CmsisPath } {
   cmsisNnDir(); // a clear error now rather than a folder nobody can build
-  const path: CmsisPath = targetName === 'host' ? 'plain' : cmsisPathOf(loadTarget(targetName));
-  const requests = scratchRequests(l.steps, (s) => g.ops.findIndex((o) => o.id === s.op.id), path);
-  return { target: targetName, path, requests };
+  return { target: targetName, path: targetName === 'host' ? 'plain' : cmsisPathOf(loadTarget(targetName)) };
 }
+
+/**
+ * Arena scratch each step's kernel needs, for the planner (live only during its step). A cmsis-nn
+ * folder is also verified on the host (plain C path), so its CMSIS-NN steps reserve the larger of
+ * the two paths' sizes.
+ */
+function scratchRequests(g: Graph, l: Lowered, path: CmsisPath | null): { step: number; opIndex: number; bytes: number; name: string }[] {
+  return l.steps.flatMap((s, step) => {
+    const e = path ? cmsisEmitterFor(s) : undefined;
+    const bytes = e && path ? Math.max(e.scratch(s as never, path), e.scratch(s as never, 'plain')) : portableScratch(s);
+    return bytes > 0 ? [{ step, opIndex: g.ops.findIndex((o) => o.id === s.op.id), bytes, name: `${s.op.name} (scratch)` }] : [];
+  });
+}
+
+/** The state region: every variable tensor at an 8-aligned offset, with its reset value. */
+function stateLayout(g: Graph): { offsets: Map<number, number>; bytes: number; resets: { offset: number; bytes: number; value: number; name: string }[] } {
+  const offsets = new Map<number, number>();
+  const resets: { offset: number; bytes: number; value: number; name: string }[] = [];
+  let bytes = 0;
+  for (const t of g.tensors) {
+    if (!t.variable) continue;
+    const n = tensorBytes(t);
+    offsets.set(t.id, bytes);
+    resets.push({ offset: bytes, bytes: n, value: t.dtype === 'int8' ? (t.quant?.zeroPoint[0] ?? 0) : 0, name: t.name.replace(/\*\//g, '* /') });
+    bytes += Math.ceil(n / 8) * 8;
+  }
+  return { offsets, bytes, resets };
+}
+
 import { renderTemplate } from './templates.ts';
 
 export interface EmitOptions {
@@ -73,8 +101,10 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     fail('E-CODEGEN-IO', 'codegen', `the C API takes one input and one output; this model has ${g.inputs.length} and ${g.outputs.length}`, { file: g.meta.source });
   }
   const lowered = lowerGraph(g);
-  const cmsis = opts.backend === 'cmsis-nn' ? cmsisSetup(g, lowered, opts.target ?? 'cortex-m4') : null;
-  const { plan, linearBytes } = planGraph(g, { alignment: opts.alignment ?? 8, scratch: cmsis?.requests ?? [] });
+  const cmsis = opts.backend === 'cmsis-nn' ? cmsisSetup(opts.target ?? 'cortex-m4') : null;
+  const requests = scratchRequests(g, lowered, cmsis?.path ?? null);
+  const { plan, linearBytes } = planGraph(g, { alignment: opts.alignment ?? 8, scratch: requests });
+  const state = stateLayout(g);
   const prefix = cIdentifier(g.name);
   const hash = graphHash(g);
   const offsetOf = (id: number): number => {
@@ -83,19 +113,18 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     if (!b) throw new Error(`planner placed no buffer for tensor ${id}`);
     return b.offset;
   };
-  const backend: BackendOptions = cmsis
-    ? {
-        backend: 'cmsis-nn',
-        path: cmsis.path,
-        scratch(step) {
-          const k = cmsis.requests.findIndex((r) => r.step === step);
-          if (k < 0) return { ptr: 'NULL', bytes: 0 };
-          const placed = plan.buffers.find((b) => b.id === -(k + 1))!;
-          return { ptr: `(arena + ${placed.offset})`, bytes: cmsis.requests[k]!.bytes };
-        },
-      }
-    : { backend: 'portable' };
-  const emitted = emitSteps(lowered, prefix, offsetOf, backend);
+  const backend: BackendOptions = cmsis ? { backend: 'cmsis-nn', path: cmsis.path } : { backend: 'portable' };
+  const layout: MemoryLayout = {
+    arenaOffset: offsetOf,
+    stateOffset: (id) => state.offsets.get(id)!,
+    scratch(step) {
+      const k = requests.findIndex((r) => r.step === step);
+      if (k < 0) return { ptr: 'NULL', bytes: 0 };
+      const placed = plan.buffers.find((b) => b.id === -(k + 1))!;
+      return { ptr: `(arena + ${placed.offset})`, bytes: requests[k]!.bytes };
+    },
+  };
+  const emitted = emitSteps(lowered, prefix, layout, backend);
   const input = g.tensors[g.inputs[0]!]!;
   const output = g.tensors[g.outputs[0]!]!;
   const io = [
@@ -137,6 +166,8 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     steps: emitted.steps,
     kernelSources,
     cmsisNn: cmsis !== null,
+    stateBytes: state.bytes,
+    stateResets: state.resets,
   };
   const manifest: Manifest = {
     format: 'edgec-manifest/1',
@@ -145,7 +176,9 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     toolchainVersion: VERSION,
     modelHash: hash,
     backend: cmsis ? 'cmsis-nn' : 'portable',
-    ...(cmsis ? { cmsisNn: { target: cmsis.target, path: cmsis.path }, scratchBytes: cmsis.requests.reduce((a, r) => Math.max(a, r.bytes), 0) } : {}),
+    ...(cmsis ? { cmsisNn: { target: cmsis.target, path: cmsis.path } } : {}),
+    ...(requests.length > 0 ? { scratchBytes: requests.reduce((a, r) => Math.max(a, r.bytes), 0) } : {}),
+    ...(state.bytes > 0 ? { stateBytes: state.bytes } : {}),
     input: ioInfo(input),
     output: ioInfo(output),
     ...(g.meta.labels ? { labels: [...g.meta.labels] } : {}),

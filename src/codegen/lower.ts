@@ -9,7 +9,8 @@ import { EdgecError, type Diagnostic } from '../diagnostics.ts';
 import type { Graph, Op, QuantParams, Tensor } from '../ir/graph.ts';
 import type { Dims } from '../kernels/types.ts';
 import type { LutActivationParams } from '../kernels/activations.ts';
-import { activationRange, addParams, channelMultipliers, lutActivationParams, meanParams, softmaxParams, type ActivationRange, type AddParams, type SoftmaxParams } from '../quantize/op-params.ts';
+import { effectiveBias } from '../kernels/lstm.ts';
+import { activationRange, addParams, channelMultipliers, lstmParams, lutActivationParams, meanParams, softmaxParams, type ActivationRange, type AddParams, type SoftmaxParams } from '../quantize/op-params.ts';
 
 export interface ConvStep {
   kind: 'conv_s8';
@@ -122,7 +123,43 @@ export interface ConcatStep {
   inner: number;
 }
 
-export type StepBody = ConvStep | DepthwiseStep | FullyConnectedStep | PoolStep | AddStep | SoftmaxStep | PadStep | ConcatStep | MeanStep | LutActivationStep;
+export interface LstmGateStep {
+  inputWeights: number; // tensor ids
+  hiddenWeights: number;
+  bias: number;
+  inputMultiplier: number;
+  inputShift: number;
+  hiddenMultiplier: number;
+  hiddenShift: number;
+  /** bias + input_offset * row sums of the input weights; -output_offset * row sums of the recurrent ones. */
+  inputEffectiveBias: Int32Array;
+  hiddenEffectiveBias: Int32Array;
+  activation: 'sigmoid' | 'tanh';
+}
+
+export interface LstmStep {
+  kind: 'lstm_s8';
+  input: number;
+  output: number;
+  /** Variable tensors: the state kept across invokes. */
+  hiddenState: number;
+  cellState: number;
+  timeMajor: boolean;
+  batchSize: number;
+  timeSteps: number;
+  inputSize: number;
+  hiddenSize: number;
+  inputOffset: number;
+  outputOffset: number;
+  forgetToCell: { multiplier: number; shift: number };
+  inputToCell: { multiplier: number; shift: number };
+  outputMul: { multiplier: number; shift: number };
+  cellClip: number;
+  cellScalePower: number;
+  gates: { input: LstmGateStep; forget: LstmGateStep; cell: LstmGateStep; output: LstmGateStep };
+}
+
+export type StepBody = ConvStep | DepthwiseStep | FullyConnectedStep | PoolStep | AddStep | SoftmaxStep | PadStep | ConcatStep | MeanStep | LutActivationStep | LstmStep;
 
 export type Step = StepBody & {
   /** The graph op (layer) this step computes. */
@@ -273,6 +310,8 @@ function lowerOp(g: Graph, op: Op): StepBody | null {
         inner: prod(out.shape.slice(axis + 1)),
       };
     }
+    case 'lstm':
+      return lowerLstm(g, op);
     case 'reshape':
       return null;
     case 'batch_norm':
@@ -285,6 +324,54 @@ function lowerOp(g: Graph, op: Op): StepBody | null {
         location: { layer: op.name },
       });
   }
+}
+
+function lowerLstm(g: Graph, op: Op & { kind: 'lstm' }): LstmStep {
+  const T = (k: number) => g.tensors[op.inputs[k]!]!;
+  const x = T(0);
+  const hidden = T(13);
+  const cell = T(14);
+  const names = ['input', 'forget', 'cell', 'output'] as const;
+  const p = lstmParams(q(x), [1, 2, 3, 4].map((k) => q(T(k))), [5, 6, 7, 8].map((k) => q(T(k))), q(hidden), q(cell), op.attrs.cellClip);
+  const [d0, d1, inputSize] = x.shape as [number, number, number];
+  const hiddenSize = T(1).shape[0]!;
+  const gate = (k: number): LstmGateStep => {
+    const wi = T(1 + k);
+    const wh = T(5 + k);
+    const b = T(9 + k);
+    return {
+      inputWeights: wi.id,
+      hiddenWeights: wh.id,
+      bias: b.id,
+      inputMultiplier: p.gates[k]!.input.multiplier,
+      inputShift: p.gates[k]!.input.shift,
+      hiddenMultiplier: p.gates[k]!.hidden.multiplier,
+      hiddenShift: p.gates[k]!.hidden.shift,
+      inputEffectiveBias: Int32Array.from(effectiveBias(wi.data as Int8Array, inputSize, hiddenSize, p.inputOffset, b.data as Int32Array, true)),
+      hiddenEffectiveBias: Int32Array.from(effectiveBias(wh.data as Int8Array, hiddenSize, hiddenSize, -p.outputOffset, null, true)),
+      activation: names[k] === 'cell' ? 'tanh' : 'sigmoid',
+    };
+  };
+  return {
+    kind: 'lstm_s8',
+    input: x.id,
+    output: op.outputs[0]!,
+    hiddenState: hidden.id,
+    cellState: cell.id,
+    timeMajor: op.attrs.timeMajor,
+    batchSize: op.attrs.timeMajor ? d1 : d0,
+    timeSteps: op.attrs.timeMajor ? d0 : d1,
+    inputSize,
+    hiddenSize,
+    inputOffset: p.inputOffset,
+    outputOffset: p.outputOffset,
+    forgetToCell: p.forgetToCell,
+    inputToCell: p.inputToCell,
+    outputMul: p.output,
+    cellClip: p.cellClip,
+    cellScalePower: p.cellScalePower,
+    gates: { input: gate(0), forget: gate(1), cell: gate(2), output: gate(3) },
+  };
 }
 
 export function lowerGraph(g: Graph): Lowered {

@@ -37,6 +37,8 @@ export interface Manifest {
   cmsisNn?: { target: string; path: 'plain' | 'dsp' | 'mve' };
   /** cmsis-nn: the largest kernel scratch buffer, placed inside the arena by the planner. */
   scratchBytes?: number;
+  /** Stateful models: bytes of state (LSTM hidden and cell state) kept across invokes, outside the arena. */
+  stateBytes?: number;
   input: IoInfo;
   output: IoInfo;
   labels?: string[];

@@ -63,6 +63,23 @@ function floatBoundary(m: TfliteModel) {
   return { skip, inputs, outputs, meta: input || output ? { ...(input ? { input } : {}), ...(output ? { output } : {}) } : undefined };
 }
 
+/** Why an UNIDIRECTIONAL_SEQUENCE_LSTM is outside the supported integer form, or null. */
+function lstmUnsupported(m: TfliteModel, op: TfliteOperator): string | null {
+  const t = (k: number) => (op.inputs[k] !== undefined && op.inputs[k]! >= 0 ? m.tensors[op.inputs[k]!]! : null);
+  if (op.inputs.length !== 24) return `expected 24 inputs, found ${op.inputs.length}`;
+  if (t(0)?.type !== 'int8' || t(19)?.type !== 'int16') return 'only int8 input with an int16 cell state is supported (not float, hybrid or int16 activations)';
+  for (let k = 1; k <= 8; k++) if (!t(k)) return 'a gate without weights (CIFG) is not supported';
+  for (const k of [9, 10, 11]) if (t(k)) return 'peephole connections are not supported';
+  for (const k of [16, 17]) if (t(k)) return 'a projection layer is not supported';
+  for (const k of [20, 21, 22, 23]) if (t(k)) return 'layer normalization is not supported';
+  if (!t(18)?.isVariable || !t(19)?.isVariable) return 'the hidden and cell state must be variable tensors';
+  const act = op.options?.int(0, 0, 'u8') ?? 0;
+  if (act !== 4) return `cell activation code ${act} is not supported (only tanh)`;
+  const proj = op.options?.float(2, 0) ?? 0;
+  if (proj !== 0) return 'projection clipping is not supported';
+  return null;
+}
+
 export function importTfliteModel(m: TfliteModel, name?: string): Graph {
   const problems: Diagnostic[] = [];
   const boundary = floatBoundary(m);
@@ -85,6 +102,7 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
       dtype: dtype ?? 'int8',
       ...(quant ? { quant } : {}),
       ...(bytes.length > 0 && dtype ? { data: tensorData(t, bytes) } : {}),
+      ...(t.isVariable ? { variable: true } : {}),
     });
     ids.set(index, id);
     return id;
@@ -158,6 +176,17 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
           break;
         }
         b.addOp({ kind: 'mean_hw_requant', name, attrs: {}, inputs: [inputs[0]!], outputs });
+        break;
+      }
+      case 'UNIDIRECTIONAL_SEQUENCE_LSTM': {
+        const why = lstmUnsupported(m, op);
+        if (why) {
+          problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: why, location: where(op) });
+          break;
+        }
+        // x, input weights (i, f, c, o), recurrent weights (i, f, c, o), biases (i, f, c, o), hidden and cell state.
+        const order = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15, 18, 19];
+        b.addOp({ kind: 'lstm', name, attrs: { timeMajor: (o?.int(3, 0, 'u8') ?? 0) !== 0, cellClip: o?.float(1, 0) ?? 0 }, inputs: order.map((k) => inputs[k]!), outputs });
         break;
       }
       case 'RESHAPE':

@@ -31,6 +31,11 @@ export interface Tensor {
   readonly quant?: QuantParams;
   /** Present for constants (weights, biases); activations have none. */
   readonly data?: TensorData;
+  /**
+   * State kept across invokes (TFLite variable tensors: LSTM hidden and cell state). Not planned in
+   * the arena; reset to its zero point by `<model>_reset()`.
+   */
+  readonly variable?: boolean;
 }
 
 export type Activation = 'none' | 'relu' | 'relu6';
@@ -80,6 +85,12 @@ export type OpAttrs =
   | { kind: 'softmax'; attrs: { beta: number } }
   | { kind: 'logistic'; attrs: Record<string, never> }
   | { kind: 'tanh'; attrs: Record<string, never> }
+  /**
+   * UNIDIRECTIONAL_SEQUENCE_LSTM, int8 activations with an int16 cell state. Inputs: x, the input
+   * weights of the input/forget/cell/output gates, their recurrent weights, their biases, then the
+   * hidden and cell state (variable tensors). cellClip is in real units (0: none).
+   */
+  | { kind: 'lstm'; attrs: { timeMajor: boolean; cellClip: number } }
   /** A standalone activation layer (fused into the producer by passes where possible). */
   | { kind: 'relu'; attrs: { max?: number } }
   /** Inference batch norm (inputs: x, gamma, beta, mean, variance); folded away by a pass. */

@@ -41,7 +41,8 @@ export function bufferRequests(g: Graph, scratch: readonly ScratchRequest[] = []
   const touch = (id: number, at: number) => {
     const r = root(id);
     const t = g.tensors[r]!;
-    if (t.data) return;
+    // Constants live in flash; state tensors in their own region, kept across invokes.
+    if (t.data || t.variable) return;
     const s = span.get(r);
     if (!s) span.set(r, { first: at, last: at });
     else {

@@ -108,3 +108,32 @@ export function lutActivationParams(input: QuantParams): { inputZeroPoint: numbe
   // `| 0` keeps the int32 cast of TFLite when the mantissa rounds up to 2^31.
   return { inputZeroPoint: input.zeroPoint[0]!, inputRangeRadius: radius, inputMultiplier: roundHalfAwayFromZero(mantissa * 2 ** 31) | 0, inputLeftShift: exponent };
 }
+
+/**
+ * UNIDIRECTIONAL_SEQUENCE_LSTM (int8 activations, int16 cell), as TFLite Micro prepares it: each gate's
+ * matrix products are requantized to Q3.12 (scale 2^-12) for the int16 sigmoid/tanh, whose outputs
+ * are Q0.15 (2^-15); the products of gate outputs go to the cell state's scale (a power of two) and
+ * to the hidden state's scale and zero point. The cell clip is quantized to the cell scale.
+ */
+export function lstmParams(input: QuantParams, inputWeights: QuantParams[], recurrentWeights: QuantParams[], hidden: QuantParams, cell: QuantParams, cellClip: number) {
+  const gateInput = 2 ** -12;
+  const gateOutput = 2 ** -15;
+  const cellScale = Math.fround(cell.scale[0]!);
+  const log2 = Math.log2(cellScale);
+  if (Math.abs(log2 - Math.round(log2)) > 1e-3) throw new Error(`LSTM cell state scale ${cellScale} is not a power of two`);
+  const q = (real: number) => quantizeMultiplier(real);
+  return {
+    gates: inputWeights.map((w, k) => ({
+      input: q(effectiveScale(input.scale[0]!, w.scale[0]!, gateInput)),
+      hidden: q(effectiveScale(hidden.scale[0]!, recurrentWeights[k]!.scale[0]!, gateInput)),
+    })),
+    forgetToCell: q((gateOutput * cellScale) / cellScale),
+    inputToCell: q((gateOutput * gateOutput) / cellScale),
+    output: q((gateOutput * gateOutput) / Math.fround(hidden.scale[0]!)),
+    cellScalePower: Math.round(log2),
+    // int16 cast of the clamped double truncates toward zero, as C's.
+    cellClip: Math.trunc(Math.min(Math.max(Math.fround(cellClip) / cellScale, -32768), 32767)),
+    inputOffset: -input.zeroPoint[0]!,
+    outputOffset: hidden.zeroPoint[0]!,
+  };
+}

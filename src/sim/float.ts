@@ -192,6 +192,9 @@ function runOp(op: Op, g: Graph, inputs: Float32Array[]): Float32Array {
         return ((v - mean![c]!) / Math.sqrt(variance![c]! + op.attrs.epsilon)) * gamma![c]! + beta![c]!;
       });
     }
+    case 'lstm':
+      // LSTMs arrive already quantized from .tflite files; float training graphs have none.
+      throw new Error(`float interpreter: ${op.name}: LSTM is only supported in int8 graphs`);
   }
 }
 

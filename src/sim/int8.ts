@@ -9,7 +9,9 @@ import type { Graph } from '../ir/graph.ts';
 import { deserializeGraph } from '../ir/serialize.ts';
 import { lowerGraph, type Lowered } from '../codegen/lower.ts';
 import { fail } from '../diagnostics.ts';
-import { runStep } from './steps.ts';
+import { resetState, runStep, type SimState } from './steps.ts';
+
+export { resetState, type SimState };
 
 export interface SimResult {
   outputs: Int8Array[];
@@ -17,7 +19,11 @@ export interface SimResult {
   tensors: Map<number, Int8Array>;
 }
 
-export function simulateLowered(l: Lowered, inputs: readonly Int8Array[]): SimResult {
+/**
+ * One invoke. A stateful model (LSTM) reads and updates `state`; without one it starts from reset
+ * state, as the C model does after `<model>_reset()`.
+ */
+export function simulateLowered(l: Lowered, inputs: readonly Int8Array[], state: SimState = resetState(l.graph)): SimResult {
   const g = l.graph;
   const tensors = new Map<number, Int8Array>();
   g.inputs.forEach((id, i) => {
@@ -32,7 +38,7 @@ export function simulateLowered(l: Lowered, inputs: readonly Int8Array[]): SimRe
     return t;
   };
   for (const step of l.steps) {
-    const out = runStep(step, read, g);
+    const out = runStep(step, read, g, state);
     tensors.set(step.output, out);
   }
   for (const [alias, src] of l.aliases) tensors.set(alias, read(src));

@@ -3,7 +3,8 @@
  * is src/codegen/portable/kernels.ts. Both read the same step fields.
  */
 import type { Graph, TensorData } from '../ir/graph.ts';
-import type { Step } from '../codegen/lower.ts';
+import type { LstmStep, Step } from '../codegen/lower.ts';
+import { lstmS8, type LstmGate, type LstmParams } from '../kernels/lstm.ts';
 import { logisticS8, tanhS8 } from '../kernels/activations.ts';
 import { concatS8 } from '../kernels/concat.ts';
 import { convolveS8 } from '../kernels/conv.ts';
@@ -22,7 +23,39 @@ function constant(g: Graph, id: number): TensorData | null {
   return d;
 }
 
-export function runStep(s: Step, read: (id: number) => Int8Array, g: Graph): Int8Array {
+/** State tensors (variable tensors) by id, kept across invokes of a stateful model. */
+export type SimState = Map<number, Int8Array | Int16Array>;
+
+/** Every variable tensor at its reset value: int8 at its zero point, int16 at 0 (as `<model>_reset()`). */
+export function resetState(g: Graph): SimState {
+  const state: SimState = new Map();
+  for (const t of g.tensors) {
+    if (!t.variable) continue;
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    state.set(t.id, t.dtype === 'int16' ? new Int16Array(n) : new Int8Array(n).fill(t.quant?.zeroPoint[0] ?? 0));
+  }
+  return state;
+}
+
+function lstmParamsOf(s: LstmStep, g: Graph): LstmParams {
+  const gate = (k: LstmStep['gates']['input']): LstmGate => ({
+    inputMultiplier: k.inputMultiplier,
+    inputShift: k.inputShift,
+    hiddenMultiplier: k.hiddenMultiplier,
+    hiddenShift: k.hiddenShift,
+    inputWeights: constant(g, k.inputWeights) as Int8Array,
+    hiddenWeights: constant(g, k.hiddenWeights) as Int8Array,
+    bias: constant(g, k.bias) as Int32Array,
+    activation: k.activation,
+  });
+  return {
+    ...s,
+    output: s.outputMul,
+    gates: { input: gate(s.gates.input), forget: gate(s.gates.forget), cell: gate(s.gates.cell), output: gate(s.gates.output) },
+  };
+}
+
+export function runStep(s: Step, read: (id: number) => Int8Array, g: Graph, state: SimState): Int8Array {
   switch (s.kind) {
     case 'conv_s8':
       return convolveS8(s, s, s.inputDims, read(s.input), s.filterDims, constant(g, s.weights) as Int8Array, constant(g, s.bias) as Int32Array | null, s.outputDims);
@@ -48,5 +81,9 @@ export function runStep(s: Step, read: (id: number) => Int8Array, g: Graph): Int
       return meanHwS8(s, s.inputDims, read(s.input));
     case 'concat_s8':
       return concatS8(s.inputs.map(read), s.axisSizes, s.outer, s.inner);
+    case 'lstm_s8':
+      // The kernel recomputes the effective biases from the weights: an independent check of the
+      // ones the C receives from the lowering.
+      return lstmS8(lstmParamsOf(s, g), read(s.input), { hidden: state.get(s.hiddenState) as Int8Array, cell: state.get(s.cellState) as Int16Array });
   }
 }

@@ -18,6 +18,8 @@ export type ProfileMode = 'none' | 'total' | 'steps';
 export interface CortexBuildOptions {
   debug?: boolean;
   profile?: ProfileMode;
+  /** Reset the model's state before every input (default: the inputs are one stream). */
+  resetEach?: boolean;
   /** Check CMSIS-NN's scratch requests at run time (default: in unprofiled builds). Off for size budgets. */
   checkScratch?: boolean;
 }
@@ -41,7 +43,7 @@ export async function buildModelCortex(dir: string, m: Manifest, target: TargetD
   const mismatch = cmsisTargetMismatch(m, target);
   if (mismatch) fail('E-CMSIS-NN-TARGET', 'toolchain', mismatch, { file: dir });
   const cmsis = m.backend === 'cmsis-nn' ? { lib: await cmsisNnLibrary(cortexCmsisNnPlatform(target), (l) => process.stderr.write(l + '\n')), include: cmsisNnIncludeDir() } : null;
-  const tag = `${m.prefix}-${folderDigest(abs, m)}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}${(opts.checkScratch ?? profile === 'none') ? '' : '-nocheck'}`;
+  const tag = `${m.prefix}-${folderDigest(abs, m)}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}${(opts.checkScratch ?? profile === 'none') ? '' : '-nocheck'}${opts.resetEach ? '-reset' : ''}`;
   const workDir = join(BUILD_DIR, 'models', tag);
   const elf = join(workDir, 'prog.elf');
   if (existsSync(elf)) return { elf, workDir };
@@ -53,6 +55,7 @@ export async function buildModelCortex(dir: string, m: Manifest, target: TargetD
     ...(profile === 'steps' ? ['EDGEC_PROFILE_STEPS'] : []),
     // Functional builds check CMSIS-NN's scratch requests; profiled builds count only the kernels.
     ...((opts.checkScratch ?? profile === 'none') ? ['EDGEC_CHECK_SCRATCH'] : []),
+    ...(opts.resetEach ? ['EDGEC_RESET_EACH_INPUT'] : []),
   ];
   await buildElf({ target, sources: [...modelSources(abs, m), join(HARNESS_DIR, 'cortex-m', 'model_main.c')], includeDirs: [workDir, abs, join(abs, 'kernels'), ...(cmsis ? [cmsis.include] : [])], defines, workDir, libraries: cmsis ? [cmsis.lib] : [] });
   return { elf, workDir };

@@ -7,7 +7,7 @@ import type { RunTarget } from './verify.ts';
 export const hostTarget: RunTarget = {
   name: 'host',
   async run(dir, m, inputs, opts) {
-    const exe = await buildModelHost(dir, m, { debug: opts.dump });
+    const exe = await buildModelHost(dir, m, { debug: opts.dump, resetEach: opts.resetEach });
     return runModelHost(exe, m, inputs, { dump: opts.dump });
   },
 };
@@ -17,7 +17,7 @@ export function cortexTarget(name: string): RunTarget {
   return {
     name,
     async run(dir, m, inputs, opts) {
-      const { elf, workDir } = await buildModelCortex(dir, m, target, { debug: opts.dump });
+      const { elf, workDir } = await buildModelCortex(dir, m, target, { debug: opts.dump, resetEach: opts.resetEach });
       return runModelCortex(elf, workDir, target, inputs, { dump: opts.dump });
     },
   };

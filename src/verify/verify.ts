@@ -40,7 +40,8 @@ export interface VerifyReport {
 /** A target that runs a generated folder on many inputs, and optionally dumps every layer. */
 export interface RunTarget {
   name: string;
-  run(dir: string, m: Manifest, inputs: Buffer, opts: { dump?: boolean }): Promise<{ outputs: Buffer; dump?: Buffer }>;
+  /** Runs the inputs as one stream (a stateful model carries its state), or each from reset state. */
+  run(dir: string, m: Manifest, inputs: Buffer, opts: { dump?: boolean; resetEach?: boolean }): Promise<{ outputs: Buffer; dump?: Buffer }>;
 }
 
 export function xorshift32Bytes(count: number, seed: number): Int8Array {
@@ -91,7 +92,8 @@ export async function verifyFolder(
   const expected = inputs.map((x) => simulateLowered(lowered, [x]).outputs[0]!);
   progress(`running ${inputs.length} inputs on ${target.name}`);
   const joined = Buffer.concat(inputs.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength)));
-  const { outputs } = await target.run(dir, m, joined, {});
+  // Each input from reset state on both sides, so a mismatch can be replayed alone (stateful models).
+  const { outputs } = await target.run(dir, m, joined, { resetEach: true });
   const mismatches: Mismatch[] = [];
   inputs.forEach((_, i) => {
     const actual = outputs.subarray(i * m.output.size, (i + 1) * m.output.size);
@@ -109,7 +111,7 @@ export async function verifyFolder(
 async function findFirstDivergence(dir: string, m: Manifest, target: RunTarget, input: Int8Array, index: number): Promise<Divergence | undefined> {
   const lowered = loadFolderGraph(dir);
   const sim = simulateLowered(lowered, [input]);
-  const { dump } = await target.run(dir, m, Buffer.from(input.buffer, input.byteOffset, input.byteLength), { dump: true });
+  const { dump } = await target.run(dir, m, Buffer.from(input.buffer, input.byteOffset, input.byteLength), { dump: true, resetEach: true });
   if (!dump) return undefined;
   const { parseDump } = await import('../toolchain/model-host.ts');
   for (const rec of parseDump(dump)) {

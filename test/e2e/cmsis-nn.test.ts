@@ -71,7 +71,7 @@ describe.skipIf(NO_CMSIS_NN !== null)('cmsis-nn backend', () => {
         const dir = join(tmp, `${name}-${t}`);
         await emitModelFolder(graph, dir, { backend: 'cmsis-nn', target: t });
         const mf = readManifest(dir);
-        const { outputs } = await (t === 'host' ? hostTarget : cortexTarget(t)).run(dir, mf, bytes, {});
+        const { outputs } = await (t === 'host' ? hostTarget : cortexTarget(t)).run(dir, mf, bytes, { resetEach: true });
         kinds.forEach((kind, i) => expect(goldenOutputHex(graph, outputs.subarray(i * mf.output.size, (i + 1) * mf.output.size)), `${t} ${kind}`).toBe(m.expected_hex[kind]![0]));
       }
     }, 600_000);

@@ -96,7 +96,7 @@ describe('TFLite Micro goldens', () => {
       const mf = readManifest(dir);
       const inputs = kinds.map((k) => inputsFor(g, k, m.ref_input)[0]!);
       for (const t of targets) {
-        const { outputs } = await t.run(dir, mf, Buffer.concat(inputs.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength))), {});
+        const { outputs } = await t.run(dir, mf, Buffer.concat(inputs.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength))), { resetEach: true });
         kinds.forEach((kind, i) => expect(outputHex(g, outputs.subarray(i * mf.output.size, (i + 1) * mf.output.size)), `${t.name} ${kind}`).toBe(m.expected_hex[kind]![0]));
       }
     }, 300_000);

@@ -13,7 +13,15 @@ import { cmsisEmitterFor, type StepScratch } from '../cmsis-nn/kernels.ts';
 import type { CmsisPath } from '../cmsis-nn/buffer-sizes.ts';
 
 /** Which kernel library a folder calls; cmsis-nn falls back to portable kernels op by op. */
-export type BackendOptions = { backend: 'portable' } | { backend: 'cmsis-nn'; path: CmsisPath; scratch: (step: number) => StepScratch };
+export type BackendOptions = { backend: 'portable' } | { backend: 'cmsis-nn'; path: CmsisPath };
+
+/** Where the planner put things: activations in the arena, state tensors in the state region, each step's scratch. */
+export interface MemoryLayout {
+  arenaOffset(id: number): number;
+  /** Offset in the state region of a variable tensor. */
+  stateOffset(id: number): number;
+  scratch(step: number): StepScratch;
+}
 
 export interface EmittedSteps {
   constants: string[];
@@ -26,10 +34,12 @@ export interface EmittedSteps {
 }
 
 const ALWAYS = ['edgec_types.h', 'edgec_requant.h'];
+
+const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int16_t: 2, uint16_t: 2, int32_t: 4, int64_t: 8 };
 /** The project's own header between generated code and CMSIS-NN (templates/kernels/cmsis-nn). */
 export const CMSIS_GLUE_HEADER = 'edgec_cmsis_nn.h';
 
-export function emitSteps(l: Lowered, prefix: string, offsetOf: (id: number) => number, backend: BackendOptions = { backend: 'portable' }): EmittedSteps {
+export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, backend: BackendOptions = { backend: 'portable' }): EmittedSteps {
   const names = new NameTable();
   const constants: string[] = [];
   let constBytes = 0;
@@ -38,13 +48,24 @@ export function emitSteps(l: Lowered, prefix: string, offsetOf: (id: number) => 
   const kernelNames = new Set<string>();
   const emittedTensors = new Map<number, string>();
 
+  const shared = new Map<string, string>();
+  let currentStep = 0;
   const ctx: EmitContext = {
     graph: l.graph,
+    sharedConstArray(role: string, ctype: CType, data: ArrayLike<number>): string {
+      let name = shared.get(role);
+      if (!name) {
+        name = ctx.constArray(role, ctype, data, '');
+        shared.set(role, name);
+      }
+      return name;
+    },
+    scratch: () => layout.scratch(currentStep),
     constArray(role: string, ctype: CType, data: ArrayLike<number>, layer: string): string {
-      const name = names.unique(`${prefix}_${cIdentifier(layer)}_${role}`);
+      const name = names.unique(layer ? `${prefix}_${cIdentifier(layer)}_${role}` : `${prefix}_${role}`);
       const align = ctype === 'int8_t' ? 4 : 8;
       constants.push(`static const ${ctype} ${name}[${Math.max(data.length, 1)}] EDGEC_ALIGNED(${align}) = {\n${cArrayBody(data.length ? data : [0], ctype)}\n};`);
-      constBytes += data.length * (ctype === 'int8_t' ? 1 : ctype === 'int16_t' ? 2 : ctype === 'int64_t' ? 8 : 4);
+      constBytes += data.length * CTYPE_BYTES[ctype];
       return name;
     },
     constStruct(role: string, ctype: string, init: string, layer: string): string {
@@ -62,17 +83,19 @@ export function emitSteps(l: Lowered, prefix: string, offsetOf: (id: number) => 
         }
         return name;
       }
-      return `(arena + ${offsetOf(l.aliases.get(id) ?? id)})`;
+      if (t.variable) return `(state + ${layout.stateOffset(id)})`;
+      return `(arena + ${layout.arenaOffset(l.aliases.get(id) ?? id)})`;
     },
   };
 
   const steps: EmittedSteps['steps'] = [];
   const stepInfo: StepInfo[] = [];
   l.steps.forEach((s: Step, index) => {
+    currentStep = index;
     const cmsis = backend.backend === 'cmsis-nn' ? cmsisEmitterFor(s) : undefined;
     let out: { kernel: string; lines: string[] };
     if (cmsis && backend.backend === 'cmsis-nn') {
-      out = cmsis.emit(s as never, { ...ctx, path: backend.path }, backend.scratch(index));
+      out = cmsis.emit(s as never, { ...ctx, path: backend.path }, layout.scratch(index));
       files.add(CMSIS_GLUE_HEADER);
       headers.add(CMSIS_GLUE_HEADER);
     } else {

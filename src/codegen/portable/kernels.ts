@@ -5,12 +5,17 @@
 import type { Graph } from '../../ir/graph.ts';
 import type { CType } from '../../conformance/cemit.ts';
 import { cActivation, cDims, cTile } from '../../conformance/cstructs.ts';
-import type { LutActivationStep, PoolStep, Step } from '../lower.ts';
+import type { LstmStep, LutActivationStep, PoolStep, Step } from '../lower.ts';
+import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import { addInputLut } from '../../kernels/add.ts';
 
 export interface EmitContext {
   graph: Graph;
   constArray(role: string, ctype: CType, data: ArrayLike<number>, layer: string): string;
+  /** A constant emitted once per model however many steps use it (e.g. the int16 sigmoid table). */
+  sharedConstArray(role: string, ctype: CType, data: ArrayLike<number>): string;
+  /** The step's arena scratch (planned by the memory planner), when its emitter asked for some. */
+  scratch(): { ptr: string; bytes: number };
   constStruct(role: string, ctype: string, init: string, layer: string): string;
   /** A C expression for a tensor: an arena pointer for activations, a const array for constants. */
   tensor(id: number, layer: string): string;
@@ -19,10 +24,18 @@ export interface EmitContext {
 interface StepEmitter<K extends Step['kind']> {
   header: string;
   files: string[];
+  /** Bytes of arena scratch the kernel needs (default none). */
+  scratch?(s: Step & { kind: K }): number;
   emit(s: Extract<Step, { kind: K }>, ctx: EmitContext): { kernel: string; lines: string[] };
 }
 
 type Table = { [K in Step['kind']]: StepEmitter<K> };
+
+/** Arena scratch bytes a portable kernel needs for a step. */
+export function portableScratch(s: Step): number {
+  const e = STEP_EMITTERS[s.kind] as StepEmitter<Step['kind']>;
+  return e.scratch ? e.scratch(s as never) : 0;
+}
 
 const CONV_FILES = ['edgec_conv.h', 'edgec_conv.c', 'edgec_int4.h'];
 
@@ -113,6 +126,41 @@ export const STEP_EMITTERS: Table = {
       return {
         kernel: 'edgec_mean_hw_s8',
         lines: [`status = edgec_mean_hw_s8(${ctx.tensor(s.input, n)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${s.inputZeroPoint}, ${s.outputZeroPoint}, ${s.multiplier}, ${s.shift}, ${ctx.tensor(s.output, n)});`],
+      };
+    },
+  },
+  lstm_s8: {
+    header: 'edgec_lstm.h',
+    files: ['edgec_lstm.h', 'edgec_lstm.c', 'edgec_activations_s16.h', 'edgec_activations_s16.c'],
+    // temp1 and temp2: one int16 per hidden unit and batch each (gate values between the kernel's phases).
+    scratch: (s) => 2 * 2 * s.batchSize * s.hiddenSize,
+    emit(s, ctx) {
+      const n = s.op.name;
+      const table = ctx.sharedConstArray('sigmoid_table', 'uint16_t', sigmoidTableU16());
+      const gate = (k: keyof LstmStep['gates']) => {
+        const g = s.gates[k];
+        const iw = ctx.tensor(g.inputWeights, n);
+        const hw = ctx.tensor(g.hiddenWeights, n);
+        const ib = ctx.constArray(`${k}_input_bias`, 'int32_t', g.inputEffectiveBias, n);
+        const hb = ctx.constArray(`${k}_hidden_bias`, 'int32_t', g.hiddenEffectiveBias, n);
+        return `{ .input_multiplier = ${g.inputMultiplier}, .input_shift = ${g.inputShift}, .input_weights = ${iw}, .input_effective_bias = ${ib}, .hidden_multiplier = ${g.hiddenMultiplier}, .hidden_shift = ${g.hiddenShift}, .hidden_weights = ${hw}, .hidden_effective_bias = ${hb}, .activation_type = ${g.activation === 'tanh' ? 'EDGEC_LSTM_TANH' : 'EDGEC_LSTM_SIGMOID'} }`;
+      };
+      const params = ctx.constStruct(
+        'params',
+        'edgec_lstm_params',
+        `{ .time_major = ${s.timeMajor ? 1 : 0}, .batch_size = ${s.batchSize}, .time_steps = ${s.timeSteps}, .input_size = ${s.inputSize}, .hidden_size = ${s.hiddenSize}, .input_offset = ${s.inputOffset}, .forget_to_cell_multiplier = ${s.forgetToCell.multiplier}, .forget_to_cell_shift = ${s.forgetToCell.shift}, .input_to_cell_multiplier = ${s.inputToCell.multiplier}, .input_to_cell_shift = ${s.inputToCell.shift}, .cell_clip = ${s.cellClip}, .cell_scale_power = ${s.cellScalePower}, .output_multiplier = ${s.outputMul.multiplier}, .output_shift = ${s.outputMul.shift}, .output_offset = ${s.outputOffset}, .forget_gate = ${gate('forget')}, .input_gate = ${gate('input')}, .cell_gate = ${gate('cell')}, .output_gate = ${gate('output')}, .sigmoid_table = ${table} }`,
+        n,
+      );
+      const scratch = ctx.scratch();
+      const half = s.batchSize * s.hiddenSize * 2;
+      return {
+        kernel: 'edgec_lstm_s8',
+        lines: [
+          '{',
+          `    edgec_lstm_buffers buffers = { .temp1 = (int16_t *)(void *)${scratch.ptr}, .temp2 = (int16_t *)(void *)(${scratch.ptr} + ${half}), .cell_state = (int16_t *)(void *)${ctx.tensor(s.cellState, n)}, .hidden_state = ${ctx.tensor(s.hiddenState, n)} };`,
+          `    status = edgec_lstm_s8(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, &${params}, &buffers);`,
+          '}',
+        ],
       };
     },
   },

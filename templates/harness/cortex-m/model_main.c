@@ -86,6 +86,9 @@ int main(void)
         const uint32_t start = EDGEC_COUNTER;
         last_tick = start;
 #endif
+        #if defined(EDGEC_RESET_EACH_INPUT)
+        EDGEC_RESET(); /* every input from reset state (default: inputs continue one stream) */
+#endif
         const int status = EDGEC_INVOKE();
 #if defined(EDGEC_PROFILE)
         const uint32_t whole = EDGEC_COUNTER - start;

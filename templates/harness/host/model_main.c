@@ -57,6 +57,9 @@ int main(int argc, char **argv)
     }
     while (fread(input, 1, sizeof(input), in) == sizeof(input)) {
         memcpy(EDGEC_INPUT(), input, sizeof(input));
+        #if defined(EDGEC_RESET_EACH_INPUT)
+        EDGEC_RESET(); /* every input from reset state (default: inputs continue one stream) */
+#endif
         const int status = EDGEC_INVOKE();
         if (status != 0) {
             fprintf(stderr, "invoke failed on input %lu with status %d\n", (unsigned long)current_input, status);
