@@ -49,10 +49,10 @@ if (hasCortex) {
   const work = mkdtempSync(join(tmpdir(), 'edgec-bench-'));
   const noCmsis = cmsisNnMissingReason();
   const backends = noCmsis ? (['portable'] as const) : (['portable', 'cmsis-nn'] as const);
-  console.log('\nOn cortex-m4, per inference from zero state, xorshift32 input: executed instructions (not cycles), arena and code bytes (without weights).');
+  console.log('\nOn cortex-m4, per inference from zero state, xorshift32 input: executed instructions (not cycles), RAM (arena + LSTM state; TFLite Micro keeps state in its arena) and code bytes (without weights).');
   console.log('Ratios are ours / TFLite Micro + CMSIS-NN (design.md §7); below 1.00 is better.');
   if (noCmsis) console.log(`cmsis-nn backend: not measured (${noCmsis})`);
-  const cols = (label: string) => `${label.padEnd(10)}${'instructions'.padStart(13)}${'ratio'.padStart(7)}${'arena B'.padStart(9)}${'ratio'.padStart(7)}${'code B'.padStart(8)}${'ratio'.padStart(7)}`;
+  const cols = (label: string) => `${label.padEnd(10)}${'instructions'.padStart(13)}${'ratio'.padStart(7)}${'RAM B'.padStart(9)}${'ratio'.padStart(7)}${'code B'.padStart(8)}${'ratio'.padStart(7)}`;
   console.log(`${'model'.padEnd(36)}${cols('backend')}`);
   const models: [string, () => import('../src/ir/graph.ts').Graph][] = [
     ['har (generated/har)', () => deserializeGraph(readFileSync(join(PACKAGE_ROOT, 'generated/har/graph.json'), 'utf8'), 'generated/har/graph.json')],
@@ -73,7 +73,7 @@ if (hasCortex) {
       const b = await measureBudget(dir, 'cortex-m4');
       const r = (x: number, y: number | undefined) => (y ? (x / y).toFixed(2) : '-').padStart(7);
       console.log(
-        `${(backend === 'portable' ? name : '').padEnd(36)}${backend.padEnd(10)}${String(b.instructions.total).padStart(13)}${r(b.instructions.total!, ref?.instructions)}${String(b.ram.arena).padStart(9)}${r(b.ram.arena, ref?.arena)}${String(b.flash.code).padStart(8)}${r(b.flash.code, ref?.code)}`,
+        `${(backend === 'portable' ? name : '').padEnd(36)}${backend.padEnd(10)}${String(b.instructions.total).padStart(13)}${r(b.instructions.total!, ref?.instructions)}${String(b.ram.arena + b.ram.state).padStart(9)}${r(b.ram.arena + b.ram.state, ref?.arena)}${String(b.flash.code).padStart(8)}${r(b.flash.code, ref?.code)}`,
       );
     }
   }

@@ -20,7 +20,8 @@ import { xorshift32Bytes } from '../verify/verify.ts';
 export interface Budget {
   target: string;
   flash: { weights: number; code: number; total: number; per_kernel: { name: string; bytes: number }[] };
-  ram: { arena: number; scratch: number; stack: number; static: number; total: number };
+  /** state: bytes a stateful model keeps between invokes (LSTM hidden/cell), outside the arena. */
+  ram: { arena: number; scratch: number; state: number; stack: number; static: number; total: number };
   instructions: { total: number | null; per_layer: { name: string; op: string; instructions: number }[]; overhead: number | null; note: string };
 }
 
@@ -48,7 +49,7 @@ export function flashAndStatic(elf: string, m: Manifest): { flash: Budget['flash
   const syms = symbols(elf).filter((s) => !HARNESS.test(s.name));
   const code = syms.filter((s) => /^[tT]$/.test(s.type));
   const rodata = syms.filter((s) => /^[rR]$/.test(s.type));
-  const ram = syms.filter((s) => /^[bBdD]$/.test(s.type) && s.name !== `${m.prefix}_arena`);
+  const ram = syms.filter((s) => /^[bBdD]$/.test(s.type) && s.name !== `${m.prefix}_arena` && s.name !== `${m.prefix}_state`);
   const sum = (list: Sym[]) => list.reduce((a, s) => a + s.size, 0);
   const weights = sum(rodata);
   const codeBytes = sum(code);
@@ -68,7 +69,7 @@ export async function measureBudget(dir: string, targetName: string, opts: { inp
     return {
       target: target.name,
       flash,
-      ram: { arena: m.arenaBytes, scratch: m.scratchBytes ?? 0, stack: 0, static: staticBytes, total: m.arenaBytes + staticBytes },
+      ram: { arena: m.arenaBytes, scratch: m.scratchBytes ?? 0, state: m.stateBytes ?? 0, stack: 0, static: staticBytes, total: m.arenaBytes + (m.stateBytes ?? 0) + staticBytes },
       instructions: { total: null, per_layer: [], overhead: null, note: `${target.name} is build-and-size only (no QEMU machine): no instruction count or stack measurement` },
     };
   }
@@ -86,7 +87,7 @@ export async function measureBudget(dir: string, targetName: string, opts: { inp
   return {
     target: target.name,
     flash,
-    ram: { arena: m.arenaBytes, scratch: m.scratchBytes ?? 0, stack: total.stackBytes, static: staticBytes, total: m.arenaBytes + total.stackBytes + staticBytes },
+    ram: { arena: m.arenaBytes, scratch: m.scratchBytes ?? 0, state: m.stateBytes ?? 0, stack: total.stackBytes, static: staticBytes, total: m.arenaBytes + (m.stateBytes ?? 0) + total.stackBytes + staticBytes },
     instructions: { total: totalInstr, per_layer: perLayer, overhead: perLayer.reduce((a, l) => a + l.instructions, 0) - totalInstr, note },
   };
 }
@@ -101,6 +102,7 @@ export function formatBudgets(budgets: Budget[]): string {
   lines.push(row('flash: total (bytes)', (b) => String(b.flash.total)));
   lines.push(row('RAM: arena (bytes)', (b) => String(b.ram.arena)));
   lines.push(row('RAM: scratch (in arena)', (b) => String(b.ram.scratch)));
+  lines.push(row('RAM: state (bytes)', (b) => String(b.ram.state)));
   lines.push(row('RAM: stack, measured (bytes)', (b) => String(b.ram.stack)));
   lines.push(row('RAM: static (bytes)', (b) => String(b.ram.static)));
   lines.push(row('RAM: total (bytes)', (b) => String(b.ram.total)));
