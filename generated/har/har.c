@@ -358,12 +358,12 @@ int har_init(void)
 
 int8_t *har_input(void)
 {
-    return har_arena + 1024;
+    return (int8_t *)(void *)(har_arena + 1024);
 }
 
 const int8_t *har_output(void)
 {
-    return har_arena + 0;
+    return (const int8_t *)(void *)(har_arena + 0);
 }
 
 int har_invoke(void)

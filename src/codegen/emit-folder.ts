@@ -86,7 +86,8 @@ export interface EmitResult {
 }
 
 function ioInfo(t: Tensor): IoInfo {
-  return { name: t.name, shape: [...t.shape], size: t.shape.reduce((a, b) => a * b, 1), scale: t.quant!.scale[0]!, zeroPoint: t.quant!.zeroPoint[0]! };
+  const info: IoInfo = { name: t.name, shape: [...t.shape], size: t.shape.reduce((a, b) => a * b, 1), scale: t.quant!.scale[0]!, zeroPoint: t.quant!.zeroPoint[0]! };
+  return t.dtype === 'int8' ? info : { ...info, dtype: t.dtype as 'int16' | 'int32' };
 }
 
 function banner(kind: 'c' | 'hash' | 'ts', g: Graph, hash: string): string {
@@ -97,8 +98,9 @@ function banner(kind: 'c' | 'hash' | 'ts', g: Graph, hash: string): string {
 }
 
 export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOptions = {}): Promise<EmitResult> {
-  if (g.inputs.length !== 1 || g.outputs.length !== 1) {
-    fail('E-CODEGEN-IO', 'codegen', `the C API takes one input and one output; this model has ${g.inputs.length} and ${g.outputs.length}`, { file: g.meta.source });
+  for (const id of [...g.inputs, ...g.outputs]) {
+    const t = g.tensors[id]!;
+    if (!['int8', 'int16', 'int32'].includes(t.dtype) || !t.quant) fail('E-CODEGEN-IO', 'codegen', `model inputs and outputs must be quantized int8, int16 or int32 tensors, not ${t.dtype}`, { file: g.meta.source, tensor: t.name });
   }
   const lowered = lowerGraph(g);
   const cmsis = opts.backend === 'cmsis-nn' ? cmsisSetup(opts.target ?? 'cortex-m4') : null;
@@ -127,21 +129,28 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
   const emitted = emitSteps(lowered, prefix, layout, backend);
   const input = g.tensors[g.inputs[0]!]!;
   const output = g.tensors[g.outputs[0]!]!;
-  const io = [
-    { role: 'input', t: input },
-    { role: 'output', t: output },
-  ].map(({ role, t }) => ({
-    role,
-    name: t.name,
-    dtype: t.dtype,
-    macro: `${prefix.toUpperCase()}_${role.toUpperCase()}`,
-    prefix,
-    size: t.shape.reduce((a, b) => a * b, 1),
-    rank: t.shape.length,
-    shapeList: t.shape.join(', '),
-    scale: t.quant!.scale[0]!.toPrecision(9),
-    zeroPoint: t.quant!.zeroPoint[0]!,
-  }));
+  // The first input and output keep the plain names (<model>_input()); more are numbered (_input_1()).
+  const ioView = (role: 'input' | 'output', ids: readonly number[]) =>
+    ids.map((id, i) => {
+      const t = g.tensors[id]!;
+      const suffix = i === 0 ? role : `${role}_${i}`;
+      return {
+        role: suffix,
+        name: t.name.replace(/\*\//g, '* /'),
+        dtype: t.dtype,
+        ctype: `${t.dtype}_t`,
+        macro: `${prefix.toUpperCase()}_${suffix.toUpperCase()}`,
+        prefix,
+        isInput: role === 'input',
+        offset: offsetOf(id),
+        size: t.shape.reduce((a, b) => a * b, 1),
+        rank: t.shape.length,
+        shapeList: t.shape.join(', '),
+        scale: t.quant!.scale[0]!.toPrecision(9),
+        zeroPoint: t.quant!.zeroPoint[0]!,
+      };
+    });
+  const io = [...ioView('input', g.inputs), ...ioView('output', g.outputs)];
   const kernelSources = emitted.kernelFiles.filter((f) => f.endsWith('.c'));
   const cBanner = banner('c', g, hash);
   const planText = formatPlan(plan);
@@ -161,8 +170,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
       .map((b) => `[${String(b.offset).padStart(6)}, ${String(b.offset + b.bytes).padStart(6)}) ops ${b.firstOp}..${b.lastOp}  ${b.name}`),
     io,
     constants: emitted.constants,
-    inputOffset: offsetOf(input.id),
-    outputOffset: offsetOf(output.id),
+    multiIo: g.inputs.length > 1 || g.outputs.length > 1,
     steps: emitted.steps,
     kernelSources,
     cmsisNn: cmsis !== null,
@@ -181,6 +189,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     ...(state.bytes > 0 ? { stateBytes: state.bytes } : {}),
     input: ioInfo(input),
     output: ioInfo(output),
+    ...(g.inputs.length > 1 || g.outputs.length > 1 || input.dtype !== 'int8' || output.dtype !== 'int8' ? { inputs: g.inputs.map((id) => ioInfo(g.tensors[id]!)), outputs: g.outputs.map((id) => ioInfo(g.tensors[id]!)) } : {}),
     ...(g.meta.labels ? { labels: [...g.meta.labels] } : {}),
     arenaBytes: plan.arenaBytes,
     linearArenaBytes: linearBytes,

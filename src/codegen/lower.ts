@@ -10,7 +10,8 @@ import type { Graph, Op, QuantParams, Tensor } from '../ir/graph.ts';
 import type { Dims } from '../kernels/types.ts';
 import type { LutActivationParams } from '../kernels/activations.ts';
 import { effectiveBias } from '../kernels/lstm.ts';
-import { activationRange, addParams, channelMultipliers, lstmParams, lutActivationParams, meanParams, softmaxParams, type ActivationRange, type AddParams, type SoftmaxParams } from '../quantize/op-params.ts';
+import type { SvdfParams, SvdfShape } from '../kernels/svdf.ts';
+import { activationRange, addParams, channelMultipliers, lstmParams, lutActivationParams, meanParams, requantizeParams, softmaxParams, svdfParams, type ActivationRange, type AddParams, type SoftmaxParams } from '../quantize/op-params.ts';
 
 export interface ConvStep {
   kind: 'conv_s8';
@@ -76,8 +77,36 @@ export interface AddStep {
   activation: ActivationRange;
 }
 
+export interface SvdfStep {
+  kind: 'svdf_s8';
+  input: number;
+  output: number;
+  /** Variable tensor [batch, features * time]: kept across invokes. */
+  state: number;
+  weightsFeature: number;
+  weightsTime: number;
+  bias: number;
+  params: SvdfParams;
+  shape: SvdfShape;
+}
+
+/** TFLite QUANTIZE between integer types: out = clamp(requant(x - zp_in) + zp_out). */
+export interface RequantizeStep {
+  kind: 'requantize';
+  input: number;
+  output: number;
+  size: number;
+  inType: 'int8' | 'int16';
+  outType: 'int8' | 'int16' | 'int32';
+  multiplier: number;
+  shift: number;
+  inputZeroPoint: number;
+  outputZeroPoint: number;
+}
+
 export interface SoftmaxStep {
-  kind: 'softmax_s8';
+  /** int8 in; int8 out, or int16 out (zero point -32768, scale 1/65536) for softmax_s8_s16. */
+  kind: 'softmax_s8' | 'softmax_s8_s16';
   input: number;
   output: number;
   rows: number;
@@ -159,7 +188,7 @@ export interface LstmStep {
   gates: { input: LstmGateStep; forget: LstmGateStep; cell: LstmGateStep; output: LstmGateStep };
 }
 
-export type StepBody = ConvStep | DepthwiseStep | FullyConnectedStep | PoolStep | AddStep | SoftmaxStep | PadStep | ConcatStep | MeanStep | LutActivationStep | LstmStep;
+export type StepBody = ConvStep | DepthwiseStep | FullyConnectedStep | PoolStep | AddStep | SoftmaxStep | PadStep | ConcatStep | MeanStep | LutActivationStep | LstmStep | SvdfStep | RequantizeStep;
 
 export type Step = StepBody & {
   /** The graph op (layer) this step computes. */
@@ -281,7 +310,7 @@ function lowerOp(g: Graph, op: Op): StepBody | null {
       };
     case 'softmax': {
       const rowSize = x.shape[x.shape.length - 1]!;
-      return { kind: 'softmax_s8', ...common, rows: x.shape.reduce((a, b) => a * b, 1) / rowSize, rowSize, params: softmaxParams(op.attrs.beta, q(x)) };
+      return { kind: out.dtype === 'int16' ? 'softmax_s8_s16' : 'softmax_s8', ...common, rows: x.shape.reduce((a, b) => a * b, 1) / rowSize, rowSize, params: softmaxParams(op.attrs.beta, q(x)) };
     }
     case 'logistic':
     case 'tanh':
@@ -312,6 +341,28 @@ function lowerOp(g: Graph, op: Op): StepBody | null {
     }
     case 'lstm':
       return lowerLstm(g, op);
+    case 'svdf': {
+      const wf = T(1);
+      const wt = T(2);
+      const state = T(4);
+      const batches = x.shape[0]!;
+      const features = wf.shape[0]!;
+      const p = svdfParams(q(x), q(wf), q(wt), q(state), q(out));
+      return {
+        kind: 'svdf_s8',
+        ...common,
+        state: state.id,
+        weightsFeature: wf.id,
+        weightsTime: wt.id,
+        bias: op.inputs[3] ?? -1,
+        params: { rank: op.attrs.rank, ...p, inputActivation: { min: -128, max: 127 }, outputActivation: { min: -128, max: 127 } },
+        shape: { batches, inputSize: wf.shape[1]!, features, timeSteps: wt.shape[1]! },
+      };
+    }
+    case 'requantize': {
+      const r = requantizeParams(q(x), q(out));
+      return { kind: 'requantize', ...common, size: x.shape.reduce((a, b) => a * b, 1), inType: x.dtype as 'int8' | 'int16', outType: out.dtype as 'int8' | 'int16' | 'int32', ...r };
+    }
     case 'reshape':
       return null;
     case 'batch_norm':

@@ -8,6 +8,8 @@ import { fail } from '../diagnostics.ts';
 
 export interface IoInfo {
   name: string;
+  /** Element type when not int8. */
+  dtype?: 'int16' | 'int32';
   shape: number[];
   size: number;
   scale: number;
@@ -39,8 +41,12 @@ export interface Manifest {
   scratchBytes?: number;
   /** Stateful models: bytes of state (LSTM hidden and cell state) kept across invokes, outside the arena. */
   stateBytes?: number;
+  /** The first input and output (the only ones of most models). */
   input: IoInfo;
   output: IoInfo;
+  /** Every input and output, in order, when there is more than one or they are not int8. */
+  inputs?: IoInfo[];
+  outputs?: IoInfo[];
   labels?: string[];
   arenaBytes: number;
   linearArenaBytes: number;
@@ -61,4 +67,23 @@ export function readManifest(dir: string): Manifest {
   const m = JSON.parse(text) as Manifest;
   if (m.format !== 'edgec-manifest/1') fail('E-DIR-MANIFEST', 'cli', `unknown manifest format ${JSON.stringify(m.format)}`, { file: path, field: 'format' });
   return m;
+}
+
+/** Bytes of one element of an input or output. */
+export function ioElementBytes(io: IoInfo): number {
+  return io.dtype === 'int32' ? 4 : io.dtype === 'int16' ? 2 : 1;
+}
+
+/** Every input (output) of a folder, in order; bytes per sample of each. */
+export function folderInputs(m: Manifest): IoInfo[] {
+  return m.inputs ?? [m.input];
+}
+
+export function folderOutputs(m: Manifest): IoInfo[] {
+  return m.outputs ?? [m.output];
+}
+
+/** Bytes of one sample: all inputs (outputs) back to back. */
+export function sampleBytes(ios: IoInfo[]): number {
+  return ios.reduce((a, io) => a + io.size * ioElementBytes(io), 0);
 }

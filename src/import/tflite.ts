@@ -189,6 +189,24 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
         b.addOp({ kind: 'lstm', name, attrs: { timeMajor: (o?.int(3, 0, 'u8') ?? 0) !== 0, cellClip: o?.float(1, 0) ?? 0 }, inputs: order.map((k) => inputs[k]!), outputs });
         break;
       }
+      case 'SVDF': {
+        const t = (k: number) => (op.inputs[k] !== undefined && op.inputs[k]! >= 0 ? m.tensors[op.inputs[k]!]! : null);
+        const act = o?.int(1, 0, 'u8') ?? 0;
+        if (t(0)?.type !== 'int8' || t(2)?.type !== 'int8' || t(4)?.type !== 'int8') problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: 'only int8 SVDF with int8 time weights and state is supported', location: where(op) });
+        else if (!t(4)?.isVariable) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: 'the SVDF state must be a variable tensor', location: where(op) });
+        else if (act !== 0 && act !== 1) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: `SVDF activation code ${act} is not supported`, location: where(op) });
+        // TFLite Micro's integer SVDF clamps only to the int8 range (it does not apply the fused activation).
+        else b.addOp({ kind: 'svdf', name, attrs: { rank: o?.int(0, 1) ?? 1 }, inputs: [inputs[0]!, inputs[1]!, inputs[2]!, inputs[3] ?? -1, inputs[4]!], outputs });
+        break;
+      }
+      case 'QUANTIZE': {
+        const from = m.tensors[op.inputs[0]!]!.type;
+        const to = m.tensors[op.outputs[0]!]!.type;
+        const ok = ['int8', 'int16'].includes(from) && ['int8', 'int16', 'int32'].includes(to);
+        if (!ok) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: `QUANTIZE from ${from} to ${to} is not supported (float inputs are supported at the model's input)`, location: where(op) });
+        else b.addOp({ kind: 'requantize', name, attrs: {}, inputs: [inputs[0]!], outputs });
+        break;
+      }
       case 'RESHAPE':
       case 'SQUEEZE':
       case 'EXPAND_DIMS':

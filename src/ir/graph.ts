@@ -91,6 +91,10 @@ export type OpAttrs =
    * hidden and cell state (variable tensors). cellClip is in real units (0: none).
    */
   | { kind: 'lstm'; attrs: { timeMajor: boolean; cellClip: number } }
+  /** SVDF (TFLite): inputs x, feature weights, time weights, bias?, state (a variable tensor). */
+  | { kind: 'svdf'; attrs: { rank: number } }
+  /** TFLite QUANTIZE between integer types: rescale to the output's scale and zero point. */
+  | { kind: 'requantize'; attrs: Record<string, never> }
   /** A standalone activation layer (fused into the producer by passes where possible). */
   | { kind: 'relu'; attrs: { max?: number } }
   /** Inference batch norm (inputs: x, gamma, beta, mean, variance); folded away by a pass. */

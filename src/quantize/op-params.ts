@@ -137,3 +137,22 @@ export function lstmParams(input: QuantParams, inputWeights: QuantParams[], recu
     outputOffset: hidden.zeroPoint[0]!,
   };
 }
+
+/**
+ * SVDF (TFLite Micro, int8 input and output): the feature products are rescaled to the state's scale
+ * (input * feature weights / state), the time products to the output's (state * time weights /
+ * output). The state is taken as symmetric, as TFLite does; its zero point is not used.
+ */
+export function svdfParams(input: QuantParams, weightsFeature: QuantParams, weightsTime: QuantParams, state: QuantParams, output: QuantParams) {
+  return {
+    inputQuant: quantizeMultiplier(effectiveScale(input.scale[0]!, weightsFeature.scale[0]!, state.scale[0]!)),
+    outputQuant: quantizeMultiplier(effectiveScale(state.scale[0]!, weightsTime.scale[0]!, output.scale[0]!)),
+    inputOffset: input.zeroPoint[0]!,
+    outputOffset: output.zeroPoint[0]!,
+  };
+}
+
+/** QUANTIZE between integer types (TFLite Requantize): M = s_in / s_out. */
+export function requantizeParams(input: QuantParams, output: QuantParams) {
+  return { ...quantizeMultiplier(Math.fround(input.scale[0]!) / Math.fround(output.scale[0]!)), inputZeroPoint: input.zeroPoint[0]!, outputZeroPoint: output.zeroPoint[0]! };
+}

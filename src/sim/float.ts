@@ -193,8 +193,10 @@ function runOp(op: Op, g: Graph, inputs: Float32Array[]): Float32Array {
       });
     }
     case 'lstm':
-      // LSTMs arrive already quantized from .tflite files; float training graphs have none.
-      throw new Error(`float interpreter: ${op.name}: LSTM is only supported in int8 graphs`);
+    case 'svdf':
+    case 'requantize':
+      // These arrive already quantized from .tflite files; float training graphs have none.
+      throw new Error(`float interpreter: ${op.name}: ${op.kind} is only supported in integer graphs`);
   }
 }
 

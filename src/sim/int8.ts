@@ -9,30 +9,30 @@ import type { Graph } from '../ir/graph.ts';
 import { deserializeGraph } from '../ir/serialize.ts';
 import { lowerGraph, type Lowered } from '../codegen/lower.ts';
 import { fail } from '../diagnostics.ts';
-import { resetState, runStep, type SimState } from './steps.ts';
+import { resetState, runStep, type ActivationData, type SimState } from './steps.ts';
 
-export { resetState, type SimState };
+export { resetState, type ActivationData, type SimState };
 
 export interface SimResult {
-  outputs: Int8Array[];
+  outputs: ActivationData[];
   /** Every activation tensor by id, graph inputs included; reshape outputs share their source's bytes. */
-  tensors: Map<number, Int8Array>;
+  tensors: Map<number, ActivationData>;
 }
 
 /**
  * One invoke. A stateful model (LSTM) reads and updates `state`; without one it starts from reset
  * state, as the C model does after `<model>_reset()`.
  */
-export function simulateLowered(l: Lowered, inputs: readonly Int8Array[], state: SimState = resetState(l.graph)): SimResult {
+export function simulateLowered(l: Lowered, inputs: readonly ActivationData[], state: SimState = resetState(l.graph)): SimResult {
   const g = l.graph;
-  const tensors = new Map<number, Int8Array>();
+  const tensors = new Map<number, ActivationData>();
   g.inputs.forEach((id, i) => {
     const x = inputs[i];
     const size = g.tensors[id]!.shape.reduce((a, b) => a * b, 1);
     if (!x || x.length !== size) fail('E-SIM-INPUT', 'verify', `input ${i} has ${x?.length ?? 0} bytes, the model expects ${size}`, { tensor: g.tensors[id]!.name });
     tensors.set(id, x);
   });
-  const read = (id: number): Int8Array => {
+  const read = (id: number): ActivationData => {
     const t = tensors.get(l.aliases.get(id) ?? id);
     if (!t) throw new Error(`simulator: tensor ${id} read before it was written`);
     return t;
@@ -45,7 +45,7 @@ export function simulateLowered(l: Lowered, inputs: readonly Int8Array[], state:
   return { outputs: g.outputs.map(read), tensors };
 }
 
-export function simulateGraph(g: Graph, inputs: readonly Int8Array[]): SimResult {
+export function simulateGraph(g: Graph, inputs: readonly ActivationData[]): SimResult {
   return simulateLowered(lowerGraph(g), inputs);
 }
 
@@ -70,6 +70,6 @@ export function loadFolderGraph(dir: string): Lowered {
 }
 
 /** Simulates one input on a generated folder's graph; returns the output bytes. */
-export function simulateFolder(dir: string, input: Int8Array): Int8Array {
-  return simulateLowered(loadFolderGraph(dir), [input]).outputs[0]!;
+export function simulateFolder<T extends ActivationData = Int8Array>(dir: string, input: ActivationData): T {
+  return simulateLowered(loadFolderGraph(dir), [input]).outputs[0]! as T;
 }

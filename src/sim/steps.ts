@@ -14,7 +14,9 @@ import { fullyConnectedS8 } from '../kernels/fully_connected.ts';
 import { meanHwS8 } from '../kernels/mean.ts';
 import { padS8 } from '../kernels/pad.ts';
 import { avgPoolS8, maxPoolS8 } from '../kernels/pooling.ts';
-import { softmaxS8 } from '../kernels/softmax.ts';
+import { softmaxS8, softmaxS8S16 } from '../kernels/softmax.ts';
+import { svdfStep } from '../kernels/svdf.ts';
+import { quantizeInt } from '../kernels/quantize.ts';
 
 function constant(g: Graph, id: number): TensorData | null {
   if (id < 0) return null;
@@ -55,7 +57,11 @@ function lstmParamsOf(s: LstmStep, g: Graph): LstmParams {
   };
 }
 
-export function runStep(s: Step, read: (id: number) => Int8Array, g: Graph, state: SimState): Int8Array {
+/** An activation tensor's values in its own integer type. */
+export type ActivationData = Int8Array | Int16Array | Int32Array;
+
+export function runStep(s: Step, readAny: (id: number) => ActivationData, g: Graph, state: SimState): ActivationData {
+  const read = (id: number) => readAny(id) as Int8Array;
   switch (s.kind) {
     case 'conv_s8':
       return convolveS8(s, s, s.inputDims, read(s.input), s.filterDims, constant(g, s.weights) as Int8Array, constant(g, s.bias) as Int32Array | null, s.outputDims);
@@ -69,6 +75,12 @@ export function runStep(s: Step, read: (id: number) => Int8Array, g: Graph, stat
       return avgPoolS8(s, s.inputDims, read(s.input), s.filter, s.outputDims);
     case 'add_s8':
       return addS8(read(s.inputs[0]), read(s.inputs[1]), s.params, s.activation, s.size);
+    case 'softmax_s8_s16':
+      return softmaxS8S16(read(s.input), s.rows, s.rowSize, s.params.multiplier, s.params.leftShift, s.params.diffMin);
+    case 'svdf_s8':
+      return svdfStep(s.params, s.shape, read(s.input), state.get(s.state)!, constant(g, s.weightsFeature) as Int8Array, constant(g, s.weightsTime) as Int8Array, constant(g, s.bias) as Int32Array | null);
+    case 'requantize':
+      return quantizeInt(readAny(s.input), s.outType, s.multiplier, s.shift, s.inputZeroPoint, s.outputZeroPoint);
     case 'softmax_s8':
       return softmaxS8(read(s.input), s.rows, s.rowSize, s.params.multiplier, s.params.leftShift, s.params.diffMin);
     case 'pad_s8':

@@ -9,8 +9,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readManifest, type Manifest } from '../codegen/manifest.ts';
-import { loadFolderGraph, simulateLowered } from '../sim/int8.ts';
+import { folderInputs, folderOutputs, ioElementBytes, readManifest, sampleBytes, type Manifest } from '../codegen/manifest.ts';
+import { loadFolderGraph, simulateLowered, type ActivationData } from '../sim/int8.ts';
 
 export interface Mismatch {
   input: number;
@@ -58,19 +58,36 @@ export function xorshift32Bytes(count: number, seed: number): Int8Array {
   return out;
 }
 
-/** N inputs: the folder's quantized calibration windows first, then seeded random bytes. */
-export function verificationInputs(dir: string, m: Manifest, n: number, seed = 1): Int8Array[] {
-  const inputs: Int8Array[] = [];
+/**
+ * N samples (every input's bytes back to back): the folder's quantized calibration windows first,
+ * then seeded random bytes (valid values of any integer type).
+ */
+export function verificationInputs(dir: string, m: Manifest, n: number, seed = 1): Buffer[] {
+  const size = sampleBytes(folderInputs(m));
+  const samples: Buffer[] = [];
   const samplesPath = join(dir, 'sample_inputs.bin');
   if (existsSync(samplesPath)) {
     const buf = readFileSync(samplesPath);
-    for (let p = 0; p + m.input.size <= buf.length && inputs.length < n; p += m.input.size) {
-      inputs.push(new Int8Array(buf.buffer.slice(buf.byteOffset + p, buf.byteOffset + p + m.input.size)));
-    }
+    for (let p = 0; p + size <= buf.length && samples.length < n; p += size) samples.push(Buffer.from(buf.subarray(p, p + size)));
   }
-  const random = xorshift32Bytes((n - inputs.length) * m.input.size, seed);
-  for (let i = 0; inputs.length < n; i++) inputs.push(random.slice(i * m.input.size, (i + 1) * m.input.size));
-  return inputs;
+  const random = xorshift32Bytes((n - samples.length) * size, seed);
+  for (let i = 0; samples.length < n; i++) samples.push(Buffer.from(random.buffer, random.byteOffset + i * size, size));
+  return samples;
+}
+
+/** A sample's bytes as the simulator's typed inputs. */
+export function decodeSample(m: Manifest, sample: Buffer): ActivationData[] {
+  let p = 0;
+  return folderInputs(m).map((io) => {
+    const bytes = io.size * ioElementBytes(io);
+    const copy = new Uint8Array(sample.subarray(p, (p += bytes))).buffer;
+    return io.dtype === 'int32' ? new Int32Array(copy) : io.dtype === 'int16' ? new Int16Array(copy) : new Int8Array(copy);
+  });
+}
+
+/** The simulator's outputs as the bytes the C writes (all outputs back to back). */
+export function encodeOutputs(outputs: readonly ActivationData[]): Buffer {
+  return Buffer.concat(outputs.map((o) => Buffer.from(o.buffer, o.byteOffset, o.byteLength)));
 }
 
 function firstDifference(a: Uint8Array | Int8Array, b: Uint8Array | Int8Array): number {
@@ -89,14 +106,15 @@ export async function verifyFolder(
   const inputs = verificationInputs(dir, m, opts.inputs ?? 100, opts.seed ?? 1);
   const progress = opts.onProgress ?? (() => undefined);
   progress(`simulating ${inputs.length} inputs`);
-  const expected = inputs.map((x) => simulateLowered(lowered, [x]).outputs[0]!);
+  const expected = inputs.map((x) => encodeOutputs(simulateLowered(lowered, decodeSample(m, x)).outputs));
   progress(`running ${inputs.length} inputs on ${target.name}`);
-  const joined = Buffer.concat(inputs.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength)));
+  const joined = Buffer.concat(inputs);
+  const outBytes = sampleBytes(folderOutputs(m));
   // Each input from reset state on both sides, so a mismatch can be replayed alone (stateful models).
   const { outputs } = await target.run(dir, m, joined, { resetEach: true });
   const mismatches: Mismatch[] = [];
   inputs.forEach((_, i) => {
-    const actual = outputs.subarray(i * m.output.size, (i + 1) * m.output.size);
+    const actual = outputs.subarray(i * outBytes, (i + 1) * outBytes);
     const byte = firstDifference(expected[i]!, actual);
     if (byte >= 0) mismatches.push({ input: i, byte, expected: expected[i]![byte] ?? NaN, actual: byte < actual.length ? actual.readInt8(byte) : NaN });
   });
@@ -108,10 +126,10 @@ export async function verifyFolder(
   return report;
 }
 
-async function findFirstDivergence(dir: string, m: Manifest, target: RunTarget, input: Int8Array, index: number): Promise<Divergence | undefined> {
+async function findFirstDivergence(dir: string, m: Manifest, target: RunTarget, input: Buffer, index: number): Promise<Divergence | undefined> {
   const lowered = loadFolderGraph(dir);
-  const sim = simulateLowered(lowered, [input]);
-  const { dump } = await target.run(dir, m, Buffer.from(input.buffer, input.byteOffset, input.byteLength), { dump: true, resetEach: true });
+  const sim = simulateLowered(lowered, decodeSample(m, input));
+  const { dump } = await target.run(dir, m, input, { dump: true, resetEach: true });
   if (!dump) return undefined;
   const { parseDump } = await import('../toolchain/model-host.ts');
   for (const rec of parseDump(dump)) {
@@ -119,7 +137,7 @@ async function findFirstDivergence(dir: string, m: Manifest, target: RunTarget, 
     if (!info) continue;
     const want = sim.tensors.get(info.output);
     if (!want) continue;
-    const byte = firstDifference(want, rec.bytes);
+    const byte = firstDifference(new Uint8Array(want.buffer, want.byteOffset, want.byteLength), rec.bytes);
     if (byte >= 0) {
       return { input: index, step: rec.step, layer: info.layer, op: info.op, byte, expected: want[byte] ?? NaN, actual: byte < rec.bytes.length ? rec.bytes.readInt8(byte) : NaN };
     }

@@ -23,7 +23,7 @@ import { HAS_CORTEX } from '../support/toolchain.ts';
 const tmp = mkdtempSync(join(tmpdir(), 'edgec-stateful-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const targets = [hostTarget, ...(HAS_CORTEX ? [cortexTarget('cortex-m4')] : [])];
-const bytesOf = (x: Int8Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+const bytesOf = (x: Int8Array | Int16Array | Int32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
 
 describe('TFLite Micro example goldens', () => {
   for (const [model, input, expected] of [

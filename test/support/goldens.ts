@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph } from '../../src/ir/graph.ts';
+import type { ActivationData } from '../../src/sim/int8.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
 import { dequantizeValues, quantizeValues } from '../../src/quantize/tensor-quant.ts';
 import { xorshift32Bytes } from '../../src/verify/verify.ts';
@@ -23,7 +24,7 @@ export const GOLDENS = (JSON.parse(readFileSync(join(MODELS_DIR, 'refs/tflm-gold
  * The model's int8 inputs for one golden input kind. A float-boundary model gets float windows
  * (zeros; xorshift bytes / 128; the reference file) quantized as TFLite's QUANTIZE would.
  */
-export function goldenInputs(g: Graph, kind: string, refInput: string): Int8Array[] {
+export function goldenInputs(g: Graph, kind: string, refInput: string): ActivationData[] {
   const ins = g.inputs.map((id) => g.tensors[id]!);
   const fb = g.meta.floatBoundary?.input;
   const refFile = () => readFileSync(join(MODELS_DIR, 'refs', refInput.replace('../refs/', '')));
@@ -35,22 +36,37 @@ export function goldenInputs(g: Graph, kind: string, refInput: string): Int8Arra
     else x = new Float32Array(new Uint8Array(refFile()).buffer, 0, size);
     return [quantizeValues(x, fb.scale, fb.zeroPoint)];
   }
+  const bytesPer = (t: (typeof ins)[number]) => (t.dtype === 'int16' ? 2 : t.dtype === 'int32' ? 4 : 1);
   const sizes = ins.map((t) => t.shape.reduce((a, b) => a * b, 1));
-  if (kind === 'zp') return ins.map((t, i) => new Int8Array(sizes[i]!).fill(t.quant!.zeroPoint[0]!));
-  if (kind === 'rand') {
-    // One xorshift32 stream across all inputs of the model, as the goldens were made.
-    const all = xorshift32Bytes(sizes.reduce((a, b) => a + b, 0), 1);
-    let p = 0;
-    return sizes.map((s) => all.slice(p, (p += s)));
+  const view = (t: (typeof ins)[number], bytes: Uint8Array): ActivationData => {
+    const copy = new Uint8Array(bytes).buffer;
+    return t.dtype === 'int16' ? new Int16Array(copy) : t.dtype === 'int32' ? new Int32Array(copy) : new Int8Array(copy);
+  };
+  if (kind === 'zp') {
+    return ins.map((t, i) => {
+      const zp = t.quant!.zeroPoint[0]!;
+      return t.dtype === 'int16' ? new Int16Array(sizes[i]!).fill(zp) : t.dtype === 'int32' ? new Int32Array(sizes[i]!).fill(zp) : new Int8Array(sizes[i]!).fill(zp);
+    });
   }
-  const buf = refFile();
-  return [new Int8Array(buf.buffer, buf.byteOffset, sizes[0]!).slice()];
+  if (kind === 'rand') {
+    // One xorshift32 byte stream across all inputs of the model, as the goldens were made.
+    const all = new Uint8Array(xorshift32Bytes(ins.reduce((a, t, i) => a + sizes[i]! * bytesPer(t), 0), 1).buffer);
+    let p = 0;
+    return ins.map((t, i) => view(t, all.subarray(p, (p += sizes[i]! * bytesPer(t)))));
+  }
+  return [view(ins[0]!, new Uint8Array(refFile()).subarray(0, sizes[0]! * bytesPer(ins[0]!)))];
 }
 
-/** Output bytes as the original model gives them: int8, or float32 after TFLite's DEQUANTIZE. */
-export function goldenOutputHex(g: Graph, q: Int8Array | Buffer): string {
+/** Output bytes as the original model gives them: the integer output's bytes, or float32 after TFLite's DEQUANTIZE. */
+export function goldenOutputHex(g: Graph, q: ActivationData | Buffer): string {
   const fb = g.meta.floatBoundary?.output;
-  const ints = q instanceof Int8Array ? q : new Int8Array(q.buffer, q.byteOffset, q.byteLength);
-  const bytes = fb ? dequantizeValues(ints, fb.scale, fb.zeroPoint) : ints;
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  const raw = q instanceof Buffer ? q : Buffer.from(q.buffer, q.byteOffset, q.byteLength);
+  if (!fb) return raw.toString('hex');
+  const f = dequantizeValues(new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength), fb.scale, fb.zeroPoint);
+  return Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('hex');
+}
+
+/** Every golden input of a model (one sample per kind), and the bytes of all kinds back to back. */
+export function goldenSamples(g: Graph, kinds: string[], refInput: string): Buffer {
+  return Buffer.concat(kinds.flatMap((k) => goldenInputs(g, k, refInput).map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength))));
 }

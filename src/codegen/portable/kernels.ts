@@ -5,7 +5,7 @@
 import type { Graph } from '../../ir/graph.ts';
 import type { CType } from '../../conformance/cemit.ts';
 import { cActivation, cDims, cTile } from '../../conformance/cstructs.ts';
-import type { LstmStep, LutActivationStep, PoolStep, Step } from '../lower.ts';
+import type { LstmStep, LutActivationStep, PoolStep, SoftmaxStep, Step } from '../lower.ts';
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import { addInputLut } from '../../kernels/add.ts';
 
@@ -98,13 +98,37 @@ export const STEP_EMITTERS: Table = {
       return { kernel: 'edgec_add_s8_lut', lines: [call] };
     },
   },
-  softmax_s8: {
-    header: 'edgec_softmax.h',
-    files: ['edgec_softmax.h', 'edgec_softmax.c', 'edgec_fixedpoint.h'],
+  softmax_s8: softmaxEmitter('edgec_softmax_s8'),
+  softmax_s8_s16: softmaxEmitter('edgec_softmax_s8_s16'),
+  svdf_s8: {
+    header: 'edgec_svdf.h',
+    files: ['edgec_svdf.h', 'edgec_svdf.c'],
     emit(s, ctx) {
       const n = s.op.name;
       const p = s.params;
-      return { kernel: 'edgec_softmax_s8', lines: [`status = edgec_softmax_s8(${ctx.tensor(s.input, n)}, ${s.rows}, ${s.rowSize}, ${p.multiplier}, ${p.leftShift}, ${p.diffMin}, ${ctx.tensor(s.output, n)});`] };
+      const sh = s.shape;
+      const params = ctx.constStruct(
+        'params',
+        'edgec_svdf_params',
+        `{ ${p.rank}, ${p.inputOffset}, ${p.outputOffset}, ${cActivation(p.inputActivation)}, ${cActivation(p.outputActivation)}, { ${p.inputQuant.multiplier}, ${p.inputQuant.shift} }, { ${p.outputQuant.multiplier}, ${p.outputQuant.shift} }, ${sh.batches}, ${sh.inputSize}, ${sh.features}, ${sh.timeSteps} }`,
+        n,
+      );
+      return {
+        kernel: 'edgec_svdf_s8',
+        lines: [`status = edgec_svdf_s8(&${params}, ${ctx.tensor(s.input, n)}, ${ctx.tensor(s.state, n)}, ${ctx.tensor(s.weightsFeature, n)}, ${ctx.tensor(s.weightsTime, n)}, ${bias(s.bias, n, ctx)}, ${ctx.tensor(s.output, n)});`],
+      };
+    },
+  },
+  requantize: {
+    header: 'edgec_quantize.h',
+    files: ['edgec_quantize.h', 'edgec_quantize.c'],
+    emit(s, ctx) {
+      const n = s.op.name;
+      const bytes = { int8: 1, int16: 2, int32: 4 };
+      return {
+        kernel: 'edgec_quantize_int',
+        lines: [`status = edgec_quantize_int(${ctx.tensor(s.input, n)}, ${bytes[s.inType]}, ${ctx.tensor(s.output, n)}, ${bytes[s.outType]}, ${s.size}, ${s.multiplier}, ${s.shift}, ${s.inputZeroPoint}, ${s.outputZeroPoint});`],
+      };
     },
   },
   pad_s8: {
@@ -178,6 +202,20 @@ export const STEP_EMITTERS: Table = {
     },
   },
 };
+
+function softmaxEmitter<K extends 'softmax_s8' | 'softmax_s8_s16'>(kernel: string): StepEmitter<K> {
+  const e = {
+    header: 'edgec_softmax.h',
+    files: ['edgec_softmax.h', 'edgec_softmax.c', 'edgec_fixedpoint.h'],
+    emit(s: SoftmaxStep & { op: { name: string } }, ctx: EmitContext) {
+      const n = s.op.name;
+      const p = s.params;
+      const out = kernel === 'edgec_softmax_s8' ? ctx.tensor(s.output, n) : `(int16_t *)(void *)${ctx.tensor(s.output, n)}`;
+      return { kernel, lines: [`status = ${kernel}(${ctx.tensor(s.input, n)}, ${s.rows}, ${s.rowSize}, ${p.multiplier}, ${p.leftShift}, ${p.diffMin}, ${out});`] };
+    },
+  };
+  return e as StepEmitter<K>;
+}
 
 function lutActivationEmitter<K extends 'logistic_s8' | 'tanh_s8'>(kernel: string): StepEmitter<K> {
   const e = {

@@ -54,7 +54,6 @@ void edgec_debug_tensor(int32_t step, const char *layer, const void *data, uint3
 
 int main(void)
 {
-    static int8_t input[EDGEC_INPUT_SIZE];
     const int32_t in_fd = edgec_sh_open("in.bin", EDGEC_SH_MODE_RB);
     const int32_t out_fd = edgec_sh_open("out.bin", EDGEC_SH_MODE_WB);
     if (in_fd < 0 || out_fd < 0) {
@@ -72,22 +71,21 @@ int main(void)
         return 3;
     }
     const int32_t total = edgec_sh_flen(in_fd);
-    for (int32_t done = 0; done + EDGEC_INPUT_SIZE <= total; done += EDGEC_INPUT_SIZE) {
-        if (edgec_sh_read(in_fd, input, EDGEC_INPUT_SIZE) != 0) {
-            edgec_sh_puts("edgec: short read\n");
-            return 4;
+    for (int32_t done = 0; done + EDGEC_INPUT_BYTES <= total; done += EDGEC_INPUT_BYTES) {
+        /* One sample: every input's bytes back to back, straight into the model's input buffers. */
+        for (int k = 0; k < EDGEC_NUM_INPUTS; k++) {
+            if (edgec_sh_read(in_fd, edgec_input_ptr(k), edgec_input_bytes[k]) != 0) {
+                edgec_sh_puts("edgec: short read\n");
+                return 4;
+            }
         }
-        int8_t *dst = EDGEC_INPUT();
-        for (int32_t i = 0; i < EDGEC_INPUT_SIZE; i++) {
-            dst[i] = input[i];
-        }
+#if defined(EDGEC_RESET_EACH_INPUT)
+        EDGEC_RESET(); /* every input from reset state (default: inputs continue one stream) */
+#endif
 #if defined(EDGEC_PROFILE)
         steps_seen = 0u;
         const uint32_t start = EDGEC_COUNTER;
         last_tick = start;
-#endif
-        #if defined(EDGEC_RESET_EACH_INPUT)
-        EDGEC_RESET(); /* every input from reset state (default: inputs continue one stream) */
 #endif
         const int status = EDGEC_INVOKE();
 #if defined(EDGEC_PROFILE)
@@ -101,7 +99,9 @@ int main(void)
             edgec_sh_puts("edgec: invoke failed\n");
             return 5;
         }
-        (void)edgec_sh_write(out_fd, EDGEC_OUTPUT(), EDGEC_OUTPUT_SIZE);
+        for (int k = 0; k < EDGEC_NUM_OUTPUTS; k++) {
+            (void)edgec_sh_write(out_fd, edgec_output_ptr(k), edgec_output_bytes[k]);
+        }
         current_input++;
     }
 #if defined(EDGEC_PROFILE)

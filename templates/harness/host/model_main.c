@@ -37,7 +37,6 @@ void edgec_debug_tensor(int32_t step, const char *layer, const void *data, uint3
 
 int main(int argc, char **argv)
 {
-    static int8_t input[EDGEC_INPUT_SIZE];
     if (argc < 3) {
         fprintf(stderr, "usage: %s IN.bin OUT.bin [DUMP.bin]\n", argv[0]);
         return 2;
@@ -55,9 +54,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "init failed\n");
         return 3;
     }
-    while (fread(input, 1, sizeof(input), in) == sizeof(input)) {
-        memcpy(EDGEC_INPUT(), input, sizeof(input));
-        #if defined(EDGEC_RESET_EACH_INPUT)
+    for (;;) {
+        /* One sample: every input's bytes back to back, straight into the model's input buffers. */
+        int complete = 1;
+        for (int k = 0; k < EDGEC_NUM_INPUTS && complete; k++) {
+            complete = fread(edgec_input_ptr(k), 1, edgec_input_bytes[k], in) == edgec_input_bytes[k];
+        }
+        if (!complete) {
+            break;
+        }
+#if defined(EDGEC_RESET_EACH_INPUT)
         EDGEC_RESET(); /* every input from reset state (default: inputs continue one stream) */
 #endif
         const int status = EDGEC_INVOKE();
@@ -65,7 +71,9 @@ int main(int argc, char **argv)
             fprintf(stderr, "invoke failed on input %lu with status %d\n", (unsigned long)current_input, status);
             return 4;
         }
-        fwrite(EDGEC_OUTPUT(), 1, EDGEC_OUTPUT_SIZE, out);
+        for (int k = 0; k < EDGEC_NUM_OUTPUTS; k++) {
+            fwrite(edgec_output_ptr(k), 1, edgec_output_bytes[k], out);
+        }
         current_input++;
     }
     fclose(in);
