@@ -104,6 +104,24 @@ export interface RequantizeStep {
   outputZeroPoint: number;
 }
 
+export interface TransposeStep {
+  kind: 'transpose_s8';
+  input: number;
+  output: number;
+  shape: number[];
+  perm: number[];
+}
+
+export interface StridedSliceStep {
+  kind: 'strided_slice_s8';
+  input: number;
+  output: number;
+  shape: number[];
+  begin: number[];
+  stride: number[];
+  size: number[];
+}
+
 export interface SoftmaxStep {
   /** int8 in; int8 out, or int16 out (zero point -32768, scale 1/65536) for softmax_s8_s16. */
   kind: 'softmax_s8' | 'softmax_s8_s16';
@@ -188,7 +206,7 @@ export interface LstmStep {
   gates: { input: LstmGateStep; forget: LstmGateStep; cell: LstmGateStep; output: LstmGateStep };
 }
 
-export type StepBody = ConvStep | DepthwiseStep | FullyConnectedStep | PoolStep | AddStep | SoftmaxStep | PadStep | ConcatStep | MeanStep | LutActivationStep | LstmStep | SvdfStep | RequantizeStep;
+export type StepBody = ConvStep | DepthwiseStep | FullyConnectedStep | PoolStep | AddStep | SoftmaxStep | PadStep | ConcatStep | MeanStep | LutActivationStep | LstmStep | SvdfStep | RequantizeStep | TransposeStep | StridedSliceStep;
 
 export type Step = StepBody & {
   /** The graph op (layer) this step computes. */
@@ -341,6 +359,10 @@ function lowerOp(g: Graph, op: Op): StepBody | null {
     }
     case 'lstm':
       return lowerLstm(g, op);
+    case 'transpose':
+      return { kind: 'transpose_s8', ...common, shape: [...x.shape], perm: [...op.attrs.perm] };
+    case 'strided_slice':
+      return { kind: 'strided_slice_s8', ...common, shape: [...x.shape], begin: [...op.attrs.begin], stride: [...op.attrs.stride], size: [...op.attrs.size] };
     case 'svdf': {
       const wf = T(1);
       const wt = T(2);

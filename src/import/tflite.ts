@@ -4,6 +4,7 @@
  * Every unsupported operator, option or tensor type is collected and reported in one error.
  */
 import { basename } from 'node:path';
+import { stridedSliceAxes } from '../quantize/op-params.ts';
 import { EdgecError, type Diagnostic } from '../diagnostics.ts';
 import { GraphBuilder } from '../ir/builder.ts';
 import type { Activation, DType, Graph, Padding2d, QuantParams, TensorData } from '../ir/graph.ts';
@@ -108,6 +109,13 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
     return id;
   };
   const shape = (i: number) => m.tensors[i]!.shape;
+  /** A constant int32 operand (paddings, permutation, slice bounds). */
+  const constInts = (i: number): Int32Array => {
+    const t = m.tensors[i];
+    const bytes = t ? m.buffers[t.buffer] : undefined;
+    if (!t || !bytes || bytes.length === 0 || t.type !== 'int32') return new Int32Array(0);
+    return tensorData(t, bytes) as Int32Array;
+  };
   const opts = (op: TfliteOperator): Table | null => op.options;
 
   for (const op of m.operators) {
@@ -205,6 +213,44 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
         const ok = ['int8', 'int16'].includes(from) && ['int8', 'int16', 'int32'].includes(to);
         if (!ok) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: `QUANTIZE from ${from} to ${to} is not supported (float inputs are supported at the model's input)`, location: where(op) });
         else b.addOp({ kind: 'requantize', name, attrs: {}, inputs: [inputs[0]!], outputs });
+        break;
+      }
+      case 'PAD': {
+        const rank = shape(op.inputs[0]!).length;
+        const pads = Array.from(constInts(op.inputs[1]!));
+        const at = (axis: number, side: number) => pads[axis * 2 + side] ?? 0;
+        const hw = rank === 4 ? [1, 2] : rank === 3 ? [-1, 1] : null;
+        const others = hw ? Array.from({ length: rank }, (_, a) => a).filter((a) => !hw.includes(a)) : [];
+        if (!hw || others.some((a) => at(a, 0) !== 0 || at(a, 1) !== 0)) {
+          problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: `PAD of a rank-${rank} tensor is supported on the H and W axes of NHWC (or W of NWC) only`, location: where(op) });
+          break;
+        }
+        const [h, w] = hw;
+        b.addOp({ kind: 'pad', name, attrs: { padding: { top: h! >= 0 ? at(h!, 0) : 0, bottom: h! >= 0 ? at(h!, 1) : 0, left: at(w!, 0), right: at(w!, 1) } }, inputs: [inputs[0]!], outputs });
+        break;
+      }
+      case 'CONCATENATION': {
+        const outQ = m.tensors[op.outputs[0]!]!.quant;
+        const same = op.inputs.every((i) => {
+          const q = m.tensors[i]!.quant;
+          return q && outQ && q.scale[0] === outQ.scale[0] && q.zeroPoint[0] === outQ.zeroPoint[0];
+        });
+        if (!same) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: 'CONCATENATION of inputs quantized differently from the output is not supported (TFLite Micro requires them equal)', location: where(op) });
+        else b.addOp({ kind: 'concat', name, attrs: { axis: o?.int(0, 0) ?? 0, activation: act(1) }, inputs: op.inputs.map((i) => tensorId(i)), outputs });
+        break;
+      }
+      case 'TRANSPOSE':
+        b.addOp({ kind: 'transpose', name, attrs: { perm: Array.from(constInts(op.inputs[1]!)) }, inputs: [inputs[0]!], outputs });
+        break;
+      case 'STRIDED_SLICE': {
+        const masks = { begin: o?.int(0, 0) ?? 0, end: o?.int(1, 0) ?? 0, ellipsis: o?.int(2, 0) ?? 0, newAxis: o?.int(3, 0) ?? 0, shrink: o?.int(4, 0) ?? 0 };
+        if ((o?.int(5, 0, 'u8') ?? 0) !== 0) {
+          problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: 'STRIDED_SLICE with offset=true is not supported', location: where(op) });
+          break;
+        }
+        const axes = stridedSliceAxes(shape(op.inputs[0]!), Array.from(constInts(op.inputs[1]!)), Array.from(constInts(op.inputs[2]!)), Array.from(constInts(op.inputs[3]!)), masks);
+        if (!axes) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: 'STRIDED_SLICE with an ellipsis or new-axis mask is not supported', location: where(op) });
+        else b.addOp({ kind: 'strided_slice', name, attrs: axes, inputs: [inputs[0]!], outputs });
         break;
       }
       case 'RESHAPE':

@@ -95,6 +95,10 @@ export type OpAttrs =
   | { kind: 'svdf'; attrs: { rank: number } }
   /** TFLite QUANTIZE between integer types: rescale to the output's scale and zero point. */
   | { kind: 'requantize'; attrs: Record<string, never> }
+  /** TRANSPOSE: output axis i is input axis perm[i]. */
+  | { kind: 'transpose'; attrs: { perm: readonly number[] } }
+  /** STRIDED_SLICE with every axis resolved: output extent `size[a]` from `begin[a]` in steps of `stride[a]` (the output tensor's shape may drop shrunk axes). */
+  | { kind: 'strided_slice'; attrs: { begin: readonly number[]; stride: readonly number[]; size: readonly number[] } }
   /** A standalone activation layer (fused into the producer by passes where possible). */
   | { kind: 'relu'; attrs: { max?: number } }
   /** Inference batch norm (inputs: x, gamma, beta, mean, variance); folded away by a pass. */

@@ -156,3 +156,33 @@ export function svdfParams(input: QuantParams, weightsFeature: QuantParams, weig
 export function requantizeParams(input: QuantParams, output: QuantParams) {
   return { ...quantizeMultiplier(Math.fround(input.scale[0]!) / Math.fround(output.scale[0]!)), inputZeroPoint: input.zeroPoint[0]!, outputZeroPoint: output.zeroPoint[0]! };
 }
+
+/**
+ * TFLite STRIDED_SLICE resolved per axis (begin/end masks, negative indices, clamping as TFLite's
+ * StartForAxis/StopForAxis; a shrunk axis takes one element). Returns null for ellipsis and new-axis
+ * masks, which are not supported.
+ */
+export function stridedSliceAxes(shape: readonly number[], begin: readonly number[], end: readonly number[], strides: readonly number[], masks: { begin: number; end: number; ellipsis: number; newAxis: number; shrink: number }) {
+  if (masks.ellipsis !== 0 || masks.newAxis !== 0) return null;
+  const out = { begin: [] as number[], stride: [] as number[], size: [] as number[] };
+  shape.forEach((dim, a) => {
+    const stride = strides[a] ?? 1;
+    const bit = (m: number) => ((m >> a) & 1) === 1;
+    const clampIndex = (v: number) => (stride > 0 ? Math.min(Math.max(v, 0), dim) : Math.min(Math.max(v, -1), dim - 1));
+    let start = begin[a] ?? 0;
+    if (bit(masks.begin)) start = stride > 0 ? 0 : dim - 1;
+    else start = clampIndex(start < 0 ? start + dim : start);
+    let stop: number;
+    if (bit(masks.shrink)) stop = start + 1;
+    else if (bit(masks.end)) stop = stride > 0 ? dim : -1;
+    else {
+      const e = end[a] ?? dim;
+      stop = clampIndex(e < 0 ? e + dim : e);
+    }
+    const count = stride > 0 ? Math.max(0, Math.ceil((stop - start) / stride)) : Math.max(0, Math.ceil((start - stop) / -stride));
+    out.begin.push(start);
+    out.stride.push(stride);
+    out.size.push(count);
+  });
+  return out;
+}

@@ -195,6 +195,8 @@ function runOp(op: Op, g: Graph, inputs: Float32Array[]): Float32Array {
     case 'lstm':
     case 'svdf':
     case 'requantize':
+    case 'transpose':
+    case 'strided_slice':
       // These arrive already quantized from .tflite files; float training graphs have none.
       throw new Error(`float interpreter: ${op.name}: ${op.kind} is only supported in integer graphs`);
   }

@@ -17,6 +17,8 @@ import { avgPoolS8, maxPoolS8 } from '../kernels/pooling.ts';
 import { softmaxS8, softmaxS8S16 } from '../kernels/softmax.ts';
 import { svdfStep } from '../kernels/svdf.ts';
 import { quantizeInt } from '../kernels/quantize.ts';
+import { transposeS8 } from '../kernels/transpose.ts';
+import { stridedSliceS8 } from '../kernels/strided_slice.ts';
 
 function constant(g: Graph, id: number): TensorData | null {
   if (id < 0) return null;
@@ -75,6 +77,10 @@ export function runStep(s: Step, readAny: (id: number) => ActivationData, g: Gra
       return avgPoolS8(s, s.inputDims, read(s.input), s.filter, s.outputDims);
     case 'add_s8':
       return addS8(read(s.inputs[0]), read(s.inputs[1]), s.params, s.activation, s.size);
+    case 'transpose_s8':
+      return transposeS8(read(s.input), s.shape, s.perm);
+    case 'strided_slice_s8':
+      return stridedSliceS8(read(s.input), s.shape, s.begin, s.stride, s.size);
     case 'softmax_s8_s16':
       return softmaxS8S16(read(s.input), s.rows, s.rowSize, s.params.multiplier, s.params.leftShift, s.params.diffMin);
     case 'svdf_s8':

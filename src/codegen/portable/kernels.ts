@@ -119,6 +119,28 @@ export const STEP_EMITTERS: Table = {
       };
     },
   },
+  transpose_s8: {
+    header: 'edgec_transpose.h',
+    files: ['edgec_transpose.h', 'edgec_transpose.c'],
+    emit(s, ctx) {
+      const n = s.op.name;
+      const shape = ctx.constArray('shape', 'int32_t', s.shape, n);
+      const perm = ctx.constArray('perm', 'int32_t', s.perm, n);
+      return { kernel: 'edgec_transpose_s8', lines: [`status = edgec_transpose_s8(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, ${shape}, ${perm}, ${s.shape.length});`] };
+    },
+  },
+  strided_slice_s8: {
+    header: 'edgec_strided_slice.h',
+    files: ['edgec_strided_slice.h', 'edgec_strided_slice.c'],
+    emit(s, ctx) {
+      const n = s.op.name;
+      const arr = (role: string, v: number[]) => ctx.constArray(role, 'int32_t', v, n);
+      return {
+        kernel: 'edgec_strided_slice_s8',
+        lines: [`status = edgec_strided_slice_s8(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, ${arr('shape', s.shape)}, ${arr('begin', s.begin)}, ${arr('stride', s.stride)}, ${arr('size', s.size)}, ${s.shape.length});`],
+      };
+    },
+  },
   requantize: {
     header: 'edgec_quantize.h',
     files: ['edgec_quantize.h', 'edgec_quantize.c'],

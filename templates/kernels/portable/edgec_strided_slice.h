@@ -1,0 +1,13 @@
+/*
+ * edgec portable kernels: STRIDED_SLICE (int8), rank 1..5. begin, strides and out_shape per axis are
+ * resolved by the compiler (masks, negative indices, clamping); the kernel only walks the output.
+ */
+#ifndef EDGEC_STRIDED_SLICE_H
+#define EDGEC_STRIDED_SLICE_H
+
+#include "edgec_types.h"
+
+edgec_status edgec_strided_slice_s8(const int8_t *input, int8_t *output, const int32_t *shape, const int32_t *begin,
+                                    const int32_t *strides, const int32_t *out_shape, int32_t rank);
+
+#endif /* EDGEC_STRIDED_SLICE_H */
