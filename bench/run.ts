@@ -15,6 +15,16 @@ for (const r of rows) {
   console.log(`${r.name.padEnd(44)}${(r.tsMacPerSec / 1e6).toFixed(0).padStart(10)}${(r.cMacPerSec / 1e6).toFixed(0).padStart(10)}${(r.tsMacPerSec / r.cMacPerSec).toFixed(2).padStart(8)}`);
 }
 
+// Training: one epoch of the HAR example with tfjs's stock CPU kernels first (registering ours is
+// process-wide), then three with the toolchain's kernels.
+{
+  const { trainHar } = await import('../examples/har/train.ts');
+  const stock = await trainHar({ epochs: 1, stockKernels: true });
+  const fast = await trainHar({ epochs: 3 });
+  console.log('\nHAR training epoch (880 windows, batch 32, tfjs CPU backend):');
+  console.log(`  stock kernels ${stock.secondsPerEpoch.toFixed(2)} s/epoch, edgec kernels ${fast.secondsPerEpoch.toFixed(2)} s/epoch: ${(stock.secondsPerEpoch / fast.secondsPerEpoch).toFixed(1)}x faster`);
+}
+
 const hasCortex = ['arm-none-eabi-gcc', 'qemu-system-arm'].every((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
 if (!hasCortex) {
   console.log('\nHAR on Cortex-M: skipped (arm-none-eabi-gcc or qemu-system-arm missing)');
