@@ -33,21 +33,33 @@ const outDir = flag('--out', join(PACKAGE_ROOT, regenerate ? 'generated/har' : '
 const epochs = Number(flag('--epochs', '12'));
 const trainedModelDir = args.includes('--update-committed-model') ? MODEL_DIR : join(PACKAGE_ROOT, 'build/har-model');
 const verifyInputs = Number(flag('--inputs', '1000'));
+// Quantization-aware fine-tuning epochs after float training (0: post-training quantization only).
+const qatEpochs = Number(flag('--qat-epochs', '3'));
 const log = (s: string) => process.stdout.write(s + '\n');
 
 async function main(): Promise<void> {
   let floatAccuracy: number | undefined;
+  let ptqAccuracy: number | undefined;
   let test: { windows: Float32Array[]; labels: number[] } | undefined;
+  let modelDir = regenerate ? MODEL_DIR : trainedModelDir;
   if (!regenerate) {
     log('== training (tfjs, CPU) ==');
-    const trained = await trainHar({ log, epochs });
+    const trained = await trainHar({ log, epochs, qatEpochs });
     floatAccuracy = trained.floatAccuracy;
     test = { windows: trained.testWindows, labels: trained.testLabels };
-    await saveModelToDir(trained.model, trainedModelDir, { edgecName: 'har', edgecLabels: [...trained.labels] });
     const calibration = trained.calibrationWindows;
     const flat = new Float32Array(calibration.reduce((a, w) => a + w.length, 0));
     calibration.forEach((w, i) => flat.set(w, i * w.length));
+    await saveModelToDir(trained.model, trainedModelDir, { edgecName: 'har', edgecLabels: [...trained.labels] });
     writeFileAtomically(join(trainedModelDir, 'calibration.f32'), new Uint8Array(flat.buffer));
+    if (trained.qat) {
+      // Post-training quantization of the float model, for comparison with the QAT model compiled below.
+      const ptq = await compileHar(join(PACKAGE_ROOT, 'build/har-ptq'), undefined, trainedModelDir);
+      ptqAccuracy = quantizationReport(ptq.floatGraph, ptq.int8Graph, trained.testWindows, trained.testLabels).int8Accuracy!;
+      modelDir = `${trainedModelDir}-qat`;
+      await saveModelToDir(trained.qat.model, modelDir, { edgecName: 'har', edgecLabels: [...trained.labels] });
+      writeFileAtomically(join(modelDir, 'calibration.f32'), new Uint8Array(flat.buffer));
+    }
   } else if (!existsSync(join(MODEL_DIR, 'model.json'))) {
     throw new Error(`no committed model in ${MODEL_DIR}; run without --regenerate-golden first`);
   }
@@ -59,7 +71,7 @@ async function main(): Promise<void> {
     (d, t) => {
       if (d === t) log(`calibrated on ${t} windows`);
     },
-    regenerate ? MODEL_DIR : trainedModelDir,
+    modelDir,
   );
   const m = result.manifest;
   log(result.planText);
@@ -85,12 +97,15 @@ async function main(): Promise<void> {
   log('\n== summary ==');
   if (floatAccuracy !== undefined && quant) {
     log(`float accuracy (held-out subject): ${(100 * floatAccuracy).toFixed(1)}%`);
-    log(`int8 accuracy  (held-out subject): ${(100 * quant.int8Accuracy!).toFixed(1)}%`);
+    if (ptqAccuracy !== undefined) {
+      log(`int8 accuracy  (held-out subject), post-training quantization: ${(100 * ptqAccuracy).toFixed(1)}%`);
+      log(`after ${qatEpochs} epochs of quantization-aware fine-tuning: float ${(100 * quant.floatAccuracy!).toFixed(1)}%, int8 (compiled) ${(100 * quant.int8Accuracy!).toFixed(1)}%`);
+    } else log(`int8 accuracy  (held-out subject): ${(100 * quant.int8Accuracy!).toFixed(1)}%`);
   }
   log(`weights: ${m.weightsBytes} bytes (flash); arena: ${m.arenaBytes} bytes (RAM; linear plan ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})`);
   log(`verification: ${report.exact}/${report.inputs} bit-exact on host, ${m4.exact}/${m4.inputs} on cortex-m4 (QEMU)`);
   log(`cortex-m4: ${budget.instructions.total?.toLocaleString('en-US')} executed instructions per inference (not cycles), code ${budget.flash.code} bytes, stack ${budget.ram.stack} bytes`);
-  log(`generated C: ${outDir}${regenerate ? '' : ` (model: ${trainedModelDir})`}`);
+  log(`generated C: ${outDir}${regenerate ? '' : ` (model: ${modelDir})`}`);
   if (report.exact !== report.inputs || m4.exact !== m4.inputs) process.exitCode = 1;
 }
 

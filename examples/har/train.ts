@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { ACTIVITIES, CHANNELS, fitNormalization, loadRecordings, makeWindows, normalize, splitBySubject, type Normalization } from '../../src/data/wisdm.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
-import { buildHarModel } from '../../src/train/har-model.ts';
+import { buildHarModel, withFakeQuant } from '../../src/train/har-model.ts';
 import { registerFastKernels } from '../../src/train/kernels/index.ts';
 import { accuracy, seededShuffle, trainClassifier } from '../../src/train/train.ts';
 
@@ -24,9 +24,11 @@ export interface HarTrained {
   labels: readonly string[];
   normalization: Normalization;
   secondsPerEpoch: number;
+  /** Quantization-aware fine-tuning (qatEpochs > 0): the fake-quant twin of `model` and its float accuracy. */
+  qat?: { model: tf.LayersModel; accuracy: number; epochs: number };
 }
 
-export async function trainHar(opts: { log?: (s: string) => void; epochs?: number; seed?: number; stockKernels?: boolean } = {}): Promise<HarTrained> {
+export async function trainHar(opts: { log?: (s: string) => void; epochs?: number; seed?: number; stockKernels?: boolean; qatEpochs?: number } = {}): Promise<HarTrained> {
   const log = opts.log ?? (() => undefined);
   await tf.setBackend('cpu');
   if (!opts.stockKernels) registerFastKernels();
@@ -50,7 +52,16 @@ export async function trainHar(opts: { log?: (s: string) => void; epochs?: numbe
   const r = await trainClassifier(model, fit, val, { windowShape: [WINDOW, CHANNELS], classes: ACTIVITIES.length, epochs: opts.epochs ?? 12, seed: opts.seed ?? 1, log });
   const floatAccuracy = accuracy(model, { x: test.x, y: test.y }, [WINDOW, CHANNELS]);
   log(`trained ${r.epochs} epochs (${r.secondsPerEpoch.toFixed(1)} s/epoch); float accuracy on held-out subject: ${(100 * floatAccuracy).toFixed(1)}%`);
+  let qat: HarTrained['qat'];
+  if (opts.qatEpochs) {
+    // Fine-tune a fake-quant twin: weights and activations on the int8 grid, a lower learning rate.
+    const q = withFakeQuant(model, WINDOW, CHANNELS, ACTIVITIES.length);
+    const rq = await trainClassifier(q, fit, val, { windowShape: [WINDOW, CHANNELS], classes: ACTIVITIES.length, epochs: opts.qatEpochs, seed: (opts.seed ?? 1) + 1, learningRate: 0.0005, patience: opts.qatEpochs, fakeQuantWeights: true, log });
+    const acc = accuracy(q, { x: test.x, y: test.y }, [WINDOW, CHANNELS]);
+    log(`quantization-aware fine-tuning: ${rq.epochs} epochs; fake-quant accuracy on held-out subject: ${(100 * acc).toFixed(1)}%`);
+    qat = { model: q, accuracy: acc, epochs: rq.epochs };
+  }
   // Calibration: training windows only (the test subject stays unseen), a spread-out subset.
   const calibrationWindows = seededShuffle(fit.x.length, 99).slice(0, 200).map((i) => fit.x[i]!);
-  return { model, floatAccuracy, testWindows: test.x, testLabels: test.y, calibrationWindows, labels: ACTIVITIES, normalization, secondsPerEpoch: r.secondsPerEpoch };
+  return { model, floatAccuracy, testWindows: test.x, testLabels: test.y, calibrationWindows, labels: ACTIVITIES, normalization, secondsPerEpoch: r.secondsPerEpoch, ...(qat ? { qat } : {}) };
 }

@@ -299,6 +299,9 @@ export const LAYER_CONVERTERS: Record<string, LayerConverter> = {
   GaussianNoise: (c) => c.inputs[0]!,
   GaussianDropout: (c) => c.inputs[0]!,
   AlphaDropout: (c) => c.inputs[0]!,
+  // Quantization-aware training's fake quantization: identity here; its learned range goes to the
+  // quantizer (collected by the importer from the layer configs).
+  EdgecFakeQuant: (c) => c.inputs[0]!,
   Add: add,
   Concatenate: concatenate,
   ZeroPadding1D: zeroPadding,

@@ -16,6 +16,7 @@ import { GraphBuilder } from '../ir/builder.ts';
 import type { Graph } from '../ir/graph.ts';
 import { readModelFiles } from './tfjs-io.ts';
 import './tfjs-keras-layers.ts'; // registers the Keras layer classes tfjs lacks
+import '../train/qat.ts'; // registers EdgecFakeQuant (quantization-aware training)
 import { LAYER_CONVERTERS, irShape } from './tfjs-layers.ts';
 import { checkLayersModel, checkRawLayers } from './tfjs-support.ts';
 
@@ -29,6 +30,7 @@ export function importLayersModel(model: tf.LayersModel, source: string, labels?
   const input = model.inputs[0]!;
   const inputId = b.addTensor({ name: input.name.replace(/:0$/, '') || 'input', shape: irShape(input.shape), dtype: 'float32' });
   ids.set(input.id, inputId);
+  const ranges: Record<string, [number, number]> = {};
   for (const layer of model.layers) {
     const cls = layer.getClassName();
     if (cls === 'InputLayer') continue;
@@ -51,10 +53,14 @@ export function importLayersModel(model: tf.LayersModel, source: string, labels?
       name: layer.name,
     });
     ids.set(outputs[0]!.id, out);
+    if (cls === 'EdgecFakeQuant') {
+      const { min, max } = layer.getConfig() as { min?: number; max?: number };
+      if (typeof min === 'number' && typeof max === 'number' && min <= max) ranges[b.tensor(out).name] = [min, max];
+    }
   }
   const outputId = ids.get(model.outputs[0]!.id);
   if (outputId === undefined) fail('E-IMPORT-GRAPH', 'import', 'the model output is not produced by any layer', { file: source });
-  return b.build(model.name || basename(dirname(source)), [inputId], [outputId], { source, ...(labels ? { labels } : {}) });
+  return b.build(model.name || basename(dirname(source)), [inputId], [outputId], { source, ...(labels ? { labels } : {}), ...(Object.keys(ranges).length ? { activationRanges: ranges } : {}) });
 }
 
 /**

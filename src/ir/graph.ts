@@ -124,6 +124,11 @@ export interface GraphMeta {
    * edges; the compiled model is int8 end to end and the application converts with these parameters.
    */
   floatBoundary?: { input?: { scale: number; zeroPoint: number }; output?: { scale: number; zeroPoint: number } };
+  /**
+   * Activation ranges learned by quantization-aware training, by tensor name; the quantizer uses them
+   * instead of calibration for those tensors.
+   */
+  activationRanges?: Readonly<Record<string, readonly [number, number]>>;
 }
 
 export interface Graph {

@@ -107,12 +107,18 @@ function activationQuants(g: Graph, observers: Map<number, Observer>): Map<numbe
     const pinned = members.map((id) => fixed.get(id)).find((q) => q !== undefined);
     let lo = Infinity;
     let hi = -Infinity;
-    for (const id of members) {
+    // Ranges learned by quantization-aware training take precedence over calibration.
+    const learned = members.map((id) => g.meta.activationRanges?.[g.tensors[id]!.name]).filter((r) => r !== undefined);
+    for (const id of learned.length ? [] : members) {
       const r = observers.get(id)?.range();
       if (r) {
         lo = Math.min(lo, r.lo);
         hi = Math.max(hi, r.hi);
       }
+    }
+    for (const r of learned) {
+      lo = Math.min(lo, r[0]);
+      hi = Math.max(hi, r[1]);
     }
     const q = pinned ?? chooseActivationQuant(Number.isFinite(lo) ? lo : 0, Number.isFinite(hi) ? hi : 0);
     for (const id of members) result.set(id, q);

@@ -7,16 +7,37 @@
  *   -> GlobalAveragePooling -> Dense 5 softmax
  */
 import * as tf from '@tensorflow/tfjs';
+import { FakeQuant } from './qat.ts';
 
-export function buildHarModel(windowSize: number, channels: number, classes: number, seed = 1): tf.LayersModel {
+/**
+ * With `fakeQuant`, an EdgecFakeQuant layer follows the input and every layer whose output the
+ * compiler quantizes with a range of its own (for quantization-aware training; see qat.ts).
+ */
+export function buildHarModel(windowSize: number, channels: number, classes: number, seed = 1, opts: { fakeQuant?: boolean } = {}): tf.LayersModel {
   const init = (k: number) => tf.initializers.glorotUniform({ seed: seed * 100 + k });
   const m = tf.sequential({ name: 'har' });
+  const fq = (name: string) => {
+    if (opts.fakeQuant) m.add(new FakeQuant({ name: `${name}_fq` }));
+  };
+  if (opts.fakeQuant) m.add(tf.layers.inputLayer({ name: 'window', inputShape: [windowSize, channels] }));
+  fq('input');
   m.add(tf.layers.conv1d({ name: 'conv1', inputShape: [windowSize, channels], filters: 16, kernelSize: 5, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init(1) }));
+  fq('conv1');
   m.add(tf.layers.reshape({ name: 'to_2d', targetShape: [1, windowSize / 2, 16] }));
   m.add(tf.layers.separableConv2d({ name: 'sep1', filters: 32, kernelSize: [1, 5], padding: 'same', activation: 'relu', depthwiseInitializer: init(2), pointwiseInitializer: init(3) }));
+  fq('sep1');
   m.add(tf.layers.maxPooling2d({ name: 'pool1', poolSize: [1, 2] }));
   m.add(tf.layers.separableConv2d({ name: 'sep2', filters: 32, kernelSize: [1, 5], padding: 'same', activation: 'relu', depthwiseInitializer: init(4), pointwiseInitializer: init(5) }));
+  fq('sep2');
   m.add(tf.layers.globalAveragePooling2d({ name: 'gap' }));
+  fq('gap');
   m.add(tf.layers.dense({ name: 'classifier', units: classes, activation: 'softmax', kernelInitializer: init(6) }));
   return m;
+}
+
+/** A fake-quant twin of a trained HAR model: same weights, EdgecFakeQuant layers added. */
+export function withFakeQuant(trained: tf.LayersModel, windowSize: number, channels: number, classes: number): tf.LayersModel {
+  const q = buildHarModel(windowSize, channels, classes, 1, { fakeQuant: true });
+  for (const l of trained.layers) if (l.getWeights().length) q.getLayer(l.name).setWeights(l.getWeights());
+  return q;
 }

@@ -4,6 +4,7 @@
  * the best validation epoch restored at the end.
  */
 import * as tf from '@tensorflow/tfjs';
+import { trainStepWithFakeQuantWeights } from './qat.ts';
 
 export interface TrainData {
   x: Float32Array[];
@@ -14,6 +15,8 @@ export interface TrainOptions {
   windowShape: [number, number];
   classes: number;
   epochs?: number;
+  /** Quantization-aware training: each step runs with the kernels on the int8 grid (see qat.ts). */
+  fakeQuantWeights?: boolean;
   batchSize?: number;
   learningRate?: number;
   patience?: number;
@@ -76,7 +79,7 @@ export async function trainClassifier(model: tf.LayersModel, train: TrainData, v
     let batches = 0;
     for (let i = 0; i < order.length; i += batch) {
       const { xs, ys } = toTensors(train, order.slice(i, i + batch), opts.windowShape, opts.classes);
-      const r = (await model.trainOnBatch(xs, ys)) as number[];
+      const r = opts.fakeQuantWeights ? await trainStepWithFakeQuantWeights(model, xs, ys) : ((await model.trainOnBatch(xs, ys)) as number[]);
       lossSum += r[0]!;
       batches++;
       xs.dispose();
