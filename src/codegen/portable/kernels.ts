@@ -121,7 +121,7 @@ export const STEP_EMITTERS: Table = {
   },
   transpose_s8: {
     header: 'edgec_transpose.h',
-    files: ['edgec_transpose.h', 'edgec_transpose.c'],
+    files: ['edgec_transpose.h', 'edgec_transpose.c', 'edgec_strided_slice.h', 'edgec_strided_slice.c'],
     emit(s, ctx) {
       const n = s.op.name;
       const shape = ctx.constArray('shape', 'int32_t', s.shape, n);
