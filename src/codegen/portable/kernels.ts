@@ -7,6 +7,7 @@ import type { CType } from '../../conformance/cemit.ts';
 import { cActivation, cDims, cTile } from '../../conformance/cstructs.ts';
 import type { LstmStep, LutActivationStep, PoolStep, SoftmaxStep, Step } from '../lower.ts';
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
+import { logisticS8, tanhS8 } from '../../kernels/activations.ts';
 import { addInputLut } from '../../kernels/add.ts';
 
 export interface EmitContext {
@@ -162,8 +163,8 @@ export const STEP_EMITTERS: Table = {
       return { kernel: 'edgec_pad_s8', lines: [call] };
     },
   },
-  logistic_s8: lutActivationEmitter('edgec_logistic_s8'),
-  tanh_s8: lutActivationEmitter('edgec_tanh_s8'),
+  logistic_s8: lutActivationEmitter('logistic_s8'),
+  tanh_s8: lutActivationEmitter('tanh_s8'),
   mean_s8: {
     header: 'edgec_mean.h',
     files: ['edgec_mean.h', 'edgec_mean.c'],
@@ -239,15 +240,17 @@ function softmaxEmitter<K extends 'softmax_s8' | 'softmax_s8_s16'>(kernel: strin
   return e as StepEmitter<K>;
 }
 
-function lutActivationEmitter<K extends 'logistic_s8' | 'tanh_s8'>(kernel: string): StepEmitter<K> {
+/** LOGISTIC / TANH (int8): the function of each of the 256 input values, tabulated here (256 bytes of
+ * flash) from the reference kernel; the C only looks up. */
+function lutActivationEmitter<K extends 'logistic_s8' | 'tanh_s8'>(kind: K): StepEmitter<K> {
   const e = {
     header: 'edgec_activations.h',
     files: ['edgec_activations.h', 'edgec_activations.c', 'edgec_fixedpoint.h'],
     emit(s: LutActivationStep & { op: { name: string } }, ctx: EmitContext) {
       const n = s.op.name;
-      const p = s.params;
-      const params = ctx.constStruct('params', 'edgec_lut_activation_params', `{ ${p.inputZeroPoint}, ${p.inputRangeRadius}, ${p.inputMultiplier}, ${p.inputLeftShift} }`, n);
-      return { kernel, lines: [`status = ${kernel}(&${params}, ${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, ${s.size});`] };
+      const all = Int8Array.from({ length: 256 }, (_, i) => (i < 128 ? i : i - 256)); // byte order: table[(uint8_t)x]
+      const table = ctx.constArray('table', 'int8_t', (kind === 'logistic_s8' ? logisticS8 : tanhS8)(s.params, all), n);
+      return { kernel: 'edgec_table_s8', lines: [`status = edgec_table_s8(${table}, ${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, ${s.size});`] };
     },
   };
   return e as StepEmitter<K>;

@@ -52,3 +52,11 @@ edgec_status edgec_tanh_s8(const edgec_lut_activation_params *params, const int8
 {
     return edgec_lut_activation(1, params, input, output, size);
 }
+
+edgec_status edgec_table_s8(const int8_t *table, const int8_t *input, int8_t *output, int32_t size)
+{
+    for (int32_t i = 0; i < size; i++) {
+        output[i] = table[(uint8_t)input[i]];
+    }
+    return EDGEC_OK;
+}

@@ -18,4 +18,11 @@ edgec_status edgec_logistic_s8(const edgec_lut_activation_params *params, const 
 /* Output scale 1/128, zero point 0. */
 edgec_status edgec_tanh_s8(const edgec_lut_activation_params *params, const int8_t *input, int8_t *output, int32_t size);
 
+/*
+ * Any int8 -> int8 function of one element as a 256-entry table computed by the compiler
+ * (table[(uint8_t)x]): generated models run LOGISTIC and TANH this way, with the same bytes as the
+ * arithmetic kernels above (which the simulator and the conformance tests use).
+ */
+edgec_status edgec_table_s8(const int8_t *table, const int8_t *input, int8_t *output, int32_t size);
+
 #endif /* EDGEC_ACTIVATIONS_H */
