@@ -5,39 +5,58 @@
  */
 #include "edgec_activations_s16.h"
 
-void edgec_activation_s16(const int16_t *input, int16_t *output, int32_t size, int32_t left_shift,
-                          edgec_activation_s16_type type, const uint16_t *sigmoid_table)
+/* One element: |x| picks two table nodes, its low bits interpolate, the sign folds the result. */
+static EDGEC_ALWAYS_INLINE int16_t edgec_sigmoid_tanh_one(int32_t x, int sigmoid, const uint16_t *sigmoid_table)
 {
-    const int sigmoid = type == EDGEC_LSTM_SIGMOID;
     const uint32_t abs_shift = sigmoid ? 9u : 8u;
     const uint32_t frac_mask = sigmoid ? 0x1ffu : 0xffu;
     const uint32_t max_saturation = sigmoid ? (0x7fffu << 10) : (0xffffu << 8);
+    const uint32_t ax = (uint32_t)(x > 0 ? x : -x);
+    const uint32_t uh = ax >> abs_shift;
+    uint32_t r;
+    if (uh >= 255u) {
+        r = max_saturation;
+    } else {
+        const uint32_t ua = sigmoid_table[uh];
+        const uint32_t ub = sigmoid_table[uh + 1u];
+        r = (ua << abs_shift) + (ax & frac_mask) * (ub - ua);
+    }
+    if (sigmoid) {
+        r = x >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
+        return (int16_t)(r >> 10);
+    }
+    /* Below zero the folded value is negative: compute it signed, shift arithmetically. */
+    const int32_t rs = (int32_t)r;
+    return (int16_t)((x >= 0 ? rs - (1 << 23) + (1 << 7) : -rs + (1 << 23) + (1 << 7) - 1) >> 8);
+}
+
+/* The loop for one activation, specialised by inlining (type and shift are constant per call site). */
+static EDGEC_ALWAYS_INLINE void edgec_activation_loop(const int16_t *input, int16_t *output, int32_t size,
+                                                      int32_t left_shift, int sigmoid, const uint16_t *table)
+{
     /* The 3/4 scale stretches the table's range [0, 10.67) over the input's [0, 8) (Q3.12 input). */
     const int32_t multiplier = left_shift < 0 ? 3 : 3 * (1 << left_shift);
     const int32_t abs_left = left_shift < 0 ? -left_shift : 0;
     const int32_t rounding = abs_left > 0 ? 1 << (abs_left - 1) : 0;
     for (int32_t i = 0; i < size; i++) {
         /* Arithmetic shift of a possibly negative value, as the reference (checked in edgec_requant.h). */
-        const int32_t x = (input[i] * multiplier + rounding) >> abs_left;
-        const uint32_t ax = (uint32_t)(x > 0 ? x : -x);
-        const uint32_t uh = ax >> abs_shift;
-        uint32_t r;
-        if (uh >= 255u) {
-            r = max_saturation;
+        output[i] = edgec_sigmoid_tanh_one((input[i] * multiplier + rounding) >> abs_left, sigmoid, table);
+    }
+}
+
+void edgec_activation_s16(const int16_t *input, int16_t *output, int32_t size, int32_t left_shift,
+                          edgec_activation_s16_type type, const uint16_t *sigmoid_table)
+{
+    /* The LSTM gates call with left_shift 0: their own loops, without the rescaling arithmetic's variables. */
+    if (type == EDGEC_LSTM_SIGMOID) {
+        if (left_shift == 0) {
+            edgec_activation_loop(input, output, size, 0, 1, sigmoid_table);
         } else {
-            const uint32_t ua = sigmoid_table[uh];
-            const uint32_t ub = sigmoid_table[uh + 1u];
-            r = (ua << abs_shift) + (ax & frac_mask) * (ub - ua);
+            edgec_activation_loop(input, output, size, left_shift, 1, sigmoid_table);
         }
-        int32_t v;
-        if (sigmoid) {
-            r = x >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
-            v = (int32_t)(r >> 10);
-        } else {
-            /* Below zero the folded value is negative: compute it signed, shift arithmetically. */
-            const int32_t rs = (int32_t)r;
-            v = (x >= 0 ? rs - (1 << 23) + (1 << 7) : -rs + (1 << 23) + (1 << 7) - 1) >> 8;
-        }
-        output[i] = (int16_t)v;
+    } else if (left_shift == 0) {
+        edgec_activation_loop(input, output, size, 0, 0, sigmoid_table);
+    } else {
+        edgec_activation_loop(input, output, size, left_shift, 0, sigmoid_table);
     }
 }

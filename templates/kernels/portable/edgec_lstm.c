@@ -8,6 +8,66 @@
 #include "edgec_lstm.h"
 #include "edgec_requant.h"
 
+#if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
+#include <arm_acle.h>
+
+/* SXTB16 of the word rotated right by 8 (bytes 1 and 3), one instruction (GCC does not fold the rotation). */
+static inline uint32_t edgec_sxtb16_ror8(uint32_t v)
+{
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+    return r;
+}
+
+/* Four int8 values as one word (an unaligned load on cores with DSP). */
+static inline int32_t edgec_read_s8x4(const int8_t *p)
+{
+    int32_t v;
+    /* The builtin (not a libc call, even in -ffreestanding builds) becomes one unaligned LDR. */
+    __builtin_memcpy(&v, p, 4);
+    return v;
+}
+
+/*
+ * acc[k] += sum_c x[c] * w_k[c] for four weight rows at once: x's bytes are sign-extended to 16-bit
+ * pairs once per four columns and shared by the rows; each row then takes two dual 16-bit
+ * multiply-accumulates (SMLAD) per four columns.
+ */
+static inline void edgec_dot4_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, const int8_t *w2,
+                                 const int8_t *w3, int32_t cols, int32_t acc[4])
+{
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t c = 0;
+    for (; c + 4 <= cols; c += 4) {
+        const int32_t xv = edgec_read_s8x4(x + c);
+        const int32_t x_even = (int32_t)__sxtb16((uint32_t)xv);
+        const int32_t x_odd = (int32_t)edgec_sxtb16_ror8((uint32_t)xv);
+        int32_t wv = edgec_read_s8x4(w0 + c);
+        a0 = __smlad(__sxtb16((uint32_t)wv), (uint32_t)x_even, a0);
+        a0 = __smlad(edgec_sxtb16_ror8((uint32_t)wv), (uint32_t)x_odd, a0);
+        wv = edgec_read_s8x4(w1 + c);
+        a1 = __smlad(__sxtb16((uint32_t)wv), (uint32_t)x_even, a1);
+        a1 = __smlad(edgec_sxtb16_ror8((uint32_t)wv), (uint32_t)x_odd, a1);
+        wv = edgec_read_s8x4(w2 + c);
+        a2 = __smlad(__sxtb16((uint32_t)wv), (uint32_t)x_even, a2);
+        a2 = __smlad(edgec_sxtb16_ror8((uint32_t)wv), (uint32_t)x_odd, a2);
+        wv = edgec_read_s8x4(w3 + c);
+        a3 = __smlad(__sxtb16((uint32_t)wv), (uint32_t)x_even, a3);
+        a3 = __smlad(edgec_sxtb16_ror8((uint32_t)wv), (uint32_t)x_odd, a3);
+    }
+    for (; c < cols; c++) {
+        a0 = (int32_t)((uint32_t)a0 + (uint32_t)(x[c] * w0[c]));
+        a1 = (int32_t)((uint32_t)a1 + (uint32_t)(x[c] * w1[c]));
+        a2 = (int32_t)((uint32_t)a2 + (uint32_t)(x[c] * w2[c]));
+        a3 = (int32_t)((uint32_t)a3 + (uint32_t)(x[c] * w3[c]));
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+#endif
+
 /* dst[b][r] = clamp16(requant(bias[r] + sum_c x[b][c] W[r][c]) + dst[b][r]) for one operand. */
 static EDGEC_ALWAYS_INLINE void edgec_lstm_accumulate(const int8_t *x8, const int16_t *x16, const int8_t *w,
                                                       const void *bias, int32_t multiplier, int32_t shift,
@@ -24,6 +84,20 @@ static EDGEC_ALWAYS_INLINE void edgec_lstm_accumulate(const int8_t *x8, const in
                 }
                 q = edgec_requantize_s64(acc, multiplier, shift);
             } else {
+#if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
+                if (r + 4 <= rows) {
+                    /* Four rows at a time; SMLAD wraps on overflow like the reference int32 accumulator. */
+                    const int32_t *bias32 = (const int32_t *)bias;
+                    int32_t acc4[4] = { bias32[r], bias32[r + 1], bias32[r + 2], bias32[r + 3] };
+                    edgec_dot4_s8(x8 + b * cols, row, row + cols, row + 2 * cols, row + 3 * cols, cols, acc4);
+                    for (int32_t k = 0; k < 4; k++) {
+                        const int32_t qk = edgec_requantize(acc4[k], multiplier, shift);
+                        dst[b * rows + r + k] = (int16_t)edgec_clamp(qk + dst[b * rows + r + k], INT16_MIN, INT16_MAX);
+                    }
+                    r += 3;
+                    continue;
+                }
+#endif
                 /* int32 wrap-around as the reference accumulator (computed unsigned to stay defined). */
                 uint32_t acc = (uint32_t)((const int32_t *)bias)[r];
                 for (int32_t c = 0; c < cols; c++) {
