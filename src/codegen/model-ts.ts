@@ -25,15 +25,18 @@ export function emitModelTs(m: Manifest, banner: string): string {
   constant('OUTPUT_ZERO_POINT', String(m.output.zeroPoint), 'Output zero point.');
   constant('LABELS', `${JSON.stringify(m.labels ?? [])} as const`, 'Class labels of the output, in order.');
   constant('ARENA_BYTES', String(m.arenaBytes), 'Bytes of the static arena in the C.');
+  const typed = (d?: string) => (d === 'int16' ? 'Int16Array' : d === 'int32' ? 'Int32Array' : 'Int8Array');
+  const inType = typed(m.input.dtype);
+  const outType = typed(m.output.dtype);
   f.addFunction({
     isExported: true,
     name: 'quantizeInput',
     parameters: [{ name: 'window', type: 'ArrayLike<number>' }],
-    returnType: 'Int8Array',
+    returnType: inType,
     docs: ['Quantizes a float window (already normalised as in training) exactly as the firmware expects it.'],
     statements: [
       `if (window.length !== ${m.input.size}) throw new RangeError(\`expected ${m.input.size} values, got \${window.length}\`);`,
-      'return quantizeValues(window, INPUT_SCALE, INPUT_ZERO_POINT);',
+      m.input.dtype === 'int16' ? "return quantizeValues(window, INPUT_SCALE, INPUT_ZERO_POINT, 'int16');" : 'return quantizeValues(window, INPUT_SCALE, INPUT_ZERO_POINT);',
     ],
   });
   f.addFunction({
@@ -41,16 +44,16 @@ export function emitModelTs(m: Manifest, banner: string): string {
     name: 'dequantizeOutput',
     parameters: [{ name: 'q', type: 'ArrayLike<number>' }],
     returnType: 'Float32Array',
-    docs: ['Real-valued scores from the int8 output.'],
+    docs: [`Real-valued scores from the ${m.output.dtype ?? 'int8'} output.`],
     statements: ['return dequantizeValues(q, OUTPUT_SCALE, OUTPUT_ZERO_POINT);'],
   });
   f.addFunction({
     isExported: true,
     name: 'simulate',
-    parameters: [{ name: 'input', type: 'Int8Array' }],
-    returnType: 'Int8Array',
+    parameters: [{ name: 'input', type: inType }],
+    returnType: outType,
     docs: ['Runs the int8 simulator on this folder\'s graph: the same bytes the C produces.'],
-    statements: ['return simulateFolder(dirname(fileURLToPath(import.meta.url)), input);'],
+    statements: [`return simulateFolder${outType === 'Int8Array' ? '' : `<${outType}>`}(dirname(fileURLToPath(import.meta.url)), input);`],
   });
   f.formatText({ indentSize: 2 });
   // The banner must open the file; ts-morph places imports first, so it is prepended here.

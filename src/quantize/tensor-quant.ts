@@ -6,12 +6,15 @@
  */
 import { roundHalfAwayFromZero } from './fixedpoint.ts';
 
-export function quantizeValues(x: ArrayLike<number>, scale: number, zeroPoint: number): Int8Array {
-  const out = new Int8Array(x.length);
+export function quantizeValues(x: ArrayLike<number>, scale: number, zeroPoint: number): Int8Array;
+export function quantizeValues(x: ArrayLike<number>, scale: number, zeroPoint: number, dtype: 'int16'): Int16Array;
+export function quantizeValues(x: ArrayLike<number>, scale: number, zeroPoint: number, dtype: 'int8' | 'int16' = 'int8'): Int8Array | Int16Array {
+  const out = dtype === 'int16' ? new Int16Array(x.length) : new Int8Array(x.length);
+  const [lo, hi] = dtype === 'int16' ? [-32768, 32767] : [-128, 127];
   const s = Math.fround(scale);
   for (let i = 0; i < x.length; i++) {
     const q = roundHalfAwayFromZero(Math.fround(Math.fround(x[i]!) / s)) + zeroPoint;
-    out[i] = q < -128 ? -128 : q > 127 ? 127 : q;
+    out[i] = q < lo ? lo : q > hi ? hi : q;
   }
   return out;
 }
