@@ -52,8 +52,11 @@ describe('conformance suite', () => {
     'c-host': () => runCBackend(supported, hostPlatform()),
     'c-host (ASan+UBSan)': () => runCBackend(supported, hostPlatform({ sanitize: true })),
   };
-  if (HAS_CORTEX) reports['c-m4 (QEMU)'] = () => runCBackend(supported, cortexPlatform('cortex-m4'));
-  else it.skip(`c-m4 (QEMU): ${CORTEX_SKIP_REASON}`, () => undefined);
+  if (HAS_CORTEX) {
+    reports['c-m4 (QEMU)'] = () => runCBackend(supported, cortexPlatform('cortex-m4'));
+    // A debug (-O0) build takes the kernels' C loops instead of their inline asm: same bytes required.
+    reports['c-m4-O0 (QEMU)'] = () => runCBackend(supported, cortexPlatform('cortex-m4', { debug: true }));
+  } else it.skip(`c-m4, c-m4-O0 (QEMU): ${CORTEX_SKIP_REASON}`, () => undefined);
   // The same suite through CMSIS-NN itself: a check on the cmsis-nn backend's parameter mapping and scratch sizes.
   if (NO_CMSIS_NN) it.skip(`cmsis-nn-host, cmsis-nn-m4, cmsis-nn-m55: ${NO_CMSIS_NN}`, () => undefined);
   else {

@@ -5,7 +5,7 @@ import { DEFAULT_SUITE_DIR } from '../paths.ts';
 import { cortexPlatform, hostPlatform } from '../conformance/platforms.ts';
 import { formatReport, loadSuite, runCBackend, runTsBackend, type ConformanceReport } from '../conformance/run.ts';
 
-export const CONFORMANCE_BACKENDS = ['ts', 'c-host', 'c-host-sanitize', 'c-m3', 'c-m4', 'c-m7', 'c-m33', 'c-m55', 'cmsis-nn-host', 'cmsis-nn-m3', 'cmsis-nn-m4', 'cmsis-nn-m7', 'cmsis-nn-m33', 'cmsis-nn-m55'];
+export const CONFORMANCE_BACKENDS = ['ts', 'c-host', 'c-host-sanitize', 'c-m3', 'c-m4', 'c-m7', 'c-m33', 'c-m55', 'c-m4-O0', 'cmsis-nn-host', 'cmsis-nn-m3', 'cmsis-nn-m4', 'cmsis-nn-m7', 'cmsis-nn-m33', 'cmsis-nn-m55'];
 
 export async function runConformance(backend: string, suite: string, filter?: string): Promise<ConformanceReport> {
   const re = filter ? new RegExp(filter) : undefined;
@@ -17,6 +17,8 @@ export async function runConformance(backend: string, suite: string, filter?: st
       return runCBackend(cases, hostPlatform());
     case 'c-host-sanitize':
       return runCBackend(cases, hostPlatform({ sanitize: true }));
+    case 'c-m4-O0':
+      return runCBackend(cases, cortexPlatform('cortex-m4', { debug: true }));
     case 'cmsis-nn-host':
       return runCBackend(cases, hostPlatform({ cmsisNn: true }));
     default:

@@ -74,10 +74,14 @@ export function hostPlatform(opts: HostPlatformOptions = {}): CPlatform {
 }
 
 
-/** A Cortex-M target in QEMU: each batch is one ELF, its records written to cases.bin by semihosting. */
-export function cortexPlatform(targetName: string, opts: { cmsisNn?: boolean } = {}): CPlatform {
+/**
+ * A Cortex-M target in QEMU: each batch is one ELF, its records written to cases.bin by semihosting.
+ * `debug` builds at -O0, as firmware debug configurations do: kernels whose optimised builds use inline
+ * asm take their plain C loops there, and those must give the same bytes.
+ */
+export function cortexPlatform(targetName: string, opts: { cmsisNn?: boolean; debug?: boolean } = {}): CPlatform {
   const short = targetName.replace(/^cortex-/, '');
-  const name = opts.cmsisNn ? `cmsis-nn-${short}` : `c-${short}`;
+  const name = (opts.cmsisNn ? `cmsis-nn-${short}` : `c-${short}`) + (opts.debug ? '-O0' : '');
   const workDir = join(BUILD_DIR, 'conformance', name);
   const target = loadTarget(targetName);
   return {
@@ -98,6 +102,7 @@ export function cortexPlatform(targetName: string, opts: { cmsisNn?: boolean } =
           sources: [src, join(HARNESS_DIR, 'cortex-m', 'case_main.c'), ...(lib ? [] : portableKernelSources())],
           includeDirs: [lib ? cmsisNnIncludeDir() : PORTABLE_KERNELS_DIR],
           libraries: lib ? [lib] : [],
+          ...(opts.debug ? { cflags: ['-O0'] } : {}),
           workDir: dir,
         });
         rmSync(join(dir, 'cases.bin'), { force: true });

@@ -78,6 +78,8 @@ export interface ElfBuild {
   stackBytes?: number;
   /** Static libraries linked after the sources (e.g. a cached CMSIS-NN build). */
   libraries?: string[];
+  /** Appended after the standard flags (e.g. -O0 for a debug build). */
+  cflags?: string[];
 }
 
 /** Compiles and links an ELF for the target; returns its path (and the map file beside it). */
@@ -101,6 +103,7 @@ export async function buildElf(b: ElfBuild): Promise<string> {
   const args = [
     ...t.cflags,
     ...CORTEX_CFLAGS,
+    ...(b.cflags ?? []),
     ...(b.defines ?? []).map((d) => `-D${d}`),
     `-I${join(HARNESS_DIR, 'cortex-m')}`,
     `-I${HARNESS_DIR}`,
