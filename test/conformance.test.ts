@@ -14,16 +14,6 @@ import { cmsisNnMissingReason } from '../src/toolchain/cmsis-nn.ts';
 
 const NO_CMSIS_NN = cmsisNnMissingReason();
 
-/**
- * Cases where CMSIS-NN's own kernel, run on a platform, does not give the expected bytes; these are
- * defects outside this project, shown as expected failures that must stay failures (if one starts
- * passing, the list is out of date and the test says so).
- *  - cortex-m55 (MVE, QEMU): arm_depthwise_conv_s4_opt's left-over-column path gives different bytes
- *    than its DSP/plain-C paths and the expected output for these three int4 cases.
- */
-const CMSIS_NN_KNOWN: Record<string, string[]> = {
-  'cmsis-nn-m55 (QEMU)': ['depthwise_int4_1', 'depthwise_int4_2', 'depthwise_int4_4'],
-};
 
 const cases = loadSuite(DEFAULT_SUITE_DIR);
 const families = new Map<string, ConformanceCase[]>();
@@ -75,11 +65,8 @@ describe('conformance suite', () => {
           it.skip(`${key} (${members.length} cases): no kernel yet, open work`, () => undefined);
           continue;
         }
-        const known = (CMSIS_NN_KNOWN[backend] ?? []).filter((n) => members.some((m) => m.name === n));
-        it(`${key}: ${members.length - known.length} cases bit-exact${known.length ? ` (${known.length} known CMSIS-NN defects fail as expected)` : ''}`, async () => {
-          const failed = byFamily(await get(), key);
-          expect(failed.filter((f) => !known.includes(f.slice(0, f.indexOf(':'))))).toEqual([]);
-          expect(failed.length, 'a known CMSIS-NN defect now passes: update CMSIS_NN_KNOWN').toBe(known.length);
+        it(`${key}: ${members.length} cases bit-exact`, async () => {
+          expect(byFamily(await get(), key)).toEqual([]);
         }, 600_000);
       }
     });

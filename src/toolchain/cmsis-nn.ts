@@ -5,8 +5,8 @@
  * `.cache/cmsis-nn/`, keyed by the sources and the exact compiler command.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { fail } from '../diagnostics.ts';
 import { PACKAGE_ROOT } from '../paths.ts';
 import { exec, mapLimit, parallelism } from './exec.ts';
@@ -55,6 +55,8 @@ export interface CmsisNnPlatform {
   cc: string;
   ar: string;
   cflags: string[];
+  /** The target has MVE (Helium): the constant-predicate probe applies. */
+  mve?: boolean;
 }
 
 export function hostCmsisNnPlatform(): CmsisNnPlatform {
@@ -63,7 +65,51 @@ export function hostCmsisNnPlatform(): CmsisNnPlatform {
 
 /** -O2 as TFLite Micro's reference figures (design.md §7); sections so the linker drops unused kernels. */
 export function cortexCmsisNnPlatform(t: TargetDescriptor): CmsisNnPlatform {
-  return { name: t.name, cc: 'arm-none-eabi-gcc', ar: 'arm-none-eabi-ar', cflags: [...t.cflags, '-O2', '-ffp-contract=off', '-ffunction-sections', '-fdata-sections'] };
+  return {
+    name: t.name,
+    cc: 'arm-none-eabi-gcc',
+    ar: 'arm-none-eabi-ar',
+    cflags: [...t.cflags, '-O2', '-ffp-contract=off', '-ffunction-sections', '-fdata-sections'],
+    ...(t.features.includes('mve') ? { mve: true } : {}),
+  };
+}
+
+/*
+ * Some arm-none-eabi-gcc releases miscompile MVE code that uses a constant predicate: Debian's 12.2.1
+ * loads `mve_pred16_t m = 0x0F0F` into P0 as 0xFFFFFFFF at -O1 and above (and stops with an internal
+ * error on others, e.g. 0x0F00), so every lane is treated as active. CMSIS-NN's int4 kernels unpack
+ * nibbles with such masks; miscompiled, arm_depthwise_conv_s4_opt gives wrong bytes on Cortex-M55.
+ * A probe of our own detects the defect; the CMSIS-NN sources that declare constant predicates are then
+ * compiled at -O0, where the constant goes through memory and comes out right.
+ */
+const PREDICATE_PROBE = `#include <arm_mve.h>
+int32x4_t edgec_predicate_probe(int32x4_t a) { return vshrq_m_n_s32(a, a, 4, 0x0F0F); }
+`;
+const CONSTANT_PREDICATE = /mve_pred16_t\s+\w+\s*=\s*\d+/;
+const probed = new Map<string, Promise<boolean>>();
+
+/** True when the compiler gets constant MVE predicates wrong (see above); cached per compiler and flags. */
+export function constantPredicatesMiscompiled(p: CmsisNnPlatform): Promise<boolean> {
+  if (!p.mve) return Promise.resolve(false);
+  const key = JSON.stringify([p.cc, p.cflags]);
+  let pending = probed.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const dir = join(PACKAGE_ROOT, '.cache', 'cmsis-nn');
+      mkdirSync(dir, { recursive: true });
+      const src = join(dir, `predicate-probe-${process.pid}.c`);
+      writeFileSync(src, PREDICATE_PROBE);
+      try {
+        const r = await exec(p.cc, [...p.cflags, '-S', src, '-o', '-']);
+        // A right build loads 3855 into P0; a wrong one loads -1, and an internal error fails the compile.
+        return r.status !== 0 || !/#3855\b/.test(String(r.stdout));
+      } finally {
+        rmSync(src, { force: true });
+      }
+    })();
+    probed.set(key, pending);
+  }
+  return pending;
 }
 
 const building = new Map<string, Promise<string>>();
@@ -76,7 +122,8 @@ export function cmsisNnLibrary(p: CmsisNnPlatform, log: (line: string) => void =
   const dir = cmsisNnDir();
   const sources = cmsisNnSources(dir);
   const h = createHash('sha256');
-  h.update(JSON.stringify([p.cc, p.cflags, dir]));
+  // The recipe tag changes when the way the library is built changes (e.g. the predicate workaround).
+  h.update(JSON.stringify([p.cc, p.cflags, dir, 'recipe-2']));
   for (const s of sources) {
     const st = statSync(s);
     h.update(`${s}:${st.size}:${st.mtimeMs}\n`);
@@ -100,9 +147,17 @@ async function buildLibrary(p: CmsisNnPlatform, dir: string, sources: string[], 
   mkdirSync(tmp, { recursive: true });
   log(`cmsis-nn: compiling ${sources.length} sources for ${p.name} (cached afterwards)`);
   const include = join(dir, 'Include');
+  const unoptimised = (await constantPredicatesMiscompiled(p)) ? sources.filter((s) => CONSTANT_PREDICATE.test(readFileSync(s, 'utf8'))) : [];
+  if (unoptimised.length > 0) {
+    log(
+      `cmsis-nn: ${p.cc} miscompiles constant MVE predicates (probe: 0x0F0F loaded as all lanes); ` +
+        `compiling ${unoptimised.map((s) => basename(s)).join(', ')} at -O0 for ${p.name}`,
+    );
+  }
   const objects = await mapLimit(sources, parallelism(), async (src, i) => {
     const obj = join(tmp, `${String(i).padStart(3, '0')}.o`);
-    const r = await exec(p.cc, ['-std=c99', ...p.cflags, `-I${include}`, '-c', src, '-o', obj], { timeoutMs: 300_000 }).catch((e: Error) =>
+    const flags = unoptimised.includes(src) ? [...p.cflags, '-O0'] : p.cflags;
+    const r = await exec(p.cc, ['-std=c99', ...flags, `-I${include}`, '-c', src, '-o', obj], { timeoutMs: 300_000 }).catch((e: Error) =>
       fail('E-TOOL-CC', 'toolchain', `cannot run ${p.cc}: ${e.message}`),
     );
     if (r.status !== 0) fail('E-CMSIS-NN', 'toolchain', `${p.cc} failed on CMSIS-NN source ${src} for ${p.name}:\n${r.stderr.slice(0, 3000)}`);
