@@ -319,6 +319,10 @@ static const edgec_dims har_gap_output_dims = { 1, 1, 1, 32 };
 
 static const edgec_fc_params har_classifier_params = { 128, 0, 19, { -128, 127 } };
 
+static const int32_t har_classifier_kernel_sums[5] EDGEC_ALIGNED(8) = {
+    -41880, -59485, 15801, -52121, 20919
+};
+
 static const int32_t har_classifier_multiplier[1] EDGEC_ALIGNED(8) = {
     1529931107
 };
@@ -340,10 +344,6 @@ static const int8_t har_classifier_weights[160] EDGEC_ALIGNED(4) = {
     86, -86, 102, 40, 22, -27, -79, -98, -30, 26, 41, -3, 25, -66, -22, 74,
     40, 16, -78, -72, -48, 26, -11, 38, 47, -4, 41, 97, -61, 39, -102, -23,
     -92, 32, -7, 49, 47, 105, 55, 45, 48, -28, 30, -5, -73, 31, -28, 7
-};
-
-static const int32_t har_classifier_bias[5] EDGEC_ALIGNED(8) = {
-    -152, -221, -71, 103, 311
 };
 
 void har_reset(void)
@@ -456,8 +456,8 @@ int har_invoke(void)
     edgec_profile_step(6);
 #endif
 
-    /* classifier: fully_connected -> edgec_fully_connected_s8 */
-    status = edgec_fully_connected_s8(&har_classifier_params, &har_classifier_quant, 0, 1, 32, 5, (arena + 0), har_classifier_weights, har_classifier_bias, (arena + 32));
+    /* classifier: fully_connected -> edgec_fully_connected_s8_folded */
+    status = edgec_fully_connected_s8_folded(&har_classifier_params, &har_classifier_quant, 0, 1, 32, 5, (arena + 0), har_classifier_weights, har_classifier_kernel_sums, (arena + 32));
     if (status != 0) {
         return status;
     }

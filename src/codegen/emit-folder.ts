@@ -46,7 +46,7 @@ function cmsisSetup(targetName: string): { target: string; path: CmsisPath } {
  */
 function scratchRequests(g: Graph, l: Lowered, path: CmsisPath | null): { step: number; opIndex: number; bytes: number; name: string }[] {
   return l.steps.flatMap((s, step) => {
-    const e = path ? cmsisEmitterFor(s) : undefined;
+    const e = path ? cmsisEmitterFor(s, path) : undefined;
     const bytes = e && path ? Math.max(e.scratch(s as never, path), e.scratch(s as never, 'plain')) : portableScratch(s);
     return bytes > 0 ? [{ step, opIndex: g.ops.findIndex((o) => o.id === s.op.id), bytes, name: `${s.op.name} (scratch)` }] : [];
   });

@@ -8,7 +8,7 @@
  * fully connected filter_dims are {n = accum depth, c = output depth}.
  */
 import type { Dims, Tile, ActivationRange } from '../../kernels/types.ts';
-import type { ConvStep, DepthwiseStep, FullyConnectedStep, PoolStep, Step } from '../lower.ts';
+import type { ConvStep, DepthwiseStep, FullyConnectedStep, LstmStep, PoolStep, Step } from '../lower.ts';
 import type { EmitContext } from '../portable/kernels.ts';
 import {
   avgPoolBufferSize,
@@ -25,7 +25,7 @@ import {
   type ConvKernel,
   type DepthwiseKernel,
 } from './buffer-sizes.ts';
-import { vectorSumS8 } from './kernel-sums.ts';
+import { vectorSumS8 } from '../kernel-sums.ts';
 
 export const CMSIS_NN_PATHS: readonly CmsisPath[] = ['plain', 'dsp', 'mve'];
 
@@ -41,6 +41,8 @@ export interface CmsisEmitContext extends EmitContext {
 }
 
 interface CmsisStepEmitter<K extends Step['kind']> {
+  /** True where the portable kernel is measured faster than CMSIS-NN's on this path: it runs instead. */
+  portableIsFaster?(s: Step & { kind: K }, path: CmsisPath): boolean;
   /** Bytes of arena scratch the CMSIS-NN call needs on each path. */
   scratch(s: Step & { kind: K }, path: CmsisPath): number;
   emit(s: Step & { kind: K }, ctx: CmsisEmitContext, scratch: StepScratch): { kernel: string; lines: string[] };
@@ -167,6 +169,10 @@ export const CMSIS_EMITTERS: Table = {
     },
   },
   fully_connected_s8: {
+    // On the DSP path the portable folded kernel (kernel sums in flash, four rows per pass with SMLAD)
+    // runs in fewer instructions: dtln's 128 -> 257 layer takes 66,013 on Cortex-M4 against 74,756 for
+    // arm_fully_connected_s8. It needs symmetric weights (filter offset 0), as TFLite's int8 spec has.
+    portableIsFaster: (s, path) => path === 'dsp' && s.filterOffset === 0,
     // MVE's kernel sums are constants: they go to flash, not to the arena.
     scratch: () => 0,
     emit(s, ctx, scratch) {
@@ -199,10 +205,39 @@ export const CMSIS_EMITTERS: Table = {
   // add_s8 is left to the portable edgec_add_s8_lut on purpose: with the inputs' rescaling tabulated
   // at compile time it executes about half the instructions of arm_elementwise_add_s8 on Cortex-M4
   // (resnet8's first ADD: 655,484 vs 1,331,559), with the same bytes.
-  // lstm_s8 is left to the portable edgec_lstm_s8 on purpose: its DSP path (four weight rows per
-  // pass, SMLAD) executes fewer instructions than arm_lstm_unidirectional_s8 on Cortex-M4 (mnist_lstm:
-  // 548,305 vs 573,538; dtln: 769,638 vs 768,748), with the same bytes. The mapping onto
-  // arm_lstm_unidirectional_s8 is still checked by the conformance suite (cmsis-nn-* backends).
+  lstm_s8: {
+    // On the DSP path the portable edgec_lstm_s8 (four weight rows by eight columns per pass, SMLAD)
+    // executes fewer instructions than arm_lstm_unidirectional_s8 with the same bytes; elsewhere
+    // (MVE, plain C) CMSIS-NN's runs. Both take the compiler's effective biases.
+    portableIsFaster: (_s, path) => path === 'dsp',
+    // temp1 and temp2: one int16 per hidden unit and batch each, as the portable kernel.
+    scratch: (s) => 2 * 2 * s.batchSize * s.hiddenSize,
+    emit(s, ctx, scratch) {
+      const n = s.op.name;
+      const gate = (k: keyof LstmStep['gates']) => {
+        const g = s.gates[k];
+        const ib = ctx.constArray(`${k}_input_bias`, 'int32_t', g.inputEffectiveBias, n);
+        const hb = ctx.constArray(`${k}_hidden_bias`, 'int32_t', g.hiddenEffectiveBias, n);
+        return `{ .input_multiplier = ${g.inputMultiplier}, .input_shift = ${g.inputShift}, .input_weights = ${ctx.tensor(g.inputWeights, n)}, .input_effective_bias = ${ib}, .hidden_multiplier = ${g.hiddenMultiplier}, .hidden_shift = ${g.hiddenShift}, .hidden_weights = ${ctx.tensor(g.hiddenWeights, n)}, .hidden_effective_bias = ${hb}, .bias = NULL, .activation_type = ${g.activation === 'tanh' ? 'ARM_TANH' : 'ARM_SIGMOID'} }`;
+      };
+      const params = ctx.constStruct(
+        'params',
+        'cmsis_nn_lstm_params',
+        `{ .time_major = ${s.timeMajor ? 1 : 0}, .batch_size = ${s.batchSize}, .time_steps = ${s.timeSteps}, .input_size = ${s.inputSize}, .hidden_size = ${s.hiddenSize}, .input_offset = ${s.inputOffset}, .forget_to_cell_multiplier = ${s.forgetToCell.multiplier}, .forget_to_cell_shift = ${s.forgetToCell.shift}, .input_to_cell_multiplier = ${s.inputToCell.multiplier}, .input_to_cell_shift = ${s.inputToCell.shift}, .cell_clip = ${s.cellClip}, .cell_scale_power = ${s.cellScalePower}, .output_multiplier = ${s.outputMul.multiplier}, .output_shift = ${s.outputMul.shift}, .output_offset = ${s.outputOffset}, .forget_gate = ${gate('forget')}, .input_gate = ${gate('input')}, .cell_gate = ${gate('cell')}, .output_gate = ${gate('output')} }`,
+        n,
+      );
+      const half = s.batchSize * s.hiddenSize * 2;
+      return {
+        kernel: 'arm_lstm_unidirectional_s8',
+        lines: [
+          '{',
+          `    cmsis_nn_lstm_context buffers = { .temp1 = ${scratch.ptr}, .temp2 = ${scratch.ptr} + ${half}, .cell_state = ${ctx.tensor(s.cellState, n)}, .hidden_state = ${ctx.tensor(s.hiddenState, n)} };`,
+          `    status = (int32_t)arm_lstm_unidirectional_s8(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, &${params}, &buffers);`,
+          '}',
+        ],
+      };
+    },
+  },
   softmax_s8: {
     scratch: () => 0,
     emit(s, ctx) {
@@ -241,7 +276,9 @@ function poolCall(s: PoolStep & { op: { name: string } }, ctx: CmsisEmitContext,
 }
 
 /** The CMSIS-NN emitter of a step, or undefined when the portable kernel runs it. */
-export function cmsisEmitterFor(s: Step): CmsisStepEmitter<Step['kind']> | undefined {
-  return CMSIS_EMITTERS[s.kind] as CmsisStepEmitter<Step['kind']> | undefined;
+/** The CMSIS-NN emitter for a step on a path, or undefined when the portable kernel runs it. */
+export function cmsisEmitterFor(s: Step, path: CmsisPath): CmsisStepEmitter<Step['kind']> | undefined {
+  const e = CMSIS_EMITTERS[s.kind] as CmsisStepEmitter<Step['kind']> | undefined;
+  return e && !e.portableIsFaster?.(s, path) ? e : undefined;
 }
 

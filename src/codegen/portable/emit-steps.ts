@@ -92,7 +92,7 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
   const stepInfo: StepInfo[] = [];
   l.steps.forEach((s: Step, index) => {
     currentStep = index;
-    const cmsis = backend.backend === 'cmsis-nn' ? cmsisEmitterFor(s) : undefined;
+    const cmsis = backend.backend === 'cmsis-nn' ? cmsisEmitterFor(s, backend.path) : undefined;
     let out: { kernel: string; lines: string[] };
     if (cmsis && backend.backend === 'cmsis-nn') {
       out = cmsis.emit(s as never, { ...ctx, path: backend.path }, layout.scratch(index));

@@ -9,6 +9,7 @@ import type { LstmStep, LutActivationStep, PoolStep, SoftmaxStep, Step } from '.
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import { logisticS8, tanhS8 } from '../../kernels/activations.ts';
 import { addInputLut } from '../../kernels/add.ts';
+import { vectorSumS8 } from '../kernel-sums.ts';
 
 export interface EmitContext {
   graph: Graph;
@@ -75,10 +76,19 @@ export const STEP_EMITTERS: Table = {
   },
   fully_connected_s8: {
     header: 'edgec_fully_connected.h',
-    files: ['edgec_fully_connected.h', 'edgec_fully_connected.c', 'edgec_int4.h'],
+    files: ['edgec_fully_connected.h', 'edgec_fully_connected.c', 'edgec_int4.h', 'edgec_dot_s8.h', 'edgec_dot_s8.c'],
     emit(s, ctx) {
       const n = s.op.name;
       const params = ctx.constStruct('params', 'edgec_fc_params', `{ ${s.inputOffset}, ${s.filterOffset}, ${s.outputOffset}, ${cActivation(s.activation)} }`, n);
+      const weights = ctx.graph.tensors[s.weights]!.data;
+      if (s.filterOffset === 0 && weights) {
+        // Constant symmetric weights: the input offset's share of every row is folded into the bias
+        // here, and the kernel's inner loop multiplies raw int8 values.
+        const b = s.bias >= 0 ? ctx.graph.tensors[s.bias]!.data! : null;
+        const sums = ctx.constArray('kernel_sums', 'int32_t', vectorSumS8(weights, s.accumDepth, s.outputDepth, s.inputOffset, 0, b), n);
+        const folded = `status = edgec_fully_connected_s8_folded(&${params}, &${quantStruct(s, ctx)}, ${s.perChannel ? 1 : 0}, ${s.batches}, ${s.accumDepth}, ${s.outputDepth}, ${ctx.tensor(s.input, n)}, ${ctx.tensor(s.weights, n)}, ${sums}, ${ctx.tensor(s.output, n)});`;
+        return { kernel: 'edgec_fully_connected_s8_folded', lines: [folded] };
+      }
       const call = `status = edgec_fully_connected_s8(&${params}, &${quantStruct(s, ctx)}, ${s.perChannel ? 1 : 0}, ${s.batches}, ${s.accumDepth}, ${s.outputDepth}, ${ctx.tensor(s.input, n)}, ${ctx.tensor(s.weights, n)}, ${bias(s.bias, n, ctx)}, ${ctx.tensor(s.output, n)});`;
       return { kernel: 'edgec_fully_connected_s8', lines: [call] };
     },
@@ -178,7 +188,7 @@ export const STEP_EMITTERS: Table = {
   },
   lstm_s8: {
     header: 'edgec_lstm.h',
-    files: ['edgec_lstm.h', 'edgec_lstm.c', 'edgec_activations_s16.h', 'edgec_activations_s16.c'],
+    files: ['edgec_lstm.h', 'edgec_lstm.c', 'edgec_dot_s8.h', 'edgec_dot_s8.c', 'edgec_activations_s16.h', 'edgec_activations_s16.c'],
     // temp1 and temp2: one int16 per hidden unit and batch each (gate values between the kernel's phases).
     scratch: (s) => 2 * 2 * s.batchSize * s.hiddenSize,
     emit(s, ctx) {

@@ -4,7 +4,7 @@ import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
 import { cmsisAct, cmsisCall, cmsisDims, cmsisScratch } from '../cmsis.ts';
 import { svdfS8BufferSize } from '../../codegen/cmsis-nn/buffer-sizes.ts';
-import { vectorSumS8 } from '../../codegen/cmsis-nn/kernel-sums.ts';
+import { vectorSumS8 } from '../../codegen/kernel-sums.ts';
 
 function read(r: CaseReader) {
   const params: SvdfParams = {

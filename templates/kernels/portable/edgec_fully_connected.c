@@ -1,7 +1,8 @@
 /* edgec portable kernels: FULLY_CONNECTED (int8). */
+#include "edgec_dot_s8.h"
 #include "edgec_fully_connected.h"
-#include "edgec_requant.h"
 #include "edgec_int4.h"
+#include "edgec_requant.h"
 
 
 static EDGEC_ALWAYS_INLINE edgec_status edgec_fc_core(const edgec_fc_params *params, const edgec_per_channel_quant *quant,
@@ -43,4 +44,52 @@ edgec_status edgec_fully_connected_s4(const edgec_fc_params *params, const edgec
                                       const int32_t *bias, int8_t *output)
 {
     return edgec_fc_core(params, quant, per_channel, batches, accum_depth, output_depth, input, filter, bias, output, 1);
+}
+
+/* One output value: requantize, add the output offset, clamp. */
+static EDGEC_ALWAYS_INLINE int8_t edgec_fc_output(const edgec_fc_params *params, const edgec_per_channel_quant *quant,
+                                                  int32_t per_channel, int32_t row, int32_t acc)
+{
+    const int32_t k = per_channel ? row : 0;
+    const int32_t v = edgec_requantize(acc, quant->multiplier[k], quant->shift[k]) + params->output_offset;
+    return (int8_t)edgec_clamp(v, params->activation.min, params->activation.max);
+}
+
+edgec_status edgec_fully_connected_s8_folded(const edgec_fc_params *params, const edgec_per_channel_quant *quant,
+                                             int32_t per_channel, int32_t batches, int32_t accum_depth,
+                                             int32_t output_depth, const int8_t *input, const int8_t *filter,
+                                             const int32_t *kernel_sums, int8_t *output)
+{
+    if (params->filter_offset != 0) {
+        return EDGEC_ARG_ERROR;
+    }
+    for (int32_t b = 0; b < batches; b++) {
+        const int8_t *x = input + b * accum_depth;
+        int8_t *out = output + b * output_depth;
+        int32_t r = 0;
+#if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
+        for (; r + 4 <= output_depth; r += 4) {
+            int32_t acc[4] = { 0, 0, 0, 0 };
+            if (kernel_sums != NULL) {
+                for (int32_t k = 0; k < 4; k++) {
+                    acc[k] = kernel_sums[r + k];
+                }
+            }
+            edgec_dot4_s8(x, filter + r * accum_depth, accum_depth, acc);
+            for (int32_t k = 0; k < 4; k++) {
+                out[r + k] = edgec_fc_output(params, quant, per_channel, r + k, acc[k]);
+            }
+        }
+#endif
+        for (; r < output_depth; r++) {
+            const int8_t *w = filter + r * accum_depth;
+            /* int32 wrap-around as the reference accumulator (computed unsigned to stay defined). */
+            uint32_t acc = kernel_sums != NULL ? (uint32_t)kernel_sums[r] : 0u;
+            for (int32_t c = 0; c < accum_depth; c++) {
+                acc += (uint32_t)(x[c] * w[c]);
+            }
+            out[r] = edgec_fc_output(params, quant, per_channel, r, (int32_t)acc);
+        }
+    }
+    return EDGEC_OK;
 }

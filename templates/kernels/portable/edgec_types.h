@@ -15,8 +15,10 @@
  * int8 path never pays for a runtime format check. */
 #if defined(__GNUC__)
 #define EDGEC_ALWAYS_INLINE inline __attribute__((always_inline))
+#define EDGEC_NEVER_INLINE __attribute__((noinline))
 #else
 #define EDGEC_ALWAYS_INLINE inline
+#define EDGEC_NEVER_INLINE
 #endif
 
 typedef enum {

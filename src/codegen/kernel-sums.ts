@@ -1,6 +1,7 @@
 /**
- * Kernel sums for CMSIS-NN's MVE matrix-vector kernels, computed at compile time. On MVE,
- * arm_fully_connected_s8 and arm_svdf_s8 read, from their context buffer, per output row r:
+ * Kernel sums (input offset folded into the bias), computed at compile time. CMSIS-NN's MVE
+ * matrix-vector kernels (arm_fully_connected_s8, arm_svdf_s8) read them from their context buffer, and
+ * the portable folded fully connected kernel takes them as its bias; per output row r:
  *
  *   sum[r] = bias[r] + lhs_offset * (sum_c w[r][c] + cols * rhs_offset)
  *
