@@ -4,19 +4,29 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { compileModelFile } from '../compile.ts';
 import { formatQuantReport } from '../quantize/report.ts';
-import { readManifest, type Manifest } from '../codegen/manifest.ts';
+import { folderInputs, readManifest, sampleBytes, type Manifest } from '../codegen/manifest.ts';
 import { fail } from '../diagnostics.ts';
 import { dumpGraph } from '../ir/dump.ts';
 import { importTfjsModel } from '../import/tfjs.ts';
 import { writeFileAtomically } from '../io/atomic.ts';
 import { runPasses } from '../passes/index.ts';
 import { loadFolderGraph, resetState, simulateLowered } from '../sim/int8.ts';
-import { formatVerifyReport, verifyFolder } from '../verify/verify.ts';
+import { decodeSample, encodeOutputs, formatVerifyReport, verifyFolder } from '../verify/verify.ts';
 import { runTarget } from '../verify/targets.ts';
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
-function readInputFile(path: string, size: number): Buffer {
+/** What one sample is, for messages: e.g. "96 x int16" or "49 x int8 + 10 x int8". */
+function sampleShape(m: Manifest): string {
+  return folderInputs(m)
+    .map((io) => `${io.size} x ${io.dtype ?? 'int8'}`)
+    .join(' + ');
+}
+
+/** The input file as whole samples (every input's bytes back to back, little-endian). */
+function readInputFile(path: string, m: Manifest): Buffer {
+  const size = sampleBytes(folderInputs(m));
+  const what = sampleShape(m);
   let buf: Buffer;
   try {
     buf = readFileSync(path);
@@ -24,7 +34,7 @@ function readInputFile(path: string, size: number): Buffer {
     fail('E-RUN-INPUT', 'cli', `cannot read input: ${(e as Error).message}`, { file: path });
   }
   if (buf.length === 0 || buf.length % size !== 0) {
-    fail('E-RUN-INPUT', 'cli', `${buf.length} bytes is not a whole number of inputs of ${size} bytes (int8)`, { file: path });
+    fail('E-RUN-INPUT', 'cli', `${buf.length} bytes is not a whole number of inputs of ${size} bytes (${what})`, { file: path });
   }
   return buf;
 }
@@ -68,21 +78,20 @@ export function registerModelCommands(program: Command): void {
 
   program
     .command('simulate <dir>')
-    .description('run the TS int8 simulator on raw int8 input bytes (one or more inputs back to back)')
-    .requiredOption('--input <file>', 'int8 input bytes')
-    .requiredOption('--out <file>', 'int8 output bytes')
+    .description('run the TS int8 simulator on raw input bytes (one or more samples back to back; each sample is every input of the model in order, little-endian)')
+    .requiredOption('--input <file>', 'input bytes')
+    .requiredOption('--out <file>', 'output bytes (every output of the model in order, per sample)')
     .option('--reset-each', 'reset the state of a stateful model before every input (default: the inputs are one stream)')
     .action((dir: string, opts: { input: string; out: string; resetEach?: boolean }) => {
       const m = readManifest(dir);
-      const buf = readInputFile(opts.input, m.input.size);
+      const buf = readInputFile(opts.input, m);
+      const size = sampleBytes(folderInputs(m));
       const lowered = loadFolderGraph(dir);
       const outs: Buffer[] = [];
       let state = resetState(lowered.graph);
-      for (let p = 0; p < buf.length; p += m.input.size) {
-        const x = new Int8Array(buf.buffer.slice(buf.byteOffset + p, buf.byteOffset + p + m.input.size));
+      for (let p = 0; p < buf.length; p += size) {
         if (opts.resetEach) state = resetState(lowered.graph);
-        const y = simulateLowered(lowered, [x], state).outputs[0]!;
-        outs.push(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+        outs.push(encodeOutputs(simulateLowered(lowered, decodeSample(m, buf.subarray(p, p + size)), state).outputs));
       }
       writeFileAtomically(opts.out, Buffer.concat(outs));
       log(`simulated ${outs.length} input(s) -> ${opts.out}`);
@@ -90,17 +99,17 @@ export function registerModelCommands(program: Command): void {
 
   program
     .command('run <dir>')
-    .description('run the compiled C on raw int8 input bytes')
-    .requiredOption('--input <file>', 'int8 input bytes')
-    .requiredOption('--out <file>', 'int8 output bytes')
+    .description('run the compiled C on raw input bytes (samples as for simulate)')
+    .requiredOption('--input <file>', 'input bytes')
+    .requiredOption('--out <file>', 'output bytes')
     .option('--target <name>', 'host, or a Cortex-M target (cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55)', 'host')
     .option('--reset-each', 'reset the state of a stateful model before every input (default: the inputs are one stream)')
     .action(async (dir: string, opts: { input: string; out: string; target: string; resetEach?: boolean }) => {
       const m = readManifest(dir);
-      const buf = readInputFile(opts.input, m.input.size);
+      const buf = readInputFile(opts.input, m);
       const { outputs } = await runTarget(opts.target).run(dir, m, buf, { resetEach: opts.resetEach });
       writeFileAtomically(opts.out, outputs);
-      log(`ran ${buf.length / m.input.size} input(s) on ${opts.target} -> ${opts.out}`);
+      log(`ran ${buf.length / sampleBytes(folderInputs(m))} input(s) on ${opts.target} -> ${opts.out}`);
     });
 
   program

@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { Manifest } from '../codegen/manifest.ts';
-import { readManifest } from '../codegen/manifest.ts';
+import { folderInputs, readManifest, sampleBytes } from '../codegen/manifest.ts';
 import { fail } from '../diagnostics.ts';
 import { loadTarget, type TargetDescriptor } from '../toolchain/cortex-m.ts';
 import { buildModelCortex, parseProfile, runModelCortex } from '../toolchain/model-cortex.ts';
@@ -75,7 +75,7 @@ export async function measureBudget(dir: string, targetName: string, opts: { inp
   }
   // One fixed input (seeded xorshift32 bytes), run from zero state, as the reference figures are.
   const n = opts.inputs ?? 1;
-  const input = Buffer.from(xorshift32Bytes(n * m.input.size, 1).buffer);
+  const input = Buffer.from(xorshift32Bytes(n * sampleBytes(folderInputs(m)), 1).buffer);
   const totalBuild = await buildModelCortex(dir, m, target, { profile: 'total' });
   const totalRun = await runModelCortex(totalBuild.elf, totalBuild.workDir, target, input, { profile: true });
   const total = parseProfile(totalRun.profile!, 0, n, target);

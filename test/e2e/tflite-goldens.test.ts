@@ -111,3 +111,37 @@ describe('corrupt .tflite files: a located error, never a crash or a hang', () =
     expect(r.stderr).not.toContain('    at ');
   });
 });
+
+describe('the CLI on a model with int16 input and int32 output (keyword_scrambled_8bit)', () => {
+  const name = 'keyword_scrambled_8bit.tflite';
+  const golden = GOLDENS.find((m) => m.model.endsWith(name))!;
+  const kinds = Object.keys(golden.expected_hex);
+  const cli = async (...args: string[]) => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync('node', [join(PACKAGE_ROOT, 'bin/edgec.js'), ...args], { encoding: 'utf8' });
+    expect(r.status, `edgec ${args.join(' ')}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  };
+  it('simulate and run read typed samples and give TFLite Micro bytes; budget measures it', async () => {
+    const dir = join(tmp, 'cli-kws');
+    await cli('compile', join(MODELS, name), '--out', dir);
+    const g = importTflite(join(MODELS, name));
+    const input = join(tmp, 'cli-kws.in');
+    writeFileSync(input, goldenSamples(g, kinds, golden.ref_input));
+    const outBytes = sampleBytes(folderOutputs(readManifest(dir)));
+    const check = (file: string, what: string) => {
+      const out = readFileSync(file);
+      expect(out.length, what).toBe(kinds.length * outBytes);
+      kinds.forEach((kind, i) => expect(goldenOutputHex(g, out.subarray(i * outBytes, (i + 1) * outBytes)), `${what} ${kind}`).toBe(golden.expected_hex[kind]![0]));
+    };
+    await cli('simulate', dir, '--input', input, '--out', join(tmp, 'cli-kws.sim'), '--reset-each');
+    check(join(tmp, 'cli-kws.sim'), 'simulate');
+    await cli('run', dir, '--input', input, '--out', join(tmp, 'cli-kws.run'), '--reset-each');
+    check(join(tmp, 'cli-kws.run'), 'run (host)');
+    if (HAS_CORTEX) {
+      const b = JSON.parse(await cli('budget', dir, '--target', 'cortex-m4', '--json')) as { instructions: { total: number; per_layer: unknown[] } };
+      expect(b.instructions.total).toBeGreaterThan(10_000);
+      expect(b.instructions.per_layer.length).toBe(readManifest(dir).steps.length);
+    }
+  }, 300_000);
+});

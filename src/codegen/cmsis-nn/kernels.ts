@@ -8,7 +8,7 @@
  * fully connected filter_dims are {n = accum depth, c = output depth}.
  */
 import type { Dims, Tile, ActivationRange } from '../../kernels/types.ts';
-import type { ConvStep, DepthwiseStep, FullyConnectedStep, LstmStep, PoolStep, Step } from '../lower.ts';
+import type { ConvStep, DepthwiseStep, FullyConnectedStep, LstmStep, PoolStep, Step, SvdfStep } from '../lower.ts';
 import type { EmitContext } from '../portable/kernels.ts';
 import {
   avgPoolBufferSize,
@@ -20,6 +20,7 @@ import {
   depthwiseWrapperKernel,
   fullyConnectedS8BufferSize,
   mve1xNReadsPastInput,
+  svdfS8BufferSize,
   type CmsisPath,
   type ConvGeometry,
   type ConvKernel,
@@ -238,6 +239,40 @@ export const CMSIS_EMITTERS: Table = {
       };
     },
   },
+  svdf_s8: {
+    // Arena scratch: the input context (one int32 per feature and batch) and the output context (one
+    // int32 per unit and batch). MVE's kernel sums of the feature weights are constants in flash.
+    scratch: (s) => 4 * s.shape.batches * (s.shape.features + s.shape.features / s.params.rank),
+    emit(s, ctx, scratch) {
+      const n = s.op.name;
+      const p = s.params;
+      const sh = s.shape;
+      const units = sh.features / p.rank;
+      const params = ctx.constStruct('params', 'cmsis_nn_svdf_params', `{ .rank = ${p.rank}, .input_offset = ${p.inputOffset}, .output_offset = ${p.outputOffset}, .input_activation = ${act(p.inputActivation)}, .output_activation = ${act(p.outputActivation)} }`, n);
+      const qIn = ctx.constStruct('input_quant', 'cmsis_nn_per_tensor_quant_params', `{ .multiplier = ${p.inputQuant.multiplier}, .shift = ${p.inputQuant.shift} }`, n);
+      const qOut = ctx.constStruct('output_quant', 'cmsis_nn_per_tensor_quant_params', `{ .multiplier = ${p.outputQuant.multiplier}, .shift = ${p.outputQuant.shift} }`, n);
+      const i = dims(ctx, 'input_dims', { n: sh.batches, h: sh.inputSize, w: 1, c: 1 }, n);
+      const st = dims(ctx, 'state_dims', { n: sh.batches, h: sh.features * sh.timeSteps, w: 1, c: 1 }, n);
+      const wf = dims(ctx, 'weights_feature_dims', { n: sh.features, h: sh.inputSize, w: 1, c: 1 }, n);
+      const wt = dims(ctx, 'weights_time_dims', { n: sh.features, h: sh.timeSteps, w: 1, c: 1 }, n);
+      const b = dims(ctx, 'bias_dims', { n: units, h: 1, w: 1, c: 1 }, n);
+      const o = dims(ctx, 'output_dims', { n: sh.batches, h: units, w: 1, c: 1 }, n);
+      const sums = svdfKernelSums(s, ctx);
+      const c = scratchLines(scratch, sizesOf((path) => svdfS8BufferSize(path, sh.features)), `arm_svdf_s8_get_buffer_size(&${wf})`, sums ? `(void *)${sums}` : 'NULL', sums ? sh.features * 4 : 0);
+      const inBytes = 4 * sh.batches * sh.features;
+      const call = `arm_svdf_s8(&${c.name}, &input_ctx, &output_ctx, &${params}, &${qIn}, &${qOut}, &${i}, ${ctx.tensor(s.input, n)}, &${st}, ${ctx.tensor(s.state, n)}, &${wf}, ${ctx.tensor(s.weightsFeature, n)}, &${wt}, ${ctx.tensor(s.weightsTime, n)}, &${b}, ${bias(s.bias, n, ctx)}, &${o}, ${ctx.tensor(s.output, n)})`;
+      return {
+        kernel: 'arm_svdf_s8',
+        lines: [
+          ...c.lines,
+          `    const cmsis_nn_context input_ctx = { .buf = ${scratch.ptr}, .size = ${inBytes} };`,
+          `    const cmsis_nn_context output_ctx = { .buf = ${scratch.ptr} + ${inBytes}, .size = ${4 * sh.batches * units} };`,
+          `    status = (int32_t)${call};`,
+          '}',
+        ],
+      };
+    },
+  },
   softmax_s8: {
     scratch: () => 0,
     emit(s, ctx) {
@@ -262,6 +297,13 @@ function kernelSums(s: FullyConnectedStep & { op: { name: string } }, ctx: Cmsis
   const w = ctx.graph.tensors[s.weights]!.data!;
   const b = s.bias >= 0 ? ctx.graph.tensors[s.bias]!.data! : null;
   return ctx.constArray('kernel_sums', 'int32_t', vectorSumS8(w, s.accumDepth, s.outputDepth, s.inputOffset, s.filterOffset, b), s.op.name);
+}
+
+/** On MVE, arm_svdf_s8 reads the feature weights' row sums times the input zero point from its context. */
+function svdfKernelSums(s: SvdfStep & { op: { name: string } }, ctx: CmsisEmitContext): string | null {
+  if (ctx.path !== 'mve') return null;
+  const w = ctx.graph.tensors[s.weightsFeature]!.data!;
+  return ctx.constArray('kernel_sums', 'int32_t', vectorSumS8(w, s.shape.inputSize, s.shape.features, -s.params.inputOffset, 0, null), s.op.name);
 }
 
 function poolCall(s: PoolStep & { op: { name: string } }, ctx: CmsisEmitContext, scratch: StepScratch, fn: string, sizes: number[] | null) {

@@ -2,25 +2,6 @@
 #include "edgec_dot_s8.h"
 
 #if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
-#include <arm_acle.h>
-
-/* SXTB16 of the word rotated right by 8 (bytes 1 and 3), one instruction (GCC does not fold the rotation). */
-static inline uint32_t edgec_sxtb16_ror8(uint32_t v)
-{
-    uint32_t r;
-    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
-    return r;
-}
-
-/* Four int8 values as one word (an unaligned load on cores with DSP). */
-static inline int32_t edgec_read_s8x4(const int8_t *p)
-{
-    int32_t v;
-    /* The builtin (not a libc call, even in -ffreestanding builds) becomes one unaligned LDR. */
-    __builtin_memcpy(&v, p, 4);
-    return v;
-}
-
 /*
  * acc[k] += sum_c x[c] * w[k * cols + c] for four consecutive weight rows at once: x's bytes are
  * sign-extended to 16-bit pairs once per four columns and shared by the rows; each row then takes two

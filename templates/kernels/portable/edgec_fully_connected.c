@@ -47,22 +47,20 @@ edgec_status edgec_fully_connected_s4(const edgec_fc_params *params, const edgec
 }
 
 /* One output value: requantize, add the output offset, clamp. */
-static EDGEC_ALWAYS_INLINE int8_t edgec_fc_output(const edgec_fc_params *params, const edgec_per_channel_quant *quant,
-                                                  int32_t per_channel, int32_t row, int32_t acc)
+static EDGEC_ALWAYS_INLINE int8_t edgec_fc_output(const edgec_fc_params *params, int32_t multiplier, int32_t shift,
+                                                  int32_t acc)
 {
-    const int32_t k = per_channel ? row : 0;
-    const int32_t v = edgec_requantize(acc, quant->multiplier[k], quant->shift[k]) + params->output_offset;
+    const int32_t v = edgec_requantize(acc, multiplier, shift) + params->output_offset;
     return (int8_t)edgec_clamp(v, params->activation.min, params->activation.max);
 }
 
-edgec_status edgec_fully_connected_s8_folded(const edgec_fc_params *params, const edgec_per_channel_quant *quant,
-                                             int32_t per_channel, int32_t batches, int32_t accum_depth,
-                                             int32_t output_depth, const int8_t *input, const int8_t *filter,
-                                             const int32_t *kernel_sums, int8_t *output)
+/* The folded product, specialised by inlining for per-tensor (one multiplier, hoisted) and per-channel. */
+static EDGEC_ALWAYS_INLINE void edgec_fc_folded_core(const edgec_fc_params *params,
+                                                     const edgec_per_channel_quant *quant, int32_t per_channel,
+                                                     int32_t batches, int32_t accum_depth, int32_t output_depth,
+                                                     const int8_t *input, const int8_t *filter,
+                                                     const int32_t *kernel_sums, int8_t *output)
 {
-    if (params->filter_offset != 0) {
-        return EDGEC_ARG_ERROR;
-    }
     for (int32_t b = 0; b < batches; b++) {
         const int8_t *x = input + b * accum_depth;
         int8_t *out = output + b * output_depth;
@@ -77,19 +75,42 @@ edgec_status edgec_fully_connected_s8_folded(const edgec_fc_params *params, cons
             }
             edgec_dot4_s8(x, filter + r * accum_depth, accum_depth, acc);
             for (int32_t k = 0; k < 4; k++) {
-                out[r + k] = edgec_fc_output(params, quant, per_channel, r + k, acc[k]);
+                const int32_t q = per_channel ? r + k : 0;
+                out[r + k] = edgec_fc_output(params, quant->multiplier[q], quant->shift[q], acc[k]);
             }
         }
 #endif
         for (; r < output_depth; r++) {
             const int8_t *w = filter + r * accum_depth;
+            const int32_t bias = kernel_sums != NULL ? kernel_sums[r] : 0;
+#if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
+            const int32_t acc = edgec_dot1_s8(x, w, accum_depth, bias);
+#else
             /* int32 wrap-around as the reference accumulator (computed unsigned to stay defined). */
-            uint32_t acc = kernel_sums != NULL ? (uint32_t)kernel_sums[r] : 0u;
+            uint32_t sum = (uint32_t)bias;
             for (int32_t c = 0; c < accum_depth; c++) {
-                acc += (uint32_t)(x[c] * w[c]);
+                sum += (uint32_t)(x[c] * w[c]);
             }
-            out[r] = edgec_fc_output(params, quant, per_channel, r, (int32_t)acc);
+            const int32_t acc = (int32_t)sum;
+#endif
+            const int32_t q = per_channel ? r : 0;
+            out[r] = edgec_fc_output(params, quant->multiplier[q], quant->shift[q], acc);
         }
+    }
+}
+
+edgec_status edgec_fully_connected_s8_folded(const edgec_fc_params *params, const edgec_per_channel_quant *quant,
+                                             int32_t per_channel, int32_t batches, int32_t accum_depth,
+                                             int32_t output_depth, const int8_t *input, const int8_t *filter,
+                                             const int32_t *kernel_sums, int8_t *output)
+{
+    if (params->filter_offset != 0) {
+        return EDGEC_ARG_ERROR;
+    }
+    if (per_channel) {
+        edgec_fc_folded_core(params, quant, 1, batches, accum_depth, output_depth, input, filter, kernel_sums, output);
+    } else {
+        edgec_fc_folded_core(params, quant, 0, batches, accum_depth, output_depth, input, filter, kernel_sums, output);
     }
     return EDGEC_OK;
 }
