@@ -17,7 +17,7 @@
 #endif
 
 /*
- * Arena plan (3072 bytes, greedy by size; linear baseline 7984, lower bound 3072):
+ * Arena plan (3072 bytes, greedy by size; linear baseline 8016, lower bound 3072):
  *   [     0,   1024) ops 0..1  conv1
  *   [     0,   2048) ops 2..3  sep1
  *   [     0,   1024) ops 4..5  sep2/depthwise
@@ -26,6 +26,7 @@
  *   [    32,     37) ops 7..8  classifier/pre_activation
  *   [  1024,   1792) ops 0..0  conv1_input
  *   [  1024,   2048) ops 5..6  sep2
+ *   [  1792,   1822) ops 0..0  conv1 (scratch)
  *   [  2048,   3072) ops 1..2  sep1/depthwise
  *   [  2048,   3072) ops 3..4  pool1
  */
@@ -36,6 +37,10 @@ const int32_t har_output_shape[2] = { 1, 5 };
 
 /* Weights, biases and requantization constants: flash. */
 static const edgec_conv_params har_conv1_params = { -36, -128, { 1, 2 }, { 0, 1 }, { 1, 1 }, { -128, 127 } };
+
+static const int32_t har_conv1_kernel_sums[16] EDGEC_ALIGNED(8) = {
+    2692, 22254, 8539, -12106, -6704, 13007, -6836, -33207, 4002, 20633, -14146, -20957, 6030, 3296, 29095, 23060
+};
 
 static const int32_t har_conv1_multiplier[16] EDGEC_ALIGNED(8) = {
     1607501742, 1698012224, 1407020323, 2086659671, 1804698636, 1760790003, 1884940092, 1827538961, 1692241933, 1455869123, 1684286194, 1226953503, 1415529704, 1778959787, 1319880042, 1735109958
@@ -84,10 +89,6 @@ static const int8_t har_conv1_weights[480] EDGEC_ALIGNED(4) = {
     -62, -50, -46, 59, 9, -105, -99, -101, 3, 89, 0, -94, -63, -106, -65, -35
 };
 
-static const int32_t har_conv1_bias[16] EDGEC_ALIGNED(8) = {
-    -8, 618, 331, 98, 208, -169, 76, 705, -462, -247, 74, 67, 162, 560, -425, -232
-};
-
 static const edgec_dims har_conv1_output_dims = { 1, 1, 64, 16 };
 
 static const edgec_dw_conv_params har_sep1_depthwise_params = { 1, 128, -35, { 1, 1 }, { 0, 2 }, { 1, 1 }, { -128, 127 } };
@@ -117,6 +118,11 @@ static const int8_t har_sep1_depthwise_weights[80] EDGEC_ALIGNED(4) = {
 static const edgec_dims har_sep1_depthwise_output_dims = { 1, 1, 64, 16 };
 
 static const edgec_conv_params har_sep1_pointwise_params = { 35, -128, { 1, 1 }, { 0, 0 }, { 1, 1 }, { -128, 127 } };
+
+static const int32_t har_sep1_pointwise_kernel_sums[32] EDGEC_ALIGNED(8) = {
+    -6488, 6622, -480, -5274, -9750, 9758, 7519, -11130, -7195, 387, -10151, 18, 11245, -3494, 9911, 9718,
+    13145, 9345, 7383, -12521, 7675, 3287, 9251, 19138, -13387, 10146, -2216, -1623, 5192, -14683, 4459, -2147
+};
 
 static const int32_t har_sep1_pointwise_multiplier[32] EDGEC_ALIGNED(8) = {
     1887404198, 1367226632, 1795151358, 1153661150, 2112124919, 1240882790, 1149245916, 1846160503, 1143813234, 1242167342, 1736900563, 1984176330, 1163384953, 2034069279, 1131172408, 2104821095,
@@ -169,11 +175,6 @@ static const int8_t har_sep1_pointwise_weights[512] EDGEC_ALIGNED(4) = {
     127, 30, -91, -75, -102, 14, 97, -46, 25, 33, 84, -22, -62, 38, -63, -50
 };
 
-static const int32_t har_sep1_pointwise_bias[32] EDGEC_ALIGNED(8) = {
-    512, -133, 640, 11, 400, -112, -41, -35, 85, 37, -281, 473, 150, -204, -204, 58,
-    -85, 280, -177, -131, -200, -248, -269, -42, 368, -179, -291, -153, -128, 332, 84, 58
-};
-
 static const edgec_dims har_sep1_pointwise_output_dims = { 1, 1, 64, 32 };
 
 static const edgec_pool_params har_pool1_params = { { 1, 2 }, { 0, 0 }, { -128, 127 } };
@@ -218,6 +219,11 @@ static const int8_t har_sep2_depthwise_weights[160] EDGEC_ALIGNED(4) = {
 static const edgec_dims har_sep2_depthwise_output_dims = { 1, 1, 32, 32 };
 
 static const edgec_conv_params har_sep2_pointwise_params = { 9, -128, { 1, 1 }, { 0, 0 }, { 1, 1 }, { -128, 127 } };
+
+static const int32_t har_sep2_pointwise_kernel_sums[32] EDGEC_ALIGNED(8) = {
+    1644, -5454, -3020, -2627, -2935, -912, -9212, -3226, -1639, 863, -2524, 1318, -857, 2547, -961, -4360,
+    -3112, -1441, -2994, -1026, 3319, 3085, -454, -1692, -2769, -4318, -1519, 2652, -3492, -767, -2669, -2896
+};
 
 static const int32_t har_sep2_pointwise_multiplier[32] EDGEC_ALIGNED(8) = {
     2104377644, 1085849316, 1741058387, 1155905999, 1119655785, 1239373555, 1667020209, 1163116065, 1351553369, 1120849368, 1433222869, 1411296164, 1239375118, 1091826474, 1139214207, 1087750701,
@@ -302,11 +308,6 @@ static const int8_t har_sep2_pointwise_weights[1024] EDGEC_ALIGNED(4) = {
     -24, -66, -8, 127, -75, 120, -71, -27, -58, 13, -63, 17, -29, 52, -102, 24
 };
 
-static const int32_t har_sep2_pointwise_bias[32] EDGEC_ALIGNED(8) = {
-    411, 351, -284, -350, -154, -102, -113, -58, 161, 305, -94, 400, -146, 234, -313, -139,
-    263, 161, 318, 288, 223, 403, 239, 108, -285, -169, 317, -120, -288, -119, 4, -142
-};
-
 static const edgec_dims har_sep2_pointwise_output_dims = { 1, 1, 32, 32 };
 
 static const edgec_pool_params har_gap_params = { { 1, 1 }, { 0, 0 }, { -128, 127 } };
@@ -372,8 +373,8 @@ int har_invoke(void)
     int32_t status = 0;
     (void)arena;
 
-    /* conv1: conv2d -> edgec_convolve_s8 */
-    status = edgec_convolve_s8(&har_conv1_params, &har_conv1_quant, &har_conv1_input_dims, (arena + 1024), &har_conv1_filter_dims, har_conv1_weights, har_conv1_bias, &har_conv1_output_dims, (arena + 0));
+    /* conv1: conv2d -> edgec_convolve_s8_folded */
+    status = edgec_convolve_s8_folded(&har_conv1_params, &har_conv1_quant, &har_conv1_input_dims, (arena + 1024), &har_conv1_filter_dims, har_conv1_weights, har_conv1_kernel_sums, &har_conv1_output_dims, (arena + 0), (int8_t *)(void *)(arena + 1792));
     if (status != 0) {
         return status;
     }
@@ -396,8 +397,8 @@ int har_invoke(void)
     edgec_profile_step(1);
 #endif
 
-    /* sep1/pointwise: conv2d -> edgec_convolve_s8 */
-    status = edgec_convolve_s8(&har_sep1_pointwise_params, &har_sep1_pointwise_quant, &har_sep1_pointwise_input_dims, (arena + 2048), &har_sep1_pointwise_filter_dims, har_sep1_pointwise_weights, har_sep1_pointwise_bias, &har_sep1_pointwise_output_dims, (arena + 0));
+    /* sep1/pointwise: conv2d -> edgec_convolve_s8_folded */
+    status = edgec_convolve_s8_folded(&har_sep1_pointwise_params, &har_sep1_pointwise_quant, &har_sep1_pointwise_input_dims, (arena + 2048), &har_sep1_pointwise_filter_dims, har_sep1_pointwise_weights, har_sep1_pointwise_kernel_sums, &har_sep1_pointwise_output_dims, (arena + 0), NULL);
     if (status != 0) {
         return status;
     }
@@ -432,8 +433,8 @@ int har_invoke(void)
     edgec_profile_step(4);
 #endif
 
-    /* sep2/pointwise: conv2d -> edgec_convolve_s8 */
-    status = edgec_convolve_s8(&har_sep2_pointwise_params, &har_sep2_pointwise_quant, &har_sep2_pointwise_input_dims, (arena + 0), &har_sep2_pointwise_filter_dims, har_sep2_pointwise_weights, har_sep2_pointwise_bias, &har_sep2_pointwise_output_dims, (arena + 1024));
+    /* sep2/pointwise: conv2d -> edgec_convolve_s8_folded */
+    status = edgec_convolve_s8_folded(&har_sep2_pointwise_params, &har_sep2_pointwise_quant, &har_sep2_pointwise_input_dims, (arena + 0), &har_sep2_pointwise_filter_dims, har_sep2_pointwise_weights, har_sep2_pointwise_kernel_sums, &har_sep2_pointwise_output_dims, (arena + 1024), NULL);
     if (status != 0) {
         return status;
     }

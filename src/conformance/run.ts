@@ -13,7 +13,7 @@ import { CaseReader, loadCase, type ConformanceCase } from './case.ts';
 import { CCaseBuilder, renderProgram } from './cemit.ts';
 import { findAdapter } from './registry.ts';
 import { SCRATCH_MISMATCH_STATUS } from './cmsis.ts';
-import { FOLDED_MISMATCH_STATUS } from './ops/fully_connected.ts';
+import { FOLDED_MISMATCH_MESSAGE, FOLDED_MISMATCH_STATUS } from './folded.ts';
 import type { CmsisPath } from '../codegen/cmsis-nn/buffer-sizes.ts';
 
 export type CaseStatus = 'passed' | 'failed' | 'skipped';
@@ -176,7 +176,7 @@ export async function runCBackend(cases: ConformanceCase[], platform: CPlatform)
     const rec = seen.get(index);
     if (!rec) results[index] = result(c, { status: 'failed', message: `${platform.name}: the program produced no output for this case (crash?)` });
     else if (rec.status === SCRATCH_MISMATCH_STATUS) results[index] = result(c, { status: 'failed', message: `the scratch size CMSIS-NN asks for differs from the one computed for the ${platform.cmsisPath} path` });
-    else if (rec.status === FOLDED_MISMATCH_STATUS) results[index] = result(c, { status: 'failed', message: 'edgec_fully_connected_s8_folded gives other bytes than edgec_fully_connected_s8' });
+    else if (rec.status === FOLDED_MISMATCH_STATUS) results[index] = result(c, { status: 'failed', message: FOLDED_MISMATCH_MESSAGE });
     else if (rec.status !== 0) results[index] = result(c, { status: 'failed', message: `kernel returned status ${rec.status}` });
     else results[index] = result(c, compareOutput(c, decode(rec.bytes, c.tensors.expected_output!.dtype)));
   }

@@ -1,7 +1,8 @@
 /**
  * When the C and the simulator disagree, verify fails and names the first layer whose bytes differ.
- * A copy of generated/har gets one bias of layer sep2/pointwise changed in the C (the graph the
- * simulator reads is untouched), as a miscompiled constant would.
+ * A copy of generated/har gets one kernel sum (bias with the input offset folded in) of layer
+ * sep2/pointwise changed in the C (the graph the simulator reads is untouched), as a miscompiled
+ * constant would.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ const dir = join(tmp, 'har');
 cpSync(join(PACKAGE_ROOT, 'generated/har'), dir, { recursive: true });
 const cPath = join(dir, 'har.c');
 const original = readFileSync(cPath, 'utf8');
-const tampered = original.replace(/(static const int32_t har_sep2_pointwise_bias\[32\][^{]*\{\s*)(-?\d+)/, (_, head: string, v: string) => `${head}${Number(v) + 5000}`);
+const tampered = original.replace(/(static const int32_t har_sep2_pointwise_kernel_sums\[32\][^{]*\{\s*)(-?\d+)/, (_, head: string, v: string) => `${head}${Number(v) + 5000}`);
 writeFileSync(cPath, tampered);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -5,7 +5,7 @@
 import type { Graph } from '../../ir/graph.ts';
 import type { CType } from '../../conformance/cemit.ts';
 import { cActivation, cDims, cTile } from '../../conformance/cstructs.ts';
-import type { LstmStep, LutActivationStep, PoolStep, SoftmaxStep, Step } from '../lower.ts';
+import type { ConvStep, LstmStep, LutActivationStep, PoolStep, SoftmaxStep, Step } from '../lower.ts';
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import { logisticS8, tanhS8 } from '../../kernels/activations.ts';
 import { addInputLut } from '../../kernels/add.ts';
@@ -41,6 +41,31 @@ export function portableScratch(s: Step): number {
 
 const CONV_FILES = ['edgec_conv.h', 'edgec_conv.c', 'edgec_int4.h'];
 
+/** Convolutions with one group run the folded kernel. */
+function foldedConv(s: ConvStep): boolean {
+  return s.groups === 1 && s.filterDims.c === s.inputDims.c;
+}
+
+/**
+ * Bytes of the patch buffer edgec_convolve_s8_folded gathers receptive fields into: none when every
+ * pixel's field is one contiguous run of the input (a single kernel row of adjacent taps that never
+ * crosses the padding, e.g. pointwise convolutions without padding), else one field.
+ */
+function convPatchBytes(s: ConvStep): number {
+  const f = s.filterDims;
+  const k = f.h * f.w * f.c;
+  if (f.h !== 1 || (f.w > 1 && s.dilation.w !== 1)) return k;
+  for (let oy = 0; oy < s.outputDims.h; oy++) {
+    const iy = oy * s.stride.h - s.padding.h;
+    if (iy < 0 || iy >= s.inputDims.h) return k;
+  }
+  for (let ox = 0; ox < s.outputDims.w; ox++) {
+    const ix = ox * s.stride.w - s.padding.w;
+    if (ix < 0 || ix + f.w > s.inputDims.w) return k;
+  }
+  return 0;
+}
+
 function quantStruct(s: { multiplier: Int32Array; shift: Int32Array; op: { name: string } }, ctx: EmitContext): string {
   const m = ctx.constArray('multiplier', 'int32_t', s.multiplier, s.op.name);
   const sh = ctx.constArray('shift', 'int32_t', s.shift, s.op.name);
@@ -56,10 +81,22 @@ const bias = (id: number, layer: string, ctx: EmitContext) => (id < 0 ? 'NULL' :
 export const STEP_EMITTERS: Table = {
   conv_s8: {
     header: 'edgec_conv.h',
-    files: CONV_FILES,
+    files: [...CONV_FILES, 'edgec_conv_folded.c', 'edgec_dot_s8.h', 'edgec_dot_s8.c'],
+    scratch: (s) => (foldedConv(s) ? convPatchBytes(s) : 0),
     emit(s, ctx) {
       const n = s.op.name;
       const params = ctx.constStruct('params', 'edgec_conv_params', `{ ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
+      const weights = ctx.graph.tensors[s.weights]!.data;
+      if (weights && foldedConv(s)) {
+        // One group, constant weights: the input offset's share of every filter row is folded into the
+        // bias here; the kernel takes each pixel's receptive field as one vector (see edgec_conv_folded.c).
+        const k = s.filterDims.h * s.filterDims.w * s.filterDims.c;
+        const b = s.bias >= 0 ? ctx.graph.tensors[s.bias]!.data! : null;
+        const sums = ctx.constArray('kernel_sums', 'int32_t', vectorSumS8(weights, k, s.outputDims.c, s.inputOffset, 0, b), n);
+        const patch = convPatchBytes(s) > 0 ? `(int8_t *)(void *)${ctx.scratch().ptr}` : 'NULL';
+        const folded = `status = edgec_convolve_s8_folded(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', s.filterDims, n, ctx)}, ${ctx.tensor(s.weights, n)}, ${sums}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)}, ${patch});`;
+        return { kernel: 'edgec_convolve_s8_folded', lines: [folded] };
+      }
       const call = `status = edgec_convolve_s8(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', s.filterDims, n, ctx)}, ${ctx.tensor(s.weights, n)}, ${bias(s.bias, n, ctx)}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)});`;
       return { kernel: 'edgec_convolve_s8', lines: [call] };
     },

@@ -8,6 +8,8 @@ import { dimsSize } from '../../kernels/types.ts';
 import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
 import type { CCaseBuilder } from '../cemit.ts';
+import { checkFolded } from '../folded.ts';
+import { vectorSumS8 } from '../../codegen/kernel-sums.ts';
 import { cActivation, cDims, cTile } from '../cstructs.ts';
 import { cmsisAct, cmsisCall, cmsisDims, cmsisScratch, cmsisTile, mut } from '../cmsis.ts';
 import { convS8GenericBufferSize, convS16BufferSize, convS4BufferSize, convS8BufferSize, depthwiseS16BufferSize, depthwiseS4BufferSize, depthwiseS8BufferSize, transposeConvS8BufferSizes, type CmsisPath } from '../../codegen/cmsis-nn/buffer-sizes.ts';
@@ -179,6 +181,12 @@ export const convAdapters: OpAdapter[] = [
         `{ ${p.inputOffset}, ${p.outputOffset}, ${cTile(p.stride)}, ${cTile(p.padding)}, ${cTile(p.dilation)}, ${cActivation(p.activation)} }`,
       );
       b.stmt(`status = edgec_convolve_${c.packed ? 's4' : 's8'}(&${params}, &${a.quant}, &${a.inDims}, ${a.input}, &${a.fDims}, ${a.filter}, ${a.bias}, &${a.oDims}, ${a.output});`);
+      if (!c.packed && c.filterDims.c === c.inputDims.c) {
+        const k = c.filterDims.h * c.filterDims.w * c.filterDims.c;
+        const sums = b.constArray('kernel_sums', 'int32_t', vectorSumS8(c.filter, k, c.outputDims.c, p.inputOffset, 0, c.bias));
+        const patch = b.mutableArray('patch', 'int8_t', k);
+        checkFolded(b, a.output, a.outLen, (out) => `edgec_convolve_s8_folded(&${params}, &${a.quant}, &${a.inDims}, ${a.input}, &${a.fDims}, ${a.filter}, ${sums}, &${a.oDims}, ${out}, ${patch})`);
+      }
       b.setOutput(a.output, 'int8_t', a.outLen);
     },
   },

@@ -9,9 +9,7 @@ import type { CCaseBuilder } from '../cemit.ts';
 import { cmsisAct, cmsisCall, cmsisDims, cmsisScratch, mut } from '../cmsis.ts';
 import { fullyConnectedS8BufferSize, type CmsisPath } from '../../codegen/cmsis-nn/buffer-sizes.ts';
 import { vectorSumS8 } from '../../codegen/kernel-sums.ts';
-
-/** The case status when edgec_fully_connected_s8_folded's bytes differ from edgec_fully_connected_s8's. */
-export const FOLDED_MISMATCH_STATUS = 1001;
+import { checkFolded } from '../folded.ts';
 
 /** The dims, params and quant structs of a CMSIS-NN fully connected call. */
 function cmsisFcStructs(b: CCaseBuilder, c: ReturnType<typeof readFc>) {
@@ -123,9 +121,7 @@ export const fullyConnectedAdapters: OpAdapter[] = [
         // Generated code calls the folded variant (kernel sums computed by the compiler, as here): it
         // must give the very bytes of the interchangeable kernel above, or the case fails.
         const sums = b.constArray('kernel_sums', 'int32_t', vectorSumS8(c.filter, c.accumDepth, c.outputDepth, p.inputOffset, 0, c.bias));
-        const folded = b.mutableArray('output_folded', 'int8_t', outLen);
-        b.stmt(`if (status == 0) status = edgec_fully_connected_s8_folded(&${params}, &${quant}, ${c.perChannel ? 1 : 0}, ${c.batches}, ${c.accumDepth}, ${c.outputDepth}, ${input}, ${filter}, ${sums}, ${folded});`);
-        b.stmt(`for (int32_t i = 0; i < ${outLen}; i++) if (${folded}[i] != ${output}[i]) status = ${FOLDED_MISMATCH_STATUS};`);
+        checkFolded(b, output, outLen, (out) => `edgec_fully_connected_s8_folded(&${params}, &${quant}, ${c.perChannel ? 1 : 0}, ${c.batches}, ${c.accumDepth}, ${c.outputDepth}, ${input}, ${filter}, ${sums}, ${out})`);
       }
       b.setOutput(output, 'int8_t', outLen);
     },

@@ -33,6 +33,18 @@ edgec_status edgec_convolve_s8(const edgec_conv_params *params, const edgec_per_
                                const edgec_dims *filter_dims, const int8_t *filter,
                                const int32_t *bias, const edgec_dims *output_dims, int8_t *output);
 
+/*
+ * CONV_2D with one group and the input offset folded into the bias by the compiler, as generated code
+ * calls it: kernel_sums[c] = bias[c] + input_offset * sum over the filter row of c (int32 wrap-around;
+ * required). patch_buffer holds filter h * w * C_IN int8 values (arena scratch). Same bytes as
+ * edgec_convolve_s8.
+ */
+edgec_status edgec_convolve_s8_folded(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
+                                      const edgec_dims *input_dims, const int8_t *input,
+                                      const edgec_dims *filter_dims, const int8_t *filter,
+                                      const int32_t *kernel_sums, const edgec_dims *output_dims, int8_t *output,
+                                      int8_t *patch_buffer);
+
 /* filter [1, h, w, C_OUT] with out channel = in channel * ch_mult + m. */
 edgec_status edgec_depthwise_conv_s8(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
                                      const edgec_dims *input_dims, const int8_t *input,
