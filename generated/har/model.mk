@@ -3,5 +3,5 @@
 # Drop-in Makefile snippet: include it, then add $(HAR_SRCS) to your sources and
 # $(HAR_INCLUDES) to your compiler flags.
 HAR_DIR := $(dir $(lastword $(MAKEFILE_LIST)))
-HAR_SRCS := $(HAR_DIR)har.c $(HAR_DIR)kernels/edgec_conv.c $(HAR_DIR)kernels/edgec_conv_folded.c $(HAR_DIR)kernels/edgec_dot_s8.c $(HAR_DIR)kernels/edgec_fully_connected.c $(HAR_DIR)kernels/edgec_pooling.c $(HAR_DIR)kernels/edgec_softmax.c
+HAR_SRCS := $(HAR_DIR)har.c $(HAR_DIR)kernels/edgec_conv.c $(HAR_DIR)kernels/edgec_conv_folded.c $(HAR_DIR)kernels/edgec_depthwise_folded.c $(HAR_DIR)kernels/edgec_dot_s8.c $(HAR_DIR)kernels/edgec_fully_connected.c $(HAR_DIR)kernels/edgec_pooling.c $(HAR_DIR)kernels/edgec_softmax.c
 HAR_INCLUDES := -I$(HAR_DIR) -I$(HAR_DIR)kernels

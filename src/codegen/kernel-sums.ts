@@ -22,3 +22,17 @@ export function vectorSumS8(weights: ArrayLike<number>, cols: number, rows: numb
   }
   return out;
 }
+
+/**
+ * The same for a depthwise filter [taps][channels] (channel multiplier 1): per channel c,
+ * bias[c] + lhs_offset * sum_t w[t][c], with int32 wrap-around.
+ */
+export function depthwiseKernelSums(weights: ArrayLike<number>, taps: number, channels: number, lhsOffset: number, bias: ArrayLike<number> | null): Int32Array {
+  const out = new Int32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    let s = 0;
+    for (let t = 0; t < taps; t++) s = (s + weights[t * channels + c]!) | 0;
+    out[c] = ((bias ? bias[c]! | 0 : 0) + Math.imul(s, lhsOffset)) | 0;
+  }
+  return out;
+}

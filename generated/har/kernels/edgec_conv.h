@@ -51,6 +51,18 @@ edgec_status edgec_depthwise_conv_s8(const edgec_dw_conv_params *params, const e
                                      const edgec_dims *filter_dims, const int8_t *filter,
                                      const int32_t *bias, const edgec_dims *output_dims, int8_t *output);
 
+/*
+ * DEPTHWISE_CONV_2D with channel multiplier 1 and the input offset folded into the bias by the compiler:
+ * kernel_sums[c] = bias[c] + input_offset * sum over the taps of filter[tap][c] (required). pad_row holds
+ * C int8 values (arena scratch; filled here) and may be NULL when no tap of any pixel is padding. Same
+ * bytes as edgec_depthwise_conv_s8.
+ */
+edgec_status edgec_depthwise_conv_s8_folded(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
+                                            const edgec_dims *input_dims, const int8_t *input,
+                                            const edgec_dims *filter_dims, const int8_t *filter,
+                                            const int32_t *kernel_sums, const edgec_dims *output_dims, int8_t *output,
+                                            int8_t *pad_row);
+
 /* The same with packed int4 weights: element k in byte k >> 1, low nibble for even k. */
 edgec_status edgec_convolve_s4(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
                                const edgec_dims *input_dims, const int8_t *input,

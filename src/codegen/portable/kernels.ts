@@ -5,11 +5,11 @@
 import type { Graph } from '../../ir/graph.ts';
 import type { CType } from '../../conformance/cemit.ts';
 import { cActivation, cDims, cTile } from '../../conformance/cstructs.ts';
-import type { ConvStep, LstmStep, LutActivationStep, PoolStep, SoftmaxStep, Step } from '../lower.ts';
+import type { ConvStep, DepthwiseStep, LstmStep, LutActivationStep, PoolStep, SoftmaxStep, Step } from '../lower.ts';
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import { logisticS8, tanhS8 } from '../../kernels/activations.ts';
 import { addInputLut } from '../../kernels/add.ts';
-import { vectorSumS8 } from '../kernel-sums.ts';
+import { depthwiseKernelSums, vectorSumS8 } from '../kernel-sums.ts';
 
 export interface EmitContext {
   graph: Graph;
@@ -66,6 +66,20 @@ function convPatchBytes(s: ConvStep): number {
   return 0;
 }
 
+/** True when some tap of some output pixel falls in the padding (the folded kernel then needs a pad row). */
+function depthwisePads(s: DepthwiseStep): boolean {
+  const f = s.filterDims;
+  for (let oy = 0; oy < s.outputDims.h; oy++) {
+    const iy = oy * s.stride.h - s.padding.h;
+    if (iy < 0 || iy + (f.h - 1) * s.dilation.h >= s.inputDims.h) return true;
+  }
+  for (let ox = 0; ox < s.outputDims.w; ox++) {
+    const ix = ox * s.stride.w - s.padding.w;
+    if (ix < 0 || ix + (f.w - 1) * s.dilation.w >= s.inputDims.w) return true;
+  }
+  return false;
+}
+
 function quantStruct(s: { multiplier: Int32Array; shift: Int32Array; op: { name: string } }, ctx: EmitContext): string {
   const m = ctx.constArray('multiplier', 'int32_t', s.multiplier, s.op.name);
   const sh = ctx.constArray('shift', 'int32_t', s.shift, s.op.name);
@@ -103,10 +117,21 @@ export const STEP_EMITTERS: Table = {
   },
   depthwise_s8: {
     header: 'edgec_conv.h',
-    files: CONV_FILES,
+    files: [...CONV_FILES, 'edgec_depthwise_folded.c', 'edgec_dot_s8.h', 'edgec_dot_s8.c'],
+    scratch: (s) => (s.chMult === 1 && depthwisePads(s) ? s.inputDims.c : 0),
     emit(s, ctx) {
       const n = s.op.name;
       const params = ctx.constStruct('params', 'edgec_dw_conv_params', `{ ${s.chMult}, ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
+      const weights = ctx.graph.tensors[s.weights]!.data;
+      if (weights && s.chMult === 1) {
+        // Multiplier 1, constant weights: the input offset's share of each channel is folded into the
+        // bias here; the kernel runs four channels side by side (see edgec_depthwise_folded.c).
+        const b = s.bias >= 0 ? ctx.graph.tensors[s.bias]!.data! : null;
+        const sums = ctx.constArray('kernel_sums', 'int32_t', depthwiseKernelSums(weights, s.filterDims.h * s.filterDims.w, s.outputDims.c, s.inputOffset, b), n);
+        const pad = depthwisePads(s) ? `(int8_t *)(void *)${ctx.scratch().ptr}` : 'NULL';
+        const folded = `status = edgec_depthwise_conv_s8_folded(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', s.filterDims, n, ctx)}, ${ctx.tensor(s.weights, n)}, ${sums}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)}, ${pad});`;
+        return { kernel: 'edgec_depthwise_conv_s8_folded', lines: [folded] };
+      }
       const call = `status = edgec_depthwise_conv_s8(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', s.filterDims, n, ctx)}, ${ctx.tensor(s.weights, n)}, ${bias(s.bias, n, ctx)}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)});`;
       return { kernel: 'edgec_depthwise_conv_s8', lines: [call] };
     },

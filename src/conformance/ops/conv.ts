@@ -9,7 +9,7 @@ import type { OpAdapter } from '../adapter.ts';
 import type { CaseReader } from '../case.ts';
 import type { CCaseBuilder } from '../cemit.ts';
 import { checkFolded } from '../folded.ts';
-import { vectorSumS8 } from '../../codegen/kernel-sums.ts';
+import { depthwiseKernelSums, vectorSumS8 } from '../../codegen/kernel-sums.ts';
 import { cActivation, cDims, cTile } from '../cstructs.ts';
 import { cmsisAct, cmsisCall, cmsisDims, cmsisScratch, cmsisTile, mut } from '../cmsis.ts';
 import { convS8GenericBufferSize, convS16BufferSize, convS4BufferSize, convS8BufferSize, depthwiseS16BufferSize, depthwiseS4BufferSize, depthwiseS8BufferSize, transposeConvS8BufferSizes, type CmsisPath } from '../../codegen/cmsis-nn/buffer-sizes.ts';
@@ -209,6 +209,11 @@ export const convAdapters: OpAdapter[] = [
         `{ ${r.int('ch_mult')}, ${p.inputOffset}, ${p.outputOffset}, ${cTile(p.stride)}, ${cTile(p.padding)}, ${cTile(p.dilation)}, ${cActivation(p.activation)} }`,
       );
       b.stmt(`status = edgec_depthwise_conv_${c.packed ? 's4' : 's8'}(&${params}, &${a.quant}, &${a.inDims}, ${a.input}, &${a.fDims}, ${a.filter}, ${a.bias}, &${a.oDims}, ${a.output});`);
+      if (!c.packed && r.int('ch_mult') === 1) {
+        const sums = b.constArray('kernel_sums', 'int32_t', depthwiseKernelSums(c.filter, c.filterDims.h * c.filterDims.w, c.outputDims.c, p.inputOffset, c.bias));
+        const pad = b.mutableArray('pad_row', 'int8_t', c.inputDims.c);
+        checkFolded(b, a.output, a.outLen, (out) => `edgec_depthwise_conv_s8_folded(&${params}, &${a.quant}, &${a.inDims}, ${a.input}, &${a.fDims}, ${a.filter}, ${sums}, &${a.oDims}, ${out}, ${pad})`);
+      }
       b.setOutput(a.output, 'int8_t', a.outLen);
     },
   },
