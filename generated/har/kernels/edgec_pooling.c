@@ -60,10 +60,95 @@ static EDGEC_ALWAYS_INLINE edgec_status edgec_pool(int32_t is_max, const edgec_p
     return EDGEC_OK;
 }
 
+#if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
+#include <arm_acle.h>
+
+/* Four int8 values as one word and back (unaligned LDR/STR on cores with DSP). */
+static inline uint32_t edgec_load_u8x4(const int8_t *p)
+{
+    uint32_t v;
+    __builtin_memcpy(&v, p, 4);
+    return v;
+}
+
+static inline void edgec_store_u8x4(int8_t *p, uint32_t v)
+{
+    __builtin_memcpy(p, &v, 4);
+}
+
+/* Per byte max(a, b) of four signed bytes: SSUB8 sets a GE flag per lane where a >= b, SEL picks. */
+static inline uint32_t edgec_max_s8x4(uint32_t a, uint32_t b)
+{
+    (void)__ssub8((int8x4_t)a, (int8x4_t)b);
+    return __sel(a, b);
+}
+
+/* Per byte min(a, b): where a >= b take b. */
+static inline uint32_t edgec_min_s8x4(uint32_t a, uint32_t b)
+{
+    (void)__ssub8((int8x4_t)a, (int8x4_t)b);
+    return __sel(b, a);
+}
+
+/*
+ * int8 max pooling four channels at a time (NHWC keeps them adjacent): the same bytes as the generic
+ * loop (start from -128, take the max over the window, clamp to the activation range).
+ */
+static edgec_status edgec_max_pool_s8_dsp(const edgec_pool_params *params, const edgec_dims *input_dims,
+                                          const int8_t *input, const edgec_dims *filter_dims,
+                                          const edgec_dims *output_dims, int8_t *output)
+{
+    const int32_t in_h = input_dims->h;
+    const int32_t in_w = input_dims->w;
+    const int32_t ch = input_dims->c;
+    const uint32_t lo = 0x01010101u * (uint8_t)params->activation.min;
+    const uint32_t hi = 0x01010101u * (uint8_t)params->activation.max;
+    for (int32_t b = 0; b < input_dims->n; b++) {
+        for (int32_t oy = 0; oy < output_dims->h; oy++) {
+            const int32_t y0 = oy * params->stride.h - params->padding.h;
+            const int32_t y_start = edgec_max_i32(0, y0);
+            const int32_t y_end = edgec_min_i32(in_h, y0 + filter_dims->h);
+            for (int32_t ox = 0; ox < output_dims->w; ox++) {
+                const int32_t x0 = ox * params->stride.w - params->padding.w;
+                const int32_t x_start = edgec_max_i32(0, x0);
+                const int32_t x_end = edgec_min_i32(in_w, x0 + filter_dims->w);
+                int8_t *out = output + ((b * output_dims->h + oy) * output_dims->w + ox) * ch;
+                int32_t c = 0;
+                for (; c + 4 <= ch; c += 4) {
+                    uint32_t m = 0x80808080u;
+                    for (int32_t y = y_start; y < y_end; y++) {
+                        const int8_t *row = input + ((b * in_h + y) * in_w) * ch + c;
+                        for (int32_t x = x_start; x < x_end; x++) {
+                            m = edgec_max_s8x4(edgec_load_u8x4(row + x * ch), m);
+                        }
+                    }
+                    m = edgec_min_s8x4(edgec_max_s8x4(m, lo), hi);
+                    edgec_store_u8x4(out + c, m);
+                }
+                for (; c < ch; c++) {
+                    int32_t acc = -128;
+                    for (int32_t y = y_start; y < y_end; y++) {
+                        for (int32_t x = x_start; x < x_end; x++) {
+                            acc = edgec_max_i32(acc, input[((b * in_h + y) * in_w + x) * ch + c]);
+                        }
+                    }
+                    out[c] = (int8_t)edgec_clamp(acc, params->activation.min, params->activation.max);
+                }
+            }
+        }
+    }
+    return EDGEC_OK;
+}
+#endif
+
 edgec_status edgec_max_pool_s8(const edgec_pool_params *params, const edgec_dims *input_dims, const int8_t *input,
                                const edgec_dims *filter_dims, const edgec_dims *output_dims, int8_t *output)
 {
+#if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
+    return edgec_max_pool_s8_dsp(params, input_dims, input, filter_dims, output_dims, output);
+#else
     return edgec_pool(1, params, input_dims, input, NULL, filter_dims, output_dims, output, NULL);
+#endif
 }
 
 edgec_status edgec_avgpool_s8(const edgec_pool_params *params, const edgec_dims *input_dims, const int8_t *input,
