@@ -66,6 +66,11 @@ function convPatchBytes(s: ConvStep): number {
   return 0;
 }
 
+/** A depthwise step with one input channel seen as the convolution it is (filter [C_OUT][h][w][1]). */
+function depthwiseAsConv(s: DepthwiseStep): ConvStep {
+  return { ...s, kind: 'conv_s8', groups: 1, filterDims: { n: s.outputDims.c, h: s.filterDims.h, w: s.filterDims.w, c: 1 } };
+}
+
 /** True when some tap of some output pixel falls in the padding (the folded kernel then needs a pad row). */
 function depthwisePads(s: DepthwiseStep): boolean {
   const f = s.filterDims;
@@ -117,12 +122,28 @@ export const STEP_EMITTERS: Table = {
   },
   depthwise_s8: {
     header: 'edgec_conv.h',
-    files: [...CONV_FILES, 'edgec_depthwise_folded.c', 'edgec_dot_s8.h', 'edgec_dot_s8.c'],
-    scratch: (s) => (s.chMult === 1 && depthwisePads(s) ? s.inputDims.c : 0),
+    files: [...CONV_FILES, 'edgec_depthwise_folded.c', 'edgec_conv_folded.c', 'edgec_dot_s8.h', 'edgec_dot_s8.c'],
+    scratch: (s) => (s.inputDims.c === 1 ? convPatchBytes(depthwiseAsConv(s)) : s.chMult === 1 && depthwisePads(s) ? s.inputDims.c : 0),
     emit(s, ctx) {
       const n = s.op.name;
-      const params = ctx.constStruct('params', 'edgec_dw_conv_params', `{ ${s.chMult}, ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
       const weights = ctx.graph.tensors[s.weights]!.data;
+      if (weights && s.inputDims.c === 1) {
+        // One input channel: every output channel reads the same pixels, so this is a convolution with
+        // the filter transposed here to [C_OUT][h][w][1] (as CMSIS-NN's wrapper also does).
+        const conv = depthwiseAsConv(s);
+        const taps = s.filterDims.h * s.filterDims.w;
+        const co = s.outputDims.c;
+        const transposed = new Int8Array(co * taps);
+        for (let o = 0; o < co; o++) for (let t = 0; t < taps; t++) transposed[o * taps + t] = weights[t * co + o]!;
+        const b = s.bias >= 0 ? ctx.graph.tensors[s.bias]!.data! : null;
+        const params = ctx.constStruct('params', 'edgec_conv_params', `{ ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
+        const w = ctx.constArray('weights', 'int8_t', transposed, n);
+        const sums = ctx.constArray('kernel_sums', 'int32_t', vectorSumS8(transposed, taps, co, s.inputOffset, 0, b), n);
+        const patch = convPatchBytes(conv) > 0 ? `(int8_t *)(void *)${ctx.scratch().ptr}` : 'NULL';
+        const call = `status = edgec_convolve_s8_folded(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', conv.filterDims, n, ctx)}, ${w}, ${sums}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)}, ${patch});`;
+        return { kernel: 'edgec_convolve_s8_folded', lines: [call] };
+      }
+      const params = ctx.constStruct('params', 'edgec_dw_conv_params', `{ ${s.chMult}, ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
       if (weights && s.chMult === 1) {
         // Multiplier 1, constant weights: the input offset's share of each channel is folded into the
         // bias here; the kernel runs four channels side by side (see edgec_depthwise_folded.c).

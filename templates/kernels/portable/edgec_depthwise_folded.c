@@ -11,22 +11,24 @@
 #include "edgec_dot_s8.h"
 #include "edgec_requant.h"
 
-/* acc[j] += x[j] * w[j] for four adjacent channels. */
-static EDGEC_ALWAYS_INLINE void edgec_mac4_lanes(const int8_t *x, const int8_t *w, int32_t acc[4])
+/* a_j += x[j] * w[j] for four adjacent channels (sums in four locals, kept in registers once inlined). */
+static EDGEC_ALWAYS_INLINE void edgec_mac4_lanes(const int8_t *x, const int8_t *w, int32_t *a0, int32_t *a1, int32_t *a2,
+                                                 int32_t *a3)
 {
 #if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
     const uint32_t xv = (uint32_t)edgec_read_s8x4(x);
     const uint32_t wv = (uint32_t)edgec_read_s8x4(w);
     const uint32_t x_even = __sxtb16(xv), w_even = __sxtb16(wv);
     const uint32_t x_odd = edgec_sxtb16_ror8(xv), w_odd = edgec_sxtb16_ror8(wv);
-    acc[0] = __smlabb(x_even, w_even, acc[0]);
-    acc[2] = __smlatt(x_even, w_even, acc[2]);
-    acc[1] = __smlabb(x_odd, w_odd, acc[1]);
-    acc[3] = __smlatt(x_odd, w_odd, acc[3]);
+    *a0 = __smlabb(x_even, w_even, *a0);
+    *a2 = __smlatt(x_even, w_even, *a2);
+    *a1 = __smlabb(x_odd, w_odd, *a1);
+    *a3 = __smlatt(x_odd, w_odd, *a3);
 #else
-    for (int32_t j = 0; j < 4; j++) {
-        acc[j] = (int32_t)((uint32_t)acc[j] + (uint32_t)(x[j] * w[j]));
-    }
+    *a0 = (int32_t)((uint32_t)*a0 + (uint32_t)(x[0] * w[0]));
+    *a1 = (int32_t)((uint32_t)*a1 + (uint32_t)(x[1] * w[1]));
+    *a2 = (int32_t)((uint32_t)*a2 + (uint32_t)(x[2] * w[2]));
+    *a3 = (int32_t)((uint32_t)*a3 + (uint32_t)(x[3] * w[3]));
 #endif
 }
 
@@ -54,41 +56,61 @@ edgec_status edgec_depthwise_conv_s8_folded(const edgec_dw_conv_params *params, 
     if (pad_row != NULL) {
         memset(pad_row, (int8_t)(-params->input_offset), (size_t)ch);
     }
+    const int32_t row_step = params->dilation.h * in_w * ch; /* next kernel row, in bytes */
+    const int32_t col_step = params->dilation.w * ch;        /* next kernel column */
     for (int32_t b = 0; b < input_dims->n; b++) {
         for (int32_t oy = 0; oy < output_dims->h; oy++) {
             const int32_t iy0 = oy * params->stride.h - params->padding.h;
             for (int32_t ox = 0; ox < output_dims->w; ox++) {
                 const int32_t ix0 = ox * params->stride.w - params->padding.w;
                 int8_t *out = output + ((b * output_dims->h + oy) * output_dims->w + ox) * ch;
-                /* Channels in blocks of four, then one at a time (j_count 1): taps inner, sums in registers. */
-                for (int32_t c = 0; c < ch;) {
-                    const int32_t n = ch - c >= 4 ? 4 : 1;
-                    int32_t acc[4] = { kernel_sums[c], 0, 0, 0 };
-                    if (n == 4) {
-                        acc[1] = kernel_sums[c + 1];
-                        acc[2] = kernel_sums[c + 2];
-                        acc[3] = kernel_sums[c + 3];
-                    }
+                const int32_t interior = iy0 >= 0 && iy0 + (k_h - 1) * params->dilation.h < in_h && ix0 >= 0 &&
+                                         ix0 + (k_w - 1) * params->dilation.w < in_w;
+                int32_t c = 0;
+                /* Channels in blocks of four: taps inner, the four sums in registers. */
+                for (; c + 4 <= ch; c += 4) {
+                    int32_t a0 = kernel_sums[c], a1 = kernel_sums[c + 1], a2 = kernel_sums[c + 2], a3 = kernel_sums[c + 3];
                     const int8_t *w = filter + c;
-                    for (int32_t ky = 0; ky < k_h; ky++) {
-                        const int32_t iy = iy0 + ky * params->dilation.h;
-                        const int32_t row_ok = iy >= 0 && iy < in_h;
-                        const int8_t *row = row_ok ? input + (b * in_h + iy) * in_w * ch + c : NULL;
-                        for (int32_t kx = 0; kx < k_w; kx++, w += ch) {
-                            const int32_t ix = ix0 + kx * params->dilation.w;
-                            /* A padding tap needs pad_row, which the compiler provides when any tap pads. */
-                            const int8_t *x = row_ok && ix >= 0 && ix < in_w ? row + ix * ch : pad_row + c;
-                            if (n == 4) {
-                                edgec_mac4_lanes(x, w, acc);
-                            } else {
-                                acc[0] = (int32_t)((uint32_t)acc[0] + (uint32_t)(x[0] * w[0]));
+                    if (interior) {
+                        /* Every tap inside: plain pointer steps, no bounds tests. */
+                        const int8_t *x_row = input + ((b * in_h + iy0) * in_w + ix0) * ch + c;
+                        for (int32_t ky = 0; ky < k_h; ky++, x_row += row_step) {
+                            const int8_t *x = x_row;
+                            for (int32_t kx = 0; kx < k_w; kx++, x += col_step, w += ch) {
+                                edgec_mac4_lanes(x, w, &a0, &a1, &a2, &a3);
+                            }
+                        }
+                    } else {
+                        for (int32_t ky = 0; ky < k_h; ky++) {
+                            const int32_t iy = iy0 + ky * params->dilation.h;
+                            const int32_t row_ok = iy >= 0 && iy < in_h;
+                            const int8_t *row = row_ok ? input + (b * in_h + iy) * in_w * ch + c : NULL;
+                            for (int32_t kx = 0; kx < k_w; kx++, w += ch) {
+                                const int32_t ix = ix0 + kx * params->dilation.w;
+                                /* A padding tap reads pad_row, which the compiler provides when any tap pads. */
+                                edgec_mac4_lanes(row_ok && ix >= 0 && ix < in_w ? row + ix * ch : pad_row + c, w, &a0, &a1, &a2, &a3);
                             }
                         }
                     }
-                    for (int32_t j = 0; j < n; j++) {
-                        out[c + j] = edgec_dw_output(params, quant, c + j, acc[j]);
+                    out[c] = edgec_dw_output(params, quant, c, a0);
+                    out[c + 1] = edgec_dw_output(params, quant, c + 1, a1);
+                    out[c + 2] = edgec_dw_output(params, quant, c + 2, a2);
+                    out[c + 3] = edgec_dw_output(params, quant, c + 3, a3);
+                }
+                for (; c < ch; c++) {
+                    uint32_t acc = (uint32_t)kernel_sums[c];
+                    const int8_t *w = filter + c;
+                    for (int32_t ky = 0; ky < k_h; ky++) {
+                        const int32_t iy = iy0 + ky * params->dilation.h;
+                        for (int32_t kx = 0; kx < k_w; kx++, w += ch) {
+                            const int32_t ix = ix0 + kx * params->dilation.w;
+                            const int32_t x = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w
+                                                  ? input[((b * in_h + iy) * in_w + ix) * ch + c]
+                                                  : -params->input_offset;
+                            acc += (uint32_t)(x * w[0]);
+                        }
                     }
-                    c += n;
+                    out[c] = edgec_dw_output(params, quant, c, (int32_t)acc);
                 }
             }
         }
