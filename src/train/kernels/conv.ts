@@ -4,7 +4,7 @@
  * inputs (ReLU outputs) are skipped.
  */
 import * as tf from '@tensorflow/tfjs';
-import { cpu, dot, values, type Conv4 } from './util.ts';
+import { cpu, dot, dot4Into, values, type Conv4 } from './util.ts';
 
 type ConvAttrs = { strides: [number, number] | number; pad: 'same' | 'valid' | number; dataFormat?: string; dilations?: [number, number] | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
 
@@ -50,7 +50,9 @@ export const conv2dConfig: tf.KernelConfig = {
               const xs = (rowBase + ix0 + k0) * ci;
               const len = (k1 - k0) * ci;
               const ws = (kh * fw + k0) * ci;
-              for (let o = 0; o < co; o++) out[oBase + o]! += dot(xv, xs, wt, o * K + ws, len);
+              let o = 0;
+              for (; o + 4 <= co; o += 4) dot4Into(xv, xs, wt, o * K + ws, K, len, out, oBase + o, 1);
+              for (; o < co; o++) out[oBase + o]! += dot(xv, xs, wt, o * K + ws, len);
             } else {
               for (let kw = 0; kw < fw; kw++) {
                 const ix = ix0 + kw * dilationWidth;
@@ -92,7 +94,9 @@ export const conv2dBackpropInputConfig: tf.KernelConfig = {
               if (ix < 0 || ix >= inWidth) continue;
               const xBase = ((n * inHeight + iy) * inWidth + ix) * ci;
               const wBase = (kh * filterWidth + kw) * ci * co;
-              for (let c = 0; c < ci; c++) dx[xBase + c]! += dot(dyv, dyBase, wv, wBase + c * co, co);
+              let c = 0;
+              for (; c + 4 <= ci; c += 4) dot4Into(dyv, dyBase, wv, wBase + c * co, co, co, dx, xBase + c, 1);
+              for (; c < ci; c++) dx[xBase + c]! += dot(dyv, dyBase, wv, wBase + c * co, co);
             }
           }
         }
@@ -137,7 +141,11 @@ export const conv2dBackpropFilterConfig: tf.KernelConfig = {
     const dyt = new Float32Array(co * P);
     for (let p = 0; p < P; p++) for (let o = 0; o < co; o++) dyt[o * P + p] = dyv[p * co + o]!;
     const dw = new Float32Array(K * co);
-    for (let k = 0; k < K; k++) for (let o = 0; o < co; o++) dw[k * co + o] = dot(xt, k * P, dyt, o * P, P);
+    for (let k = 0; k < K; k++) {
+      let o = 0;
+      for (; o + 4 <= co; o += 4) dot4Into(xt, k * P, dyt, o * P, P, P, dw, k * co + o, 1);
+      for (; o < co; o++) dw[k * co + o] = dot(xt, k * P, dyt, o * P, P);
+    }
     return b.makeTensorInfo([...a.filterShape], 'float32', dw);
   },
 };

@@ -55,3 +55,28 @@ export function dot(a: Float32Array, ai: number, b: Float32Array, bi: number, n:
   for (; j < n; j++) a0 += a[ai + j]! * b[bi + j]!;
   return a0 + a1 + (a2 + a3);
 }
+
+/**
+ * out[oi + r * os] += sum_j a[ai + j] * b[bi + r * bs + j] for the four rows r = 0..3 of b: each a value
+ * is loaded once for four products (four independent sums the JIT keeps in registers).
+ */
+export function dot4Into(a: Float32Array, ai: number, b: Float32Array, bi: number, bs: number, n: number, out: Float32Array, oi: number, os: number): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const b1 = bi + bs;
+  const b2 = b1 + bs;
+  const b3 = b2 + bs;
+  for (let j = 0; j < n; j++) {
+    const v = a[ai + j]!;
+    s0 += v * b[bi + j]!;
+    s1 += v * b[b1 + j]!;
+    s2 += v * b[b2 + j]!;
+    s3 += v * b[b3 + j]!;
+  }
+  out[oi]! += s0;
+  out[oi + os]! += s1;
+  out[oi + 2 * os]! += s2;
+  out[oi + 3 * os]! += s3;
+}
