@@ -32,13 +32,6 @@ static EDGEC_ALWAYS_INLINE void edgec_mac4_lanes(const int8_t *x, const int8_t *
 #endif
 }
 
-static EDGEC_ALWAYS_INLINE int8_t edgec_dw_output(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
-                                                  int32_t c, int32_t acc)
-{
-    const int32_t v = edgec_requantize(acc, quant->multiplier[c], quant->shift[c]) + params->output_offset;
-    return (int8_t)edgec_clamp(v, params->activation.min, params->activation.max);
-}
-
 edgec_status edgec_depthwise_conv_s8_folded(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
                                             const edgec_dims *input_dims, const int8_t *input,
                                             const edgec_dims *filter_dims, const int8_t *filter,
@@ -56,6 +49,8 @@ edgec_status edgec_depthwise_conv_s8_folded(const edgec_dw_conv_params *params, 
     if (pad_row != NULL) {
         memset(pad_row, (int8_t)(-params->input_offset), (size_t)ch);
     }
+    const edgec_output_stage o = { quant->multiplier, quant->shift, params->output_offset, params->activation.min,
+                                   params->activation.max };
     const int32_t row_step = params->dilation.h * in_w * ch; /* next kernel row, in bytes */
     const int32_t col_step = params->dilation.w * ch;        /* next kernel column */
     for (int32_t b = 0; b < input_dims->n; b++) {
@@ -92,10 +87,10 @@ edgec_status edgec_depthwise_conv_s8_folded(const edgec_dw_conv_params *params, 
                             }
                         }
                     }
-                    out[c] = edgec_dw_output(params, quant, c, a0);
-                    out[c + 1] = edgec_dw_output(params, quant, c + 1, a1);
-                    out[c + 2] = edgec_dw_output(params, quant, c + 2, a2);
-                    out[c + 3] = edgec_dw_output(params, quant, c + 3, a3);
+                    out[c] = edgec_output_s8(&o, c, a0);
+                    out[c + 1] = edgec_output_s8(&o, c + 1, a1);
+                    out[c + 2] = edgec_output_s8(&o, c + 2, a2);
+                    out[c + 3] = edgec_output_s8(&o, c + 3, a3);
                 }
                 for (; c < ch; c++) {
                     uint32_t acc = (uint32_t)kernel_sums[c];
@@ -110,7 +105,7 @@ edgec_status edgec_depthwise_conv_s8_folded(const edgec_dw_conv_params *params, 
                             acc += (uint32_t)(x * w[0]);
                         }
                     }
-                    out[c] = edgec_dw_output(params, quant, c, (int32_t)acc);
+                    out[c] = edgec_output_s8(&o, c, (int32_t)acc);
                 }
             }
         }

@@ -91,4 +91,23 @@ static inline int32_t edgec_clamp(int32_t x, int32_t lo, int32_t hi)
     return x < lo ? lo : (x > hi ? hi : x);
 }
 
+/*
+ * The output stage of an int8 kernel: requantize with the channel's multiplier and shift, add the output
+ * zero point, clamp to the activation range. A kernel copies it into a local (never its address taken
+ * beyond inlined calls), so its int8 output stores, which may alias anything, do not force reloads.
+ */
+typedef struct {
+    const int32_t *multiplier;
+    const int32_t *shift;
+    int32_t offset;
+    int32_t min;
+    int32_t max;
+} edgec_output_stage;
+
+static inline int8_t edgec_output_s8(const edgec_output_stage *o, int32_t c, int32_t acc)
+{
+    const int32_t v = edgec_requantize(acc, o->multiplier[c], o->shift[c]) + o->offset;
+    return (int8_t)edgec_clamp(v, o->min, o->max);
+}
+
 #endif /* EDGEC_REQUANT_H */

@@ -11,16 +11,8 @@
 #include "edgec_dot_s8.h"
 #include "edgec_requant.h"
 
-static EDGEC_ALWAYS_INLINE int8_t edgec_conv_output(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
-                                                    int32_t c, int32_t acc)
-{
-    const int32_t v = edgec_requantize(acc, quant->multiplier[c], quant->shift[c]) + params->output_offset;
-    return (int8_t)edgec_clamp(v, params->activation.min, params->activation.max);
-}
-
 /* All output channels of one pixel from its patch (k values): four filter rows per pass on DSP cores. */
-static EDGEC_ALWAYS_INLINE void edgec_conv_pixel(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
-                                                 const int8_t *patch, int32_t k, const int8_t *filter,
+static EDGEC_ALWAYS_INLINE void edgec_conv_pixel(const edgec_output_stage *o, const int8_t *patch, int32_t k, const int8_t *filter,
                                                  const int32_t *kernel_sums, int32_t out_c, int8_t *out)
 {
     int32_t c = 0;
@@ -29,11 +21,11 @@ static EDGEC_ALWAYS_INLINE void edgec_conv_pixel(const edgec_conv_params *params
         int32_t acc[4] = { kernel_sums[c], kernel_sums[c + 1], kernel_sums[c + 2], kernel_sums[c + 3] };
         edgec_dot4_s8(patch, filter + c * k, k, acc);
         for (int32_t j = 0; j < 4; j++) {
-            out[c + j] = edgec_conv_output(params, quant, c + j, acc[j]);
+            out[c + j] = edgec_output_s8(o, c + j, acc[j]);
         }
     }
     for (; c < out_c; c++) {
-        out[c] = edgec_conv_output(params, quant, c, edgec_dot1_s8(patch, filter + c * k, k, kernel_sums[c]));
+        out[c] = edgec_output_s8(o, c, edgec_dot1_s8(patch, filter + c * k, k, kernel_sums[c]));
     }
 #else
     for (; c < out_c; c++) {
@@ -43,7 +35,7 @@ static EDGEC_ALWAYS_INLINE void edgec_conv_pixel(const edgec_conv_params *params
         for (int32_t i = 0; i < k; i++) {
             acc += (uint32_t)(patch[i] * w[i]);
         }
-        out[c] = edgec_conv_output(params, quant, c, (int32_t)acc);
+        out[c] = edgec_output_s8(o, c, (int32_t)acc);
     }
 #endif
 }
@@ -67,6 +59,8 @@ edgec_status edgec_convolve_s8_folded(const edgec_conv_params *params, const edg
     if (filter_dims->c != in_c || kernel_sums == NULL) {
         return EDGEC_ARG_ERROR;
     }
+    const edgec_output_stage o = { quant->multiplier, quant->shift, params->output_offset, params->activation.min,
+                                   params->activation.max };
     for (int32_t b = 0; b < input_dims->n; b++) {
         for (int32_t oy = 0; oy < output_dims->h; oy++) {
             const int32_t iy0 = oy * params->stride.h - params->padding.h;
@@ -97,7 +91,7 @@ edgec_status edgec_convolve_s8_folded(const edgec_conv_params *params, const edg
                         }
                     }
                 }
-                edgec_conv_pixel(params, quant, patch, k, filter, kernel_sums, out_c,
+                edgec_conv_pixel(&o, patch, k, filter, kernel_sums, out_c,
                                  output + ((b * output_dims->h + oy) * output_dims->w + ox) * out_c);
             }
         }

@@ -46,14 +46,6 @@ edgec_status edgec_fully_connected_s4(const edgec_fc_params *params, const edgec
     return edgec_fc_core(params, quant, per_channel, batches, accum_depth, output_depth, input, filter, bias, output, 1);
 }
 
-/* One output value: requantize, add the output offset, clamp. */
-static EDGEC_ALWAYS_INLINE int8_t edgec_fc_output(const edgec_fc_params *params, int32_t multiplier, int32_t shift,
-                                                  int32_t acc)
-{
-    const int32_t v = edgec_requantize(acc, multiplier, shift) + params->output_offset;
-    return (int8_t)edgec_clamp(v, params->activation.min, params->activation.max);
-}
-
 /* The folded product, specialised by inlining for per-tensor (one multiplier, hoisted) and per-channel. */
 static EDGEC_ALWAYS_INLINE void edgec_fc_folded_core(const edgec_fc_params *params,
                                                      const edgec_per_channel_quant *quant, int32_t per_channel,
@@ -61,6 +53,8 @@ static EDGEC_ALWAYS_INLINE void edgec_fc_folded_core(const edgec_fc_params *para
                                                      const int8_t *input, const int8_t *filter,
                                                      const int32_t *kernel_sums, int8_t *output)
 {
+    const edgec_output_stage o = { quant->multiplier, quant->shift, params->output_offset, params->activation.min,
+                                   params->activation.max };
     for (int32_t b = 0; b < batches; b++) {
         const int8_t *x = input + b * accum_depth;
         int8_t *out = output + b * output_depth;
@@ -75,8 +69,7 @@ static EDGEC_ALWAYS_INLINE void edgec_fc_folded_core(const edgec_fc_params *para
             }
             edgec_dot4_s8(x, filter + r * accum_depth, accum_depth, acc);
             for (int32_t k = 0; k < 4; k++) {
-                const int32_t q = per_channel ? r + k : 0;
-                out[r + k] = edgec_fc_output(params, quant->multiplier[q], quant->shift[q], acc[k]);
+                out[r + k] = edgec_output_s8(&o, per_channel ? r + k : 0, acc[k]);
             }
         }
 #endif
@@ -93,8 +86,7 @@ static EDGEC_ALWAYS_INLINE void edgec_fc_folded_core(const edgec_fc_params *para
             }
             const int32_t acc = (int32_t)sum;
 #endif
-            const int32_t q = per_channel ? r : 0;
-            out[r] = edgec_fc_output(params, quant->multiplier[q], quant->shift[q], acc);
+            out[r] = edgec_output_s8(&o, per_channel ? r : 0, acc);
         }
     }
 }
