@@ -11,6 +11,9 @@
 #include "edgec_dot_s8.h"
 #include "edgec_requant.h"
 
+/* The largest kernel (taps) whose per-pixel tap table lives on the stack (one pointer each). */
+#define EDGEC_DW_MAX_TAPS 16
+
 /* a_j += x[j] * w[j] for four adjacent channels (sums in four locals, kept in registers once inlined). */
 static EDGEC_ALWAYS_INLINE void edgec_mac4_lanes(const int8_t *x, const int8_t *w, int32_t *a0, int32_t *a1, int32_t *a2,
                                                  int32_t *a3)
@@ -51,29 +54,38 @@ edgec_status edgec_depthwise_conv_s8_folded(const edgec_dw_conv_params *params, 
     }
     const edgec_output_stage o = { quant->multiplier, quant->shift, params->output_offset, params->activation.min,
                                    params->activation.max };
-    const int32_t row_step = params->dilation.h * in_w * ch; /* next kernel row, in bytes */
-    const int32_t col_step = params->dilation.w * ch;        /* next kernel column */
     for (int32_t b = 0; b < input_dims->n; b++) {
         for (int32_t oy = 0; oy < output_dims->h; oy++) {
             const int32_t iy0 = oy * params->stride.h - params->padding.h;
             for (int32_t ox = 0; ox < output_dims->w; ox++) {
                 const int32_t ix0 = ox * params->stride.w - params->padding.w;
                 int8_t *out = output + ((b * output_dims->h + oy) * output_dims->w + ox) * ch;
-                const int32_t interior = iy0 >= 0 && iy0 + (k_h - 1) * params->dilation.h < in_h && ix0 >= 0 &&
-                                         ix0 + (k_w - 1) * params->dilation.w < in_w;
+                /*
+                 * Where each tap reads, for this pixel: the input pixel, or the pad row for a padding tap.
+                 * Built once per pixel and shared by every channel block (kernels of up to
+                 * EDGEC_DW_MAX_TAPS taps; larger ones test bounds per tap).
+                 */
+                const int8_t *taps[EDGEC_DW_MAX_TAPS];
+                const int32_t tabled = k_h * k_w <= EDGEC_DW_MAX_TAPS;
+                if (tabled) {
+                    int32_t t = 0;
+                    for (int32_t ky = 0; ky < k_h; ky++) {
+                        const int32_t iy = iy0 + ky * params->dilation.h;
+                        for (int32_t kx = 0; kx < k_w; kx++, t++) {
+                            const int32_t ix = ix0 + kx * params->dilation.w;
+                            taps[t] = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w ? input + ((b * in_h + iy) * in_w + ix) * ch
+                                                                                  : pad_row;
+                        }
+                    }
+                }
                 int32_t c = 0;
                 /* Channels in blocks of four: taps inner, the four sums in registers. */
                 for (; c + 4 <= ch; c += 4) {
                     int32_t a0 = kernel_sums[c], a1 = kernel_sums[c + 1], a2 = kernel_sums[c + 2], a3 = kernel_sums[c + 3];
                     const int8_t *w = filter + c;
-                    if (interior) {
-                        /* Every tap inside: plain pointer steps, no bounds tests. */
-                        const int8_t *x_row = input + ((b * in_h + iy0) * in_w + ix0) * ch + c;
-                        for (int32_t ky = 0; ky < k_h; ky++, x_row += row_step) {
-                            const int8_t *x = x_row;
-                            for (int32_t kx = 0; kx < k_w; kx++, x += col_step, w += ch) {
-                                edgec_mac4_lanes(x, w, &a0, &a1, &a2, &a3);
-                            }
+                    if (tabled) {
+                        for (int32_t t = 0; t < k_h * k_w; t++, w += ch) {
+                            edgec_mac4_lanes(taps[t] + c, w, &a0, &a1, &a2, &a3);
                         }
                     } else {
                         for (int32_t ky = 0; ky < k_h; ky++) {
