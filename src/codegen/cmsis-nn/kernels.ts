@@ -122,9 +122,10 @@ function depthwiseKernelScratch(s: DepthwiseStep, kernel: DepthwiseKernel, path:
 export const CMSIS_EMITTERS: Table = {
   conv_s8: {
     // On the DSP path the portable folded convolution (receptive field as one vector, four filter rows
-    // per pass) beats arm_convolve_s8, the wrapper's generic choice (kws's first layer: 1,025,561 vs
-    // 1,074,380 instructions on Cortex-M4); CMSIS-NN's 1x1 and 1xN kernels stay ahead and keep their layers.
-    portableIsFaster: (s, path) => path === 'dsp' && s.groups === 1 && convKernel(s, path) === 'generic',
+    // per pass) beats arm_convolve_s8 and arm_convolve_1_x_n_s8 (Cortex-M4: kws's first layer 1,025,561
+    // vs 1,074,380 instructions, HAR's conv1 104,959 vs 127,060); CMSIS-NN's 1x1 kernels stay ahead
+    // (HAR's sep1/pointwise 132,410 vs 152,553) and keep their layers.
+    portableIsFaster: (s, path) => path === 'dsp' && s.groups === 1 && ['generic', '1_x_n'].includes(convKernel(s, path)),
     scratch: convScratch,
     emit(s, ctx, scratch) {
       const n = s.op.name;
@@ -150,10 +151,12 @@ export const CMSIS_EMITTERS: Table = {
     },
   },
   depthwise_s8: {
-    // One input channel: the portable kernel runs it as a convolution with a compile-time transposed
-    // filter, ahead of the wrapper's own conversion on the DSP path (micro_speech: 1,195,389 vs about
-    // 1.46M instructions on Cortex-M4).
-    portableIsFaster: (s, path) => path === 'dsp' && s.inputDims.c === 1,
+    // On the DSP path the portable folded kernel runs one-input-channel layers as a convolution with a
+    // compile-time transposed filter (micro_speech: 1,195,389 vs about 1.46M instructions on Cortex-M4)
+    // and multiplier-1 layers four channels at a time ahead of arm_depthwise_conv_s8_opt (HAR's
+    // sep1/depthwise 74,372 vs 98,140); CMSIS-NN's 3x3 kernel stays ahead (kws: 560,940 vs 633,670).
+    portableIsFaster: (s, path) =>
+      path === 'dsp' && (s.inputDims.c === 1 || (s.chMult === 1 && depthwiseWrapperKernel(path, geometry(s), s.chMult) !== '3x3')),
     scratch: (s, path) => depthwiseKernelScratch(s, depthwiseWrapperKernel(path, geometry(s), s.chMult), path),
     emit(s, ctx, scratch) {
       const n = s.op.name;
@@ -200,6 +203,9 @@ export const CMSIS_EMITTERS: Table = {
     },
   },
   max_pool_s8: {
+    // On the DSP path the portable kernel (four channels per SSUB8/SEL) runs HAR's pool1 in 14,948
+    // instructions against arm_max_pool_s8's 25,055 on Cortex-M4.
+    portableIsFaster: (_s, path) => path === 'dsp',
     scratch: () => 0,
     emit(s, ctx, scratch) {
       return poolCall(s, ctx, scratch, 'arm_max_pool_s8', null);
