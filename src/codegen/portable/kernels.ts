@@ -41,6 +41,9 @@ export function portableScratch(s: Step): number {
 
 const CONV_FILES = ['edgec_conv.h', 'edgec_conv.c', 'edgec_int4.h'];
 
+/** A step with its layer's name (what the emitters name constants after). */
+type Named = { op: { name: string } };
+
 /** Convolutions with one group run the folded kernel. */
 function foldedConv(s: ConvStep): boolean {
   return s.groups === 1 && s.filterDims.c === s.inputDims.c;
@@ -53,26 +56,17 @@ function foldedConv(s: ConvStep): boolean {
  */
 function convPatchBytes(s: ConvStep): number {
   const f = s.filterDims;
-  const k = f.h * f.w * f.c;
-  if (f.h !== 1 || (f.w > 1 && s.dilation.w !== 1)) return k;
-  for (let oy = 0; oy < s.outputDims.h; oy++) {
-    const iy = oy * s.stride.h - s.padding.h;
-    if (iy < 0 || iy >= s.inputDims.h) return k;
-  }
-  for (let ox = 0; ox < s.outputDims.w; ox++) {
-    const ix = ox * s.stride.w - s.padding.w;
-    if (ix < 0 || ix + f.w > s.inputDims.w) return k;
-  }
-  return 0;
+  const inPlace = f.h === 1 && (f.w === 1 || s.dilation.w === 1) && !anyTapPads(s);
+  return inPlace ? 0 : f.h * f.w * f.c;
 }
 
 /** A depthwise step with one input channel seen as the convolution it is (filter [C_OUT][h][w][1]). */
-function depthwiseAsConv(s: DepthwiseStep): ConvStep {
+function depthwiseAsConv(s: DepthwiseStep & Named): ConvStep & Named {
   return { ...s, kind: 'conv_s8', groups: 1, filterDims: { n: s.outputDims.c, h: s.filterDims.h, w: s.filterDims.w, c: 1 } };
 }
 
-/** True when some tap of some output pixel falls in the padding (the folded kernel then needs a pad row). */
-function depthwisePads(s: DepthwiseStep): boolean {
+/** True when some tap of some output pixel falls in the padding. */
+function anyTapPads(s: ConvStep | DepthwiseStep): boolean {
   const f = s.filterDims;
   for (let oy = 0; oy < s.outputDims.h; oy++) {
     const iy = oy * s.stride.h - s.padding.h;
@@ -83,6 +77,23 @@ function depthwisePads(s: DepthwiseStep): boolean {
     if (ix < 0 || ix + (f.w - 1) * s.dilation.w >= s.inputDims.w) return true;
   }
   return false;
+}
+
+/** The bias tensor's values when the step has one (a constant of the graph), else null. */
+function constBias(s: { bias: number }, ctx: EmitContext): ArrayLike<number> | null {
+  return s.bias >= 0 ? ctx.graph.tensors[s.bias]!.data! : null;
+}
+
+/**
+ * The call of edgec_convolve_s8_folded for a convolution (or a depthwise layer seen as one). The
+ * constants are named through thunks, called in a fixed order, so the emitted C keeps one layout.
+ */
+function foldedConvCall(s: ConvStep & Named, ctx: EmitContext, sums: () => string, weights: () => string): string {
+  const n = s.op.name;
+  const params = ctx.constStruct('params', 'edgec_conv_params', `{ ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
+  const sumsName = sums();
+  const patch = convPatchBytes(s) > 0 ? `(int8_t *)(void *)${ctx.scratch().ptr}` : 'NULL';
+  return `status = edgec_convolve_s8_folded(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', s.filterDims, n, ctx)}, ${weights()}, ${sumsName}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)}, ${patch});`;
 }
 
 function quantStruct(s: { multiplier: Int32Array; shift: Int32Array; op: { name: string } }, ctx: EmitContext): string {
@@ -104,18 +115,15 @@ export const STEP_EMITTERS: Table = {
     scratch: (s) => (foldedConv(s) ? convPatchBytes(s) : 0),
     emit(s, ctx) {
       const n = s.op.name;
-      const params = ctx.constStruct('params', 'edgec_conv_params', `{ ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
       const weights = ctx.graph.tensors[s.weights]!.data;
       if (weights && foldedConv(s)) {
         // One group, constant weights: the input offset's share of every filter row is folded into the
         // bias here; the kernel takes each pixel's receptive field as one vector (see edgec_conv_folded.c).
         const k = s.filterDims.h * s.filterDims.w * s.filterDims.c;
-        const b = s.bias >= 0 ? ctx.graph.tensors[s.bias]!.data! : null;
-        const sums = ctx.constArray('kernel_sums', 'int32_t', vectorSumS8(weights, k, s.outputDims.c, s.inputOffset, 0, b), n);
-        const patch = convPatchBytes(s) > 0 ? `(int8_t *)(void *)${ctx.scratch().ptr}` : 'NULL';
-        const folded = `status = edgec_convolve_s8_folded(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', s.filterDims, n, ctx)}, ${ctx.tensor(s.weights, n)}, ${sums}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)}, ${patch});`;
-        return { kernel: 'edgec_convolve_s8_folded', lines: [folded] };
+        const sums = () => ctx.constArray('kernel_sums', 'int32_t', vectorSumS8(weights, k, s.outputDims.c, s.inputOffset, 0, constBias(s, ctx)), n);
+        return { kernel: 'edgec_convolve_s8_folded', lines: [foldedConvCall(s, ctx, sums, () => ctx.tensor(s.weights, n))] };
       }
+      const params = ctx.constStruct('params', 'edgec_conv_params', `{ ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
       const call = `status = edgec_convolve_s8(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', s.filterDims, n, ctx)}, ${ctx.tensor(s.weights, n)}, ${bias(s.bias, n, ctx)}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)});`;
       return { kernel: 'edgec_convolve_s8', lines: [call] };
     },
@@ -123,33 +131,30 @@ export const STEP_EMITTERS: Table = {
   depthwise_s8: {
     header: 'edgec_conv.h',
     files: [...CONV_FILES, 'edgec_depthwise_folded.c', 'edgec_conv_folded.c', 'edgec_dot_s8.h', 'edgec_dot_s8.c'],
-    scratch: (s) => (s.inputDims.c === 1 ? convPatchBytes(depthwiseAsConv(s)) : s.chMult === 1 && depthwisePads(s) ? s.inputDims.c : 0),
+    scratch: (s) => (s.inputDims.c === 1 ? convPatchBytes(depthwiseAsConv(s)) : s.chMult === 1 && anyTapPads(s) ? s.inputDims.c : 0),
     emit(s, ctx) {
       const n = s.op.name;
       const weights = ctx.graph.tensors[s.weights]!.data;
       if (weights && s.inputDims.c === 1) {
         // One input channel: every output channel reads the same pixels, so this is a convolution with
         // the filter transposed here to [C_OUT][h][w][1] (as CMSIS-NN's wrapper also does).
-        const conv = depthwiseAsConv(s);
         const taps = s.filterDims.h * s.filterDims.w;
         const co = s.outputDims.c;
         const transposed = new Int8Array(co * taps);
         for (let o = 0; o < co; o++) for (let t = 0; t < taps; t++) transposed[o * taps + t] = weights[t * co + o]!;
-        const b = s.bias >= 0 ? ctx.graph.tensors[s.bias]!.data! : null;
-        const params = ctx.constStruct('params', 'edgec_conv_params', `{ ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
-        const w = ctx.constArray('weights', 'int8_t', transposed, n);
-        const sums = ctx.constArray('kernel_sums', 'int32_t', vectorSumS8(transposed, taps, co, s.inputOffset, 0, b), n);
-        const patch = convPatchBytes(conv) > 0 ? `(int8_t *)(void *)${ctx.scratch().ptr}` : 'NULL';
-        const call = `status = edgec_convolve_s8_folded(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', conv.filterDims, n, ctx)}, ${w}, ${sums}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)}, ${patch});`;
-        return { kernel: 'edgec_convolve_s8_folded', lines: [call] };
+        let w = '';
+        const sums = () => {
+          w = ctx.constArray('weights', 'int8_t', transposed, n);
+          return ctx.constArray('kernel_sums', 'int32_t', vectorSumS8(transposed, taps, co, s.inputOffset, 0, constBias(s, ctx)), n);
+        };
+        return { kernel: 'edgec_convolve_s8_folded', lines: [foldedConvCall(depthwiseAsConv(s), ctx, sums, () => w)] };
       }
       const params = ctx.constStruct('params', 'edgec_dw_conv_params', `{ ${s.chMult}, ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
       if (weights && s.chMult === 1) {
         // Multiplier 1, constant weights: the input offset's share of each channel is folded into the
         // bias here; the kernel runs four channels side by side (see edgec_depthwise_folded.c).
-        const b = s.bias >= 0 ? ctx.graph.tensors[s.bias]!.data! : null;
-        const sums = ctx.constArray('kernel_sums', 'int32_t', depthwiseKernelSums(weights, s.filterDims.h * s.filterDims.w, s.outputDims.c, s.inputOffset, b), n);
-        const pad = depthwisePads(s) ? `(int8_t *)(void *)${ctx.scratch().ptr}` : 'NULL';
+        const sums = ctx.constArray('kernel_sums', 'int32_t', depthwiseKernelSums(weights, s.filterDims.h * s.filterDims.w, s.outputDims.c, s.inputOffset, constBias(s, ctx)), n);
+        const pad = anyTapPads(s) ? `(int8_t *)(void *)${ctx.scratch().ptr}` : 'NULL';
         const folded = `status = edgec_depthwise_conv_s8_folded(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', s.filterDims, n, ctx)}, ${ctx.tensor(s.weights, n)}, ${sums}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)}, ${pad});`;
         return { kernel: 'edgec_depthwise_conv_s8_folded', lines: [folded] };
       }
@@ -167,8 +172,7 @@ export const STEP_EMITTERS: Table = {
       if (s.filterOffset === 0 && weights) {
         // Constant symmetric weights: the input offset's share of every row is folded into the bias
         // here, and the kernel's inner loop multiplies raw int8 values.
-        const b = s.bias >= 0 ? ctx.graph.tensors[s.bias]!.data! : null;
-        const sums = ctx.constArray('kernel_sums', 'int32_t', vectorSumS8(weights, s.accumDepth, s.outputDepth, s.inputOffset, 0, b), n);
+        const sums = ctx.constArray('kernel_sums', 'int32_t', vectorSumS8(weights, s.accumDepth, s.outputDepth, s.inputOffset, 0, constBias(s, ctx)), n);
         const folded = `status = edgec_fully_connected_s8_folded(&${params}, &${quantStruct(s, ctx)}, ${s.perChannel ? 1 : 0}, ${s.batches}, ${s.accumDepth}, ${s.outputDepth}, ${ctx.tensor(s.input, n)}, ${ctx.tensor(s.weights, n)}, ${sums}, ${ctx.tensor(s.output, n)});`;
         return { kernel: 'edgec_fully_connected_s8_folded', lines: [folded] };
       }
