@@ -12,6 +12,15 @@ static int32_t edgec_min_i32(int32_t a, int32_t b)
     return a < b ? a : b;
 }
 
+/* The input rows (or columns) [start, end) under output position o's window, clipped to the input. */
+static inline void edgec_pool_window(int32_t o, int32_t stride, int32_t pad, int32_t size, int32_t in_size,
+                                     int32_t *start, int32_t *end)
+{
+    const int32_t first = o * stride - pad;
+    *start = edgec_max_i32(0, first);
+    *end = edgec_min_i32(in_size, first + size);
+}
+
 /* One loop for both element types: exactly one of in8/in16 (and out8/out16) is non-NULL. */
 static EDGEC_ALWAYS_INLINE edgec_status edgec_pool(int32_t is_max, const edgec_pool_params *params, const edgec_dims *input_dims,
                                const int8_t *in8, const int16_t *in16, const edgec_dims *filter_dims,
@@ -22,13 +31,11 @@ static EDGEC_ALWAYS_INLINE edgec_status edgec_pool(int32_t is_max, const edgec_p
     const int32_t ch = input_dims->c;
     for (int32_t b = 0; b < input_dims->n; b++) {
         for (int32_t oy = 0; oy < output_dims->h; oy++) {
-            const int32_t y0 = oy * params->stride.h - params->padding.h;
-            const int32_t y_start = edgec_max_i32(0, y0);
-            const int32_t y_end = edgec_min_i32(in_h, y0 + filter_dims->h);
+            int32_t y_start, y_end;
+            edgec_pool_window(oy, params->stride.h, params->padding.h, filter_dims->h, in_h, &y_start, &y_end);
             for (int32_t ox = 0; ox < output_dims->w; ox++) {
-                const int32_t x0 = ox * params->stride.w - params->padding.w;
-                const int32_t x_start = edgec_max_i32(0, x0);
-                const int32_t x_end = edgec_min_i32(in_w, x0 + filter_dims->w);
+                int32_t x_start, x_end;
+                edgec_pool_window(ox, params->stride.w, params->padding.w, filter_dims->w, in_w, &x_start, &x_end);
                 const int32_t count = (y_end - y_start) * (x_end - x_start);
                 for (int32_t c = 0; c < ch; c++) {
                     int32_t acc = is_max ? (in16 != NULL ? -32768 : -128) : 0;
@@ -105,13 +112,11 @@ static edgec_status edgec_max_pool_s8_dsp(const edgec_pool_params *params, const
     const uint32_t hi = 0x01010101u * (uint8_t)params->activation.max;
     for (int32_t b = 0; b < input_dims->n; b++) {
         for (int32_t oy = 0; oy < output_dims->h; oy++) {
-            const int32_t y0 = oy * params->stride.h - params->padding.h;
-            const int32_t y_start = edgec_max_i32(0, y0);
-            const int32_t y_end = edgec_min_i32(in_h, y0 + filter_dims->h);
+            int32_t y_start, y_end;
+            edgec_pool_window(oy, params->stride.h, params->padding.h, filter_dims->h, in_h, &y_start, &y_end);
             for (int32_t ox = 0; ox < output_dims->w; ox++) {
-                const int32_t x0 = ox * params->stride.w - params->padding.w;
-                const int32_t x_start = edgec_max_i32(0, x0);
-                const int32_t x_end = edgec_min_i32(in_w, x0 + filter_dims->w);
+                int32_t x_start, x_end;
+                edgec_pool_window(ox, params->stride.w, params->padding.w, filter_dims->w, in_w, &x_start, &x_end);
                 int8_t *out = output + ((b * output_dims->h + oy) * output_dims->w + ox) * ch;
                 int32_t c = 0;
                 for (; c + 4 <= ch; c += 4) {
