@@ -8,7 +8,7 @@
  * fully connected filter_dims are {n = accum depth, c = output depth}.
  */
 import type { Dims, Tile, ActivationRange } from '../../kernels/types.ts';
-import type { ConvStep, DepthwiseStep, FullyConnectedStep, LstmStep, PoolStep, Step, SvdfStep } from '../lower.ts';
+import type { ConvStep, DepthwiseStep, FullyConnectedStep, PoolStep, Step, SvdfStep } from '../lower.ts';
 import type { EmitContext } from '../portable/kernels.ts';
 import {
   avgPoolBufferSize,
@@ -27,6 +27,7 @@ import {
   type DepthwiseKernel,
 } from './buffer-sizes.ts';
 import { vectorSumS8 } from '../kernel-sums.ts';
+import { lstmParamsInit } from '../lstm-fields.ts';
 
 export const CMSIS_NN_PATHS: readonly CmsisPath[] = ['plain', 'dsp', 'mve'];
 
@@ -229,18 +230,8 @@ export const CMSIS_EMITTERS: Table = {
     scratch: (s) => 2 * 2 * s.batchSize * s.hiddenSize,
     emit(s, ctx, scratch) {
       const n = s.op.name;
-      const gate = (k: keyof LstmStep['gates']) => {
-        const g = s.gates[k];
-        const ib = ctx.constArray(`${k}_input_bias`, 'int32_t', g.inputEffectiveBias, n);
-        const hb = ctx.constArray(`${k}_hidden_bias`, 'int32_t', g.hiddenEffectiveBias, n);
-        return `{ .input_multiplier = ${g.inputMultiplier}, .input_shift = ${g.inputShift}, .input_weights = ${ctx.tensor(g.inputWeights, n)}, .input_effective_bias = ${ib}, .hidden_multiplier = ${g.hiddenMultiplier}, .hidden_shift = ${g.hiddenShift}, .hidden_weights = ${ctx.tensor(g.hiddenWeights, n)}, .hidden_effective_bias = ${hb}, .bias = NULL, .activation_type = ${g.activation === 'tanh' ? 'ARM_TANH' : 'ARM_SIGMOID'} }`;
-      };
-      const params = ctx.constStruct(
-        'params',
-        'cmsis_nn_lstm_params',
-        `{ .time_major = ${s.timeMajor ? 1 : 0}, .batch_size = ${s.batchSize}, .time_steps = ${s.timeSteps}, .input_size = ${s.inputSize}, .hidden_size = ${s.hiddenSize}, .input_offset = ${s.inputOffset}, .forget_to_cell_multiplier = ${s.forgetToCell.multiplier}, .forget_to_cell_shift = ${s.forgetToCell.shift}, .input_to_cell_multiplier = ${s.inputToCell.multiplier}, .input_to_cell_shift = ${s.inputToCell.shift}, .cell_clip = ${s.cellClip}, .cell_scale_power = ${s.cellScalePower}, .output_multiplier = ${s.outputMul.multiplier}, .output_shift = ${s.outputMul.shift}, .output_offset = ${s.outputOffset}, .forget_gate = ${gate('forget')}, .input_gate = ${gate('input')}, .cell_gate = ${gate('cell')}, .output_gate = ${gate('output')} }`,
-        n,
-      );
+      const init = lstmParamsInit(s, ctx, (a) => (a === 'tanh' ? 'ARM_TANH' : 'ARM_SIGMOID'), '.bias = NULL, ', '');
+      const params = ctx.constStruct('params', 'cmsis_nn_lstm_params', init, n);
       const half = s.batchSize * s.hiddenSize * 2;
       return {
         kernel: 'arm_lstm_unidirectional_s8',

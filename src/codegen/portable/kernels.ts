@@ -5,11 +5,12 @@
 import type { Graph } from '../../ir/graph.ts';
 import type { CType } from '../../conformance/cemit.ts';
 import { cActivation, cDims, cTile } from '../../conformance/cstructs.ts';
-import type { ConvStep, DepthwiseStep, LstmStep, LutActivationStep, PoolStep, SoftmaxStep, Step } from '../lower.ts';
+import type { ConvStep, DepthwiseStep, LutActivationStep, PoolStep, SoftmaxStep, Step } from '../lower.ts';
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import { logisticS8, tanhS8 } from '../../kernels/activations.ts';
 import { addInputLut } from '../../kernels/add.ts';
 import { depthwiseKernelSums, vectorSumS8 } from '../kernel-sums.ts';
+import { lstmParamsInit } from '../lstm-fields.ts';
 
 export interface EmitContext {
   graph: Graph;
@@ -281,20 +282,8 @@ export const STEP_EMITTERS: Table = {
     emit(s, ctx) {
       const n = s.op.name;
       const table = ctx.sharedConstArray('sigmoid_table', 'uint16_t', sigmoidTableU16());
-      const gate = (k: keyof LstmStep['gates']) => {
-        const g = s.gates[k];
-        const iw = ctx.tensor(g.inputWeights, n);
-        const hw = ctx.tensor(g.hiddenWeights, n);
-        const ib = ctx.constArray(`${k}_input_bias`, 'int32_t', g.inputEffectiveBias, n);
-        const hb = ctx.constArray(`${k}_hidden_bias`, 'int32_t', g.hiddenEffectiveBias, n);
-        return `{ .input_multiplier = ${g.inputMultiplier}, .input_shift = ${g.inputShift}, .input_weights = ${iw}, .input_effective_bias = ${ib}, .hidden_multiplier = ${g.hiddenMultiplier}, .hidden_shift = ${g.hiddenShift}, .hidden_weights = ${hw}, .hidden_effective_bias = ${hb}, .activation_type = ${g.activation === 'tanh' ? 'EDGEC_LSTM_TANH' : 'EDGEC_LSTM_SIGMOID'} }`;
-      };
-      const params = ctx.constStruct(
-        'params',
-        'edgec_lstm_params',
-        `{ .time_major = ${s.timeMajor ? 1 : 0}, .batch_size = ${s.batchSize}, .time_steps = ${s.timeSteps}, .input_size = ${s.inputSize}, .hidden_size = ${s.hiddenSize}, .input_offset = ${s.inputOffset}, .forget_to_cell_multiplier = ${s.forgetToCell.multiplier}, .forget_to_cell_shift = ${s.forgetToCell.shift}, .input_to_cell_multiplier = ${s.inputToCell.multiplier}, .input_to_cell_shift = ${s.inputToCell.shift}, .cell_clip = ${s.cellClip}, .cell_scale_power = ${s.cellScalePower}, .output_multiplier = ${s.outputMul.multiplier}, .output_shift = ${s.outputMul.shift}, .output_offset = ${s.outputOffset}, .forget_gate = ${gate('forget')}, .input_gate = ${gate('input')}, .cell_gate = ${gate('cell')}, .output_gate = ${gate('output')}, .sigmoid_table = ${table} }`,
-        n,
-      );
+      const init = lstmParamsInit(s, ctx, (a) => (a === 'tanh' ? 'EDGEC_LSTM_TANH' : 'EDGEC_LSTM_SIGMOID'), '', `, .sigmoid_table = ${table}`);
+      const params = ctx.constStruct('params', 'edgec_lstm_params', init, n);
       const scratch = ctx.scratch();
       const half = s.batchSize * s.hiddenSize * 2;
       return {
