@@ -11,12 +11,11 @@
 #include "edgec_dot_s8.h"
 #include "edgec_requant.h"
 
-/* All output channels of one pixel from its patch (k values): four filter rows per pass on DSP cores. */
+/* All output channels of one pixel from its patch (k values): four filter rows per pass. */
 static EDGEC_ALWAYS_INLINE void edgec_conv_pixel(const edgec_output_stage *o, const int8_t *patch, int32_t k, const int8_t *filter,
                                                  const int32_t *kernel_sums, int32_t out_c, int8_t *out)
 {
     int32_t c = 0;
-#if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
     for (; c + 4 <= out_c; c += 4) {
         int32_t acc[4] = { kernel_sums[c], kernel_sums[c + 1], kernel_sums[c + 2], kernel_sums[c + 3] };
         edgec_dot4_s8(patch, filter + c * k, k, acc);
@@ -27,17 +26,6 @@ static EDGEC_ALWAYS_INLINE void edgec_conv_pixel(const edgec_output_stage *o, co
     for (; c < out_c; c++) {
         out[c] = edgec_output_s8(o, c, edgec_dot1_s8(patch, filter + c * k, k, kernel_sums[c]));
     }
-#else
-    for (; c < out_c; c++) {
-        const int8_t *w = filter + c * k;
-        /* int32 wrap-around as the reference accumulator (computed unsigned to stay defined). */
-        uint32_t acc = (uint32_t)kernel_sums[c];
-        for (int32_t i = 0; i < k; i++) {
-            acc += (uint32_t)(patch[i] * w[i]);
-        }
-        out[c] = edgec_output_s8(o, c, (int32_t)acc);
-    }
-#endif
 }
 
 edgec_status edgec_convolve_s8_folded(const edgec_conv_params *params, const edgec_per_channel_quant *quant,

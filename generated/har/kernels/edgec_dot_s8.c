@@ -1,4 +1,4 @@
-/* edgec portable kernels: the four-row int8 dot product of edgec_dot_s8.h (cores with DSP only). */
+/* edgec portable kernels: the four-row int8 dot product of edgec_dot_s8.h. */
 #include "edgec_dot_s8.h"
 
 #if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
@@ -93,6 +93,21 @@ EDGEC_NEVER_INLINE void edgec_dot4_s8(const int8_t *x, const int8_t *w, int32_t 
     acc[3] = a3;
 }
 #else
-/* Nothing to build without DSP: the kernels use their plain loops (ISO C wants a declaration here). */
-typedef int edgec_dot_s8_unused;
+/* Cores without DSP: plain multiply-accumulates, each x value loaded once for the four rows. */
+void edgec_dot4_s8(const int8_t *x, const int8_t *w, int32_t cols, int32_t acc[4])
+{
+    uint32_t a0 = (uint32_t)acc[0], a1 = (uint32_t)acc[1], a2 = (uint32_t)acc[2], a3 = (uint32_t)acc[3];
+    const int8_t *w1 = w + cols, *w2 = w1 + cols, *w3 = w2 + cols;
+    for (int32_t c = 0; c < cols; c++) {
+        const int32_t v = x[c];
+        a0 += (uint32_t)(v * w[c]);
+        a1 += (uint32_t)(v * w1[c]);
+        a2 += (uint32_t)(v * w2[c]);
+        a3 += (uint32_t)(v * w3[c]);
+    }
+    acc[0] = (int32_t)a0;
+    acc[1] = (int32_t)a1;
+    acc[2] = (int32_t)a2;
+    acc[3] = (int32_t)a3;
+}
 #endif

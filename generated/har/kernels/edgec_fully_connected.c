@@ -59,7 +59,6 @@ static EDGEC_ALWAYS_INLINE void edgec_fc_folded_core(const edgec_fc_params *para
         const int8_t *x = input + b * accum_depth;
         int8_t *out = output + b * output_depth;
         int32_t r = 0;
-#if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
         for (; r + 4 <= output_depth; r += 4) {
             int32_t acc[4] = { 0, 0, 0, 0 };
             if (kernel_sums != NULL) {
@@ -72,20 +71,8 @@ static EDGEC_ALWAYS_INLINE void edgec_fc_folded_core(const edgec_fc_params *para
                 out[r + k] = edgec_output_s8(&o, per_channel ? r + k : 0, acc[k]);
             }
         }
-#endif
         for (; r < output_depth; r++) {
-            const int8_t *w = filter + r * accum_depth;
-            const int32_t bias = kernel_sums != NULL ? kernel_sums[r] : 0;
-#if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
-            const int32_t acc = edgec_dot1_s8(x, w, accum_depth, bias);
-#else
-            /* int32 wrap-around as the reference accumulator (computed unsigned to stay defined). */
-            uint32_t sum = (uint32_t)bias;
-            for (int32_t c = 0; c < accum_depth; c++) {
-                sum += (uint32_t)(x[c] * w[c]);
-            }
-            const int32_t acc = (int32_t)sum;
-#endif
+            const int32_t acc = edgec_dot1_s8(x, filter + r * accum_depth, accum_depth, kernel_sums != NULL ? kernel_sums[r] : 0);
             out[r] = edgec_output_s8(&o, per_channel ? r : 0, acc);
         }
     }

@@ -26,17 +26,23 @@ static inline int32_t edgec_read_s8x4(const int8_t *p)
     __builtin_memcpy(&v, p, 4);
     return v;
 }
+#endif
 
-/* acc + sum_c x[c] * w[c] for one row: two SMLAD per four columns (rows left over by the four-row pass). */
+/*
+ * acc + sum_c x[c] * w[c] for one row, with int32 wrap-around as the reference accumulator (rows left
+ * over by the four-row pass): two SMLAD per four columns on cores with DSP.
+ */
 static inline int32_t edgec_dot1_s8(const int8_t *x, const int8_t *w, int32_t cols, int32_t acc)
 {
     int32_t c = 0;
+#if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
     for (; c + 4 <= cols; c += 4) {
         const uint32_t xv = (uint32_t)edgec_read_s8x4(x + c);
         const uint32_t wv = (uint32_t)edgec_read_s8x4(w + c);
         acc = __smlad(__sxtb16(wv), __sxtb16(xv), acc);
         acc = __smlad(edgec_sxtb16_ror8(wv), edgec_sxtb16_ror8(xv), acc);
     }
+#endif
     for (; c < cols; c++) {
         acc = (int32_t)((uint32_t)acc + (uint32_t)(x[c] * w[c]));
     }
@@ -45,9 +51,9 @@ static inline int32_t edgec_dot1_s8(const int8_t *x, const int8_t *w, int32_t co
 
 /*
  * acc[k] += sum_c x[c] * w[k * cols + c] for the four consecutive weight rows at w (row length cols),
- * with int32 wrap-around as the reference accumulator. See edgec_dot_s8.c.
+ * with int32 wrap-around as the reference accumulator; each x value is loaded once for the four rows.
+ * See edgec_dot_s8.c.
  */
 void edgec_dot4_s8(const int8_t *x, const int8_t *w, int32_t cols, int32_t acc[4]);
-#endif
 
 #endif /* EDGEC_DOT_S8_H */

@@ -25,9 +25,8 @@ static EDGEC_ALWAYS_INLINE void edgec_lstm_accumulate(const int8_t *x8, const in
                 }
                 q = edgec_requantize_s64(acc, multiplier, shift);
             } else {
-#if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
                 if (r + 4 <= rows) {
-                    /* Four rows at a time; SMLAD wraps on overflow like the reference int32 accumulator. */
+                    /* Four rows at a time; the sums wrap on overflow like the reference int32 accumulator. */
                     const int32_t *bias32 = (const int32_t *)bias;
                     int32_t acc4[4] = { bias32[r], bias32[r + 1], bias32[r + 2], bias32[r + 3] };
                     edgec_dot4_s8(x8 + b * cols, row, cols, acc4);
@@ -38,13 +37,7 @@ static EDGEC_ALWAYS_INLINE void edgec_lstm_accumulate(const int8_t *x8, const in
                     r += 3;
                     continue;
                 }
-#endif
-                /* int32 wrap-around as the reference accumulator (computed unsigned to stay defined). */
-                uint32_t acc = (uint32_t)((const int32_t *)bias)[r];
-                for (int32_t c = 0; c < cols; c++) {
-                    acc += (uint32_t)((int32_t)x8[b * cols + c] * row[c]);
-                }
-                q = edgec_requantize((int32_t)acc, multiplier, shift);
+                q = edgec_requantize(edgec_dot1_s8(x8 + b * cols, row, cols, ((const int32_t *)bias)[r]), multiplier, shift);
             }
             dst[b * rows + r] = (int16_t)edgec_clamp(q + dst[b * rows + r], INT16_MIN, INT16_MAX);
         }
