@@ -1,6 +1,7 @@
 /*
  * edgec portable kernels: int8 dot products shared by the matrix-vector kernels (LSTM gates, fully
- * connected). On cores with the DSP extension, edgec_dot4_s8 takes four weight rows at once.
+ * connected, convolutions): edgec_dot4_s8 takes four weight rows at once on every core (SMLAD on cores
+ * with the DSP extension), edgec_dot1_s8 one row.
  */
 #ifndef EDGEC_DOT_S8_H
 #define EDGEC_DOT_S8_H
