@@ -13,5 +13,10 @@ export const FOLDED_MISMATCH_MESSAGE = 'the folded kernel that generated code ca
 export function checkFolded(b: CCaseBuilder, output: string, outLen: number, call: (out: string) => string): void {
   const folded = b.mutableArray('output_folded', 'int8_t', outLen);
   b.stmt(`if (status == 0) status = ${call(folded)};`);
+  compareFolded(b, output, folded, outLen);
+}
+
+/** The case fails when the folded kernel's output array differs from the interchangeable kernel's. */
+export function compareFolded(b: CCaseBuilder, output: string, folded: string, outLen: number): void {
   b.stmt(`for (int32_t i = 0; i < ${outLen}; i++) if (${folded}[i] != ${output}[i]) status = ${FOLDED_MISMATCH_STATUS};`);
 }

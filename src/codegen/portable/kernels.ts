@@ -201,7 +201,7 @@ export const STEP_EMITTERS: Table = {
   softmax_s8_s16: softmaxEmitter('edgec_softmax_s8_s16'),
   svdf_s8: {
     header: 'edgec_svdf.h',
-    files: ['edgec_svdf.h', 'edgec_svdf.c'],
+    files: ['edgec_svdf.h', 'edgec_svdf.c', 'edgec_dot_s8.h', 'edgec_dot_s8.c'],
     emit(s, ctx) {
       const n = s.op.name;
       const p = s.params;
@@ -212,6 +212,15 @@ export const STEP_EMITTERS: Table = {
         `{ ${p.rank}, ${p.inputOffset}, ${p.outputOffset}, ${cActivation(p.inputActivation)}, ${cActivation(p.outputActivation)}, { ${p.inputQuant.multiplier}, ${p.inputQuant.shift} }, { ${p.outputQuant.multiplier}, ${p.outputQuant.shift} }, ${sh.batches}, ${sh.inputSize}, ${sh.features}, ${sh.timeSteps} }`,
         n,
       );
+      const wf = ctx.graph.tensors[s.weightsFeature]!.data;
+      if (wf) {
+        // Constant feature weights: the input offset's share of each feature row is a compile-time sum.
+        const sums = ctx.constArray('feature_sums', 'int32_t', vectorSumS8(wf, sh.inputSize, sh.features, -p.inputOffset, 0, null), n);
+        return {
+          kernel: 'edgec_svdf_s8_folded',
+          lines: [`status = edgec_svdf_s8_folded(&${params}, ${ctx.tensor(s.input, n)}, ${ctx.tensor(s.state, n)}, ${ctx.tensor(s.weightsFeature, n)}, ${ctx.tensor(s.weightsTime, n)}, ${bias(s.bias, n, ctx)}, ${sums}, ${ctx.tensor(s.output, n)});`],
+        };
+      }
       return {
         kernel: 'edgec_svdf_s8',
         lines: [`status = edgec_svdf_s8(&${params}, ${ctx.tensor(s.input, n)}, ${ctx.tensor(s.state, n)}, ${ctx.tensor(s.weightsFeature, n)}, ${ctx.tensor(s.weightsTime, n)}, ${bias(s.bias, n, ctx)}, ${ctx.tensor(s.output, n)});`],

@@ -5,6 +5,7 @@ import type { CaseReader } from '../case.ts';
 import { cmsisAct, cmsisCall, cmsisDims, cmsisScratch } from '../cmsis.ts';
 import { svdfS8BufferSize } from '../../codegen/cmsis-nn/buffer-sizes.ts';
 import { vectorSumS8 } from '../../codegen/kernel-sums.ts';
+import { compareFolded } from '../folded.ts';
 
 function read(r: CaseReader) {
   const params: SvdfParams = {
@@ -103,6 +104,16 @@ export const svdfAdapters: OpAdapter[] = [
       b.stmt(`for (int32_t t = 0; t < ${steps} && status == 0; t++) {`);
       b.stmt(`    status = ${fn}(&${params}, ${seq} + t * ${s.batches * s.inputSize}, ${state}, ${wf}, ${wt}, ${bias}, ${out});`);
       b.stmt('}');
+      if (!s16) {
+        // The folded kernel generated code calls, on its own copy of the initial state, over the same steps.
+        const sums = b.constArray('feature_sums', 'int32_t', vectorSumS8(r.data('weights_feature'), s.inputSize, s.features, -p.inputOffset, 0, null));
+        const state2 = b.mutableArray('state_folded', ctype, s.batches * s.features * s.timeSteps, r.data('state'));
+        const out2 = b.mutableArray('output_folded', 'int8_t', s.batches * units);
+        b.stmt(`for (int32_t t = 0; t < ${steps} && status == 0; t++) {`);
+        b.stmt(`    status = edgec_svdf_s8_folded(&${params}, ${seq} + t * ${s.batches * s.inputSize}, ${state2}, ${wf}, ${wt}, ${bias}, ${sums}, ${out2});`);
+        b.stmt('}');
+        compareFolded(b, out, out2, s.batches * units);
+      }
       b.setOutput(out, 'int8_t', s.batches * units);
     },
   },

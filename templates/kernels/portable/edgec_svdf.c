@@ -1,6 +1,9 @@
 /* edgec portable kernels: SVDF (see edgec_svdf.h and src/kernels/svdf.ts for the steps). */
-#include "edgec_svdf.h"
+#include <string.h>
+
+#include "edgec_dot_s8.h"
 #include "edgec_requant.h"
+#include "edgec_svdf.h"
 
 /* Exactly one of s8/s16 (state) and t8/t16 (time weights) is non-NULL. */
 static EDGEC_ALWAYS_INLINE edgec_status edgec_svdf(const edgec_svdf_params *p, const int8_t *input, int8_t *s8, int16_t *s16,
@@ -64,4 +67,52 @@ edgec_status edgec_svdf_s8(const edgec_svdf_params *params, const int8_t *input,
                            int8_t *output)
 {
     return edgec_svdf(params, input, state, NULL, weights_feature, weights_time, NULL, bias, output);
+}
+
+edgec_status edgec_svdf_s8_folded(const edgec_svdf_params *p, const int8_t *input, int8_t *state,
+                                  const int8_t *weights_feature, const int8_t *weights_time, const int32_t *bias,
+                                  const int32_t *feature_sums, int8_t *output)
+{
+    if (p->rank <= 0 || p->features % p->rank != 0 || feature_sums == NULL) {
+        return EDGEC_ARG_ERROR;
+    }
+    const int32_t n_state = p->batches * p->features * p->time_steps;
+    const int32_t t_last = p->time_steps - 1;
+    /* The state moves one step back in time; the newest column is written below. */
+    memmove(state, state + 1, (size_t)(n_state - 1));
+    for (int32_t b = 0; b < p->batches; b++) {
+        const int8_t *x = input + b * p->input_size;
+        int8_t *newest = state + b * p->features * p->time_steps + t_last;
+        for (int32_t f = 0; f < p->features;) {
+            /* Four feature rows per pass, then one at a time. */
+            int32_t acc[4];
+            const int32_t n = p->features - f >= 4 ? 4 : 1;
+            if (n == 4) {
+                for (int32_t k = 0; k < 4; k++) {
+                    acc[k] = feature_sums[f + k];
+                }
+                edgec_dot4_s8(x, weights_feature + f * p->input_size, p->input_size, acc);
+            } else {
+                acc[0] = edgec_dot1_s8(x, weights_feature + f * p->input_size, p->input_size, feature_sums[f]);
+            }
+            for (int32_t k = 0; k < n; k++) {
+                const int32_t v = edgec_requantize(acc[k], p->input_quant.multiplier, p->input_quant.shift);
+                newest[(f + k) * p->time_steps] = (int8_t)edgec_clamp(v, p->input_activation.min, p->input_activation.max);
+            }
+            f += n;
+        }
+    }
+    const int32_t units = p->features / p->rank;
+    for (int32_t b = 0; b < p->batches; b++) {
+        for (int32_t u = 0; u < units; u++) {
+            int32_t acc = bias != NULL ? bias[u] : 0;
+            /* The unit's rank features are adjacent: one run of rank * time_steps values in both. */
+            const int32_t f0 = u * p->rank;
+            acc = edgec_dot1_s8(state + (b * p->features + f0) * p->time_steps, weights_time + f0 * p->time_steps,
+                                p->rank * p->time_steps, acc);
+            const int32_t v = edgec_requantize(acc, p->output_quant.multiplier, p->output_quant.shift) + p->output_offset;
+            output[b * units + u] = (int8_t)edgec_clamp(v, p->output_activation.min, p->output_activation.max);
+        }
+    }
+    return EDGEC_OK;
 }

@@ -30,4 +30,13 @@ edgec_status edgec_svdf_s8(const edgec_svdf_params *params, const int8_t *input,
                            const int8_t *weights_feature, const int8_t *weights_time, const int32_t *bias,
                            int8_t *output);
 
+/*
+ * edgec_svdf_s8 with the input offset folded in by the compiler, as generated code calls it:
+ * feature_sums[f] = -input_offset * sum_i weights_feature[f][i] (int32 wrap-around; required), so the
+ * feature stage multiplies raw int8 values, four feature rows at a time. Same bytes as edgec_svdf_s8.
+ */
+edgec_status edgec_svdf_s8_folded(const edgec_svdf_params *params, const int8_t *input, int8_t *state,
+                                  const int8_t *weights_feature, const int8_t *weights_time, const int32_t *bias,
+                                  const int32_t *feature_sums, int8_t *output);
+
 #endif /* EDGEC_SVDF_H */
