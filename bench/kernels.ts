@@ -88,7 +88,7 @@ export function benchKernels(): KernelBench[] {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'kernels.c'), cProgram());
   const exe = join(dir, 'kernels');
-  compileHost({ sources: [join(dir, 'kernels.c'), join(PORTABLE_KERNELS_DIR, 'edgec_conv.c'), join(PORTABLE_KERNELS_DIR, 'edgec_fully_connected.c')], includeDirs: [PORTABLE_KERNELS_DIR], output: exe });
+  compileHost({ sources: [join(dir, 'kernels.c'), join(PORTABLE_KERNELS_DIR, 'edgec_conv.c'), join(PORTABLE_KERNELS_DIR, 'edgec_fully_connected.c'), join(PORTABLE_KERNELS_DIR, 'edgec_dot_s8.c')], includeDirs: [PORTABLE_KERNELS_DIR], output: exe });
   const out = runProgram(exe).stdout.toString('utf8').trim().split('\n');
   const c = new Map(out.map((l) => l.split(' ').map(Number) as [number, number]));
   return SHAPES.map((s, k) => ({ name: s.name, macs: macsOf(s), tsMacPerSec: timeTs(s), cMacPerSec: c.get(k)! }));

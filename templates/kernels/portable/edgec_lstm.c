@@ -37,7 +37,12 @@ static EDGEC_ALWAYS_INLINE void edgec_lstm_accumulate(const int8_t *x8, const in
                     r += 3;
                     continue;
                 }
-                q = edgec_requantize(edgec_dot1_s8(x8 + b * cols, row, cols, ((const int32_t *)bias)[r]), multiplier, shift);
+                /* A row left over by the four-row pass (hidden sizes are rarely not a multiple of 4). */
+                uint32_t acc = (uint32_t)((const int32_t *)bias)[r];
+                for (int32_t c = 0; c < cols; c++) {
+                    acc += (uint32_t)((int32_t)x8[b * cols + c] * row[c]);
+                }
+                q = edgec_requantize((int32_t)acc, multiplier, shift);
             }
             dst[b * rows + r] = (int16_t)edgec_clamp(q + dst[b * rows + r], INT16_MIN, INT16_MAX);
         }
