@@ -89,7 +89,7 @@ const CONSTANT_PREDICATE = /mve_pred16_t\s+\w+\s*=\s*\d+/;
 const probed = new Map<string, Promise<boolean>>();
 
 /** True when the compiler gets constant MVE predicates wrong (see above); cached per compiler and flags. */
-export function constantPredicatesMiscompiled(p: CmsisNnPlatform): Promise<boolean> {
+function constantPredicatesMiscompiled(p: CmsisNnPlatform): Promise<boolean> {
   if (!p.mve) return Promise.resolve(false);
   const key = JSON.stringify([p.cc, p.cflags]);
   let pending = probed.get(key);

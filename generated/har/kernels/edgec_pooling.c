@@ -1,4 +1,5 @@
 /* edgec portable kernels: MAX_POOL_2D and AVERAGE_POOL_2D (int8). */
+#include "edgec_dot_s8.h"
 #include "edgec_pooling.h"
 #include "edgec_requant.h"
 
@@ -68,16 +69,7 @@ static EDGEC_ALWAYS_INLINE edgec_status edgec_pool(int32_t is_max, const edgec_p
 }
 
 #if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
-#include <arm_acle.h>
-
-/* Four int8 values as one word and back (unaligned LDR/STR on cores with DSP). */
-static inline uint32_t edgec_load_u8x4(const int8_t *p)
-{
-    uint32_t v;
-    __builtin_memcpy(&v, p, 4);
-    return v;
-}
-
+/* Four int8 values back to memory (an unaligned STR on cores with DSP); edgec_read_s8x4 loads them. */
 static inline void edgec_store_u8x4(int8_t *p, uint32_t v)
 {
     __builtin_memcpy(p, &v, 4);
@@ -124,7 +116,7 @@ static edgec_status edgec_max_pool_s8_dsp(const edgec_pool_params *params, const
                     for (int32_t y = y_start; y < y_end; y++) {
                         const int8_t *row = input + ((b * in_h + y) * in_w) * ch + c;
                         for (int32_t x = x_start; x < x_end; x++) {
-                            m = edgec_max_s8x4(edgec_load_u8x4(row + x * ch), m);
+                            m = edgec_max_s8x4((uint32_t)edgec_read_s8x4(row + x * ch), m);
                         }
                     }
                     m = edgec_min_s8x4(edgec_max_s8x4(m, lo), hi);

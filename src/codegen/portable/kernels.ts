@@ -354,7 +354,7 @@ function lutActivationEmitter<K extends 'logistic_s8' | 'tanh_s8'>(kind: K): Ste
 function poolEmitter<K extends 'max_pool_s8' | 'avg_pool_s8'>(kernel: string): StepEmitter<K> {
   const e = {
     header: 'edgec_pooling.h',
-    files: ['edgec_pooling.h', 'edgec_pooling.c'],
+    files: ['edgec_pooling.h', 'edgec_pooling.c', 'edgec_dot_s8.h'],
     emit(s: PoolStep & { op: { name: string } }, ctx: EmitContext) {
       const n = s.op.name;
       const params = ctx.constStruct('params', 'edgec_pool_params', `{ ${cTile(s.stride)}, ${cTile(s.padding)}, ${cActivation(s.activation)} }`, n);
