@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fail } from './diagnostics.ts';
 import type { Graph } from './ir/graph.ts';
+import type { GraphLimits } from './ir/validate.ts';
 import { importTfjsModel } from './import/tfjs.ts';
 import { importTflite } from './import/tflite.ts';
 import { runPasses } from './passes/index.ts';
@@ -28,6 +29,10 @@ export interface CompileOptions extends QuantizeOptions {
   target?: string;
   /** Also compute the per-layer SQNR report on (up to 64 of) the calibration windows. */
   report?: boolean;
+  /** Replace an --out folder edgec did not create (never '.', an ancestor of the cwd, home or '/'). */
+  force?: boolean;
+  /** Caps on arena and weight bytes (default DEFAULT_LIMITS in src/ir/validate.ts). */
+  limits?: GraphLimits;
 }
 
 export interface CompileResult extends EmitResult {
@@ -40,7 +45,7 @@ export async function compileGraph(imported: Graph, calibration: readonly Float3
   const named: Graph = { ...imported, name: opts.name ?? imported.name, meta: { ...imported.meta, ...(opts.labels ? { labels: opts.labels } : {}) } };
   const floatGraph = runPasses(named);
   const int8Graph = quantizeGraph(floatGraph, calibration, opts);
-  const emitted = await emitModelFolder(int8Graph, opts.out, { calibration: calibration.slice(0, opts.sampleInputs ?? 64), backend: opts.backend, target: opts.target });
+  const emitted = await emitModelFolder(int8Graph, opts.out, { calibration: calibration.slice(0, opts.sampleInputs ?? 64), backend: opts.backend, target: opts.target, force: opts.force, limits: opts.limits });
   const quantReport = opts.report ? quantizationReport(floatGraph, int8Graph, calibration.slice(0, 64)) : undefined;
   return { ...emitted, floatGraph, int8Graph, ...(quantReport ? { quantReport } : {}) };
 }
@@ -80,7 +85,7 @@ export async function compileModelFile(modelPath: string, calibPath: string | un
   if (extname(modelPath) === '.tflite') {
     // Already int8 with its own quantization: no passes, no calibration.
     const int8Graph = importTflite(modelPath, opts.name);
-    const emitted = await emitModelFolder(int8Graph, opts.out, { backend: opts.backend, target: opts.target });
+    const emitted = await emitModelFolder(int8Graph, opts.out, { backend: opts.backend, target: opts.target, force: opts.force, limits: opts.limits });
     return { ...emitted, floatGraph: int8Graph, int8Graph };
   }
   const imported = await importTfjsModel(modelPath);

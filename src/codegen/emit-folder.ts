@@ -17,6 +17,7 @@ import { fail } from '../diagnostics.ts';
 import { tensorBytes, type Graph, type Tensor } from '../ir/graph.ts';
 import { graphHash, serializeGraph } from '../ir/serialize.ts';
 import { writeFolderAtomically } from '../io/atomic.ts';
+import type { GraphLimits } from '../ir/validate.ts';
 import { CMSIS_GLUE_DIR, PORTABLE_KERNELS_DIR } from '../paths.ts';
 import { formatPlan, planGraph } from '../plan/index.ts';
 import { quantizeValues } from '../quantize/tensor-quant.ts';
@@ -77,6 +78,10 @@ export interface EmitOptions {
   /** Float calibration windows; the first ones are saved quantized as sample_inputs.bin. */
   calibration?: readonly Float32Array[];
   alignment?: number;
+  /** Replace an --out folder edgec did not create (see src/io/atomic.ts for what is never replaced). */
+  force?: boolean;
+  /** Caps checked before anything is written (the graph validator's limits). */
+  limits?: GraphLimits;
 }
 
 export interface EmitResult {
@@ -211,6 +216,6 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     writeFileSync(join(tmp, 'model.ts'), emitModelTs(manifest, banner('ts', g, hash)));
     const samples = (opts.calibration ?? []).map((w) => quantizeValues(w, manifest.input.scale, manifest.input.zeroPoint));
     writeFileSync(join(tmp, 'sample_inputs.bin'), Buffer.concat(samples.map((s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength))));
-  });
+  }, { force: opts.force });
   return { dir: outDir, manifest, planText };
 }

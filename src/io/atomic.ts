@@ -5,7 +5,12 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
-export async function writeFolderAtomically(target: string, fill: (tmpDir: string) => void | Promise<void>): Promise<void> {
+export interface OutputOptions {
+  /** Replace a folder that edgec did not create (never '.', an ancestor of the working directory, home or '/'). */
+  force?: boolean;
+}
+
+export async function writeFolderAtomically(target: string, fill: (tmpDir: string) => void | Promise<void>, _opts: OutputOptions = {}): Promise<void> {
   const abs = resolve(target);
   const parent = dirname(abs);
   mkdirSync(parent, { recursive: true });

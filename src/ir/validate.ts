@@ -29,3 +29,13 @@ export function validateGraph(g: Graph): string[] {
   for (const id of g.outputs) if (!available.has(id)) problems.push(`graph output ${id} is never produced`);
   return problems;
 }
+
+/** Caps on what a model may ask for (defaults in DEFAULT_LIMITS; the CLI can raise them). */
+export interface GraphLimits {
+  /** Largest activation arena, in bytes. */
+  arenaBytes: number;
+  /** Largest total of constant (weight and bias) bytes. */
+  weightsBytes: number;
+}
+
+export const DEFAULT_LIMITS: GraphLimits = { arenaBytes: 16 << 20, weightsBytes: 64 << 20 };
