@@ -104,10 +104,11 @@ export function registerModelCommands(program: Command): void {
     .requiredOption('--out <file>', 'output bytes')
     .option('--target <name>', 'host, or a Cortex-M target (cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55)', 'host')
     .option('--reset-each', 'reset the state of a stateful model before every input (default: the inputs are one stream)')
-    .action(async (dir: string, opts: { input: string; out: string; target: string; resetEach?: boolean }) => {
+    .option('--no-sanitize', 'host: build without AddressSanitizer/UndefinedBehaviorSanitizer (faster; undefined behaviour goes unnoticed)')
+    .action(async (dir: string, opts: { input: string; out: string; target: string; resetEach?: boolean; sanitize: boolean }) => {
       const m = readManifest(dir);
       const buf = readInputFile(opts.input, m);
-      const { outputs } = await runTarget(opts.target).run(dir, m, buf, { resetEach: opts.resetEach });
+      const { outputs } = await runTarget(opts.target, { sanitize: opts.sanitize }).run(dir, m, buf, { resetEach: opts.resetEach });
       writeFileAtomically(opts.out, outputs);
       log(`ran ${buf.length / sampleBytes(folderInputs(m))} input(s) on ${opts.target} -> ${opts.out}`);
     });
@@ -119,12 +120,13 @@ export function registerModelCommands(program: Command): void {
     .option('--inputs <n>', 'number of inputs (calibration samples first, then seeded random)', '100')
     .option('--seed <n>', 'seed of the random inputs', '1')
     .option('--json', 'print the report(s) as JSON')
-    .action(async (dir: string, opts: { target: string; inputs: string; seed: string; json?: boolean }) => {
+    .option('--no-sanitize', 'host: build without AddressSanitizer/UndefinedBehaviorSanitizer (faster; undefined behaviour goes unnoticed)')
+    .action(async (dir: string, opts: { target: string; inputs: string; seed: string; json?: boolean; sanitize: boolean }) => {
       const n = Number(opts.inputs);
       if (!Number.isInteger(n) || n <= 0) fail('E-CLI-OPTION', 'cli', `--inputs must be a positive integer, not '${opts.inputs}'`);
       const targets = opts.target === 'host' ? ['host'] : [opts.target, 'host'];
       const reports = [];
-      for (const t of targets) reports.push(await verifyFolder(dir, runTarget(t), { inputs: n, seed: Number(opts.seed), onProgress: log }));
+      for (const t of targets) reports.push(await verifyFolder(dir, runTarget(t, { sanitize: opts.sanitize }), { inputs: n, seed: Number(opts.seed), onProgress: log }));
       process.stdout.write((opts.json ? JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) : reports.map(formatVerifyReport).join('\n')) + '\n');
       process.exitCode = reports.every((r) => r.exact === r.inputs) ? 0 : 1;
     });

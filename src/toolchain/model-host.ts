@@ -2,7 +2,7 @@
  * Builds a generated model folder for the host with the project's harness, and runs it on a file of
  * quantized inputs. Release and debug (per-layer dump) builds are cached by the folder's model hash.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { fail } from '../diagnostics.ts';
@@ -92,19 +92,55 @@ export interface HostRun {
   dump?: Buffer;
 }
 
+/** Limits of one host run: wall-clock time, and resident memory (the C itself allocates nothing). */
+export interface RunLimits {
+  timeoutMs?: number;
+  memoryMb?: number;
+}
+
+export const DEFAULT_RUN_LIMITS: Required<RunLimits> = { timeoutMs: 300_000, memoryMb: 2048 };
+
+/**
+ * What a failed run means: a sanitizer report (AddressSanitizer or UndefinedBehaviorSanitizer, built
+ * without recovery, so the first finding stops the program), the memory limit, the time limit, or
+ * another exit. Sanitizer reports are quoted from their first line.
+ */
+export function classifyHostFailure(exe: string, r: { status: number | null; signal: NodeJS.Signals | null; stderr: string }, limits: Required<RunLimits>): never {
+  const lines = r.stderr.split('\n');
+  const first = (re: RegExp) => lines.findIndex((l) => re.test(l));
+  const rss = first(/hard rss limit exhausted|out of memory|allocator is out of memory/i);
+  if (rss >= 0) fail('E-RUN-MEMORY', 'toolchain', `the host build exceeded the memory limit of ${limits.memoryMb} MB: ${lines[rss]!.trim()}`, { file: exe });
+  const san = first(/^==\d+==ERROR: AddressSanitizer|runtime error:|^SUMMARY: (Address|UndefinedBehavior)Sanitizer/);
+  if (san >= 0) {
+    const report = lines.slice(san, san + 12).filter((l) => l.trim() !== '').join('\n');
+    fail('E-RUN-SANITIZER', 'toolchain', `the compiled C has undefined behaviour or a memory error (sanitizer report):\n${report}`, { file: exe });
+  }
+  if (r.signal === 'SIGTERM' || r.signal === 'SIGKILL') fail('E-RUN-TIMEOUT', 'toolchain', `the host build did not finish within ${limits.timeoutMs / 1000} s (hang?)`, { file: exe });
+  fail('E-RUN-HOST', 'toolchain', `${exe} exited with ${r.status ?? r.signal}: ${r.stderr.slice(0, 2000)}`, { file: exe });
+}
+
 /** Runs the host build on inputs (K * input size bytes); returns K * output size bytes. */
-export function runModelHost(exe: string, m: Manifest, inputs: Buffer, opts: { dump?: boolean } = {}): HostRun {
+export function runModelHost(exe: string, m: Manifest, inputs: Buffer, opts: { dump?: boolean; limits?: RunLimits; sanitized?: boolean } = {}): HostRun {
   if (inputs.length % m.input.size !== 0) {
     fail('E-RUN-INPUT', 'toolchain', `input has ${inputs.length} bytes, not a multiple of the model's input size ${m.input.size}`);
   }
+  const limits = { ...DEFAULT_RUN_LIMITS, ...opts.limits };
   const work = join(BUILD_DIR, 'runs', `${process.pid}`);
   mkdirSync(work, { recursive: true });
   const inPath = join(work, 'in.bin');
   const outPath = join(work, 'out.bin');
   const dumpPath = join(work, 'dump.bin');
   writeFileSync(inPath, inputs);
-  const r = runProgram(exe, [inPath, outPath, ...(opts.dump ? [dumpPath] : [])], { timeoutMs: 600_000 });
-  if (r.status !== 0) fail('E-RUN-HOST', 'toolchain', `${exe} exited with ${r.status ?? r.signal}: ${r.stderr.slice(0, 2000)}`);
+  rmSync(outPath, { force: true });
+  // ASan reserves terabytes of address space, so the limit is on resident memory (ASan's own
+  // watchdog) rather than an address-space rlimit; builds without ASan get `ulimit -v`.
+  const env = {
+    ...process.env,
+    ASAN_OPTIONS: `hard_rss_limit_mb=${limits.memoryMb}:detect_leaks=0:abort_on_error=0:exitcode=86`,
+    UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1:exitcode=87',
+  };
+  const r = runProgram('/bin/sh', ['-c', opts.sanitized ? 'exec "$0" "$@"' : `ulimit -v ${limits.memoryMb * 1024} && exec "$0" "$@"`, exe, inPath, outPath, ...(opts.dump ? [dumpPath] : [])], { timeoutMs: limits.timeoutMs, env });
+  if (r.status !== 0) classifyHostFailure(exe, r, limits);
   return { outputs: readFileSync(outPath), ...(opts.dump ? { dump: readFileSync(dumpPath) } : {}) };
 }
 

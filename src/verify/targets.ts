@@ -1,16 +1,26 @@
 /** Run targets for `run` and `verify`: the host build, and Cortex-M targets in QEMU. */
-import { buildModelHost, runModelHost } from '../toolchain/model-host.ts';
+import { buildModelHost, runModelHost, type RunLimits } from '../toolchain/model-host.ts';
 import { buildModelCortex, runModelCortex } from '../toolchain/model-cortex.ts';
 import { loadTarget } from '../toolchain/cortex-m.ts';
 import type { RunTarget } from './verify.ts';
 
-export const hostTarget: RunTarget = {
-  name: 'host',
-  async run(dir, m, inputs, opts) {
-    const exe = await buildModelHost(dir, m, { debug: opts.dump, resetEach: opts.resetEach });
-    return runModelHost(exe, m, inputs, { dump: opts.dump });
-  },
-};
+/**
+ * The host build. By default it is built with AddressSanitizer and UndefinedBehaviorSanitizer
+ * without recovery, so an overflow or an out-of-range shift fails the run (E-RUN-SANITIZER) instead
+ * of producing bytes that might happen to match.
+ */
+export function hostRunTarget(opts: { sanitize?: boolean; limits?: RunLimits } = {}): RunTarget {
+  const sanitize = opts.sanitize ?? true;
+  return {
+    name: 'host',
+    async run(dir, m, inputs, o) {
+      const exe = await buildModelHost(dir, m, { debug: o.dump, resetEach: o.resetEach, sanitize });
+      return runModelHost(exe, m, inputs, { dump: o.dump, sanitized: sanitize, limits: opts.limits });
+    },
+  };
+}
+
+export const hostTarget: RunTarget = hostRunTarget();
 
 export function cortexTarget(name: string): RunTarget {
   const target = loadTarget(name);
@@ -23,6 +33,6 @@ export function cortexTarget(name: string): RunTarget {
   };
 }
 
-export function runTarget(name: string): RunTarget {
-  return name === 'host' ? hostTarget : cortexTarget(name);
+export function runTarget(name: string, opts: { sanitize?: boolean; limits?: RunLimits } = {}): RunTarget {
+  return name === 'host' ? hostRunTarget(opts) : cortexTarget(name);
 }
