@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fail } from './diagnostics.ts';
 import type { Graph } from './ir/graph.ts';
-import type { GraphLimits } from './ir/validate.ts';
+import { assertValidGraph, type GraphLimits } from './ir/validate.ts';
 import { importTfjsModel } from './import/tfjs.ts';
 import { importTflite } from './import/tflite.ts';
 import { runPasses } from './passes/index.ts';
@@ -42,6 +42,7 @@ export interface CompileResult extends EmitResult {
 }
 
 export async function compileGraph(imported: Graph, calibration: readonly Float32Array[], opts: CompileOptions): Promise<CompileResult> {
+  assertValidGraph(imported, opts.limits);
   const named: Graph = { ...imported, name: opts.name ?? imported.name, meta: { ...imported.meta, ...(opts.labels ? { labels: opts.labels } : {}) } };
   const floatGraph = runPasses(named);
   const int8Graph = quantizeGraph(floatGraph, calibration, opts);
@@ -84,11 +85,11 @@ export function readCalibrationFile(path: string, windowSize: number): Float32Ar
 export async function compileModelFile(modelPath: string, calibPath: string | undefined, opts: CompileOptions): Promise<CompileResult> {
   if (extname(modelPath) === '.tflite') {
     // Already int8 with its own quantization: no passes, no calibration.
-    const int8Graph = importTflite(modelPath, opts.name);
+    const int8Graph = importTflite(modelPath, opts.name, opts.limits);
     const emitted = await emitModelFolder(int8Graph, opts.out, { backend: opts.backend, target: opts.target, force: opts.force, limits: opts.limits });
     return { ...emitted, floatGraph: int8Graph, int8Graph };
   }
-  const imported = await importTfjsModel(modelPath);
+  const imported = await importTfjsModel(modelPath, modelPath, opts.limits);
   if (!calibPath) {
     fail('E-CALIB-MISSING', 'quantize', 'post-training quantization needs real input windows: pass --calib FILE (float32 .bin or .json)', { file: modelPath });
   }

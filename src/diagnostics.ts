@@ -7,6 +7,7 @@
 export type Stage =
   | 'conformance'
   | 'import'
+  | 'validate'
   | 'passes'
   | 'quantize'
   | 'plan'

@@ -17,7 +17,7 @@ import { fail } from '../diagnostics.ts';
 import { tensorBytes, type Graph, type Tensor } from '../ir/graph.ts';
 import { graphHash, serializeGraph } from '../ir/serialize.ts';
 import { writeFolderAtomically } from '../io/atomic.ts';
-import type { GraphLimits } from '../ir/validate.ts';
+import { assertValidGraph, DEFAULT_LIMITS, type GraphLimits } from '../ir/validate.ts';
 import { CMSIS_GLUE_DIR, PORTABLE_KERNELS_DIR } from '../paths.ts';
 import { formatPlan, planGraph } from '../plan/index.ts';
 import { quantizeValues } from '../quantize/tensor-quant.ts';
@@ -107,10 +107,15 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     const t = g.tensors[id]!;
     if (!['int8', 'int16', 'int32'].includes(t.dtype) || !t.quant) fail('E-CODEGEN-IO', 'codegen', `model inputs and outputs must be quantized int8, int16 or int32 tensors, not ${t.dtype}`, { file: g.meta.source, tensor: t.name });
   }
+  assertValidGraph(g, opts.limits);
   const lowered = lowerGraph(g);
   const cmsis = opts.backend === 'cmsis-nn' ? cmsisSetup(opts.target ?? 'cortex-m4') : null;
   const requests = scratchRequests(g, lowered, cmsis?.path ?? null);
   const { plan, linearBytes } = planGraph(g, { alignment: opts.alignment ?? 8, scratch: requests });
+  const arenaCap = opts.limits?.arenaBytes ?? DEFAULT_LIMITS.arenaBytes;
+  if (plan.arenaBytes > arenaCap) {
+    fail('E-GRAPH-LIMIT', 'plan', `the planned arena of ${plan.arenaBytes} bytes exceeds the limit of ${arenaCap} bytes (--max-arena-bytes)`, { file: g.meta.source });
+  }
   const state = stateLayout(g);
   const prefix = cIdentifier(g.name);
   const hash = graphHash(g);

@@ -6,6 +6,7 @@
  * A reshape lowers to nothing: the planner aliases its output to its input.
  */
 import { EdgecError, type Diagnostic } from '../diagnostics.ts';
+import { checkStepRanges } from './lower-ranges.ts';
 import type { Graph, Op, QuantParams, Tensor } from '../ir/graph.ts';
 import type { Dims } from '../kernels/types.ts';
 import type { LutActivationParams } from '../kernels/activations.ts';
@@ -465,6 +466,7 @@ export function lowerGraph(g: Graph): Lowered {
       else throw e;
     }
   }
+  problems.push(...checkStepRanges(steps, g.meta.source));
   if (problems.length > 0) throw new EdgecError(problems);
   return { graph: g, steps, aliases };
 }

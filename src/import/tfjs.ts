@@ -13,6 +13,7 @@ import { basename, dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { EdgecError, fail } from '../diagnostics.ts';
 import { GraphBuilder } from '../ir/builder.ts';
+import { assertValidGraph, type GraphLimits } from '../ir/validate.ts';
 import type { Graph } from '../ir/graph.ts';
 import { readModelFiles } from './tfjs-io.ts';
 import './tfjs-keras-layers.ts'; // registers the Keras layer classes tfjs lacks
@@ -22,7 +23,7 @@ import { checkLayersModel, checkRawLayers } from './tfjs-support.ts';
 
 type SymbolicTensor = tf.SymbolicTensor;
 
-export function importLayersModel(model: tf.LayersModel, source: string, labels?: readonly string[]): Graph {
+export function importLayersModel(model: tf.LayersModel, source: string, labels?: readonly string[], limits?: GraphLimits): Graph {
   const problems = checkLayersModel(model, source);
   if (problems.length > 0) throw new EdgecError(problems);
   const b = new GraphBuilder();
@@ -60,14 +61,15 @@ export function importLayersModel(model: tf.LayersModel, source: string, labels?
   }
   const outputId = ids.get(model.outputs[0]!.id);
   if (outputId === undefined) fail('E-IMPORT-GRAPH', 'import', 'the model output is not produced by any layer', { file: source });
-  return b.build(model.name || basename(dirname(source)), [inputId], [outputId], { source, ...(labels ? { labels } : {}), ...(Object.keys(ranges).length ? { activationRanges: ranges } : {}) });
+  const g = b.build(model.name || basename(dirname(source)), [inputId], [outputId], { source, ...(labels ? { labels } : {}), ...(Object.keys(ranges).length ? { activationRanges: ranges } : {}) });
+  return assertValidGraph(g, limits);
 }
 
 /**
  * Loads model.json (+ shards) from disk and imports it. `source` is recorded in the graph (default:
  * the path). model.json may carry `edgecName` and `edgecLabels` (written by saveModelToDir's `extra`).
  */
-export async function importTfjsModel(modelJsonPath: string, source: string = modelJsonPath): Promise<Graph> {
+export async function importTfjsModel(modelJsonPath: string, source: string = modelJsonPath, limits?: GraphLimits): Promise<Graph> {
   const { artifacts, json, layers } = readModelFiles(modelJsonPath);
   const problems = checkRawLayers(layers, modelJsonPath);
   if (problems.length > 0) throw new EdgecError(problems);
@@ -79,7 +81,7 @@ export async function importTfjsModel(modelJsonPath: string, source: string = mo
   }
   try {
     const labels = Array.isArray(json.edgecLabels) ? json.edgecLabels.map(String) : undefined;
-    const g = importLayersModel(model, source, labels);
+    const g = importLayersModel(model, source, labels, limits);
     return typeof json.edgecName === 'string' ? { ...g, name: json.edgecName } : g;
   } finally {
     model.dispose();

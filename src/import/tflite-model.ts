@@ -118,20 +118,22 @@ export function parseTflite(bytes: Uint8Array, file: string): TfliteModel {
       isVariable: t.bool(5),
     };
   });
-  const checkTensor = (i: number, where: string) => {
-    if (i >= tensors.length) fail('E-TFLITE-TENSOR', 'import', `${where} refers to tensor ${i}, but the subgraph has ${tensors.length}`, { file });
+  // -1 marks an absent optional operand; any other index must name a tensor of the subgraph.
+  const checkTensor = (i: number, where: string, optionalOk: boolean) => {
+    if (i >= tensors.length || i < (optionalOk ? -1 : 0)) fail('E-TFLITE-TENSOR', 'import', `${where} refers to tensor ${i}, but the subgraph has ${tensors.length}`, { file });
   };
   const operators = sg.tables(3, 'operators').map((o, index): TfliteOperator => {
     const opcode = o.int(0, 0, 'u32');
     if (opcode >= opcodes.length) fail('E-TFLITE-OPCODE', 'import', `operator ${index} uses opcode ${opcode}, but the model has ${opcodes.length}`, { file });
     const inputs = o.ints(1);
     const outputs = o.ints(2);
-    [...inputs, ...outputs].forEach((i) => i >= 0 && checkTensor(i, `operator ${index}`));
+    inputs.forEach((i) => checkTensor(i, `operator ${index}`, true));
+    outputs.forEach((i) => checkTensor(i, `operator ${index}`, false));
     return { index, op: opcodes[opcode]!, inputs, outputs, options: o.table(4, `operators[${index}].builtin_options`) };
   });
   const inputs = sg.ints(1);
   const outputs = sg.ints(2);
-  [...inputs, ...outputs].forEach((i) => checkTensor(i, 'the subgraph inputs/outputs'));
+  [...inputs, ...outputs].forEach((i) => checkTensor(i, 'the subgraph inputs/outputs', false));
   return { file, version: model.int(0, 0, 'u32'), tensors, inputs, outputs, operators, buffers };
 }
 

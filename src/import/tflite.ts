@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { stridedSliceAxes } from '../quantize/op-params.ts';
 import { EdgecError, type Diagnostic } from '../diagnostics.ts';
 import { GraphBuilder } from '../ir/builder.ts';
+import { assertValidGraph, type GraphLimits } from '../ir/validate.ts';
 import type { Activation, DType, Graph, Padding2d, QuantParams, TensorData } from '../ir/graph.ts';
 import type { Table } from './flatbuffer.ts';
 import { readTflite, type TfliteModel, type TfliteOperator, type TfliteTensor } from './tflite-model.ts';
@@ -17,23 +18,77 @@ function fused(code: number): Activation | null {
   return code === 0 ? 'none' : code === 1 ? 'relu' : code === 3 ? 'relu6' : null;
 }
 
-function tensorData(t: TfliteTensor, bytes: Uint8Array): TensorData {
+const ELEMENT_BYTES: Record<string, number> = { int8: 1, int16: 2, int32: 4 };
+
+/** A constant's values, or null when the buffer's length does not match the tensor's shape and type. */
+function tensorData(t: TfliteTensor, bytes: Uint8Array): TensorData | null {
+  const elements = t.shape.reduce((a, b) => a * b, 1);
+  const width = ELEMENT_BYTES[t.type];
+  if (!width || !Number.isSafeInteger(elements) || bytes.length !== elements * width) return null;
   const copy = new Uint8Array(bytes).buffer; // aligned copy
   if (t.type === 'int8') return new Int8Array(copy);
   if (t.type === 'int16') return new Int16Array(copy);
   return new Int32Array(copy);
 }
 
-function samePadding(inSize: number, outSize: number, stride: number, filter: number, dilation: number): [number, number] {
+/** The output extent TFLite computes for SAME (ceil(in / stride)) or VALID padding. */
+function windowOutput(isSame: boolean, inSize: number, stride: number, filter: number, dilation: number): number {
+  const extent = (filter - 1) * dilation + 1;
+  return isSame ? Math.ceil(inSize / stride) : Math.ceil((inSize - extent + 1) / stride);
+}
+
+/**
+ * TFLite's padding for SAME, from the output size it computes itself (never from the file's output
+ * shape, which the validator then checks against this padding).
+ */
+function samePadding(inSize: number, stride: number, filter: number, dilation: number): [number, number] {
+  const outSize = windowOutput(true, inSize, stride, filter, dilation);
   const total = Math.max((outSize - 1) * stride + (filter - 1) * dilation + 1 - inSize, 0);
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
-function padding2d(isSame: boolean, inShape: number[], outShape: number[], stride: [number, number], filter: [number, number], dilation: [number, number]): Padding2d {
+function padding2d(isSame: boolean, inShape: number[], stride: [number, number], filter: [number, number], dilation: [number, number]): Padding2d {
   if (!isSame) return { top: 0, bottom: 0, left: 0, right: 0 };
-  const [top, bottom] = samePadding(inShape[1]!, outShape[1]!, stride[0], filter[0], dilation[0]);
-  const [left, right] = samePadding(inShape[2]!, outShape[2]!, stride[1], filter[1], dilation[1]);
+  const [top, bottom] = samePadding(inShape[1]!, stride[0], filter[0], dilation[0]);
+  const [left, right] = samePadding(inShape[2]!, stride[1], filter[1], dilation[1]);
   return { top, bottom, left, right };
+}
+
+/** Operand counts per builtin: [min inputs, max inputs], and the input slots that may be absent (-1). */
+const ARITY: Record<string, { inputs: [number, number]; optional?: number[] }> = {
+  CONV_2D: { inputs: [2, 3], optional: [2] },
+  DEPTHWISE_CONV_2D: { inputs: [2, 3], optional: [2] },
+  FULLY_CONNECTED: { inputs: [2, 3], optional: [2] },
+  AVERAGE_POOL_2D: { inputs: [1, 1] },
+  MAX_POOL_2D: { inputs: [1, 1] },
+  SOFTMAX: { inputs: [1, 1] },
+  LOGISTIC: { inputs: [1, 1] },
+  TANH: { inputs: [1, 1] },
+  ADD: { inputs: [2, 2] },
+  MEAN: { inputs: [2, 2] },
+  UNIDIRECTIONAL_SEQUENCE_LSTM: { inputs: [24, 24], optional: [1, 5, 9, 10, 11, 12, 16, 17, 20, 21, 22, 23] },
+  SVDF: { inputs: [5, 5], optional: [3] },
+  QUANTIZE: { inputs: [1, 1] },
+  DEQUANTIZE: { inputs: [1, 1] },
+  PAD: { inputs: [2, 2] },
+  CONCATENATION: { inputs: [1, 64] },
+  TRANSPOSE: { inputs: [2, 2] },
+  STRIDED_SLICE: { inputs: [4, 4] },
+  RESHAPE: { inputs: [1, 2] },
+  SQUEEZE: { inputs: [1, 1] },
+  EXPAND_DIMS: { inputs: [2, 2] },
+};
+
+/** Why an operator's operand lists cannot be read as its builtin's, or null. */
+function arityProblem(op: TfliteOperator): string | null {
+  const a = ARITY[op.op];
+  if (!a) return null; // unsupported: reported as such
+  const [min, max] = a.inputs;
+  if (op.inputs.length < min || op.inputs.length > max) return `${op.op} has ${op.inputs.length} inputs, expected ${min === max ? min : `${min} to ${max}`}`;
+  if (op.outputs.length !== 1) return `${op.op} has ${op.outputs.length} outputs, expected 1`;
+  const missing = op.inputs.findIndex((i, k) => i < 0 && !(a.optional ?? []).includes(k));
+  if (missing >= 0) return `${op.op} input ${missing} is absent (-1) but required`;
+  return null;
 }
 
 /**
@@ -48,6 +103,7 @@ function floatBoundary(m: TfliteModel) {
   let input: { scale: number; zeroPoint: number } | undefined;
   let output: { scale: number; zeroPoint: number } | undefined;
   for (const op of m.operators) {
+    if ((op.op !== 'QUANTIZE' && op.op !== 'DEQUANTIZE') || arityProblem(op)) continue;
     const src = m.tensors[op.inputs[0]!]!;
     const dst = m.tensors[op.outputs[0]!]!;
     if (op.op === 'QUANTIZE' && src.type === 'float32' && m.inputs.includes(src.index) && dst.quant) {
@@ -81,7 +137,7 @@ function lstmUnsupported(m: TfliteModel, op: TfliteOperator): string | null {
   return null;
 }
 
-export function importTfliteModel(m: TfliteModel, name?: string): Graph {
+export function importTfliteModel(m: TfliteModel, name?: string, limits?: GraphLimits): Graph {
   const problems: Diagnostic[] = [];
   const boundary = floatBoundary(m);
   const where = (op: TfliteOperator) => ({ file: m.file, layer: `${op.op}#${op.index}` });
@@ -96,13 +152,17 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
       problems.push({ code: 'E-TFLITE-TYPE', stage: 'import', message: `tensor type ${t.type} is not supported (int8 models with int32 biases; float inputs around QUANTIZE/DEQUANTIZE are not yet)`, location: { file: m.file, tensor: t.name } });
     }
     const bytes = m.buffers[t.buffer]!;
+    const data = bytes.length > 0 && dtype ? tensorData(t, bytes) : undefined;
+    if (data === null) {
+      problems.push({ code: 'E-TFLITE-BUFFER', stage: 'import', message: `buffer ${t.buffer} holds ${bytes.length} bytes; shape [${t.shape.join(', ')}] of ${t.type} needs ${t.shape.reduce((a, b) => a * b, 1) * (ELEMENT_BYTES[t.type] ?? 0)}`, location: { file: m.file, tensor: t.name } });
+    }
     const quant: QuantParams | undefined = t.quant ? { scale: t.quant.scale, zeroPoint: t.quant.zeroPoint, ...(t.quant.scale.length > 1 ? { axis: t.quant.axis } : {}) } : undefined;
     const id = b.addTensor({
       name: t.name,
       shape: t.shape.length ? t.shape : [1],
       dtype: dtype ?? 'int8',
       ...(quant ? { quant } : {}),
-      ...(bytes.length > 0 && dtype ? { data: tensorData(t, bytes) } : {}),
+      ...(data ? { data } : {}),
       ...(t.isVariable ? { variable: true } : {}),
     });
     ids.set(index, id);
@@ -114,12 +174,23 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
     const t = m.tensors[i];
     const bytes = t ? m.buffers[t.buffer] : undefined;
     if (!t || !bytes || bytes.length === 0 || t.type !== 'int32') return new Int32Array(0);
-    return tensorData(t, bytes) as Int32Array;
+    return (tensorData(t, bytes) as Int32Array | null) ?? new Int32Array(0);
   };
   const opts = (op: TfliteOperator): Table | null => op.options;
+  /** TFLite Padding: 0 SAME, 1 VALID; anything else is reported (and read as VALID). */
+  const paddingMode = (op: TfliteOperator, index: number): number => {
+    const mode = op.options?.int(index, 0, 'u8') ?? 0;
+    if (mode > 1) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: `padding code ${mode} is not SAME (0) or VALID (1)`, location: where(op) });
+    return mode;
+  };
 
   for (const op of m.operators) {
     if (boundary.skip.has(op.index)) continue;
+    const arity = arityProblem(op);
+    if (arity) {
+      problems.push({ code: 'E-TFLITE-OPERANDS', stage: 'import', message: arity, location: where(op) });
+      continue;
+    }
     const inputs = op.inputs.map((i) => (i < 0 ? -1 : tensorId(i)));
     const outputs = op.outputs.map(tensorId);
     const o = opts(op);
@@ -136,7 +207,7 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
         const stride: [number, number] = [o?.int(2, 1) ?? 1, o?.int(1, 1) ?? 1];
         const dilation: [number, number] = dw ? [o?.int(6, 1) ?? 1, o?.int(5, 1) ?? 1] : [o?.int(5, 1) ?? 1, o?.int(4, 1) ?? 1];
         const w = shape(op.inputs[1]!);
-        const padding = padding2d((o?.int(0, 0, 'u8') ?? 0) === 0, shape(op.inputs[0]!), shape(op.outputs[0]!), stride, [w[1]!, w[2]!], dilation);
+        const padding = padding2d(paddingMode(op, 0) === 0, shape(op.inputs[0]!), stride, [w[1]!, w[2]!], dilation);
         const base = { stride: { h: stride[0], w: stride[1] }, dilation: { h: dilation[0], w: dilation[1] }, padding, activation: act(dw ? 4 : 3) };
         if (dw) b.addOp({ kind: 'depthwise_conv2d', name, attrs: { ...base, depthMultiplier: o?.int(3, 1) || w[3]! / shape(op.inputs[0]!)[3]! }, inputs: [inputs[0]!, inputs[1]!, inputs[2] ?? -1], outputs });
         else {
@@ -153,7 +224,7 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
       case 'MAX_POOL_2D': {
         const stride: [number, number] = [o?.int(2, 1) ?? 1, o?.int(1, 1) ?? 1];
         const filter: [number, number] = [o?.int(4, 1) ?? 1, o?.int(3, 1) ?? 1];
-        const padding = padding2d((o?.int(0, 0, 'u8') ?? 0) === 0, shape(op.inputs[0]!), shape(op.outputs[0]!), stride, filter, [1, 1]);
+        const padding = padding2d(paddingMode(op, 0) === 0, shape(op.inputs[0]!), stride, filter, [1, 1]);
         b.addOp({
           kind: op.op === 'MAX_POOL_2D' ? 'max_pool2d' : 'avg_pool2d',
           name,
@@ -176,7 +247,7 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
         b.addOp({ kind: 'add', name, attrs: { activation: act(0) }, inputs: [inputs[0]!, inputs[1]!], outputs });
         break;
       case 'MEAN': {
-        const axes = op.inputs[1]! >= 0 ? Array.from(tensorData(m.tensors[op.inputs[1]!]!, m.buffers[m.tensors[op.inputs[1]!]!.buffer]!)) : [];
+        const axes = Array.from(constInts(op.inputs[1]!));
         const rank = shape(op.inputs[0]!).length;
         const norm = axes.map((a) => (a < 0 ? a + rank : a)).sort();
         if (rank !== 4 || norm.join(',') !== '1,2') {
@@ -265,9 +336,11 @@ export function importTfliteModel(m: TfliteModel, name?: string): Graph {
   const inputs = boundary.inputs.map(tensorId);
   const outputs = boundary.outputs.map(tensorId);
   if (problems.length > 0) throw new EdgecError(problems);
-  return b.build(name ?? basename(m.file).replace(/\.tflite$/, ''), inputs, outputs, { source: m.file, ...(boundary.meta ? { floatBoundary: boundary.meta } : {}) });
+  const g = b.build(name ?? basename(m.file).replace(/\.tflite$/, ''), inputs, outputs, { source: m.file, ...(boundary.meta ? { floatBoundary: boundary.meta } : {}) });
+  return assertValidGraph(g, limits);
 }
 
-export function importTflite(path: string, name?: string): Graph {
-  return importTfliteModel(readTflite(path), name);
+/** Reads, imports and validates a .tflite file (`limits`: the caps of src/ir/validate.ts). */
+export function importTflite(path: string, name?: string, limits?: GraphLimits): Graph {
+  return importTfliteModel(readTflite(path), name, limits);
 }

@@ -20,8 +20,12 @@ function toBase64(d: TensorData): string {
   return Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64');
 }
 
-function fromBase64(s: string, dtype: DType): TensorData {
-  const buf = Buffer.from(s, 'base64');
+const WIDTH: Partial<Record<DType, number>> = { int8: 1, int16: 2, int32: 4, float32: 4 };
+
+function fromBase64(s: unknown, dtype: DType, file: string, tensor: string): TensorData {
+  const width = WIDTH[dtype];
+  const buf = typeof s === 'string' ? Buffer.from(s, 'base64') : null;
+  if (!width || !buf || buf.length % width !== 0) fail('E-GRAPH-JSON', 'import', `constant data of a ${String(dtype)} tensor is not a whole number of values`, { file, tensor });
   const copy = new Uint8Array(buf).buffer; // aligned copy
   switch (dtype) {
     case 'int8':
@@ -60,10 +64,20 @@ export function deserializeGraph(text: string, file: string): Graph {
   } catch (e) {
     fail('E-GRAPH-JSON', 'import', `not valid JSON: ${(e as Error).message}`, { file });
   }
-  if (json.format !== 'edgec-graph/1') fail('E-GRAPH-FORMAT', 'import', `expected format "edgec-graph/1", found ${JSON.stringify(json.format)}`, { file, field: 'format' });
+  if (typeof json !== 'object' || json === null || json.format !== 'edgec-graph/1') fail('E-GRAPH-FORMAT', 'import', `expected format "edgec-graph/1", found ${JSON.stringify((json as GraphJson | null)?.format)}`, { file, field: 'format' });
+  // The structure only; everything else is the graph validator's job (the caller runs it).
+  const isList = (v: unknown) => Array.isArray(v);
+  for (const field of ['tensors', 'ops', 'inputs', 'outputs'] as const) if (!isList(json[field])) fail('E-GRAPH-JSON', 'import', `'${field}' must be a list`, { file, field });
+  if (typeof json.name !== 'string' || typeof json.meta !== 'object' || json.meta === null) fail('E-GRAPH-JSON', 'import', "'name' and 'meta' are missing", { file });
+  json.tensors.forEach((t, i) => {
+    if (typeof t !== 'object' || t === null || typeof t.name !== 'string' || !isList(t.shape)) fail('E-GRAPH-JSON', 'import', `tensor ${i} lacks a name or shape`, { file, field: `tensors[${i}]` });
+  });
+  json.ops.forEach((o, i) => {
+    if (typeof o !== 'object' || o === null || typeof o.name !== 'string' || !isList(o.inputs) || !isList(o.outputs) || typeof o.attrs !== 'object' || o.attrs === null) fail('E-GRAPH-JSON', 'import', `op ${i} lacks a name, inputs, outputs or attributes`, { file, field: `ops[${i}]` });
+  });
   const tensors = json.tensors.map((t) => {
     const { data, ...rest } = t;
-    return data === undefined ? rest : { ...rest, data: fromBase64(data, t.dtype) };
+    return data === undefined ? rest : { ...rest, data: fromBase64(data, t.dtype, file, t.name) };
   });
   return { name: json.name, meta: json.meta, inputs: json.inputs, outputs: json.outputs, ops: json.ops, tensors };
 }

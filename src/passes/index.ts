@@ -27,7 +27,7 @@ export const PASSES: readonly Pass[] = [
 
 function check(g: Graph, when: string): void {
   const problems = validateGraph(g);
-  if (problems.length > 0) throw new Error(`${when}: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new Error(`${when}: ${problems.map((d) => `${d.location?.layer ?? d.location?.tensor ?? ''} ${d.message}`).join('; ')}`);
 }
 
 export function runPasses(g: Graph, opts: { verify?: boolean } = {}): Graph {

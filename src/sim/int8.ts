@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Graph } from '../ir/graph.ts';
 import { deserializeGraph } from '../ir/serialize.ts';
+import { assertValidGraph } from '../ir/validate.ts';
 import { lowerGraph, type Lowered } from '../codegen/lower.ts';
 import { fail } from '../diagnostics.ts';
 import { resetState, runStep, type ActivationData, type SimState } from './steps.ts';
@@ -63,7 +64,7 @@ export function loadFolderGraph(dir: string): Lowered {
     } catch {
       fail('E-DIR-GRAPH', 'verify', 'no graph.json: not a folder written by `edgec compile`', { file: dir });
     }
-    l = lowerGraph(deserializeGraph(text, path));
+    l = lowerGraph(assertValidGraph(deserializeGraph(text, path)));
     folderCache.set(key, l);
   }
   return l;
