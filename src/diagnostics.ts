@@ -3,6 +3,7 @@
  * field) and a message. Library code collects and returns or throws them inside an `EdgecError`; only
  * the CLI prints them. A bare `throw new Error` is reserved for broken internal invariants.
  */
+import { safeText } from './text/sanitize.ts';
 
 export type Stage =
   | 'conformance'
@@ -34,17 +35,21 @@ export interface Diagnostic {
 export function formatLocation(loc: Location | undefined): string {
   if (!loc) return '';
   const parts: string[] = [];
-  if (loc.file) parts.push(loc.file);
-  if (loc.layer) parts.push(`layer '${loc.layer}'`);
-  if (loc.tensor) parts.push(`tensor '${loc.tensor}'`);
-  if (loc.field) parts.push(`field '${loc.field}'`);
+  // Names come from model files: shown through the sanitizer, so none can forge lines or escapes.
+  if (loc.file) parts.push(safeText(loc.file, 240));
+  if (loc.layer) parts.push(`layer '${safeText(loc.layer)}'`);
+  if (loc.tensor) parts.push(`tensor '${safeText(loc.tensor)}'`);
+  if (loc.field) parts.push(`field '${safeText(loc.field)}'`);
   if (loc.offset !== undefined) parts.push(`offset ${loc.offset}`);
   return parts.join(', ');
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
   const where = formatLocation(d.location);
-  return `error ${d.code} [${d.stage}]${where ? ` ${where}` : ''}: ${d.message}`;
+  // Control characters (terminal escapes) never reach the terminal; messages keep their line breaks.
+  const message = d.message.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+  // Continuation lines are indented, so no text inside a message can pass for a diagnostic of its own.
+  return `error ${d.code} [${d.stage}]${where ? ` ${where}` : ''}: ${message.replace(/\n(?!  )/g, '\n  ')}`;
 }
 
 /** Carries one or more diagnostics to the CLI edge. */

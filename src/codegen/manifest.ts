@@ -64,9 +64,52 @@ export function readManifest(dir: string): Manifest {
   } catch {
     fail('E-DIR-MANIFEST', 'cli', 'not a generated model folder (no manifest.json); create one with `edgec compile MODEL --out DIR`', { file: dir });
   }
-  const m = JSON.parse(text) as Manifest;
-  if (m.format !== 'edgec-manifest/1') fail('E-DIR-MANIFEST', 'cli', `unknown manifest format ${JSON.stringify(m.format)}`, { file: path, field: 'format' });
+  let m: Manifest;
+  try {
+    m = JSON.parse(text) as Manifest;
+  } catch (e) {
+    fail('E-DIR-MANIFEST', 'cli', `manifest.json is not valid JSON (${(e as Error).message.split('\n')[0]})`, { file: path });
+  }
+  if (typeof m !== 'object' || m === null || m.format !== 'edgec-manifest/1') fail('E-DIR-MANIFEST', 'cli', `unknown manifest format ${JSON.stringify((m as Manifest | null)?.format)}`, { file: path, field: 'format' });
+  const problem = checkManifest(m);
+  if (problem) fail('E-DIR-MANIFEST', 'cli', `manifest.json is damaged: ${problem.message}`, { file: path, field: problem.field });
   return m;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,63}$/;
+const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 2147483647;
+
+function checkIo(io: unknown): string | null {
+  if (typeof io !== 'object' || io === null) return 'not an object';
+  const x = io as IoInfo;
+  if (typeof x.name !== 'string') return 'name is not a string';
+  if (x.dtype !== undefined && x.dtype !== 'int16' && x.dtype !== 'int32') return `dtype ${JSON.stringify(x.dtype)}`;
+  if (!Array.isArray(x.shape) || !x.shape.every((d) => isCount(d) && d > 0)) return 'shape is not a list of positive integers';
+  if (!isCount(x.size) || x.size === 0 || x.size !== x.shape.reduce((a, b) => a * b, 1)) return 'size does not match the shape';
+  if (typeof x.scale !== 'number' || !Number.isFinite(x.scale) || !Number.isInteger(x.zeroPoint)) return 'scale or zero point is not a number';
+  return null;
+}
+
+/**
+ * The fields the toolchain reads from a folder (the prefix names files and C symbols, sizes size
+ * buffers) are checked before use: a folder is input too, and may be damaged or hostile.
+ */
+function checkManifest(m: Manifest): { field: string; message: string } | null {
+  if (typeof m.prefix !== 'string' || !IDENTIFIER.test(m.prefix)) return { field: 'prefix', message: 'the prefix is not a C identifier' };
+  if (typeof m.name !== 'string') return { field: 'name', message: 'the name is not a string' };
+  if (m.backend !== 'portable' && m.backend !== 'cmsis-nn') return { field: 'backend', message: `unknown backend ${JSON.stringify(m.backend)}` };
+  for (const [field, io] of [['input', m.input], ['output', m.output], ...(m.inputs ?? []).map((x, i) => [`inputs[${i}]`, x]), ...(m.outputs ?? []).map((x, i) => [`outputs[${i}]`, x])] as [string, unknown][]) {
+    const why = checkIo(io);
+    if (why) return { field, message: why };
+  }
+  if ((m.inputs !== undefined && !Array.isArray(m.inputs)) || (m.outputs !== undefined && !Array.isArray(m.outputs))) return { field: 'inputs', message: 'inputs/outputs are not lists' };
+  for (const f of ['arenaBytes', 'linearArenaBytes', 'arenaLowerBound', 'weightsBytes'] as const) if (!isCount(m[f])) return { field: f, message: `${f} is not a byte count` };
+  if (!Array.isArray(m.steps)) return { field: 'steps', message: 'steps is not a list' };
+  const badStep = m.steps.findIndex((s) => typeof s !== 'object' || s === null || !isCount(s.index) || !isCount(s.output) || !isCount(s.outBytes) || typeof s.layer !== 'string' || typeof s.op !== 'string' || typeof s.kernel !== 'string');
+  if (badStep >= 0) return { field: `steps[${badStep}]`, message: 'a step lacks its index, layer, op, kernel or output' };
+  if (!Array.isArray(m.kernels) || !m.kernels.every((k) => typeof k === 'string')) return { field: 'kernels', message: 'kernels is not a list of names' };
+  if (m.labels !== undefined && (!Array.isArray(m.labels) || !m.labels.every((l) => typeof l === 'string'))) return { field: 'labels', message: 'labels is not a list of strings' };
+  return null;
 }
 
 /** Bytes of one element of an input or output. */

@@ -6,6 +6,7 @@
  */
 import { IndentationText, Project, QuoteKind, VariableDeclarationKind } from 'ts-morph';
 import type { Manifest } from './manifest.ts';
+import { safeText, tsString } from '../text/sanitize.ts';
 
 export function emitModelTs(m: Manifest, banner: string): string {
   const project = new Project({ useInMemoryFileSystem: true, manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single } });
@@ -15,15 +16,15 @@ export function emitModelTs(m: Manifest, banner: string): string {
   f.addImportDeclaration({ moduleSpecifier: 'node:url', namedImports: ['fileURLToPath'] });
   const constant = (name: string, value: string, doc: string) =>
     f.addVariableStatement({ isExported: true, declarationKind: VariableDeclarationKind.Const, declarations: [{ name, initializer: value }], docs: [doc] });
-  constant('MODEL_NAME', JSON.stringify(m.name), 'Model name as compiled.');
-  constant('MODEL_HASH', JSON.stringify(m.modelHash), 'SHA-256 of the int8 graph the C was generated from.');
-  constant('INPUT_SHAPE', `[${m.input.shape.join(', ')}] as const`, `Input '${m.input.name}', NHWC.`);
+  constant('MODEL_NAME', tsString(m.name), 'Model name as compiled.');
+  constant('MODEL_HASH', tsString(m.modelHash), 'SHA-256 of the int8 graph the C was generated from.');
+  constant('INPUT_SHAPE', `[${m.input.shape.join(', ')}] as const`, `Input '${safeText(m.input.name)}', NHWC.`);
   constant('INPUT_SCALE', String(m.input.scale), 'real = INPUT_SCALE * (q - INPUT_ZERO_POINT)');
   constant('INPUT_ZERO_POINT', String(m.input.zeroPoint), 'Input zero point.');
-  constant('OUTPUT_SHAPE', `[${m.output.shape.join(', ')}] as const`, `Output '${m.output.name}'.`);
+  constant('OUTPUT_SHAPE', `[${m.output.shape.join(', ')}] as const`, `Output '${safeText(m.output.name)}'.`);
   constant('OUTPUT_SCALE', String(m.output.scale), 'real = OUTPUT_SCALE * (q - OUTPUT_ZERO_POINT)');
   constant('OUTPUT_ZERO_POINT', String(m.output.zeroPoint), 'Output zero point.');
-  constant('LABELS', `${JSON.stringify(m.labels ?? [])} as const`, 'Class labels of the output, in order.');
+  constant('LABELS', `[${(m.labels ?? []).map(tsString).join(',')}] as const`, 'Class labels of the output, in order.');
   constant('ARENA_BYTES', String(m.arenaBytes), 'Bytes of the static arena in the C.');
   const typed = (d?: string) => (d === 'int16' ? 'Int16Array' : d === 'int32' ? 'Int32Array' : 'Int8Array');
   const inType = typed(m.input.dtype);

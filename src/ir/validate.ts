@@ -18,6 +18,7 @@
  * Multipliers and shifts are checked where they are computed, after lowering (codegen/lower.ts).
  */
 import { EdgecError, type Diagnostic } from '../diagnostics.ts';
+import { safeText } from '../text/sanitize.ts';
 import type { DType, Graph, Op, Tensor } from './graph.ts';
 import { OP_RULES, nhwcOf, type RuleContext } from './op-rules.ts';
 
@@ -129,23 +130,23 @@ function checkStructure(g: Graph, report: (d: Omit<Diagnostic, 'stage'>) => void
   for (const t of g.tensors) if (t.data || t.variable) available.add(t.id);
   const laterOutputs = new Map<number, string>();
   for (const op of g.ops) for (const id of op.outputs) laterOutputs.set(id, op.name);
-  for (const id of g.inputs) if (g.tensors[id]!.data) problem(`graph input '${g.tensors[id]!.name}' is a constant`);
+  for (const id of g.inputs) if (g.tensors[id]!.data) problem(`graph input '${safeText(g.tensors[id]!.name)}' is a constant`);
   for (const op of g.ops) {
     for (const id of op.inputs) {
       if (id < 0 || available.has(id)) continue;
       const later = laterOutputs.get(id);
-      problem(later ? `reads tensor '${g.tensors[id]!.name}' before '${later}' writes it (a cycle, or ops out of order)` : `reads tensor '${g.tensors[id]!.name}', which no op writes and which is not an input or constant`, op.name);
+      problem(later ? `reads tensor '${safeText(g.tensors[id]!.name)}' before '${safeText(later)}' writes it (a cycle, or ops out of order)` : `reads tensor '${safeText(g.tensors[id]!.name)}', which no op writes and which is not an input or constant`, op.name);
       ok = false;
     }
     for (const id of op.outputs) {
       const t = g.tensors[id]!;
-      if (t.data || t.variable || g.inputs.includes(id)) problem(`writes '${t.name}', which is ${t.data ? 'a constant' : t.variable ? 'a state tensor' : 'a graph input'}`, op.name);
-      else if (producer.has(id)) problem(`writes '${t.name}', which '${producer.get(id)}' also writes`, op.name);
+      if (t.data || t.variable || g.inputs.includes(id)) problem(`writes '${safeText(t.name)}', which is ${t.data ? 'a constant' : t.variable ? 'a state tensor' : 'a graph input'}`, op.name);
+      else if (producer.has(id)) problem(`writes '${safeText(t.name)}', which '${safeText(producer.get(id)!)}' also writes`, op.name);
       producer.set(id, op.name);
       available.add(id);
     }
   }
-  for (const id of g.outputs) if (!producer.has(id)) problem(`graph output '${g.tensors[id]!.name}' is not computed by any op`);
+  for (const id of g.outputs) if (!producer.has(id)) problem(`graph output '${safeText(g.tensors[id]!.name)}' is not computed by any op`);
   return ok;
 }
 

@@ -9,6 +9,7 @@
  * The total comes from a build without per-layer hooks; the per-layer figures from a build with
  * them, and their sum exceeds the total by the hooks' own instructions (reported as overhead).
  */
+import { safeText } from '../text/sanitize.ts';
 import { spawnSync } from 'node:child_process';
 import type { Manifest } from '../codegen/manifest.ts';
 import { folderInputs, readManifest, sampleBytes } from '../codegen/manifest.ts';
@@ -113,7 +114,7 @@ export function formatBudgets(budgets: Budget[]): string {
     lines.push(`| ${'layer'.padEnd(40)} | ${'op'.padEnd(18)} | ${budgets.map((b) => b.target.padStart(12)).join(' | ')} |`);
     lines.push(`|${'-'.repeat(42)}|${'-'.repeat(20)}|${budgets.map(() => '-'.repeat(14)).join('|')}|`);
     first.instructions.per_layer.forEach((l, i) => {
-      lines.push(`| ${l.name.padEnd(40)} | ${l.op.padEnd(18)} | ${budgets.map((b) => String(b.instructions.per_layer[i]?.instructions ?? 'n/a').padStart(12)).join(' | ')} |`);
+      lines.push(`| ${safeText(l.name).replace(/\|/g, '<U+007C>').padEnd(40)} | ${safeText(l.op).padEnd(18)} | ${budgets.map((b) => String(b.instructions.per_layer[i]?.instructions ?? 'n/a').padStart(12)).join(' | ')} |`);
     });
     lines.push('', `Per-layer hooks add ${budgets.map((b) => `${b.instructions.overhead ?? 'n/a'} (${b.target})`).join(', ')} instructions over the hook-free total.`);
   }

@@ -8,6 +8,7 @@ import type { Lowered, Step } from '../lower.ts';
 import type { StepInfo } from '../manifest.ts';
 import { cArrayBody, cTypeOf, type CType } from '../../conformance/cemit.ts';
 import { NameTable, cIdentifier } from '../names.ts';
+import { safeText } from '../../text/sanitize.ts';
 import { STEP_EMITTERS, type EmitContext } from './kernels.ts';
 import { cmsisEmitterFor, type StepScratch } from '../cmsis-nn/kernels.ts';
 import type { CmsisPath } from '../cmsis-nn/buffer-sizes.ts';
@@ -107,7 +108,7 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
     kernelNames.add(out.kernel);
     const outTensor = l.graph.tensors[s.output]!;
     const outBytes = outTensor.shape.reduce((a, b) => a * b, 1);
-    steps.push({ index, comment: `${s.op.name}: ${s.op.kind} -> ${out.kernel}`, lines: out.lines, layer: s.op.name.replace(/["\\]/g, '_'), outPtr: ctx.tensor(s.output, s.op.name), outBytes });
+    steps.push({ index, comment: `${safeText(s.op.name)}: ${s.op.kind} -> ${out.kernel}`, lines: out.lines, layer: safeText(s.op.name), outPtr: ctx.tensor(s.output, s.op.name), outBytes });
     stepInfo.push({ index, layer: s.op.name, op: s.op.kind, kernel: out.kernel, ...(backend.backend === 'cmsis-nn' ? { library: cmsis ? ('cmsis-nn' as const) : ('portable' as const) } : {}), output: s.output, outBytes });
   });
   return {
