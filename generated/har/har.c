@@ -38,7 +38,7 @@ const int32_t har_input_shape[4] = { 1, 1, 128, 6 };
 const int32_t har_output_shape[2] = { 1, 5 };
 
 /* Weights, biases and requantization constants: flash. */
-static const edgec_conv_params har_conv1_params = { -36, -128, { 1, 2 }, { 0, 1 }, { 1, 1 }, { -128, 127 } };
+static const edgec_conv_params har_conv1_params = { .input_offset = -36, .output_offset = -128, .stride = { .h = 1, .w = 2 }, .padding = { .h = 0, .w = 1 }, .dilation = { .h = 1, .w = 1 }, .activation = { .min = -128, .max = 127 } };
 
 static const int32_t har_conv1_kernel_sums[16] EDGEC_ALIGNED(8) = {
     2692, 22254, 8539, -12106, -6704, 13007, -6836, -33207, 4002, 20633, -14146, -20957, 6030, 3296, 29095, 23060
@@ -52,11 +52,11 @@ static const int32_t har_conv1_shift[16] EDGEC_ALIGNED(8) = {
     -8, -8, -7, -8, -8, -8, -8, -8, -8, -8, -8, -7, -8, -8, -8, -8
 };
 
-static const edgec_per_channel_quant har_conv1_quant = { har_conv1_multiplier, har_conv1_shift };
+static const edgec_per_channel_quant har_conv1_quant = { .multiplier = har_conv1_multiplier, .shift = har_conv1_shift };
 
-static const edgec_dims har_conv1_input_dims = { 1, 1, 128, 6 };
+static const edgec_dims har_conv1_input_dims = { .n = 1, .h = 1, .w = 128, .c = 6 };
 
-static const edgec_dims har_conv1_filter_dims = { 16, 1, 5, 6 };
+static const edgec_dims har_conv1_filter_dims = { .n = 16, .h = 1, .w = 5, .c = 6 };
 
 static const int8_t har_conv1_weights[480] EDGEC_ALIGNED(4) = {
     41, 12, -45, -53, -19, 75, -71, -24, 8, 101, -96, 32, 24, -73, -53, 127,
@@ -91,9 +91,9 @@ static const int8_t har_conv1_weights[480] EDGEC_ALIGNED(4) = {
     -62, -50, -46, 59, 9, -105, -99, -101, 3, 89, 0, -94, -63, -106, -65, -35
 };
 
-static const edgec_dims har_conv1_output_dims = { 1, 1, 64, 16 };
+static const edgec_dims har_conv1_output_dims = { .n = 1, .h = 1, .w = 64, .c = 16 };
 
-static const edgec_dw_conv_params har_sep1_depthwise_params = { 1, 128, -35, { 1, 1 }, { 0, 2 }, { 1, 1 }, { -128, 127 } };
+static const edgec_dw_conv_params har_sep1_depthwise_params = { .ch_mult = 1, .input_offset = 128, .output_offset = -35, .stride = { .h = 1, .w = 1 }, .padding = { .h = 0, .w = 2 }, .dilation = { .h = 1, .w = 1 }, .activation = { .min = -128, .max = 127 } };
 
 static const int32_t har_sep1_depthwise_kernel_sums[16] EDGEC_ALIGNED(8) = {
     43776, -30208, -44928, 17920, -13312, 75520, 46208, 49536, 48128, -26368, -29056, 64000, 38400, -19328, -57728, 52992
@@ -107,11 +107,11 @@ static const int32_t har_sep1_depthwise_shift[16] EDGEC_ALIGNED(8) = {
     -8, -9, -9, -8, -8, -8, -8, -8, -8, -8, -8, -8, -9, -9, -8, -8
 };
 
-static const edgec_per_channel_quant har_sep1_depthwise_quant = { har_sep1_depthwise_multiplier, har_sep1_depthwise_shift };
+static const edgec_per_channel_quant har_sep1_depthwise_quant = { .multiplier = har_sep1_depthwise_multiplier, .shift = har_sep1_depthwise_shift };
 
-static const edgec_dims har_sep1_depthwise_input_dims = { 1, 1, 64, 16 };
+static const edgec_dims har_sep1_depthwise_input_dims = { .n = 1, .h = 1, .w = 64, .c = 16 };
 
-static const edgec_dims har_sep1_depthwise_filter_dims = { 1, 1, 5, 16 };
+static const edgec_dims har_sep1_depthwise_filter_dims = { .n = 1, .h = 1, .w = 5, .c = 16 };
 
 static const int8_t har_sep1_depthwise_weights[80] EDGEC_ALIGNED(4) = {
     54, -55, -75, -122, -29, 116, 55, 28, 42, -15, 46, 121, 127, 74, -50, 109,
@@ -121,9 +121,9 @@ static const int8_t har_sep1_depthwise_weights[80] EDGEC_ALIGNED(4) = {
     50, -127, -119, 120, -127, 116, 63, 96, 52, -127, 19, 30, -19, -99, -127, 54
 };
 
-static const edgec_dims har_sep1_depthwise_output_dims = { 1, 1, 64, 16 };
+static const edgec_dims har_sep1_depthwise_output_dims = { .n = 1, .h = 1, .w = 64, .c = 16 };
 
-static const edgec_conv_params har_sep1_pointwise_params = { 35, -128, { 1, 1 }, { 0, 0 }, { 1, 1 }, { -128, 127 } };
+static const edgec_conv_params har_sep1_pointwise_params = { .input_offset = 35, .output_offset = -128, .stride = { .h = 1, .w = 1 }, .padding = { .h = 0, .w = 0 }, .dilation = { .h = 1, .w = 1 }, .activation = { .min = -128, .max = 127 } };
 
 static const int32_t har_sep1_pointwise_kernel_sums[32] EDGEC_ALIGNED(8) = {
     -6488, 6622, -480, -5274, -9750, 9758, 7519, -11130, -7195, 387, -10151, 18, 11245, -3494, 9911, 9718,
@@ -140,11 +140,11 @@ static const int32_t har_sep1_pointwise_shift[32] EDGEC_ALIGNED(8) = {
     -6, -6, -7, -6, -6, -7, -6, -7, -6, -6, -6, -7, -7, -6, -6, -7
 };
 
-static const edgec_per_channel_quant har_sep1_pointwise_quant = { har_sep1_pointwise_multiplier, har_sep1_pointwise_shift };
+static const edgec_per_channel_quant har_sep1_pointwise_quant = { .multiplier = har_sep1_pointwise_multiplier, .shift = har_sep1_pointwise_shift };
 
-static const edgec_dims har_sep1_pointwise_input_dims = { 1, 1, 64, 16 };
+static const edgec_dims har_sep1_pointwise_input_dims = { .n = 1, .h = 1, .w = 64, .c = 16 };
 
-static const edgec_dims har_sep1_pointwise_filter_dims = { 32, 1, 1, 16 };
+static const edgec_dims har_sep1_pointwise_filter_dims = { .n = 32, .h = 1, .w = 1, .c = 16 };
 
 static const int8_t har_sep1_pointwise_weights[512] EDGEC_ALIGNED(4) = {
     26, -88, 49, -100, -89, -12, -25, -61, 13, -82, 15, 115, 38, -38, -88, 127,
@@ -181,17 +181,17 @@ static const int8_t har_sep1_pointwise_weights[512] EDGEC_ALIGNED(4) = {
     127, 30, -91, -75, -102, 14, 97, -46, 25, 33, 84, -22, -62, 38, -63, -50
 };
 
-static const edgec_dims har_sep1_pointwise_output_dims = { 1, 1, 64, 32 };
+static const edgec_dims har_sep1_pointwise_output_dims = { .n = 1, .h = 1, .w = 64, .c = 32 };
 
-static const edgec_pool_params har_pool1_params = { { 1, 2 }, { 0, 0 }, { -128, 127 } };
+static const edgec_pool_params har_pool1_params = { .stride = { .h = 1, .w = 2 }, .padding = { .h = 0, .w = 0 }, .activation = { .min = -128, .max = 127 } };
 
-static const edgec_dims har_pool1_filter_dims = { 1, 1, 2, 1 };
+static const edgec_dims har_pool1_filter_dims = { .n = 1, .h = 1, .w = 2, .c = 1 };
 
-static const edgec_dims har_pool1_input_dims = { 1, 1, 64, 32 };
+static const edgec_dims har_pool1_input_dims = { .n = 1, .h = 1, .w = 64, .c = 32 };
 
-static const edgec_dims har_pool1_output_dims = { 1, 1, 32, 32 };
+static const edgec_dims har_pool1_output_dims = { .n = 1, .h = 1, .w = 32, .c = 32 };
 
-static const edgec_dw_conv_params har_sep2_depthwise_params = { 1, 128, -9, { 1, 1 }, { 0, 2 }, { 1, 1 }, { -128, 127 } };
+static const edgec_dw_conv_params har_sep2_depthwise_params = { .ch_mult = 1, .input_offset = 128, .output_offset = -9, .stride = { .h = 1, .w = 1 }, .padding = { .h = 0, .w = 2 }, .dilation = { .h = 1, .w = 1 }, .activation = { .min = -128, .max = 127 } };
 
 static const int32_t har_sep2_depthwise_kernel_sums[32] EDGEC_ALIGNED(8) = {
     -54016, -60544, 67712, 54016, 37120, 56704, -70016, -73856, -52608, 31616, 54144, 51584, 54400, -50688, -53888, -37248,
@@ -208,11 +208,11 @@ static const int32_t har_sep2_depthwise_shift[32] EDGEC_ALIGNED(8) = {
     -9, -9, -9, -8, -8, -8, -9, -10, -8, -9, -8, -8, -9, -8, -9, -8
 };
 
-static const edgec_per_channel_quant har_sep2_depthwise_quant = { har_sep2_depthwise_multiplier, har_sep2_depthwise_shift };
+static const edgec_per_channel_quant har_sep2_depthwise_quant = { .multiplier = har_sep2_depthwise_multiplier, .shift = har_sep2_depthwise_shift };
 
-static const edgec_dims har_sep2_depthwise_input_dims = { 1, 1, 32, 32 };
+static const edgec_dims har_sep2_depthwise_input_dims = { .n = 1, .h = 1, .w = 32, .c = 32 };
 
-static const edgec_dims har_sep2_depthwise_filter_dims = { 1, 1, 5, 32 };
+static const edgec_dims har_sep2_depthwise_filter_dims = { .n = 1, .h = 1, .w = 5, .c = 32 };
 
 static const int8_t har_sep2_depthwise_weights[160] EDGEC_ALIGNED(4) = {
     -25, -127, 127, 127, 24, 42, -122, -108, -66, -41, 48, 18, 127, -96, -127, 25,
@@ -227,9 +227,9 @@ static const int8_t har_sep2_depthwise_weights[160] EDGEC_ALIGNED(4) = {
     -90, -116, -24, -63, 2, 97, -94, 0, 74, -26, -127, -80, 20, -75, -107, -94
 };
 
-static const edgec_dims har_sep2_depthwise_output_dims = { 1, 1, 32, 32 };
+static const edgec_dims har_sep2_depthwise_output_dims = { .n = 1, .h = 1, .w = 32, .c = 32 };
 
-static const edgec_conv_params har_sep2_pointwise_params = { 9, -128, { 1, 1 }, { 0, 0 }, { 1, 1 }, { -128, 127 } };
+static const edgec_conv_params har_sep2_pointwise_params = { .input_offset = 9, .output_offset = -128, .stride = { .h = 1, .w = 1 }, .padding = { .h = 0, .w = 0 }, .dilation = { .h = 1, .w = 1 }, .activation = { .min = -128, .max = 127 } };
 
 static const int32_t har_sep2_pointwise_kernel_sums[32] EDGEC_ALIGNED(8) = {
     1644, -5454, -3020, -2627, -2935, -912, -9212, -3226, -1639, 863, -2524, 1318, -857, 2547, -961, -4360,
@@ -246,11 +246,11 @@ static const int32_t har_sep2_pointwise_shift[32] EDGEC_ALIGNED(8) = {
     -7, -7, -7, -7, -7, -7, -8, -8, -8, -7, -7, -8, -8, -8, -8, -7
 };
 
-static const edgec_per_channel_quant har_sep2_pointwise_quant = { har_sep2_pointwise_multiplier, har_sep2_pointwise_shift };
+static const edgec_per_channel_quant har_sep2_pointwise_quant = { .multiplier = har_sep2_pointwise_multiplier, .shift = har_sep2_pointwise_shift };
 
-static const edgec_dims har_sep2_pointwise_input_dims = { 1, 1, 32, 32 };
+static const edgec_dims har_sep2_pointwise_input_dims = { .n = 1, .h = 1, .w = 32, .c = 32 };
 
-static const edgec_dims har_sep2_pointwise_filter_dims = { 32, 1, 1, 32 };
+static const edgec_dims har_sep2_pointwise_filter_dims = { .n = 32, .h = 1, .w = 1, .c = 32 };
 
 static const int8_t har_sep2_pointwise_weights[1024] EDGEC_ALIGNED(4) = {
     56, 25, -21, -107, 37, -59, 30, 122, 24, 62, 47, -15, 106, 33, -72, 13,
@@ -319,17 +319,17 @@ static const int8_t har_sep2_pointwise_weights[1024] EDGEC_ALIGNED(4) = {
     -24, -66, -8, 127, -75, 120, -71, -27, -58, 13, -63, 17, -29, 52, -102, 24
 };
 
-static const edgec_dims har_sep2_pointwise_output_dims = { 1, 1, 32, 32 };
+static const edgec_dims har_sep2_pointwise_output_dims = { .n = 1, .h = 1, .w = 32, .c = 32 };
 
-static const edgec_pool_params har_gap_params = { { 1, 1 }, { 0, 0 }, { -128, 127 } };
+static const edgec_pool_params har_gap_params = { .stride = { .h = 1, .w = 1 }, .padding = { .h = 0, .w = 0 }, .activation = { .min = -128, .max = 127 } };
 
-static const edgec_dims har_gap_filter_dims = { 1, 1, 32, 1 };
+static const edgec_dims har_gap_filter_dims = { .n = 1, .h = 1, .w = 32, .c = 1 };
 
-static const edgec_dims har_gap_input_dims = { 1, 1, 32, 32 };
+static const edgec_dims har_gap_input_dims = { .n = 1, .h = 1, .w = 32, .c = 32 };
 
-static const edgec_dims har_gap_output_dims = { 1, 1, 1, 32 };
+static const edgec_dims har_gap_output_dims = { .n = 1, .h = 1, .w = 1, .c = 32 };
 
-static const edgec_fc_params har_classifier_params = { 128, 0, 19, { -128, 127 } };
+static const edgec_fc_params har_classifier_params = { .input_offset = 128, .filter_offset = 0, .output_offset = 19, .activation = { .min = -128, .max = 127 } };
 
 static const int32_t har_classifier_kernel_sums[5] EDGEC_ALIGNED(8) = {
     -41880, -59485, 15801, -52121, 20919
@@ -343,7 +343,7 @@ static const int32_t har_classifier_shift[1] EDGEC_ALIGNED(8) = {
     -8
 };
 
-static const edgec_per_channel_quant har_classifier_quant = { har_classifier_multiplier, har_classifier_shift };
+static const edgec_per_channel_quant har_classifier_quant = { .multiplier = har_classifier_multiplier, .shift = har_classifier_shift };
 
 static const int8_t har_classifier_weights[160] EDGEC_ALIGNED(4) = {
     -61, 25, 24, 34, -39, -61, -23, -104, -8, -34, -16, 8, 49, 36, 64, -11,

@@ -4,7 +4,9 @@
  */
 import type { Graph } from '../../ir/graph.ts';
 import type { CType } from '../../conformance/cemit.ts';
-import { cActivation, cDims, cTile } from '../../conformance/cstructs.ts';
+import { cDims } from '../../conformance/cstructs.ts';
+import { struct } from '../../cgen/c.ts';
+import type { ActivationRange, Tile } from '../../kernels/types.ts';
 import type { ConvStep, DepthwiseStep, LutActivationStep, PoolStep, SoftmaxStep, Step } from '../lower.ts';
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import { logisticS8, tanhS8 } from '../../kernels/activations.ts';
@@ -44,6 +46,13 @@ const CONV_FILES = ['edgec_conv.h', 'edgec_conv.c', 'edgec_int4.h'];
 
 /** A step with its layer's name (what the emitters name constants after). */
 type Named = { op: { name: string } };
+
+const tile = (t: Tile) => ({ h: t.h, w: t.w });
+const range = (a: ActivationRange) => ({ min: a.min, max: a.max });
+
+function convParams(s: ConvStep): string {
+  return struct('edgec_conv_params', { input_offset: s.inputOffset, output_offset: s.outputOffset, stride: tile(s.stride), padding: tile(s.padding), dilation: tile(s.dilation), activation: range(s.activation) });
+}
 
 /** Convolutions with one group run the folded kernel. */
 function foldedConv(s: ConvStep): boolean {
@@ -91,7 +100,7 @@ function constBias(s: { bias: number }, ctx: EmitContext): ArrayLike<number> | n
  */
 function foldedConvCall(s: ConvStep & Named, ctx: EmitContext, sums: () => string, weights: () => string): string {
   const n = s.op.name;
-  const params = ctx.constStruct('params', 'edgec_conv_params', `{ ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
+  const params = ctx.constStruct('params', 'edgec_conv_params', convParams(s), n);
   const sumsName = sums();
   const patch = convPatchBytes(s) > 0 ? `(int8_t *)(void *)${ctx.scratch().ptr}` : 'NULL';
   return `status = edgec_convolve_s8_folded(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', s.filterDims, n, ctx)}, ${weights()}, ${sumsName}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)}, ${patch});`;
@@ -100,7 +109,7 @@ function foldedConvCall(s: ConvStep & Named, ctx: EmitContext, sums: () => strin
 function quantStruct(s: { multiplier: Int32Array; shift: Int32Array; op: { name: string } }, ctx: EmitContext): string {
   const m = ctx.constArray('multiplier', 'int32_t', s.multiplier, s.op.name);
   const sh = ctx.constArray('shift', 'int32_t', s.shift, s.op.name);
-  return ctx.constStruct('quant', 'edgec_per_channel_quant', `{ ${m}, ${sh} }`, s.op.name);
+  return ctx.constStruct('quant', 'edgec_per_channel_quant', struct('edgec_per_channel_quant', { multiplier: m, shift: sh }), s.op.name);
 }
 
 function dims(role: string, d: { n: number; h: number; w: number; c: number }, layer: string, ctx: EmitContext): string {
@@ -124,7 +133,7 @@ export const STEP_EMITTERS: Table = {
         const sums = () => ctx.constArray('kernel_sums', 'int32_t', vectorSumS8(weights, k, s.outputDims.c, s.inputOffset, 0, constBias(s, ctx)), n);
         return { kernel: 'edgec_convolve_s8_folded', lines: [foldedConvCall(s, ctx, sums, () => ctx.tensor(s.weights, n))] };
       }
-      const params = ctx.constStruct('params', 'edgec_conv_params', `{ ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
+      const params = ctx.constStruct('params', 'edgec_conv_params', convParams(s), n);
       const call = `status = edgec_convolve_s8(&${params}, &${quantStruct(s, ctx)}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${dims('filter_dims', s.filterDims, n, ctx)}, ${ctx.tensor(s.weights, n)}, ${bias(s.bias, n, ctx)}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)});`;
       return { kernel: 'edgec_convolve_s8', lines: [call] };
     },
@@ -150,7 +159,7 @@ export const STEP_EMITTERS: Table = {
         };
         return { kernel: 'edgec_convolve_s8_folded', lines: [foldedConvCall(depthwiseAsConv(s), ctx, sums, () => w)] };
       }
-      const params = ctx.constStruct('params', 'edgec_dw_conv_params', `{ ${s.chMult}, ${s.inputOffset}, ${s.outputOffset}, ${cTile(s.stride)}, ${cTile(s.padding)}, ${cTile(s.dilation)}, ${cActivation(s.activation)} }`, n);
+      const params = ctx.constStruct('params', 'edgec_dw_conv_params', struct('edgec_dw_conv_params', { ch_mult: s.chMult, input_offset: s.inputOffset, output_offset: s.outputOffset, stride: tile(s.stride), padding: tile(s.padding), dilation: tile(s.dilation), activation: range(s.activation) }), n);
       if (weights && s.chMult === 1) {
         // Multiplier 1, constant weights: the input offset's share of each channel is folded into the
         // bias here; the kernel runs four channels side by side (see edgec_depthwise_folded.c).
@@ -168,7 +177,7 @@ export const STEP_EMITTERS: Table = {
     files: ['edgec_fully_connected.h', 'edgec_fully_connected.c', 'edgec_int4.h', 'edgec_dot_s8.h', 'edgec_dot_s8.c'],
     emit(s, ctx) {
       const n = s.op.name;
-      const params = ctx.constStruct('params', 'edgec_fc_params', `{ ${s.inputOffset}, ${s.filterOffset}, ${s.outputOffset}, ${cActivation(s.activation)} }`, n);
+      const params = ctx.constStruct('params', 'edgec_fc_params', struct('edgec_fc_params', { input_offset: s.inputOffset, filter_offset: s.filterOffset, output_offset: s.outputOffset, activation: range(s.activation) }), n);
       const weights = ctx.graph.tensors[s.weights]!.data;
       if (s.filterOffset === 0 && weights) {
         // Constant symmetric weights: the input offset's share of every row is folded into the bias
@@ -209,7 +218,19 @@ export const STEP_EMITTERS: Table = {
       const params = ctx.constStruct(
         'params',
         'edgec_svdf_params',
-        `{ ${p.rank}, ${p.inputOffset}, ${p.outputOffset}, ${cActivation(p.inputActivation)}, ${cActivation(p.outputActivation)}, { ${p.inputQuant.multiplier}, ${p.inputQuant.shift} }, { ${p.outputQuant.multiplier}, ${p.outputQuant.shift} }, ${sh.batches}, ${sh.inputSize}, ${sh.features}, ${sh.timeSteps} }`,
+        struct('edgec_svdf_params', {
+          rank: p.rank,
+          input_offset: p.inputOffset,
+          output_offset: p.outputOffset,
+          input_activation: range(p.inputActivation),
+          output_activation: range(p.outputActivation),
+          input_quant: { multiplier: p.inputQuant.multiplier, shift: p.inputQuant.shift },
+          output_quant: { multiplier: p.outputQuant.multiplier, shift: p.outputQuant.shift },
+          batches: sh.batches,
+          input_size: sh.inputSize,
+          features: sh.features,
+          time_steps: sh.timeSteps,
+        }),
         n,
       );
       const wf = ctx.graph.tensors[s.weightsFeature]!.data;
@@ -357,7 +378,7 @@ function poolEmitter<K extends 'max_pool_s8' | 'avg_pool_s8'>(kernel: string): S
     files: ['edgec_pooling.h', 'edgec_pooling.c', 'edgec_dot_s8.h'],
     emit(s: PoolStep & { op: { name: string } }, ctx: EmitContext) {
       const n = s.op.name;
-      const params = ctx.constStruct('params', 'edgec_pool_params', `{ ${cTile(s.stride)}, ${cTile(s.padding)}, ${cActivation(s.activation)} }`, n);
+      const params = ctx.constStruct('params', 'edgec_pool_params', struct('edgec_pool_params', { stride: tile(s.stride), padding: tile(s.padding), activation: range(s.activation) }), n);
       const fdims = dims('filter_dims', { n: 1, h: s.filter.h, w: s.filter.w, c: 1 }, n, ctx);
       return { kernel, lines: [`status = ${kernel}(&${params}, &${dims('input_dims', s.inputDims, n, ctx)}, ${ctx.tensor(s.input, n)}, &${fdims}, &${dims('output_dims', s.outputDims, n, ctx)}, ${ctx.tensor(s.output, n)});`] };
     },
