@@ -14,8 +14,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveModelToDir } from '../../src/import/tfjs-io.ts';
+import { checkFolderOutput } from '../../src/io/atomic.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
-import { writeFileAtomically } from '../../src/io/atomic.ts';
 import { formatQuantReport, quantizationReport, type QuantReport } from '../../src/quantize/report.ts';
 import { formatVerifyReport, verifyFolder } from '../../src/verify/verify.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   let ptqAccuracy: number | undefined;
   let test: { windows: Float32Array[]; labels: number[] } | undefined;
   let modelDir = regenerate ? MODEL_DIR : trainedModelDir;
+  // Refuse an --out folder edgec did not write now, not after training.
+  checkFolderOutput(outDir);
   if (!regenerate) {
     log('== training (tfjs, CPU) ==');
     const trained = await trainHar({ log, epochs, qatEpochs });
@@ -50,15 +52,17 @@ async function main(): Promise<void> {
     const calibration = trained.calibrationWindows;
     const flat = new Float32Array(calibration.reduce((a, w) => a + w.length, 0));
     calibration.forEach((w, i) => flat.set(w, i * w.length));
-    await saveModelToDir(trained.model, trainedModelDir, { edgecName: 'har', edgecLabels: [...trained.labels] });
-    writeFileAtomically(join(trainedModelDir, 'calibration.f32'), new Uint8Array(flat.buffer));
+    // The model and its calibration windows in one atomic write. Both folders are the example's own
+    // (build/har-model*, or the committed model with --update-committed-model), saved before edgec
+    // marked its saves, hence force; the C output (--out) is replaced only if it is edgec's.
+    const files = { 'calibration.f32': new Uint8Array(flat.buffer) };
+    await saveModelToDir(trained.model, trainedModelDir, { edgecName: 'har', edgecLabels: [...trained.labels] }, { files, force: true });
     if (trained.qat) {
       // Post-training quantization of the float model, for comparison with the QAT model compiled below.
       const ptq = await compileHar(join(PACKAGE_ROOT, 'build/har-ptq'), undefined, trainedModelDir);
       ptqAccuracy = quantizationReport(ptq.floatGraph, ptq.int8Graph, trained.testWindows, trained.testLabels).int8Accuracy!;
       modelDir = `${trainedModelDir}-qat`;
-      await saveModelToDir(trained.qat.model, modelDir, { edgecName: 'har', edgecLabels: [...trained.labels] });
-      writeFileAtomically(join(modelDir, 'calibration.f32'), new Uint8Array(flat.buffer));
+      await saveModelToDir(trained.qat.model, modelDir, { edgecName: 'har', edgecLabels: [...trained.labels] }, { files, force: true });
     }
   } else if (!existsSync(join(MODEL_DIR, 'model.json'))) {
     throw new Error(`no committed model in ${MODEL_DIR}; run without --regenerate-golden first`);

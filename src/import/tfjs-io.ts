@@ -2,16 +2,17 @@
  * tfjs model files on disk without tfjs-node or fetch.
  *
  *   load: model.json -> checked fields -> weight shards (sizes checked against the manifest) -> ModelArtifacts
- *   save: LayersModel -> ModelArtifacts -> <dir>.tmp/{model.json, weights.bin} -> rename to <dir>
+ *   save: LayersModel -> ModelArtifacts -> temporary sibling {model.json, weights.bin, extra files} -> rename to <dir>
+ *         (replaces only an empty folder or an earlier save, recognized by model.json's `edgecSaved`)
  *
  * Everything is checked before tfjs sees it, so a bad file is reported as one located diagnostic
  * (stage 'import', the file and the field or layer), not as a tfjs stack trace.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { fail, type Location } from '../diagnostics.ts';
-import { writeFolderAtomically } from '../io/atomic.ts';
+import { writeFolderAtomically, type OutputOptions } from '../io/atomic.ts';
 
 /** One layer entry of the Keras topology, as stored in model.json. */
 export interface RawLayer {
@@ -158,34 +159,62 @@ export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
   return { load: async () => readModelArtifacts(modelJsonPath) };
 }
 
+/** What model.json says about a folder edgec saved: the files it wrote there. */
+const SAVED_FORMAT = 'edgec-tfjs-save/1';
+
+/** Whether `dir` is an earlier save (model.json marked by edgec, and only the files that save wrote). */
+export function isSavedModelFolder(dir: string): boolean {
+  try {
+    const saved = (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { edgecSaved?: { format?: unknown; files?: unknown } }).edgecSaved;
+    if (saved?.format !== SAVED_FORMAT || !Array.isArray(saved.files)) return false;
+    const files = saved.files as unknown[];
+    return readdirSync(dir).every((f) => files.includes(f));
+  } catch {
+    return false;
+  }
+}
+
+export interface SaveOptions {
+  /** Fields added at the top level of model.json (edgec reads `edgecName` and `edgecLabels`). */
+  extra?: Record<string, unknown>;
+  /** Files written beside model.json in the same atomic write (e.g. calibration.f32). */
+  files?: Record<string, Uint8Array>;
+  /** Replace a folder edgec did not save (never a protected one; see src/io/output-checks.ts). */
+  force?: boolean;
+}
+
 /**
  * A tfjs IOHandler that saves into folder `dir` as model.json + weights.bin: `model.save(fileSaveHandler(dir))`.
- * The folder is written under a temporary name and renamed into place, so it is never half-written.
- * `extra` adds top-level fields to model.json (edgec reads `edgecName` and `edgecLabels`).
+ * The folder is written under a temporary name and renamed into place, so it is never half-written;
+ * it replaces only a missing or empty folder or an earlier save (unless `force`).
  */
-export function fileSaveHandler(dir: string, extra: Record<string, unknown> = {}): tf.io.IOHandler {
+export function fileSaveHandler(dir: string, o: SaveOptions = {}): tf.io.IOHandler {
+  const files = o.files ?? {};
+  const out: OutputOptions = { force: o.force, isOwnOutput: isSavedModelFolder };
   return {
     save: async (a: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => {
       if (a.modelTopology instanceof ArrayBuffer) throw new Error('binary model topology cannot be saved as model.json');
       const data = a.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(a.weightData);
       await writeFolderAtomically(dir, (tmp) => {
         writeFileSync(join(tmp, 'weights.bin'), new Uint8Array(data));
+        for (const [name, bytes] of Object.entries(files)) writeFileSync(join(tmp, name), bytes);
         const json = {
           format: 'layers-model',
           generatedBy: a.generatedBy,
           convertedBy: null,
           modelTopology: a.modelTopology,
           weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs ?? [] }],
-          ...extra,
+          ...o.extra,
+          edgecSaved: { format: SAVED_FORMAT, files: ['model.json', 'weights.bin', ...Object.keys(files)].sort() },
         };
         writeFileSync(join(tmp, 'model.json'), JSON.stringify(json) + '\n');
-      });
+      }, out);
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
     },
   };
 }
 
-/** Saves a LayersModel as model.json + weights.bin in `dir`, atomically. */
-export async function saveModelToDir(model: tf.LayersModel, dir: string, extra: Record<string, unknown> = {}): Promise<void> {
-  await model.save(fileSaveHandler(dir, extra));
+/** Saves a LayersModel as model.json + weights.bin (+ `files`) in `dir`, atomically (see fileSaveHandler). */
+export async function saveModelToDir(model: tf.LayersModel, dir: string, extra: Record<string, unknown> = {}, opts: Omit<SaveOptions, 'extra'> = {}): Promise<void> {
+  await model.save(fileSaveHandler(dir, { ...opts, extra }));
 }

@@ -1,0 +1,119 @@
+/**
+ * `edgec compile`: every option and path is checked before the pipeline runs (a refused --out or a
+ * bad value costs nothing), then the library compiles and writes the folder atomically.
+ */
+import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import type { Command } from 'commander';
+import { compileModelFile } from '../compile.ts';
+import type { Manifest } from '../codegen/manifest.ts';
+import { fail } from '../diagnostics.ts';
+import { checkFolderOutput } from '../io/atomic.ts';
+import { DEFAULT_LIMITS } from '../ir/validate.ts';
+import { formatQuantReport } from '../quantize/report.ts';
+import { checkInputFile, checkOutputAvoidsInputs } from './inputs.ts';
+import { given, notApplicable, parseChoice, parseInteger, parseTarget, type CliContext } from './options.ts';
+
+const OBSERVERS = ['minmax', 'percentile'] as const;
+const BACKENDS = ['portable', 'cmsis-nn'] as const;
+
+interface CompileFlags {
+  out: string;
+  calib?: string;
+  name?: string;
+  observer?: string;
+  backend: string;
+  target?: string;
+  force?: boolean;
+  maxArenaBytes?: string;
+  maxWeightsBytes?: string;
+}
+
+/** Which library runs each layer of a cmsis-nn folder (ops CMSIS-NN lacks run portable kernels). */
+function formatPlacement(m: Manifest): string {
+  const lines = [`  backend cmsis-nn (scratch sized for ${m.cmsisNn?.target}, ${m.cmsisNn?.path} path):`];
+  for (const s of m.steps) lines.push(`    ${(s.library ?? 'portable').padEnd(9)} ${s.kernel.padEnd(36)} ${s.layer} (${s.op})`);
+  return lines.join('\n') + '\n';
+}
+
+/** The model file: a tfjs model.json or an int8 .tflite (a folder holding model.json gets a hint). */
+function checkModelPath(model: string): 'tfjs' | 'tflite' {
+  if (existsSync(model) && existsSync(join(model, 'model.json'))) {
+    fail('E-CLI-INPUT', 'cli', `the model is a folder; pass the model.json inside it (${join(model, 'model.json')})`, { file: model });
+  }
+  checkInputFile(model, 'the model');
+  const ext = extname(model).toLowerCase();
+  if (ext === '.tflite') return 'tflite';
+  if (ext === '.json') return 'tfjs';
+  return fail('E-CLI-INPUT', 'cli', `expected a TensorFlow.js model.json or an int8 .tflite file, not a '${ext || 'file without extension'}'`, { file: model });
+}
+
+/** A JSON calibration file must parse (the reader in src/compile.ts checks the rest). */
+function checkCalibration(path: string): void {
+  checkInputFile(path, 'the calibration file');
+  if (extname(path) !== '.json') return;
+  try {
+    JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    fail('E-CALIB-FORMAT', 'quantize', `not valid JSON (${(e as Error).message}); expected an array of arrays of numbers`, { file: path });
+  }
+}
+
+async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags, cmd: Command): Promise<void> {
+  const kind = checkModelPath(model);
+  if (kind === 'tflite') {
+    const why = 'an int8 .tflite keeps its own quantization (calibration applies to tfjs model.json files)';
+    if (opts.calib !== undefined) notApplicable('--calib', why);
+    if (given(cmd, 'observer')) notApplicable('--observer', why);
+  } else {
+    if (opts.calib === undefined) fail('E-CALIB-MISSING', 'quantize', 'post-training quantization needs real input windows: pass --calib FILE (float32 .bin or .json)', { file: model });
+    checkCalibration(opts.calib);
+  }
+  const observer = parseChoice(opts.observer ?? 'minmax', '--observer', OBSERVERS);
+  const backend = parseChoice(opts.backend, '--backend', BACKENDS);
+  if (backend === 'portable' && opts.target !== undefined) notApplicable('--target', 'it picks the CMSIS-NN code path; the portable backend runs on every target (use it with --backend cmsis-nn)');
+  const target = await parseTarget(opts.target ?? 'cortex-m4', '--target', ['host']);
+  if (backend === 'cmsis-nn') (await import('../toolchain/cmsis-nn.ts')).cmsisNnDir();
+  if (opts.name !== undefined && opts.name.trim() === '') fail('E-CLI-OPTION', 'cli', '--name must not be empty', { field: '--name' });
+  const limits = {
+    arenaBytes: opts.maxArenaBytes === undefined ? DEFAULT_LIMITS.arenaBytes : parseInteger(opts.maxArenaBytes, '--max-arena-bytes', 1),
+    weightsBytes: opts.maxWeightsBytes === undefined ? DEFAULT_LIMITS.weightsBytes : parseInteger(opts.maxWeightsBytes, '--max-weights-bytes', 1),
+  };
+  checkOutputAvoidsInputs(opts.out, [{ path: model, what: 'the model' }, ...(opts.calib ? [{ path: opts.calib, what: 'the calibration file' }] : [])]);
+  checkFolderOutput(opts.out, { force: opts.force });
+
+  const r = await compileModelFile(model, opts.calib, {
+    out: opts.out,
+    name: opts.name,
+    observer,
+    backend,
+    target,
+    force: opts.force,
+    limits,
+    report: true,
+    onProgress: (done, total) => {
+      if (done === total || done % 50 === 0) ctx.log(`calibrating: ${done}/${total} windows`);
+    },
+  });
+  const m = r.manifest;
+  ctx.out(
+    `${r.quantReport ? formatQuantReport(r.quantReport) + '\n' : ''}compiled '${m.name}' -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n${m.backend === 'cmsis-nn' ? formatPlacement(m) : ''}`,
+  );
+}
+
+export function registerCompile(program: Command, ctx: CliContext): void {
+  program
+    .command('compile <model>')
+    .description('compile a TensorFlow.js model.json (with --calib) or an int8 .tflite to C in --out DIR')
+    .requiredOption('--out <dir>', 'output folder: created, or replaced if it is empty or an earlier edgec output (written atomically)')
+    .option('--force', 'also replace a folder edgec did not write (never ., its parents, home, / or edgec itself)')
+    .option('--calib <file>', 'tfjs: calibration windows, float32 .bin or JSON array of arrays')
+    .option('--name <name>', 'model name (C prefix); default: from the model')
+    .option('--observer <kind>', 'tfjs: calibration observer, minmax | percentile (default: minmax)')
+    .option('--backend <name>', 'kernel library: portable | cmsis-nn (needs CMSIS_NN_DIR; ops CMSIS-NN lacks use portable kernels)', 'portable')
+    .option('--target <name>', 'cmsis-nn: the target whose CMSIS-NN code path sizes the scratch buffers (host, cortex-m0plus/m3: plain C; m4/m7/m33: DSP; m55: MVE; default: cortex-m4)')
+    .option('--max-arena-bytes <n>', `refuse a model whose activation arena exceeds n bytes (default: ${DEFAULT_LIMITS.arenaBytes})`)
+    .option('--max-weights-bytes <n>', `refuse a model whose weights exceed n bytes (default: ${DEFAULT_LIMITS.weightsBytes})`)
+    .action((model: string, opts: CompileFlags, cmd: Command) => compileCommand(ctx, model, opts, cmd));
+}
