@@ -46,6 +46,19 @@ function removeNewBuilds(b: BuildDirs | undefined): void {
   for (const n of readdirSync(dir)) if (n.startsWith(b.prefix) && !before.has(n)) rmSync(join(dir, n), { recursive: true, force: true });
 }
 
+/** Kills a worker's process group (the worker, gcc, the model program) and removes its run folder. */
+async function killGroup(proc: ChildProcess): Promise<void> {
+  if (proc.pid === undefined) return;
+  const exited = proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => proc.once('exit', () => r()));
+  try {
+    process.kill(-proc.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  await exited;
+  rmSync(join(BUILD_DIR, 'runs', String(proc.pid)), { recursive: true, force: true });
+}
+
 class Slot {
   private proc: ChildProcess | null = null;
   private stderrTail = '';
@@ -70,6 +83,8 @@ class Slot {
     proc.stderr!.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-8000);
     });
+    // A send to a worker that just died reports an 'error' event; its 'exit' is what counts.
+    proc.on('error', () => undefined);
     this.proc = proc;
     return new Promise((resolve, reject) => {
       const onMessage = (m: ToParent) => {
@@ -88,21 +103,17 @@ class Slot {
     const proc = this.proc;
     this.proc = null;
     this.ready = null;
-    if (!proc || proc.pid === undefined) return;
-    const pid = proc.pid;
-    const exited = proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => proc.once('exit', () => r()));
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    await exited;
-    rmSync(join(BUILD_DIR, 'runs', String(pid)), { recursive: true, force: true });
+    if (proc) await killGroup(proc);
   }
 
   async run(job: Job): Promise<JobOutcome> {
     if (!this.proc) this.ready = this.spawn();
-    await this.ready;
+    try {
+      await this.ready;
+    } catch (e) {
+      await this.kill();
+      return { event: { kind: 'died', how: 'during start-up', stderr: (e as Error).message } };
+    }
     const proc = this.proc!;
     let build: BuildDirs | undefined;
     const outcome = await new Promise<JobOutcome>((resolve) => {
@@ -147,6 +158,11 @@ class Slot {
     if (!proc) return;
     const pid = proc.pid;
     this.proc = null;
+    if (!proc.connected || proc.exitCode !== null || proc.signalCode !== null) {
+      await killGroup(proc);
+      rmSync(this.dir, { recursive: true, force: true });
+      return;
+    }
     const exited = new Promise<void>((r) => proc.once('exit', () => r()));
     proc.disconnect();
     const t = setTimeout(() => {
