@@ -7,6 +7,8 @@
  */
 import { EdgecError, type Diagnostic } from '../diagnostics.ts';
 import { checkStepRanges } from './lower-ranges.ts';
+import { opDef } from '../ops/registry.ts';
+import type { PadStep } from '../ops/pad.ts';
 import type { Graph, Op, QuantParams, Tensor } from '../ir/graph.ts';
 import type { Dims } from '../kernels/types.ts';
 import type { LutActivationParams } from '../kernels/activations.ts';
@@ -141,15 +143,7 @@ export interface LutActivationStep {
   params: LutActivationParams;
 }
 
-export interface PadStep {
-  kind: 'pad_s8';
-  input: number;
-  output: number;
-  inputDims: Dims;
-  prePad: Dims;
-  postPad: Dims;
-  padValue: number;
-}
+export type { PadStep };
 
 export interface MeanStep {
   kind: 'mean_s8';
@@ -235,6 +229,8 @@ const q = (t: Tensor): QuantParams => {
 };
 
 function lowerOp(g: Graph, op: Op): StepBody | null {
+  const def = opDef(op.kind);
+  if (def) return def.lower(g, op as never) as StepBody | null;
   const T = (k: number) => g.tensors[op.inputs[k]!]!;
   const out = g.tensors[op.outputs[0]!]!;
   const x = T(0);
@@ -334,17 +330,6 @@ function lowerOp(g: Graph, op: Op): StepBody | null {
     case 'logistic':
     case 'tanh':
       return { kind: op.kind === 'logistic' ? 'logistic_s8' : 'tanh_s8', ...common, size: x.shape.reduce((a, b) => a * b, 1), params: lutActivationParams(q(x)) };
-    case 'pad': {
-      const p = op.attrs.padding;
-      return {
-        kind: 'pad_s8',
-        ...common,
-        inputDims: nhwc(x),
-        prePad: { n: 0, h: p.top, w: p.left, c: 0 },
-        postPad: { n: 0, h: p.bottom, w: p.right, c: 0 },
-        padValue: q(x).zeroPoint[0]!,
-      };
-    }
     case 'concat': {
       const rank = out.shape.length;
       const axis = op.attrs.axis < 0 ? op.attrs.axis + rank : op.attrs.axis;
@@ -397,6 +382,8 @@ function lowerOp(g: Graph, op: Op): StepBody | null {
         message: 'a standalone ReLU that could not be fused into its producer is not supported yet',
         location: { layer: op.name },
       });
+    default:
+      throw new Error(`lowering: no family defines op kind '${op.kind}'`);
   }
 }
 

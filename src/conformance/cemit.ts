@@ -48,6 +48,18 @@ export class CCaseBuilder {
 
   constructor(readonly prefix: string) {}
 
+  /** A point to come back to: everything declared or stated after it can be taken back. */
+  mark(): { decls: number; body: number; names: string[] } {
+    return { decls: this.decls.length, body: this.body.length, names: [...this.names] };
+  }
+
+  rollback(m: { decls: number; body: number; names: string[] }): void {
+    this.decls.length = m.decls;
+    this.body.length = m.body;
+    this.names.clear();
+    for (const n of m.names) this.names.add(n);
+  }
+
   private unique(role: string): string {
     let name = `${this.prefix}_${role.replace(/[^A-Za-z0-9_]/g, '_')}`;
     for (let i = 2; this.names.has(name); i++) name = `${this.prefix}_${role}_${i}`;
@@ -98,10 +110,15 @@ export class CCaseBuilder {
     if (!this.output) throw new Error(`case ${this.prefix}: emitC set no output`);
     const o = this.output;
     const fn = [
-      `static void ${this.prefix}_run(void)`,
+      `static int32_t ${this.prefix}_body(void)`,
       '{',
       '    int32_t status = 0;',
       ...this.body.map((s) => '    ' + s),
+      '    return status;',
+      '}',
+      `static void ${this.prefix}_run(void)`,
+      '{',
+      `    const int32_t status = ${this.prefix}_body();`,
       `    edgec_case_output(${index}, status, ${o.name}, (uint32_t)sizeof(${o.name}[0]) * ${o.length}u);`,
       '}',
     ].join('\n');

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../diagnostics.ts';
-import { BUILD_DIR, HARNESS_DIR, PORTABLE_KERNELS_DIR } from '../paths.ts';
+import { BUILD_DIR, CMSIS_GLUE_DIR, HARNESS_DIR, PORTABLE_KERNELS_DIR } from '../paths.ts';
 import { HOST_CFLAGS, hostCompiler } from '../toolchain/host.ts';
 import { exec, mapLimit, parallelism } from '../toolchain/exec.ts';
 import { buildElf, checkCortexToolchain, loadTarget, runQemu } from '../toolchain/cortex-m.ts';
@@ -40,7 +40,8 @@ export function hostPlatform(opts: HostPlatformOptions = {}): CPlatform {
     async runBatches(programs) {
       mkdirSync(workDir, { recursive: true });
       const cc = hostCompiler();
-      const kernels = opts.cmsisNn ? [`-I${cmsisNnIncludeDir()}`] : [`-I${PORTABLE_KERNELS_DIR}`];
+      // CMSIS-NN builds check every scratch size CMSIS-NN asks for against the computed one.
+      const kernels = opts.cmsisNn ? [`-I${cmsisNnIncludeDir()}`, `-I${CMSIS_GLUE_DIR}`, '-DEDGEC_CHECK_SCRATCH'] : [`-I${PORTABLE_KERNELS_DIR}`];
       const libs = opts.cmsisNn ? [await cmsisNnLibrary(hostCmsisNnPlatform(), log)] : portableKernelSources();
       return mapLimit(programs, parallelism(), async (program, i) => {
         const src = join(workDir, `batch${i}.c`);
@@ -100,7 +101,8 @@ export function cortexPlatform(targetName: string, opts: { cmsisNn?: boolean; de
         const elf = await buildElf({
           target,
           sources: [src, join(HARNESS_DIR, 'cortex-m', 'case_main.c'), ...(lib ? [] : portableKernelSources())],
-          includeDirs: [lib ? cmsisNnIncludeDir() : PORTABLE_KERNELS_DIR],
+          includeDirs: lib ? [cmsisNnIncludeDir(), CMSIS_GLUE_DIR] : [PORTABLE_KERNELS_DIR],
+          ...(lib ? { defines: ['EDGEC_CHECK_SCRATCH'] } : {}),
           libraries: lib ? [lib] : [],
           ...(opts.debug ? { cflags: ['-O0'] } : {}),
           workDir: dir,

@@ -5,6 +5,8 @@
  *   cases ──> adapter.runTs ─────────────────────────────┐
  *         └─> adapter.emitC ─> batched C program ─> run ─┴─> compare bytes ─> CaseResult
  */
+import { caseAdapter } from '../ops/registry.ts';
+import { emitCase, simulateCase } from './step-case.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgecError, fail, formatDiagnostic } from '../diagnostics.ts';
@@ -89,7 +91,18 @@ function result(c: ConformanceCase, r: Omit<CaseResult, 'case' | 'op' | 'dtype'>
   return { case: c.name, op: c.op, dtype: c.actDtype, ...r };
 }
 
+/** The case's adapter: its family's (src/ops), built into a step; or a legacy table row. */
 function adapterFor(c: ConformanceCase): OpAdapter | CaseResult {
+  const family = caseAdapter(c.op, c.actDtype);
+  if (family) {
+    return {
+      op: family.op,
+      actDtypes: family.actDtypes,
+      runTs: (r) => simulateCase(family.build(r)),
+      emitC: (r, b) => emitCase(b, family.build(r)),
+      emitCmsis: (r, b, path) => emitCase(b, family.build(r), path),
+    };
+  }
   const a = findAdapter(c.op, c.actDtype);
   return a ?? result(c, { status: 'failed', message: `no kernel for op ${c.op} (${c.actDtype})` });
 }
@@ -116,6 +129,9 @@ export interface CPlatform {
   cmsisPath?: CmsisPath;
   runBatches(programs: string[], headers: Set<string>): Promise<Buffer[]>;
 }
+
+/** What generated code returns (edgec_cmsis_nn.h) when CMSIS-NN asks for another scratch size. */
+const CMSIS_SCRATCH_STATUS = -1000;
 
 export interface Record {
   index: number;
@@ -175,7 +191,7 @@ export async function runCBackend(cases: ConformanceCase[], platform: CPlatform)
     const c = cases[index]!;
     const rec = seen.get(index);
     if (!rec) results[index] = result(c, { status: 'failed', message: `${platform.name}: the program produced no output for this case (crash?)` });
-    else if (rec.status === SCRATCH_MISMATCH_STATUS) results[index] = result(c, { status: 'failed', message: `the scratch size CMSIS-NN asks for differs from the one computed for the ${platform.cmsisPath} path` });
+    else if (rec.status === SCRATCH_MISMATCH_STATUS || rec.status === CMSIS_SCRATCH_STATUS) results[index] = result(c, { status: 'failed', message: `the scratch size CMSIS-NN asks for differs from the one computed for the ${platform.cmsisPath} path` });
     else if (rec.status === FOLDED_MISMATCH_STATUS) results[index] = result(c, { status: 'failed', message: FOLDED_MISMATCH_MESSAGE });
     else if (rec.status !== 0) results[index] = result(c, { status: 'failed', message: `kernel returned status ${rec.status}` });
     else results[index] = result(c, compareOutput(c, decode(rec.bytes, c.tensors.expected_output!.dtype)));

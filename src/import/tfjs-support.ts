@@ -8,6 +8,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Diagnostic } from '../diagnostics.ts';
 import { LAYER_CONVERTERS, ACTIVATIONS } from './tfjs-layers.ts';
+import { tfjsImporter } from '../ops/registry.ts';
 import type { RawLayer } from './tfjs-io.ts';
 
 /** tfjs's own Conv1D computes 'causal' outputs with 'valid' lengths and cannot run it: only ours. */
@@ -46,8 +47,10 @@ export function unsupportedOptions(className: string, rawConfig: Record<string, 
 function layerProblems(file: string, name: string, cls: string, config: Record<string, unknown>, inputRank?: number): Diagnostic[] {
   const location = { file, layer: name };
   if (cls === 'InputLayer') return [];
-  if (!(cls in LAYER_CONVERTERS)) return [{ code: 'E-IMPORT-LAYER', stage: 'import', message: `layer class ${cls} is not supported`, location }];
-  return unsupportedOptions(cls, config, inputRank).map((why) => ({ code: 'E-IMPORT-OPTION', stage: 'import', message: `${cls} with ${why} is not supported`, location }));
+  const importer = tfjsImporter(cls);
+  if (!importer && !(cls in LAYER_CONVERTERS)) return [{ code: 'E-IMPORT-LAYER', stage: 'import', message: `layer class ${cls} is not supported`, location }];
+  const reasons = [...unsupportedOptions(cls, config, inputRank), ...(importer?.unsupported?.(camelKeys(config), inputRank) ?? [])];
+  return reasons.map((why) => ({ code: 'E-IMPORT-OPTION', stage: 'import', message: `${cls} with ${why} is not supported`, location }));
 }
 
 /** Problems found in model.json's layer list (classes and options). */

@@ -19,6 +19,7 @@ import { readModelFiles } from './tfjs-io.ts';
 import './tfjs-keras-layers.ts'; // registers the Keras layer classes tfjs lacks
 import '../train/qat.ts'; // registers EdgecFakeQuant (quantization-aware training)
 import { LAYER_CONVERTERS, irShape } from './tfjs-layers.ts';
+import { tfjsImporter } from '../ops/registry.ts';
 import { checkLayersModel, checkRawLayers } from './tfjs-support.ts';
 
 type SymbolicTensor = tf.SymbolicTensor;
@@ -43,7 +44,8 @@ export function importLayersModel(model: tf.LayersModel, source: string, labels?
     });
     const outputs = node.outputTensors as SymbolicTensor[];
     const weights = layer.getWeights();
-    const out = LAYER_CONVERTERS[cls]!({
+    const convert = tfjsImporter(cls)?.convert ?? LAYER_CONVERTERS[cls]!;
+    const out = convert({
       b,
       layer,
       config: layer.getConfig() as Record<string, unknown>,

@@ -8,6 +8,7 @@ import { stridedSliceAxes } from '../quantize/op-params.ts';
 import { EdgecError, type Diagnostic } from '../diagnostics.ts';
 import { GraphBuilder } from '../ir/builder.ts';
 import { assertValidGraph, type GraphLimits } from '../ir/validate.ts';
+import { tfliteImporter } from '../ops/registry.ts';
 import type { Activation, DType, Graph, Padding2d, QuantParams, TensorData } from '../ir/graph.ts';
 import type { Table } from './flatbuffer.ts';
 import { readTflite, type TfliteModel, type TfliteOperator, type TfliteTensor } from './tflite-model.ts';
@@ -55,7 +56,7 @@ function padding2d(isSame: boolean, inShape: number[], stride: [number, number],
 }
 
 /** Operand counts per builtin: [min inputs, max inputs], and the input slots that may be absent (-1). */
-const ARITY: Record<string, { inputs: [number, number]; optional?: number[] }> = {
+const ARITY: Record<string, { inputs: readonly [number, number]; optional?: readonly number[] }> = {
   CONV_2D: { inputs: [2, 3], optional: [2] },
   DEPTHWISE_CONV_2D: { inputs: [2, 3], optional: [2] },
   FULLY_CONNECTED: { inputs: [2, 3], optional: [2] },
@@ -70,7 +71,6 @@ const ARITY: Record<string, { inputs: [number, number]; optional?: number[] }> =
   SVDF: { inputs: [5, 5], optional: [3] },
   QUANTIZE: { inputs: [1, 1] },
   DEQUANTIZE: { inputs: [1, 1] },
-  PAD: { inputs: [2, 2] },
   CONCATENATION: { inputs: [1, 64] },
   TRANSPOSE: { inputs: [2, 2] },
   STRIDED_SLICE: { inputs: [4, 4] },
@@ -81,7 +81,7 @@ const ARITY: Record<string, { inputs: [number, number]; optional?: number[] }> =
 
 /** Why an operator's operand lists cannot be read as its builtin's, or null. */
 function arityProblem(op: TfliteOperator): string | null {
-  const a = ARITY[op.op];
+  const a = tfliteImporter(op.op) ?? ARITY[op.op];
   if (!a) return null; // unsupported: reported as such
   const [min, max] = a.inputs;
   if (op.inputs.length < min || op.inputs.length > max) return `${op.op} has ${op.inputs.length} inputs, expected ${min === max ? min : `${min} to ${max}`}`;
@@ -200,6 +200,26 @@ export function importTfliteModel(m: TfliteModel, name?: string, limits?: GraphL
       if (a === null) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: `fused activation code ${o!.int(index, 0, 'u8')} is not supported`, location: where(op) });
       return a ?? 'none';
     };
+    const importer = tfliteImporter(op.op);
+    if (importer) {
+      importer.import({
+        model: m,
+        op,
+        options: o,
+        inputs,
+        outputs,
+        name,
+        shape,
+        constInts,
+        activation: act,
+        isSame: (index) => paddingMode(op, index) === 0,
+        padding2d,
+        tensorId,
+        addOp: (init) => b.addOp(init),
+        problem: (message, code = 'E-TFLITE-OPTION') => problems.push({ code, stage: 'import', message, location: where(op) }),
+      });
+      continue;
+    }
     switch (op.op) {
       case 'CONV_2D':
       case 'DEPTHWISE_CONV_2D': {
@@ -284,20 +304,6 @@ export function importTfliteModel(m: TfliteModel, name?: string, limits?: GraphL
         const ok = ['int8', 'int16'].includes(from) && ['int8', 'int16', 'int32'].includes(to);
         if (!ok) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: `QUANTIZE from ${from} to ${to} is not supported (float inputs are supported at the model's input)`, location: where(op) });
         else b.addOp({ kind: 'requantize', name, attrs: {}, inputs: [inputs[0]!], outputs });
-        break;
-      }
-      case 'PAD': {
-        const rank = shape(op.inputs[0]!).length;
-        const pads = Array.from(constInts(op.inputs[1]!));
-        const at = (axis: number, side: number) => pads[axis * 2 + side] ?? 0;
-        const hw = rank === 4 ? [1, 2] : rank === 3 ? [-1, 1] : null;
-        const others = hw ? Array.from({ length: rank }, (_, a) => a).filter((a) => !hw.includes(a)) : [];
-        if (!hw || others.some((a) => at(a, 0) !== 0 || at(a, 1) !== 0)) {
-          problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: `PAD of a rank-${rank} tensor is supported on the H and W axes of NHWC (or W of NWC) only`, location: where(op) });
-          break;
-        }
-        const [h, w] = hw;
-        b.addOp({ kind: 'pad', name, attrs: { padding: { top: h! >= 0 ? at(h!, 0) : 0, bottom: h! >= 0 ? at(h!, 1) : 0, left: at(w!, 0), right: at(w!, 1) } }, inputs: [inputs[0]!], outputs });
         break;
       }
       case 'CONCATENATION': {

@@ -20,7 +20,7 @@
 import { EdgecError, type Diagnostic } from '../diagnostics.ts';
 import { safeText } from '../text/sanitize.ts';
 import type { DType, Graph, Op, Tensor } from './graph.ts';
-import { OP_RULES, nhwcOf, type RuleContext } from './op-rules.ts';
+import { ruleFor, type RuleContext } from './op-rules.ts';
 
 /** Caps on what a model may ask for (defaults in DEFAULT_LIMITS; the CLI can raise them). */
 export interface GraphLimits {
@@ -110,7 +110,7 @@ function checkStructure(g: Graph, report: (d: Omit<Diagnostic, 'stage'>) => void
   if (g.outputs.length === 0) problem('the model has no output');
   for (const id of [...g.inputs, ...g.outputs]) if (!valid(id)) (problem(`graph input/output refers to tensor ${id}, but the graph has ${n}`), (ok = false));
   for (const op of g.ops) {
-    const rule = OP_RULES[op.kind];
+    const rule = ruleFor(op.kind);
     if (!rule) {
       problem(`unknown op kind '${String(op.kind)}'`, op.name);
       ok = false;
@@ -209,14 +209,13 @@ function ruleContext(g: Graph, op: Op, fail: RuleContext['fail']): RuleContext {
       fail(message, tensor, code);
     },
     failures: 0,
-    nhwc: nhwcOf,
   };
   return c;
 }
 
 /** Arity, constant and state slots, dtype signature, then the kind's own shape rules; returns MACs. */
 function checkOp(c: RuleContext): number {
-  const rule = OP_RULES[c.op.kind];
+  const rule = ruleFor(c.op.kind)!;
   const { op } = c;
   const [min, max] = rule.inputs;
   if (op.inputs.length < min || op.inputs.length > max) {

@@ -16,6 +16,7 @@ import type { Graph, Op, QuantParams, Tensor } from '../ir/graph.ts';
 import { runFloatGraph } from '../sim/float.ts';
 import { roundHalfAwayFromZero } from './fixedpoint.ts';
 import { makeObserver, type Observer, type ObserverKind } from './observers.ts';
+import { opDef } from '../ops/registry.ts';
 
 export interface QuantizeOptions {
   observer?: ObserverKind;
@@ -91,6 +92,13 @@ function activationQuants(g: Graph, observers: Map<number, Observer>): Map<numbe
   const uf = new UnionFind(g.tensors.length);
   const fixed = new Map<number, QuantParams>();
   for (const op of g.ops) {
+    const rule = opDef(op.kind)?.quant;
+    if (rule) {
+      if (typeof rule.output === 'object') fixed.set(op.outputs[0]!, { scale: [rule.output.scale], zeroPoint: [rule.output.zeroPoint] });
+      if (rule.output === 'input') uf.union(op.outputs[0]!, op.inputs[0]!);
+      if (rule.output === 'inputs') for (const id of op.inputs) uf.union(op.outputs[0]!, id);
+      continue;
+    }
     const f = fixedOutputQuant(op);
     if (f) fixed.set(op.outputs[0]!, f);
     if (SAME_QUANT_AS_INPUT.has(op.kind)) uf.union(op.outputs[0]!, op.inputs[0]!);

@@ -3,6 +3,7 @@
  * is observed) and to check the importer against tfjs's own predictions. Plain loops, NHWC.
  */
 import type { Activation, Graph, Op, Tensor } from '../ir/graph.ts';
+import { opDef } from '../ops/registry.ts';
 
 export interface FloatRun {
   outputs: Float32Array[];
@@ -105,6 +106,11 @@ function pool(op: Extract<Op, { kind: 'max_pool2d' | 'avg_pool2d' }>, g: Graph, 
 }
 
 function runOp(op: Op, g: Graph, inputs: Float32Array[]): Float32Array {
+  const def = opDef(op.kind);
+  if (def) {
+    if (!def.float) throw new Error(`float interpreter: ${op.name}: ${op.kind} is only supported in integer graphs`);
+    return def.float(op as never, g, inputs);
+  }
   const x = inputs[0]!;
   switch (op.kind) {
     case 'conv2d':
@@ -152,17 +158,6 @@ function runOp(op: Op, g: Graph, inputs: Float32Array[]): Float32Array {
         });
       return out.map((v) => act(v, op.attrs.activation));
     }
-    case 'pad': {
-      const [n, h, w, C] = dims4(g.tensors[op.inputs[0]!]!);
-      const p = op.attrs.padding;
-      const oh = h + p.top + p.bottom;
-      const ow = w + p.left + p.right;
-      const out = new Float32Array(n * oh * ow * C);
-      for (let b = 0; b < n; b++)
-        for (let y = 0; y < h; y++)
-          for (let xx = 0; xx < w; xx++) out.set(x.subarray(((b * h + y) * w + xx) * C, ((b * h + y) * w + xx + 1) * C), ((b * oh + y + p.top) * ow + xx + p.left) * C);
-      return out;
-    }
     case 'reshape':
       return x;
     case 'softmax': {
@@ -199,6 +194,8 @@ function runOp(op: Op, g: Graph, inputs: Float32Array[]): Float32Array {
     case 'strided_slice':
       // These arrive already quantized from .tflite files; float training graphs have none.
       throw new Error(`float interpreter: ${op.name}: ${op.kind} is only supported in integer graphs`);
+    default:
+      throw new Error(`float interpreter: no family defines op kind '${op.kind}'`);
   }
 }
 

@@ -12,7 +12,7 @@ import { depthwiseConvS8 } from '../kernels/depthwise.ts';
 import { addS8 } from '../kernels/add.ts';
 import { fullyConnectedS8 } from '../kernels/fully_connected.ts';
 import { meanHwS8 } from '../kernels/mean.ts';
-import { padS8 } from '../kernels/pad.ts';
+import { stepDef } from '../ops/registry.ts';
 import { avgPoolS8, maxPoolS8 } from '../kernels/pooling.ts';
 import { softmaxS8, softmaxS8S16 } from '../kernels/softmax.ts';
 import { svdfStep } from '../kernels/svdf.ts';
@@ -63,6 +63,8 @@ function lstmParamsOf(s: LstmStep, g: Graph): LstmParams {
 export type ActivationData = Int8Array | Int16Array | Int32Array;
 
 export function runStep(s: Step, readAny: (id: number) => ActivationData, g: Graph, state: SimState): ActivationData {
+  const def = stepDef(s.kind);
+  if (def) return def.simulate(s, { graph: g, read: readAny, state, constant: (id) => constant(g, id) });
   const read = (id: number) => readAny(id) as Int8Array;
   switch (s.kind) {
     case 'conv_s8':
@@ -89,8 +91,6 @@ export function runStep(s: Step, readAny: (id: number) => ActivationData, g: Gra
       return quantizeInt(readAny(s.input), s.outType, s.multiplier, s.shift, s.inputZeroPoint, s.outputZeroPoint);
     case 'softmax_s8':
       return softmaxS8(read(s.input), s.rows, s.rowSize, s.params.multiplier, s.params.leftShift, s.params.diffMin);
-    case 'pad_s8':
-      return padS8(read(s.input), s.padValue, s.inputDims, s.prePad, s.postPad);
     case 'logistic_s8':
       return logisticS8(s.params, read(s.input));
     case 'tanh_s8':
@@ -103,5 +103,7 @@ export function runStep(s: Step, readAny: (id: number) => ActivationData, g: Gra
       // The kernel recomputes the effective biases from the weights: an independent check of the
       // ones the C receives from the lowering.
       return lstmS8(lstmParamsOf(s, g), read(s.input), { hidden: state.get(s.hiddenState) as Int8Array, cell: state.get(s.cellState) as Int16Array });
+    default:
+      throw new Error(`simulator: no family defines step kind '${s.kind}'`);
   }
 }

@@ -28,6 +28,7 @@ import {
 } from './buffer-sizes.ts';
 import { vectorSumS8 } from '../kernel-sums.ts';
 import { lstmParamsInit } from '../lstm-fields.ts';
+import { stepDef } from '../../ops/registry.ts';
 
 export const CMSIS_NN_PATHS: readonly CmsisPath[] = ['plain', 'dsp', 'mve'];
 
@@ -289,14 +290,6 @@ export const CMSIS_EMITTERS: Table = {
       return { kernel: 'arm_softmax_s8', lines: [`arm_softmax_s8(${ctx.tensor(s.input, n)}, ${s.rows}, ${s.rowSize}, ${p.multiplier}, ${p.leftShift}, ${p.diffMin}, ${ctx.tensor(s.output, n)});`] };
     },
   },
-  pad_s8: {
-    scratch: () => 0,
-    emit(s, ctx) {
-      const n = s.op.name;
-      const call = `arm_pad_s8(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, ${s.padValue}, &${dims(ctx, 'input_dims', s.inputDims, n)}, &${dims(ctx, 'pre_pad', s.prePad, n)}, &${dims(ctx, 'post_pad', s.postPad, n)})`;
-      return { kernel: 'arm_pad_s8', lines: [`status = (int32_t)${call};`] };
-    },
-  },
 };
 
 /** On MVE, the per-row kernel sums arm_fully_connected_s8 reads from its context, in flash. */
@@ -328,7 +321,8 @@ function poolCall(s: PoolStep & { op: { name: string } }, ctx: CmsisEmitContext,
 /** The CMSIS-NN emitter of a step, or undefined when the portable kernel runs it. */
 /** The CMSIS-NN emitter for a step on a path, or undefined when the portable kernel runs it. */
 export function cmsisEmitterFor(s: Step, path: CmsisPath): CmsisStepEmitter<Step['kind']> | undefined {
-  const e = CMSIS_EMITTERS[s.kind] as CmsisStepEmitter<Step['kind']> | undefined;
+  const def = stepDef(s.kind);
+  const e = (def ? def.cmsisNn : CMSIS_EMITTERS[s.kind]) as CmsisStepEmitter<Step['kind']> | undefined;
   return e && !e.portableIsFaster?.(s, path) ? e : undefined;
 }
 

@@ -9,7 +9,7 @@ import type { StepInfo } from '../manifest.ts';
 import { cArrayBody, cTypeOf, type CType } from '../../conformance/cemit.ts';
 import { NameTable, cIdentifier } from '../names.ts';
 import { safeText } from '../../text/sanitize.ts';
-import { STEP_EMITTERS, type EmitContext } from './kernels.ts';
+import { portableEmitterFor, type EmitContext } from './kernels.ts';
 import { cmsisEmitterFor, type StepScratch } from '../cmsis-nn/kernels.ts';
 import type { CmsisPath } from '../cmsis-nn/buffer-sizes.ts';
 
@@ -100,8 +100,8 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
       files.add(CMSIS_GLUE_HEADER);
       headers.add(CMSIS_GLUE_HEADER);
     } else {
-      const e = STEP_EMITTERS[s.kind];
-      out = e.emit(s as never, ctx);
+      const e = portableEmitterFor(s);
+      out = e.emit(s as never, ctx, 'generated');
       for (const f of e.files) files.add(f);
       headers.add(e.header);
     }

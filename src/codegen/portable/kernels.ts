@@ -2,8 +2,6 @@
  * The portable backend's kernel table: for each lowered step kind, the C call into
  * templates/kernels/portable with the step's constants as flash data. Twin of src/sim/steps.ts.
  */
-import type { Graph } from '../../ir/graph.ts';
-import type { CType } from '../../conformance/cemit.ts';
 import { cDims } from '../../conformance/cstructs.ts';
 import { struct } from '../../cgen/c.ts';
 import type { ActivationRange, Tile } from '../../kernels/types.ts';
@@ -13,18 +11,10 @@ import { logisticS8, tanhS8 } from '../../kernels/activations.ts';
 import { addInputLut } from '../../kernels/add.ts';
 import { depthwiseKernelSums, vectorSumS8 } from '../kernel-sums.ts';
 import { lstmParamsInit } from '../lstm-fields.ts';
+import { stepDef } from '../../ops/registry.ts';
+import type { EmitContext, PortableEmitter } from '../../ops/contract.ts';
 
-export interface EmitContext {
-  graph: Graph;
-  constArray(role: string, ctype: CType, data: ArrayLike<number>, layer: string): string;
-  /** A constant emitted once per model however many steps use it (e.g. the int16 sigmoid table). */
-  sharedConstArray(role: string, ctype: CType, data: ArrayLike<number>): string;
-  /** The step's arena scratch (planned by the memory planner), when its emitter asked for some. */
-  scratch(): { ptr: string; bytes: number };
-  constStruct(role: string, ctype: string, init: string, layer: string): string;
-  /** A C expression for a tensor: an arena pointer for activations, a const array for constants. */
-  tensor(id: number, layer: string): string;
-}
+export type { EmitContext };
 
 interface StepEmitter<K extends Step['kind']> {
   header: string;
@@ -34,12 +24,21 @@ interface StepEmitter<K extends Step['kind']> {
   emit(s: Extract<Step, { kind: K }>, ctx: EmitContext): { kernel: string; lines: string[] };
 }
 
-type Table = { [K in Step['kind']]: StepEmitter<K> };
+type Table = { [K in Step['kind']]?: StepEmitter<K> };
 
 /** Arena scratch bytes a portable kernel needs for a step. */
 export function portableScratch(s: Step): number {
-  const e = STEP_EMITTERS[s.kind] as StepEmitter<Step['kind']>;
+  const e = portableEmitterFor(s);
   return e.scratch ? e.scratch(s as never) : 0;
+}
+
+/** The portable emitter of a step: its family's (src/ops), or this table's while families move. */
+export function portableEmitterFor(s: Step): PortableEmitter<unknown> {
+  const def = stepDef(s.kind);
+  if (def) return def.portable;
+  const e = STEP_EMITTERS[s.kind] as StepEmitter<Step['kind']> | undefined;
+  if (!e) throw new Error(`codegen: no portable emitter for step kind '${s.kind}'`);
+  return { header: e.header, files: e.files, scratch: e.scratch as never, emit: (st, ctx) => e.emit(st as never, ctx) };
 }
 
 const CONV_FILES = ['edgec_conv.h', 'edgec_conv.c', 'edgec_int4.h'];
@@ -280,15 +279,6 @@ export const STEP_EMITTERS: Table = {
         kernel: 'edgec_quantize_int',
         lines: [`status = edgec_quantize_int(${ctx.tensor(s.input, n)}, ${bytes[s.inType]}, ${ctx.tensor(s.output, n)}, ${bytes[s.outType]}, ${s.size}, ${s.multiplier}, ${s.shift}, ${s.inputZeroPoint}, ${s.outputZeroPoint});`],
       };
-    },
-  },
-  pad_s8: {
-    header: 'edgec_pad.h',
-    files: ['edgec_pad.h', 'edgec_pad.c'],
-    emit(s, ctx) {
-      const n = s.op.name;
-      const call = `status = edgec_pad_s8(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, ${s.padValue}, &${dims('input_dims', s.inputDims, n, ctx)}, &${dims('pre_pad', s.prePad, n, ctx)}, &${dims('post_pad', s.postPad, n, ctx)});`;
-      return { kernel: 'edgec_pad_s8', lines: [call] };
     },
   },
   logistic_s8: lutActivationEmitter('logistic_s8'),

@@ -1,0 +1,64 @@
+/**
+ * Every operator family, and the tables each pipeline stage reads, built from that one list:
+ * validation rules, quantization rules, float references and lowerings by IR op kind; TS kernels and
+ * C emitters by step kind; front-end mappings by tflite builtin and tfjs layer class; conformance
+ * adapters by case op and dtype. Adding a family is one line here; adding an op to a family is
+ * local to its file.
+ */
+import type { OpKind } from '../ir/graph.ts';
+import type { CaseAdapter, OpDef, StepDef, TfjsImporter, TfliteImporter } from './contract.ts';
+import { pad, type PadOps, type PadSteps } from './pad.ts';
+
+/** IR op attributes by kind, from every family. */
+export interface RegisteredOps extends PadOps {}
+
+/** Lowered step types by kind, from every family. */
+export interface RegisteredSteps extends PadSteps {}
+
+export const FAMILIES = [pad] as const;
+
+type AnyOpDef = OpDef<OpKind, unknown>;
+type AnyStepDef = StepDef<unknown>;
+
+function table<T>(entries: [string, T][], what: string): ReadonlyMap<string, T> {
+  const m = new Map<string, T>();
+  for (const [k, v] of entries) {
+    if (m.has(k)) throw new Error(`ops registry: ${what} '${k}' is declared by two families`);
+    m.set(k, v);
+  }
+  return m;
+}
+
+const OPS = table(FAMILIES.flatMap((f) => Object.entries(f.ops) as [string, AnyOpDef][]), 'op kind');
+const STEPS = table(FAMILIES.flatMap((f) => Object.entries(f.steps) as [string, AnyStepDef][]), 'step kind');
+const TFLITE = table(FAMILIES.flatMap((f) => Object.entries(f.tflite ?? {})), 'tflite builtin');
+const TFJS = table(FAMILIES.flatMap((f) => Object.entries(f.tfjs ?? {})), 'tfjs layer class');
+const CASES: readonly CaseAdapter[] = FAMILIES.flatMap((f) => f.cases ?? []);
+
+export function opDef(kind: string): AnyOpDef | undefined {
+  return OPS.get(kind);
+}
+
+export function stepDef(kind: string): AnyStepDef | undefined {
+  return STEPS.get(kind);
+}
+
+export function tfliteImporter(builtin: string): TfliteImporter | undefined {
+  return TFLITE.get(builtin);
+}
+
+export function tfjsImporter(layerClass: string): TfjsImporter | undefined {
+  return TFJS.get(layerClass);
+}
+
+export function caseAdapter(op: string, actDtype: string): CaseAdapter | undefined {
+  return CASES.find((a) => a.op === op && a.actDtypes.includes(actDtype));
+}
+
+export function tfjsLayerClasses(): string[] {
+  return [...TFJS.keys()];
+}
+
+export function tfliteBuiltins(): string[] {
+  return [...TFLITE.keys()];
+}
