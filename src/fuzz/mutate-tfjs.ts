@@ -8,7 +8,7 @@
  *     model.json, weights.bin (unless removed), calib.f32
  */
 import type { Rng } from './prng.ts';
-import { describeNumber, describeString, HOSTILE_F32, HOSTILE_NAMES } from './hostile.ts';
+import { describeNumber, describeString, HOSTILE_F32, HOSTILE_NAMES, TFJS_VALID_NAMES } from './hostile.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -170,10 +170,11 @@ const layerNameMutation: Mutation = (s, r) => {
   if (layers.length === 0) return null;
   const l = r.pick(layers);
   const old = layerName(l);
-  const kind = r.pick(['hostile', 'hostile', 'hostile', 'same-as-other', 'collide']);
+  const kind = r.pick(['hostile', 'hostile', 'valid', 'valid', 'valid', 'same-as-other', 'collide']);
   let name: string;
   if (kind === 'same-as-other') name = layerName(r.pick(layers.filter((x) => x !== l).concat([l])));
-  else if (kind === 'collide') name = `${old}.`;
+  else if (kind === 'collide') name = r.pick([`${old}.`, old.toUpperCase(), `${old}-`]);
+  else if (kind === 'valid') name = r.pick(TFJS_VALID_NAMES);
   else name = r.pick(HOSTILE_NAMES);
   configOf(l)!.name = name;
   const consistent = r.chance(0.85);
@@ -187,7 +188,7 @@ const modelNames: Mutation = (s, r) => {
   if (!isObj(s.json)) return null;
   const kind = r.pick(['edgecName', 'edgecName', 'labels', 'labels', 'config-name']);
   if (kind === 'edgecName') {
-    const v = r.chance(0.8) ? r.pick(HOSTILE_NAMES) : r.pick([42, null, ['a'], { x: 1 }] as Json[]);
+    const v = r.chance(0.8) ? r.pick([...HOSTILE_NAMES, ...TFJS_VALID_NAMES]) : r.pick([42, null, ['a'], { x: 1 }] as Json[]);
     s.json.edgecName = v;
     return `edgecName -> ${typeof v === 'string' ? describeString(v) : JSON.stringify(v)}`;
   }
