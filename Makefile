@@ -27,9 +27,11 @@ toolchain:
 node_modules/.package-lock.json: package-lock.json
 	npm install --no-audit --no-fund
 
-# Regenerate the committed golden output under generated/ (a refactor must not change a byte).
+# Regenerate the committed golden output: generated/har, and the hashes of every model's generated code
+# (test/golden/codegen.json; needs CMSIS_NN_DIR for its CMSIS-NN entries). A refactor must not change a byte.
 golden: setup
 	npx tsx examples/har/run.ts --regenerate-golden
+	npx tsx test/golden/update.ts
 
 bench: setup
 	npm run bench
