@@ -8,14 +8,29 @@
 import type { OpKind } from '../ir/graph.ts';
 import type { CaseAdapter, OpDef, StepDef, TfjsImporter, TfliteImporter } from './contract.ts';
 import { pad, type PadOps, type PadSteps } from './pad.ts';
+import { pooling, type PoolingOps, type PoolingSteps } from './pooling.ts';
+import { softmax, type SoftmaxOps, type SoftmaxSteps } from './softmax.ts';
+import { activations, type ActivationsOps, type ActivationsSteps } from './activations.ts';
+import { elementwise, type ElementwiseOps, type ElementwiseSteps } from './elementwise.ts';
+import { fullyConnected, type FullyConnectedOps, type FullyConnectedSteps } from './fully_connected.ts';
+import { batchMatmul, type BatchMatmulOps, type BatchMatmulSteps } from './batch_matmul.ts';
+import { lstm, type LstmOps, type LstmSteps } from './lstm.ts';
+import { svdf, type SvdfOps, type SvdfSteps } from './svdf.ts';
+import { conv, type ConvOps, type ConvSteps } from './conv.ts';
+import { concat, type ConcatOps, type ConcatSteps } from './concat.ts';
+import { reshape, type ReshapeOps, type ReshapeSteps } from './reshape.ts';
+import { transpose, type TransposeOps, type TransposeSteps } from './transpose.ts';
+import { stridedSlice, type StridedSliceOps, type StridedSliceSteps } from './strided_slice.ts';
+import { quantize, type QuantizeOps, type QuantizeSteps } from './quantize.ts';
+import { normalization, type NormalizationOps, type NormalizationSteps } from './normalization.ts';
 
 /** IR op attributes by kind, from every family. */
-export interface RegisteredOps extends PadOps {}
+export interface RegisteredOps extends PadOps, PoolingOps, SoftmaxOps, ActivationsOps, ElementwiseOps, FullyConnectedOps, BatchMatmulOps, LstmOps, SvdfOps, ConvOps, ConcatOps, ReshapeOps, TransposeOps, StridedSliceOps, QuantizeOps, NormalizationOps {}
 
 /** Lowered step types by kind, from every family. */
-export interface RegisteredSteps extends PadSteps {}
+export interface RegisteredSteps extends PadSteps, PoolingSteps, SoftmaxSteps, ActivationsSteps, ElementwiseSteps, FullyConnectedSteps, BatchMatmulSteps, LstmSteps, SvdfSteps, ConvSteps, ConcatSteps, ReshapeSteps, TransposeSteps, StridedSliceSteps, QuantizeSteps, NormalizationSteps {}
 
-export const FAMILIES = [pad] as const;
+export const FAMILIES = [pad, pooling, softmax, activations, elementwise, fullyConnected, batchMatmul, lstm, svdf, conv, concat, reshape, transpose, stridedSlice, quantize, normalization] as const;
 
 type AnyOpDef = OpDef<OpKind, unknown>;
 type AnyStepDef = StepDef<unknown>;
