@@ -142,6 +142,11 @@ export interface PortableEmitter<S> {
 export interface CmsisEmitter<S> {
   /** True where the portable kernel is measured faster on this path: it runs instead (same bytes). */
   portableIsFaster?(s: S, path: CmsisPath): boolean;
+  /**
+   * Set when generated code never calls this CMSIS-NN kernel (the conformance suite still runs it
+   * through this emitter): why the portable kernel keeps the layer, e.g. a measurement.
+   */
+  conformanceOnly?: string;
   scratch(s: S, path: CmsisPath): number;
   emit(s: S & Named, ctx: CmsisEmitContext, scratch: StepScratch): Emitted;
 }

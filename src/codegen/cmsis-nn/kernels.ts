@@ -323,6 +323,6 @@ function poolCall(s: PoolStep & { op: { name: string } }, ctx: CmsisEmitContext,
 export function cmsisEmitterFor(s: Step, path: CmsisPath): CmsisStepEmitter<Step['kind']> | undefined {
   const def = stepDef(s.kind);
   const e = (def ? def.cmsisNn : CMSIS_EMITTERS[s.kind]) as CmsisStepEmitter<Step['kind']> | undefined;
-  return e && !e.portableIsFaster?.(s, path) ? e : undefined;
+  return e && !(e as { conformanceOnly?: string }).conformanceOnly && !e.portableIsFaster?.(s, path) ? e : undefined;
 }
 
