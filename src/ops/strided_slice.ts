@@ -1,11 +1,102 @@
 /**
- * STRIDED_SLICE. Still served by the legacy tables (src/codegen, src/sim, src/import, src/conformance/ops)
- * until this family declares its parts here.
+ * STRIDED_SLICE of an int8 tensor with every axis resolved by the compiler (begin/end masks, negative
+ * indices and clamping as TFLite's StartForAxis/StopForAxis): output extent `size[a]` from `begin[a]`
+ * in steps of `stride[a]`. Its output is quantized as its input (a byte copy).
+ *
+ *   tflite STRIDED_SLICE (constant begin/end/strides; no ellipsis, new axis or offset)
+ *     -> IR strided_slice { begin, stride, size } -> step strided_slice_s8 -> edgec_strided_slice_s8
  */
-import type { OpFamily } from './contract.ts';
+import { call } from '../cgen/c.ts';
+import { stridedSliceS8 } from '../kernels/strided_slice.ts';
+import { stridedSliceAxes } from '../quantize/op-params.ts';
+import type { OpFamily, OpOf } from './contract.ts';
+import { isPosInt, requireSameQuant, size } from './shared/rules.ts';
 
-export interface StridedSliceOps {}
+export interface StridedSliceOps {
+  strided_slice: { begin: readonly number[]; stride: readonly number[]; size: readonly number[] };
+}
 
-export interface StridedSliceSteps {}
+export interface StridedSliceStep {
+  kind: 'strided_slice_s8';
+  input: number;
+  output: number;
+  shape: number[];
+  begin: number[];
+  stride: number[];
+  size: number[];
+}
 
-export const stridedSlice: OpFamily<StridedSliceOps, StridedSliceSteps> = { name: 'strided_slice', ops: {}, steps: {} };
+export interface StridedSliceSteps {
+  strided_slice_s8: StridedSliceStep;
+}
+
+export const stridedSlice: OpFamily<StridedSliceOps, StridedSliceSteps> = {
+  name: 'strided_slice',
+  ops: {
+    strided_slice: {
+      rule: {
+        inputs: [1, 1],
+        outputs: 1,
+        signatures: [['int8', 'int8']],
+        check(c) {
+          const op = c.op as OpOf<'strided_slice'>;
+          const [x, y] = [c.input(0)!, c.output(0)];
+          const { begin, stride, size: extent } = op.attrs;
+          const rank = x.shape.length;
+          if (begin.length !== rank || stride.length !== rank || extent.length !== rank) return (c.fail(`slice bounds of ${begin.length}/${stride.length}/${extent.length} axes for a rank-${rank} input`), 0);
+          for (let a = 0; a < rank; a++) {
+            const dim = x.shape[a]!;
+            const first = begin[a]!;
+            const last = first + (extent[a]! - 1) * stride[a]!;
+            if (!Number.isInteger(stride[a]) || stride[a] === 0 || !isPosInt(extent[a]) || !Number.isInteger(first) || first < 0 || first >= dim || last < 0 || last >= dim) {
+              return (c.fail(`axis ${a}: ${extent[a]} element(s) from ${first} in steps of ${stride[a]} leave the input's ${dim}`), 0);
+            }
+          }
+          const count = extent.reduce((p, v) => p * v, 1);
+          if (size(y) !== count) c.fail(`output has ${size(y)} elements, the slice ${count}`, y, 'E-GRAPH-SHAPE');
+          requireSameQuant(c, x, y);
+          return size(y);
+        },
+      },
+      quant: { output: 'input' },
+      lower: (g, op) => ({
+        kind: 'strided_slice_s8',
+        input: op.inputs[0]!,
+        output: op.outputs[0]!,
+        shape: [...g.tensors[op.inputs[0]!]!.shape],
+        begin: [...op.attrs.begin],
+        stride: [...op.attrs.stride],
+        size: [...op.attrs.size],
+      }),
+    },
+  },
+  steps: {
+    strided_slice_s8: {
+      simulate: (s, env) => stridedSliceS8(env.read(s.input) as Int8Array, s.shape, s.begin, s.stride, s.size),
+      portable: {
+        header: 'edgec_strided_slice.h',
+        files: ['edgec_strided_slice.h', 'edgec_strided_slice.c'],
+        emit(s, ctx) {
+          const n = s.op.name;
+          const arr = (role: string, v: number[]) => ctx.constArray(role, 'int32_t', v, n);
+          const args = [ctx.tensor(s.input, n), ctx.tensor(s.output, n), arr('shape', s.shape), arr('begin', s.begin), arr('stride', s.stride), arr('size', s.size), String(s.shape.length)];
+          return { kernel: 'edgec_strided_slice_s8', lines: [`status = ${call('edgec_strided_slice_s8', args)};`] };
+        },
+      },
+    },
+  },
+  tflite: {
+    STRIDED_SLICE: {
+      inputs: [4, 4],
+      import(c) {
+        const o = c.options;
+        const masks = { begin: o?.int(0, 0) ?? 0, end: o?.int(1, 0) ?? 0, ellipsis: o?.int(2, 0) ?? 0, newAxis: o?.int(3, 0) ?? 0, shrink: o?.int(4, 0) ?? 0 };
+        if ((o?.int(5, 0, 'u8') ?? 0) !== 0) return c.problem('STRIDED_SLICE with offset=true is not supported');
+        const ints = (k: number) => Array.from(c.constInts(c.op.inputs[k]!));
+        const axes = stridedSliceAxes(c.shape(c.op.inputs[0]!), ints(1), ints(2), ints(3), masks);
+        if (!axes) return c.problem('STRIDED_SLICE with an ellipsis or new-axis mask is not supported');
+        c.addOp({ kind: 'strided_slice', name: c.name, attrs: axes, inputs: [c.inputs[0]!], outputs: c.outputs });
+      },
+    },
+  },
+};
