@@ -12,7 +12,7 @@ import { pooling, type PoolingOps, type PoolingSteps } from './pooling.ts';
 import { softmax, type SoftmaxOps, type SoftmaxSteps } from './softmax.ts';
 import { activations, type ActivationsOps, type ActivationsSteps } from './activations.ts';
 import { elementwise, type ElementwiseOps, type ElementwiseSteps } from './elementwise.ts';
-import { fullyConnected, type FullyConnectedOps, type FullyConnectedSteps } from './fully_connected.ts';
+import { fullyConnected, type FullyConnectedOps, type FullyConnectedSteps } from './fully_connected/index.ts';
 import { batchMatmul, type BatchMatmulOps, type BatchMatmulSteps } from './batch_matmul.ts';
 import { lstm, type LstmOps, type LstmSteps } from './lstm.ts';
 import { svdf, type SvdfOps, type SvdfSteps } from './svdf.ts';
