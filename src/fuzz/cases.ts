@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.ts';
-import { mutateTfjs, type TfjsSeed } from './mutate-tfjs.ts';
+import { CALIBRATION_WINDOWS, mutateTfjs, type TfjsSeed } from './mutate-tfjs.ts';
 import { mutateTflite } from './mutate-tflite.ts';
 import { Rng } from './prng.ts';
 import { mapTflite, type TfliteMap } from './tflite-map.ts';
@@ -91,6 +91,22 @@ export function loadTfjsSeed(): TfjsSeed {
     tfjsSeed = { json, weights, calibration, windowSize };
   }
   return tfjsSeed;
+}
+
+/** The unmutated seed as a case (the same files a mutant of it has, without mutations). */
+export function seedCase(seedModel: string): FuzzCase {
+  if (seedModel === TFJS_SEED) {
+    const s = loadTfjsSeed();
+    const calib = s.calibration.slice(0, CALIBRATION_WINDOWS * s.windowSize);
+    const files = new Map<string, Uint8Array>([
+      ['model.json', new TextEncoder().encode(JSON.stringify(s.json))],
+      ['weights.bin', s.weights],
+      ['calib.f32', new Uint8Array(calib.buffer)],
+    ]);
+    return { id: `${seedModel}@seed`, seedModel, kind: 'tfjs', description: 'unmutated', files, model: 'model.json', calib: 'calib.f32' };
+  }
+  const model = `${seedModel}.tflite`;
+  return { id: `${seedModel}@seed`, seedModel, kind: 'tflite', description: 'unmutated', files: new Map([[model, tfliteMap(seedModel).bytes]]), model };
 }
 
 /** Regenerates the case named by `id`. */

@@ -37,13 +37,28 @@ function residentMb(pid: number): number {
   }
 }
 
-/** Removes the host build folders a verify added (named <prefix>-..., absent before it). */
-function removeNewBuilds(b: BuildDirs | undefined): void {
-  if (!b) return;
-  const dir = join(BUILD_DIR, 'models');
-  if (!existsSync(dir)) return;
-  const before = new Set(b.existing);
-  for (const n of readdirSync(dir)) if (n.startsWith(b.prefix) && !before.has(n)) rmSync(join(dir, n), { recursive: true, force: true });
+/**
+ * Host build folders in use by the pool's verifies. Two mutants often compile to the same C (a
+ * mutation the importer ignores), so two workers can build into the same folder: it is removed only
+ * when the last of them is done, keeping what existed before the first began.
+ */
+class BuildTracker {
+  private readonly users = new Map<string, { count: number; existing: Set<string>; shared: boolean }>();
+
+  acquire(b: BuildDirs): void {
+    const u = this.users.get(b.prefix);
+    if (u) u.count++;
+    else this.users.set(b.prefix, { count: 1, existing: new Set(b.existing), shared: b.shared });
+  }
+
+  release(b: BuildDirs): void {
+    const u = this.users.get(b.prefix);
+    if (!u || --u.count > 0) return;
+    this.users.delete(b.prefix);
+    const dir = join(BUILD_DIR, 'models');
+    if (u.shared || !existsSync(dir)) return;
+    for (const n of readdirSync(dir)) if (n.startsWith(b.prefix) && !u.existing.has(n)) rmSync(join(dir, n), { recursive: true, force: true });
+  }
 }
 
 /** Kills a worker's process group (the worker, gcc, the model program) and removes its run folder. */
@@ -67,6 +82,7 @@ class Slot {
   constructor(
     readonly dir: string,
     readonly limits: PoolLimits,
+    readonly builds: BuildTracker,
   ) {}
 
   private spawn(): Promise<void> {
@@ -131,7 +147,10 @@ class Slot {
       };
       const onMessage = (m: ToParent) => {
         if (m.type === 'phase') {
-          if (m.build) build = m.build;
+          if (m.build && !build) {
+            build = m.build;
+            this.builds.acquire(build);
+          }
           arm(m.phase, m.phase === 'compile' ? this.limits.compileMs : this.limits.verifyMs);
         } else if (m.type === 'result') finish({ result: m.result });
       };
@@ -149,7 +168,7 @@ class Slot {
       proc.send({ type: 'run', job });
     });
     if ('event' in outcome) await this.kill();
-    removeNewBuilds(build);
+    if (build) this.builds.release(build);
     return outcome;
   }
 
@@ -185,7 +204,8 @@ export class WorkerPool {
   private readonly waiting: ((s: Slot) => void)[] = [];
 
   constructor(jobs: number, workRoot: string, limits: PoolLimits) {
-    this.slots = Array.from({ length: jobs }, (_, i) => new Slot(join(workRoot, `slot${i}`), limits));
+    const builds = new BuildTracker();
+    this.slots = Array.from({ length: jobs }, (_, i) => new Slot(join(workRoot, `slot${i}`), limits, builds));
     this.free = [...this.slots];
   }
 

@@ -7,10 +7,15 @@
  */
 import type { Diagnostic } from '../diagnostics.ts';
 
-/** Host build folders of a verify: those named `prefix`-... that did not exist before are removed afterwards. */
+/**
+ * Host build folders of a verify (build/models/<prefix>-...): those that did not exist before are
+ * removed afterwards, unless `shared` (the mutant's C is the unmutated seed's, whose build other runs
+ * and tests may be using).
+ */
 export interface BuildDirs {
   prefix: string;
   existing: string[];
+  shared: boolean;
 }
 
 export interface Job {
@@ -19,6 +24,8 @@ export interface Job {
   model: string;
   calib?: string;
   out: string;
+  /** The unmutated seed (model and calibration), compiled once per worker to know its build prefix. */
+  seed: { model: string; calib?: string };
   /** Inputs compared on the host, and the limits of one host run. */
   inputs: number;
   runTimeoutMs: number;

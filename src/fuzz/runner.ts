@@ -8,7 +8,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILD_DIR } from '../paths.ts';
-import { caseDirName, caseId, DEFAULT_MODELS, makeCase, parseCaseId, type FuzzCase } from './cases.ts';
+import { caseDirName, caseId, DEFAULT_MODELS, makeCase, parseCaseId, seedCase, type FuzzCase } from './cases.ts';
 import { CLASSES, classifyEvent, classifyResult, OK_CLASSES, type FuzzClass, type Outcome } from './classify.ts';
 import { WorkerPool, type JobOutcome, type PoolLimits } from './pool.ts';
 
@@ -118,6 +118,19 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const step = Math.max(1, Math.floor(ids.length / 20));
   const started = performance.now();
   let done = 0;
+  // The unmutated seeds, written once: each worker compiles the ones it meets to know their builds.
+  const seedFiles = new Map<string, { model: string; calib?: string }>();
+  const seedOf = (name: string) => {
+    let s = seedFiles.get(name);
+    if (!s) {
+      const c = seedCase(name);
+      const dir = join(workRoot, 'seeds', caseDirName(name));
+      writeCaseFiles(c, dir);
+      s = { model: join(dir, c.model), ...(c.calib ? { calib: join(dir, c.calib) } : {}) };
+      seedFiles.set(name, s);
+    }
+    return s;
+  };
   const runOne = async (i: number) => {
     const id = ids[i]!;
     const c = makeCase(id);
@@ -135,6 +148,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
           model: join(caseDir, 'in', c.model),
           ...(c.calib ? { calib: join(caseDir, 'in', c.calib) } : {}),
           out: join(caseDir, 'out-parent', 'out'),
+          seed: seedOf(c.seedModel),
           inputs: o.inputs ?? 10,
           runTimeoutMs: Math.max(1000, limits.verifyMs - 30_000),
           runMemoryMb: limits.runMemoryMb,

@@ -4,7 +4,7 @@
  * folder on the sanitized host build. The parent times each phase and kills this process (and its
  * process group: gcc, the model executable) when a phase runs too long.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { compileModelFile } from '../compile.ts';
 import { EdgecError } from '../diagnostics.ts';
@@ -47,13 +47,36 @@ function leftovers(job: Job, compiled: boolean): string[] {
   return found;
 }
 
-/** Host build folders are named <prefix>-<digest>-...; the parent removes the ones this verify adds. */
-function buildDirs(out: string): BuildDirs | undefined {
+function buildPrefix(out: string): string {
+  const m = readManifest(out);
+  return `${m.prefix}-${folderDigest(out, m)}`;
+}
+
+/** The build prefix of each unmutated seed, computed once by compiling it beside the case folders. */
+const seedPrefixes = new Map<string, string | null>();
+
+async function seedPrefix(seed: Job['seed']): Promise<string | null> {
+  const known = seedPrefixes.get(seed.model);
+  if (known !== undefined) return known;
+  const out = join(process.cwd(), `seed-${basename(seed.model)}`, 'out');
+  let prefix: string | null = null;
   try {
-    const m = readManifest(out);
-    const prefix = `${m.prefix}-${folderDigest(out, m)}`;
+    await compileModelFile(seed.model, seed.calib, { out, sampleInputs: 8 });
+    prefix = buildPrefix(out);
+  } catch {
+    prefix = null;
+  }
+  rmSync(dirname(out), { recursive: true, force: true });
+  seedPrefixes.set(seed.model, prefix);
+  return prefix;
+}
+
+/** Host build folders are named <prefix>-<digest>-...; the parent removes the ones this verify adds. */
+async function buildDirs(job: Job): Promise<BuildDirs | undefined> {
+  try {
+    const prefix = buildPrefix(job.out);
     const dir = join(BUILD_DIR, 'models');
-    return { prefix, existing: existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith(prefix)) : [] };
+    return { prefix, existing: existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith(prefix)) : [], shared: prefix === (await seedPrefix(job.seed)) };
   } catch {
     return undefined;
   }
@@ -70,7 +93,7 @@ async function runJob(job: Job): Promise<WorkerResult> {
   const compile = { ok: true as const, ms: performance.now() - t };
   const left = leftovers(job, true);
   if (left.length > 0) return { compile, leftovers: left };
-  send({ type: 'phase', phase: 'verify', build: buildDirs(job.out) });
+  send({ type: 'phase', phase: 'verify', build: await buildDirs(job) });
   t = performance.now();
   let stage: VerifyStage = 'load';
   try {
