@@ -8,7 +8,7 @@
 import type { OpKind } from '../ir/graph.ts';
 import type { CaseAdapter, OpDef, StepDef, TfjsImporter, TfliteImporter } from './contract.ts';
 import { pad, type PadOps, type PadSteps } from './pad.ts';
-import { pooling, type PoolingOps, type PoolingSteps } from './pooling.ts';
+import { pooling, type PoolingOps, type PoolingSteps } from './pooling/index.ts';
 import { softmax, type SoftmaxOps, type SoftmaxSteps } from './softmax.ts';
 import { activations, type ActivationsOps, type ActivationsSteps } from './activations.ts';
 import { elementwise, type ElementwiseOps, type ElementwiseSteps } from './elementwise.ts';
