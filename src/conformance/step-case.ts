@@ -59,17 +59,20 @@ export function simulateCase(call: CaseCall): ArrayLike<number> {
   return out;
 }
 
-/** Declares the case's tensors in the program: constants as const arrays, the rest writable. */
+/**
+ * Declares the case's writable tensors (activations, state, output); constants are declared when an
+ * emitter first names them (`constants`, shared by both variants), as a model declares its weights.
+ */
 function declareTensors(b: CCaseBuilder, call: CaseCall, suffix: string): string[] {
   return call.tensors.map((t, id) => {
-    if (t.data) return suffix ? '' : b.constArray(t.name, t.ctype, t.packed ?? t.data);
+    if (t.data) return '';
     const n = t.shape.reduce((a, c) => a * c, 1);
     if (call.repeat && id === call.repeat.input) return '';
     return b.mutableArray(`${t.name}${suffix}`, t.ctype, n, t.init);
   });
 }
 
-function emitContext(b: CCaseBuilder, call: CaseCall, names: string[], scratchBytes: number): EmitContext {
+function emitContext(b: CCaseBuilder, call: CaseCall, names: string[], scratchBytes: number, constants: Map<number, string>): EmitContext {
   let scratch: StepScratch | null = null;
   return {
     graph: { tensors: call.tensors.map((t, id) => ({ ...t, id })) as unknown as Tensor[] },
@@ -78,7 +81,11 @@ function emitContext(b: CCaseBuilder, call: CaseCall, names: string[], scratchBy
     constStruct: (role, ctype, init) => b.declare(role, ctype, init),
     tensor(id) {
       if (call.repeat && id === call.repeat.input) return `(${names[call.repeat.sequence]} + t * ${call.repeat.stride})`;
-      return names[id]!;
+      const t = call.tensors[id]!;
+      if (!t.data) return names[id]!;
+      let name = constants.get(id);
+      if (!name) constants.set(id, (name = b.constArray(t.name, t.ctype, t.packed ?? t.data)));
+      return name;
     },
     scratch() {
       scratch ??= scratchBytes > 0 ? { ptr: b.mutableArray('scratch', 'int8_t', scratchBytes), bytes: scratchBytes } : { ptr: 'NULL', bytes: 0 };
@@ -109,7 +116,7 @@ export function emitCase(b: CCaseBuilder, call: CaseCall, cmsis?: CmsisPath): vo
     b.include('edgec_cmsis_nn.h');
     const names = declareTensors(b, call, '');
     const bytes = e.scratch(call.step, cmsis);
-    const ctx = { ...emitContext(b, call, names, bytes), path: cmsis };
+    const ctx = { ...emitContext(b, call, names, bytes, new Map()), path: cmsis };
     emitRun(b, call, e.emit(step, ctx, ctx.scratch()));
     b.setOutput(names[call.output]!, call.tensors[call.output]!.ctype, size(call.output));
     return;
@@ -117,13 +124,20 @@ export function emitCase(b: CCaseBuilder, call: CaseCall, cmsis?: CmsisPath): vo
   b.include(def.portable.header);
   const bytes = def.portable.scratch?.(call.step) ?? 0;
   const names = declareTensors(b, call, '');
-  const reference = def.portable.emit(step, emitContext(b, call, names, bytes), 'reference');
+  const constants = new Map<number, string>();
+  const reference = def.portable.emit(step, emitContext(b, call, names, bytes, constants), 'reference');
   emitRun(b, call, reference);
   b.setOutput(names[call.output]!, call.tensors[call.output]!.ctype, size(call.output));
   const before = b.mark();
+  const known = new Map(constants);
   const copies = declareTensors(b, call, '_generated').map((n, id) => n || names[id]!);
-  const generated = def.portable.emit(step, emitContext(b, call, copies, bytes), 'generated');
-  if (generated.kernel === reference.kernel) return b.rollback(before);
+  const generated = def.portable.emit(step, emitContext(b, call, copies, bytes, constants), 'generated');
+  if (generated.kernel === reference.kernel) {
+    b.rollback(before);
+    constants.clear();
+    for (const [k, v] of known) constants.set(k, v);
+    return;
+  }
   emitRun(b, call, generated);
   const out = call.output;
   b.stmt(`for (int32_t i = 0; i < ${size(out)}; i++) if (${copies[out]}[i] != ${names[out]}[i]) status = ${FOLDED_MISMATCH_STATUS};`);

@@ -14,9 +14,9 @@ import { activations, type ActivationsOps, type ActivationsSteps } from './activ
 import { elementwise, type ElementwiseOps, type ElementwiseSteps } from './elementwise.ts';
 import { fullyConnected, type FullyConnectedOps, type FullyConnectedSteps } from './fully_connected/index.ts';
 import { batchMatmul, type BatchMatmulOps, type BatchMatmulSteps } from './batch_matmul.ts';
-import { lstm, type LstmOps, type LstmSteps } from './lstm.ts';
+import { lstm, type LstmOps, type LstmSteps } from './lstm/index.ts';
 import { svdf, type SvdfOps, type SvdfSteps } from './svdf.ts';
-import { conv, type ConvOps, type ConvSteps } from './conv.ts';
+import { conv, type ConvOps, type ConvSteps } from './conv/index.ts';
 import { concat, type ConcatOps, type ConcatSteps } from './concat.ts';
 import { reshape, type ReshapeOps, type ReshapeSteps } from './reshape.ts';
 import { transpose, type TransposeOps, type TransposeSteps } from './transpose.ts';

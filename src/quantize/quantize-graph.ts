@@ -17,6 +17,7 @@ import { runFloatGraph } from '../sim/float.ts';
 import { roundHalfAwayFromZero } from './fixedpoint.ts';
 import { makeObserver, type Observer, type ObserverKind } from './observers.ts';
 import { opDef } from '../ops/registry.ts';
+import type { QuantRule } from '../ops/contract.ts';
 
 export interface QuantizeOptions {
   observer?: ObserverKind;
@@ -163,12 +164,10 @@ function quantizeBias(b: Tensor, inputScale: number, weightScale: readonly numbe
   return { data, quant: { scale: scales, zeroPoint: scales.map(() => 0), axis: 0 } };
 }
 
-function weightAxis(op: Op, perChannelDense: boolean): number | undefined {
-  if (op.kind === 'conv2d') return 0;
-  if (op.kind === 'depthwise_conv2d') return 3;
-  if (op.kind === 'fully_connected') return perChannelDense ? 0 : undefined;
-  return undefined;
-}
+/** Weight and bias rules of op kinds whose family has not declared them yet. */
+const LEGACY_RULES: Partial<Record<string, QuantRule>> = {
+  fully_connected: { output: 'calibrated', weights: { slot: 1, axis: 'dense' }, bias: { slot: 2 } },
+};
 
 export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], opts: QuantizeOptions = {}): Graph {
   if (calibration.length === 0) fail('E-QUANT-CALIB', 'quantize', 'the calibration set is empty', { file: g.meta.source });
@@ -180,18 +179,19 @@ export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], op
     if (!t.data) map.set(t.id, b.copyTensor(t, { dtype: 'int8', quant: actQuant.get(t.id)! }));
   }
   for (const op of g.ops) {
+    const rule = opDef(op.kind)?.quant ?? LEGACY_RULES[op.kind];
+    const axisOf = (a: number | 'dense') => (a === 'dense' ? (opts.perChannelDense ? 0 : undefined) : a);
     const inputs = op.inputs.map((id, k) => {
       if (id < 0) return id;
       const t = g.tensors[id]!;
       if (!t.data) return map.get(id)!;
-      const axis = weightAxis(op, opts.perChannelDense ?? false);
-      if (k === 1 && (op.kind === 'conv2d' || op.kind === 'depthwise_conv2d' || op.kind === 'fully_connected')) {
-        const w = quantizeWeights(t, axis);
+      if (rule?.weights && k === rule.weights.slot) {
+        const w = quantizeWeights(t, axisOf(rule.weights.axis));
         return b.copyTensor(t, { dtype: 'int8', data: w.data, quant: w.quant });
       }
-      if (k === 2 && (op.kind === 'conv2d' || op.kind === 'depthwise_conv2d' || op.kind === 'fully_connected')) {
+      if (rule?.weights && rule.bias && k === rule.bias.slot) {
         const inScale = actQuant.get(op.inputs[0]!)!.scale[0]!;
-        const wq = quantizeWeights(g.tensors[op.inputs[1]!]!, axis).quant;
+        const wq = quantizeWeights(g.tensors[op.inputs[rule.weights.slot]!]!, axisOf(rule.weights.axis)).quant;
         const q = quantizeBias(t, inScale, wq.scale);
         return b.copyTensor(t, { dtype: 'int32', data: q.data, quant: q.quant });
       }

@@ -1,0 +1,110 @@
+/**
+ * CONV_2D and DEPTHWISE_CONV_2D (and, for the conformance suite, their int16 and transposed forms):
+ * one place for the whole family. Parts: steps.ts (IR ops, step kinds, geometry), rule.ts (validation),
+ * float.ts (float reference), import.ts (tflite and tfjs), portable.ts and cmsis.ts (C calls), cases.ts
+ * (conformance adapters); the TS reference kernels are src/kernels/conv*.ts and depthwise.ts, the C
+ * kernels templates/kernels/portable/edgec_conv*.c and edgec_depthwise_folded.c.
+ *
+ *   IR conv2d | depthwise_conv2d -> step conv_s8 | depthwise_s8 (weights OHWI | [1, KH, KW, C * mult])
+ */
+import { convolveS8 } from '../../kernels/conv.ts';
+import { convolveS16, depthwiseConvS16 } from '../../kernels/conv_s16.ts';
+import { depthwiseConvS8 } from '../../kernels/depthwise.ts';
+import { transposeConvS8 } from '../../kernels/transpose_conv.ts';
+import type { Dims } from '../../kernels/types.ts';
+import { activationRange, channelMultipliers } from '../../quantize/op-params.ts';
+import type { Graph, QuantParams, Tensor } from '../../ir/graph.ts';
+import type { OpFamily, OpOf, SimEnv } from '../contract.ts';
+import { nhwcOf } from '../shared/rules.ts';
+import { convCases } from './cases.ts';
+import { convCmsis, convS16Cmsis, depthwiseCmsis, depthwiseS16Cmsis, transposeConvCmsis } from './cmsis.ts';
+import { convFloat } from './float.ts';
+import { convTfjsImporters, convTfliteImporters } from './import.ts';
+import { convPortable, convS16Portable, depthwisePortable, depthwiseS16Portable, transposeConvPortable } from './portable.ts';
+import { convRule, depthwiseRule } from './rule.ts';
+import type { ConvOps, ConvStep, ConvSteps, DepthwiseStep } from './steps.ts';
+
+export type { ConvOps, ConvSteps, ConvStep, DepthwiseStep };
+
+function dims(t: Tensor): Dims {
+  const [n, h, w, c] = nhwcOf(t.shape);
+  return { n, h, w, c };
+}
+
+const q = (t: Tensor): QuantParams => t.quant!;
+
+/** Every constant of a conv or depthwise layer: per-channel (multiplier, shift), offsets, clamp range. */
+function lowerConv(g: Graph, op: OpOf<'conv2d' | 'depthwise_conv2d'>): ConvStep | DepthwiseStep {
+  const x = g.tensors[op.inputs[0]!]!;
+  const w = g.tensors[op.inputs[1]!]!;
+  const out = g.tensors[op.outputs[0]!]!;
+  const a = op.attrs;
+  const isDw = op.kind === 'depthwise_conv2d';
+  const outC = isDw ? w.shape[3]! : w.shape[0]!;
+  const { multiplier, shift } = channelMultipliers(q(x), q(w), q(out), outC);
+  const base = {
+    input: x.id,
+    output: out.id,
+    weights: w.id,
+    bias: op.inputs[2] ?? -1,
+    inputDims: dims(x),
+    filterDims: { n: isDw ? 1 : outC, h: w.shape[1]!, w: w.shape[2]!, c: isDw ? outC : w.shape[3]! },
+    outputDims: dims(out),
+    inputOffset: -q(x).zeroPoint[0]!,
+    outputOffset: q(out).zeroPoint[0]!,
+    stride: { ...a.stride },
+    padding: { h: a.padding.top, w: a.padding.left },
+    dilation: { ...a.dilation },
+    activation: activationRange(a.activation, q(out)),
+    multiplier,
+    shift,
+  };
+  if (op.kind === 'depthwise_conv2d') return { kind: 'depthwise_s8', ...base, chMult: op.attrs.depthMultiplier };
+  return { kind: 'conv_s8', ...base, groups: op.attrs.groups };
+}
+
+const int8 = (env: SimEnv, id: number) => env.constant(id) as Int8Array;
+const int32OrNull = (env: SimEnv, id: number) => env.constant(id) as Int32Array | null;
+const quantOf = (s: { multiplier: Int32Array; shift: Int32Array }) => ({ multiplier: s.multiplier, shift: s.shift });
+const bias16 = (env: SimEnv, s: { bias: number; biasIs32: boolean }) => ({ data: env.constant(s.bias), is32: s.biasIs32 });
+
+export const conv: OpFamily<ConvOps, ConvSteps> = {
+  name: 'conv',
+  ops: {
+    conv2d: { rule: convRule, quant: { output: 'calibrated', weights: { slot: 1, axis: 0 }, bias: { slot: 2 } }, float: convFloat, lower: lowerConv },
+    depthwise_conv2d: { rule: depthwiseRule, quant: { output: 'calibrated', weights: { slot: 1, axis: 3 }, bias: { slot: 2 } }, float: convFloat, lower: lowerConv },
+  },
+  steps: {
+    conv_s8: {
+      simulate: (s, env) => convolveS8(s, quantOf(s), s.inputDims, env.read(s.input) as Int8Array, s.filterDims, int8(env, s.weights), int32OrNull(env, s.bias), s.outputDims),
+      portable: convPortable,
+      cmsisNn: convCmsis,
+    },
+    depthwise_s8: {
+      simulate: (s, env) => depthwiseConvS8(s, quantOf(s), s.inputDims, env.read(s.input) as Int8Array, s.filterDims, int8(env, s.weights), int32OrNull(env, s.bias), s.outputDims),
+      portable: depthwisePortable,
+      cmsisNn: depthwiseCmsis,
+    },
+    conv_s16: {
+      conformanceOnly: true,
+      simulate: (s, env) => convolveS16(s, quantOf(s), s.inputDims, env.read(s.input) as Int16Array, s.filterDims, int8(env, s.weights), bias16(env, s), s.outputDims),
+      portable: convS16Portable,
+      cmsisNn: convS16Cmsis,
+    },
+    depthwise_s16: {
+      conformanceOnly: true,
+      simulate: (s, env) => depthwiseConvS16(s, quantOf(s), s.inputDims, env.read(s.input) as Int16Array, s.filterDims, int8(env, s.weights), bias16(env, s), s.outputDims),
+      portable: depthwiseS16Portable,
+      cmsisNn: depthwiseS16Cmsis,
+    },
+    transpose_conv_s8: {
+      conformanceOnly: true,
+      simulate: (s, env) => transposeConvS8(s, quantOf(s), s.inputDims, env.read(s.input) as Int8Array, s.filterDims, int8(env, s.weights), int32OrNull(env, s.bias), s.outputDims),
+      portable: transposeConvPortable,
+      cmsisNn: transposeConvCmsis,
+    },
+  },
+  tflite: convTfliteImporters,
+  tfjs: convTfjsImporters,
+  cases: convCases,
+};
