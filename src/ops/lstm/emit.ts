@@ -1,0 +1,66 @@
+/**
+ * The C calls of the LSTM steps. Both backends' parameter structs share field names and meanings,
+ * so one initializer builder (src/codegen/lstm-fields.ts) serves both; each adds its own fields (the
+ * portable kernel's sigmoid table, one per program; CMSIS-NN's unused `.bias`).
+ *
+ *   scratch:  [ temp1: batch * hidden int16 | temp2: batch * hidden int16 ]   (gate values between phases)
+ *   state:    cell state (int16) and hidden state (the activation type), variable tensors kept by the model
+ */
+import { lstmParamsInit } from '../../codegen/lstm-fields.ts';
+import type { LstmStep as LegacyLstmStep } from '../../codegen/lower.ts';
+import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
+import type { CmsisEmitContext, EmitContext, Emitted, Named, StepScratch } from '../contract.ts';
+import type { LstmS16Step, LstmStep } from './index.ts';
+
+type AnyLstm = (LstmStep | LstmS16Step) & Named;
+
+export const PORTABLE_FILES = ['edgec_lstm.h', 'edgec_lstm.c', 'edgec_dot_s8.h', 'edgec_dot_s8.c', 'edgec_activations_s16.h', 'edgec_activations_s16.c'];
+
+/** temp1 and temp2: one int16 per hidden unit and batch each (both backends). */
+export const scratchBytes = (s: LstmStep | LstmS16Step) => 2 * 2 * s.batchSize * s.hiddenSize;
+
+/**
+ * The shared initializer. int16 steps have int64 effective biases: lstmParamsInit names each bias
+ * array through `constArray` (and nothing else), so a context that types those arrays int64_t serves.
+ */
+function paramsInit(s: AnyLstm, ctx: EmitContext, activation: (a: 'sigmoid' | 'tanh') => string, gateExtra: string, extra: string): string {
+  if (s.kind === 'lstm_s8') return lstmParamsInit(s, ctx, activation, gateExtra, extra);
+  const int64: EmitContext = { ...ctx, constArray: (role, _ctype, data, layer) => ctx.constArray(role, 'int64_t', data, layer) };
+  return lstmParamsInit(s as unknown as LegacyLstmStep & Named, int64, activation, gateExtra, extra);
+}
+
+export function emitPortable(s: AnyLstm, ctx: EmitContext): Emitted {
+  const n = s.op.name;
+  const table = ctx.sharedConstArray('sigmoid_table', 'uint16_t', sigmoidTableU16());
+  const init = paramsInit(s, ctx, (a) => (a === 'tanh' ? 'EDGEC_LSTM_TANH' : 'EDGEC_LSTM_SIGMOID'), '', `, .sigmoid_table = ${table}`);
+  const params = ctx.constStruct('params', 'edgec_lstm_params', init, n);
+  const scratch = ctx.scratch();
+  const half = s.batchSize * s.hiddenSize * 2;
+  const fn = s.kind === 'lstm_s8' ? 'edgec_lstm_s8' : 'edgec_lstm_s16';
+  return {
+    kernel: fn,
+    lines: [
+      '{',
+      `    edgec_lstm_buffers buffers = { .temp1 = (int16_t *)(void *)${scratch.ptr}, .temp2 = (int16_t *)(void *)(${scratch.ptr} + ${half}), .cell_state = (int16_t *)(void *)${ctx.tensor(s.cellState, n)}, .hidden_state = ${ctx.tensor(s.hiddenState, n)} };`,
+      `    status = ${fn}(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, &${params}, &buffers);`,
+      '}',
+    ],
+  };
+}
+
+export function emitCmsis(s: AnyLstm, ctx: CmsisEmitContext, scratch: StepScratch): Emitted {
+  const n = s.op.name;
+  const init = paramsInit(s, ctx, (a) => (a === 'tanh' ? 'ARM_TANH' : 'ARM_SIGMOID'), '.bias = NULL, ', '');
+  const params = ctx.constStruct('params', 'cmsis_nn_lstm_params', init, n);
+  const half = s.batchSize * s.hiddenSize * 2;
+  const fn = s.kind === 'lstm_s8' ? 'arm_lstm_unidirectional_s8' : 'arm_lstm_unidirectional_s16';
+  return {
+    kernel: fn,
+    lines: [
+      '{',
+      `    cmsis_nn_lstm_context buffers = { .temp1 = ${scratch.ptr}, .temp2 = ${scratch.ptr} + ${half}, .cell_state = ${ctx.tensor(s.cellState, n)}, .hidden_state = ${ctx.tensor(s.hiddenState, n)} };`,
+      `    status = (int32_t)${fn}(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, &${params}, &buffers);`,
+      '}',
+    ],
+  };
+}
