@@ -108,7 +108,10 @@ export function classifyEvent(ev: PoolEvent): Outcome {
 export function classifyResult(r: WorkerResult): Outcome {
   const c = r.compile;
   if (!c.ok) {
-    if (!c.error.edgec) return thrown('crash', c.error);
+    if (!c.error.edgec) {
+      const o = thrown('crash', c.error);
+      return r.leftovers.length > 0 ? { ...o, detail: `${o.detail}\nalso left: ${r.leftovers.join('; ')}` } : o;
+    }
     if (r.leftovers.length > 0) return { ...thrown('partial-output', c.error), first: `refused (${c.error.diagnostics?.[0]?.code}) but left: ${r.leftovers.join('; ')}` };
     const diags = c.error.diagnostics ?? [];
     const bad = diags.find((d) => !located(d));
