@@ -131,6 +131,8 @@ function checkStructure(g: Graph, report: (d: Omit<Diagnostic, 'stage'>) => void
   const laterOutputs = new Map<number, string>();
   for (const op of g.ops) for (const id of op.outputs) laterOutputs.set(id, op.name);
   for (const id of g.inputs) if (g.tensors[id]!.data) problem(`graph input '${safeText(g.tensors[id]!.name)}' is a constant`);
+  // State lives outside the arena, kept across invokes: it cannot also be what the caller writes or reads.
+  for (const id of [...g.inputs, ...g.outputs]) if (g.tensors[id]!.variable) problem(`graph input or output '${safeText(g.tensors[id]!.name)}' is a state (variable) tensor`);
   for (const op of g.ops) {
     for (const id of op.inputs) {
       if (id < 0 || available.has(id)) continue;

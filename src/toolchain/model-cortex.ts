@@ -4,7 +4,7 @@
  * profile (total only, or per step) and the painted-stack high-water mark.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Manifest } from '../codegen/manifest.ts';
 import { BUILD_DIR, HARNESS_DIR } from '../paths.ts';
@@ -47,8 +47,10 @@ export async function buildModelCortex(dir: string, m: Manifest, target: TargetD
   const workDir = join(BUILD_DIR, 'models', tag);
   const elf = join(workDir, 'prog.elf');
   if (existsSync(elf)) return { elf, workDir };
-  mkdirSync(workDir, { recursive: true });
-  writeFileSync(join(workDir, 'edgec_model_glue.h'), glueHeader(m));
+  // Built beside the cache entry and renamed into place, so concurrent runs never share a half-built one.
+  const tmp = `${workDir}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  mkdirSync(tmp, { recursive: true });
+  writeFileSync(join(tmp, 'edgec_model_glue.h'), glueHeader(m));
   const defines = [
     ...(opts.debug ? ['EDGEC_DEBUG_DUMP'] : []),
     ...(profile !== 'none' && target.counter ? ['EDGEC_PROFILE', `EDGEC_COUNTER_ADDRESS=${target.counter.address}u`, `EDGEC_MAX_STEPS=${Math.max(m.steps.length, 1)}`] : []),
@@ -57,7 +59,16 @@ export async function buildModelCortex(dir: string, m: Manifest, target: TargetD
     ...((opts.checkScratch ?? profile === 'none') ? ['EDGEC_CHECK_SCRATCH'] : []),
     ...(opts.resetEach ? ['EDGEC_RESET_EACH_INPUT'] : []),
   ];
-  await buildElf({ target, sources: [...modelSources(abs, m), join(HARNESS_DIR, 'cortex-m', 'model_main.c')], includeDirs: [workDir, abs, join(abs, 'kernels'), ...(cmsis ? [cmsis.include] : [])], defines, workDir, libraries: cmsis ? [cmsis.lib] : [] });
+  try {
+    await buildElf({ target, sources: [...modelSources(abs, m), join(HARNESS_DIR, 'cortex-m', 'model_main.c')], includeDirs: [tmp, abs, join(abs, 'kernels'), ...(cmsis ? [cmsis.include] : [])], defines, workDir: tmp, libraries: cmsis ? [cmsis.lib] : [] });
+    try {
+      renameSync(tmp, workDir);
+    } catch {
+      if (!existsSync(elf)) throw new Error(`cannot move the build ${tmp} to ${workDir}`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
   return { elf, workDir };
 }
 

@@ -2,7 +2,7 @@
  * Builds a generated model folder for the host with the project's harness, and runs it on a file of
  * quantized inputs. Release and debug (per-layer dump) builds are cached by the folder's model hash.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { fail } from '../diagnostics.ts';
@@ -72,16 +72,28 @@ export async function buildModelHost(dir: string, m: Manifest, opts: { debug?: b
   const work = join(BUILD_DIR, 'models', tag);
   const exe = join(work, 'model');
   if (existsSync(exe)) return exe;
-  mkdirSync(work, { recursive: true });
-  writeFileSync(join(work, 'edgec_model_glue.h'), glueHeader(m));
-  compileHost({
-    sources: [...modelSources(abs, m), join(HARNESS_DIR, 'host', 'model_main.c'), ...(cmsis ? [cmsis.lib] : [])],
-    includeDirs: [work, abs, join(abs, 'kernels'), ...(cmsis ? [cmsis.include] : [])],
-    output: exe,
-    // Every toolchain build checks CMSIS-NN's scratch requests against the planned sizes.
-    defines: [...(opts.debug ? ['EDGEC_DEBUG_DUMP'] : []), ...(opts.resetEach ? ['EDGEC_RESET_EACH_INPUT'] : []), 'EDGEC_CHECK_SCRATCH'],
-    sanitize: opts.sanitize,
-  });
+  // Built beside the cache entry and renamed into place: concurrent runs (two verifies, the fuzz
+  // workers) never see a half-written build, and the first to finish wins.
+  const tmp = `${work}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  mkdirSync(tmp, { recursive: true });
+  try {
+    writeFileSync(join(tmp, 'edgec_model_glue.h'), glueHeader(m));
+    compileHost({
+      sources: [...modelSources(abs, m), join(HARNESS_DIR, 'host', 'model_main.c'), ...(cmsis ? [cmsis.lib] : [])],
+      includeDirs: [tmp, abs, join(abs, 'kernels'), ...(cmsis ? [cmsis.include] : [])],
+      output: join(tmp, 'model'),
+      // Every toolchain build checks CMSIS-NN's scratch requests against the planned sizes.
+      defines: [...(opts.debug ? ['EDGEC_DEBUG_DUMP'] : []), ...(opts.resetEach ? ['EDGEC_RESET_EACH_INPUT'] : []), 'EDGEC_CHECK_SCRATCH'],
+      sanitize: opts.sanitize,
+    });
+    try {
+      renameSync(tmp, work);
+    } catch {
+      if (!existsSync(exe)) throw new Error(`cannot move the build ${tmp} to ${work}`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
   return exe;
 }
 
