@@ -310,6 +310,20 @@ const weightValues: Mutation = (s, r) => {
   return `weight '${e.name}': all ${e.count} values -> ${describeNumber(v)}`;
 };
 
+/** A weight tensor, or one slice of it, scaled by a factor: valid, but with extreme per-channel ranges. */
+const weightScale: Mutation = (s, r) => {
+  if (!s.weights) return null;
+  const entries = entryOffsets(s).filter((e) => e.count > 1 && (e.start + e.count) * 4 <= s.weights!.length);
+  if (entries.length === 0) return null;
+  const e = r.pick(entries);
+  const f = new DataView(s.weights.buffer, s.weights.byteOffset, s.weights.byteLength);
+  const factor = r.pick([1e-6, 1e-3, 1e3, 1e6, -1]);
+  const stride = r.pick([1, 2, 5]);
+  const offset = r.int(stride);
+  for (let i = offset; i < e.count; i += stride) f.setFloat32(4 * (e.start + i), f.getFloat32(4 * (e.start + i), true) * factor, true);
+  return `weight '${e.name}': every ${stride === 1 ? '' : `${stride}th (from ${offset}) `}value times ${factor}`;
+};
+
 const weightsFile: Mutation = (s, r) => {
   if (!s.weights) return null;
   const kind = r.pick(['missing', 'short', 'short', 'long', 'empty']);
@@ -371,7 +385,7 @@ const jsonText: Mutation = (s, r) => {
 
 const calibration: Mutation = (s, r) => {
   if (!s.calibration) return null;
-  const kind = r.pick(['value', 'all', 'empty', 'short', 'one-window', 'constant']);
+  const kind = r.pick(['value', 'all', 'empty', 'short', 'one-window', 'constant', 'scale']);
   const c = s.calibration;
   switch (kind) {
     case 'value': {
@@ -394,9 +408,13 @@ const calibration: Mutation = (s, r) => {
     case 'one-window':
       s.calibration = c.slice(0, c.length / CALIBRATION_WINDOWS);
       return 'calibration: one window only';
-    default: {
+    case 'constant':
       c.fill(0.25);
       return 'calibration: every window the same constant (zero range)';
+    default: {
+      const factor = r.pick([1e-6, 1e-3, 1e3, 1e6]);
+      for (let i = 0; i < c.length; i++) c[i] = c[i]! * factor;
+      return `calibration: every value times ${factor}`;
     }
   }
 };
@@ -410,6 +428,7 @@ const MUTATIONS: readonly (readonly [number, string, Mutation])[] = [
   [8, 'manifest-entry', manifestEntry],
   [4, 'manifest-paths', manifestPaths],
   [10, 'weight-values', weightValues],
+  [5, 'weight-scale', weightScale],
   [5, 'weights-file', weightsFile],
   [5, 'json-text', jsonText],
   [6, 'calibration', calibration],

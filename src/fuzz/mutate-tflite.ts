@@ -37,7 +37,7 @@ const PADDING = { index: 0, name: 'padding', kind: 'u8', values: [0, 1, 2, 255] 
 const fusedAt = (index: number): OptionField => ({ index, name: 'fused_activation_function', kind: 'u8', values: FUSED_CODES });
 const boolAt = (index: number, name: string): OptionField => ({ index, name, kind: 'u8', values: [0, 1, 2, 255] });
 const i32At = (index: number, name: string, values: readonly number[]): OptionField => ({ index, name, kind: 'i32', values });
-const f32At = (index: number, name: string): OptionField => ({ index, name, kind: 'f32', values: HOSTILE_F32 });
+const f32At = (index: number, name: string, valid: readonly number[] = []): OptionField => ({ index, name, kind: 'f32', values: [...HOSTILE_F32, ...valid, ...valid] });
 const POOL: OptionField[] = [PADDING, i32At(1, 'stride_w', STRIDES), i32At(2, 'stride_h', STRIDES), i32At(3, 'filter_width', SIZES), i32At(4, 'filter_height', SIZES), fusedAt(5)];
 const OPTIONS: Record<string, OptionField[]> = {
   CONV_2D: [PADDING, i32At(1, 'stride_w', STRIDES), i32At(2, 'stride_h', STRIDES), fusedAt(3), i32At(4, 'dilation_w_factor', STRIDES), i32At(5, 'dilation_h_factor', STRIDES)],
@@ -45,11 +45,11 @@ const OPTIONS: Record<string, OptionField[]> = {
   AVERAGE_POOL_2D: POOL,
   MAX_POOL_2D: POOL,
   FULLY_CONNECTED: [fusedAt(0), boolAt(1, 'weights_format'), boolAt(2, 'keep_num_dims'), boolAt(3, 'asymmetric_quantize_inputs')],
-  SOFTMAX: [f32At(0, 'beta')],
+  SOFTMAX: [f32At(0, 'beta', [0.5, 2, 1e-3, 100])],
   ADD: [fusedAt(0), boolAt(1, 'pot_scale_int16')],
   CONCATENATION: [i32At(0, 'axis', [-5, -1, 0, 1, 2, 3, 4, 100]), fusedAt(1)],
   SVDF: [i32At(0, 'rank', SIZES), fusedAt(1), boolAt(2, 'asymmetric_quantize_inputs')],
-  UNIDIRECTIONAL_SEQUENCE_LSTM: [fusedAt(0), f32At(1, 'cell_clip'), f32At(2, 'proj_clip'), boolAt(3, 'time_major'), boolAt(4, 'asymmetric_quantize_inputs')],
+  UNIDIRECTIONAL_SEQUENCE_LSTM: [fusedAt(0), f32At(1, 'cell_clip', [0.25, 1, 8, 1000]), f32At(2, 'proj_clip'), boolAt(3, 'time_major'), boolAt(4, 'asymmetric_quantize_inputs')],
   STRIDED_SLICE: [i32At(0, 'begin_mask', [0, 1, 15, -1]), i32At(1, 'end_mask', [0, 1, 15, -1]), i32At(2, 'ellipsis_mask', [0, 1]), i32At(3, 'new_axis_mask', [0, 1]), i32At(4, 'shrink_axis_mask', [0, 1, 15, -1]), boolAt(5, 'offset')],
   MEAN: [boolAt(0, 'keep_dims')],
   RESHAPE: [],
@@ -191,15 +191,18 @@ const tensorVariable: Mutation = (m, p, r) => {
 
 // ---- quantization -----------------------------------------------------------------------------
 
+/** Scales set to a hostile value, or multiplied by a factor (valid, but with multipliers and shifts near their limits). */
 const quantScale: Mutation = (m, p, r) => {
   const t = pickTensor(m, r, (x) => (x.scale?.length ?? 0) > 0);
   if (!t) return null;
   const s = t.scale!;
-  const v = r.pick(HOSTILE_F32);
+  const relative = r.chance(0.5);
+  const v = relative ? r.pick([2 ** -24, 2 ** -12, 2 ** -6, 0.5000001, 0.9999999, 1.0000001, 2, 2 ** 6, 2 ** 12, 2 ** 24]) : r.pick(HOSTILE_F32);
   const all = s.length > 1 && r.chance(0.3);
   const i = r.int(s.length);
-  for (let k = 0; k < s.length; k++) if (all || k === i) p.f32(s.start + 4 * k, v);
-  return `${tensorLabel(t)} quantization scale${all ? ` (all ${s.length})` : `[${i}]`} -> ${describeNumber(v)}`;
+  const view = new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);
+  for (let k = 0; k < s.length; k++) if (all || k === i) p.f32(s.start + 4 * k, relative ? view.getFloat32(s.start + 4 * k, true) * v : v);
+  return `${tensorLabel(t)} quantization scale${all ? ` (all ${s.length})` : `[${i}]`} ${relative ? `times ${describeNumber(v)}` : `-> ${describeNumber(v)}`}`;
 };
 
 const quantZeroPoint: Mutation = (m, p, r) => {
