@@ -21,12 +21,12 @@ static EDGEC_ALWAYS_INLINE void edgec_mac4_lanes(const int8_t *x, const int8_t *
 #if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1)
     const uint32_t xv = (uint32_t)edgec_read_s8x4(x);
     const uint32_t wv = (uint32_t)edgec_read_s8x4(w);
-    const uint32_t x_even = __sxtb16(xv), w_even = __sxtb16(wv);
+    const uint32_t x_even = (uint32_t)__sxtb16((int8x4_t)xv), w_even = (uint32_t)__sxtb16((int8x4_t)wv);
     const uint32_t x_odd = edgec_sxtb16_ror8(xv), w_odd = edgec_sxtb16_ror8(wv);
-    *a0 = __smlabb(x_even, w_even, *a0);
-    *a2 = __smlatt(x_even, w_even, *a2);
-    *a1 = __smlabb(x_odd, w_odd, *a1);
-    *a3 = __smlatt(x_odd, w_odd, *a3);
+    *a0 = __smlabb((int32_t)x_even, (int32_t)w_even, *a0);
+    *a2 = __smlatt((int32_t)x_even, (int32_t)w_even, *a2);
+    *a1 = __smlabb((int32_t)x_odd, (int32_t)w_odd, *a1);
+    *a3 = __smlatt((int32_t)x_odd, (int32_t)w_odd, *a3);
 #else
     *a0 = (int32_t)((uint32_t)*a0 + (uint32_t)(x[0] * w[0]));
     *a1 = (int32_t)((uint32_t)*a1 + (uint32_t)(x[1] * w[1]));
@@ -35,6 +35,8 @@ static EDGEC_ALWAYS_INLINE void edgec_mac4_lanes(const int8_t *x, const int8_t *
 #endif
 }
 
+/* Compiled as on its own even under -flto (see EDGEC_NO_IPA). */
+EDGEC_NO_IPA
 edgec_status edgec_depthwise_conv_s8_folded(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
                                             const edgec_dims *input_dims, const int8_t *input,
                                             const edgec_dims *filter_dims, const int8_t *filter,

@@ -40,8 +40,8 @@ static inline int32_t edgec_dot1_s8(const int8_t *x, const int8_t *w, int32_t co
     for (; c + 4 <= cols; c += 4) {
         const uint32_t xv = (uint32_t)edgec_read_s8x4(x + c);
         const uint32_t wv = (uint32_t)edgec_read_s8x4(w + c);
-        acc = __smlad(__sxtb16(wv), __sxtb16(xv), acc);
-        acc = __smlad(edgec_sxtb16_ror8(wv), edgec_sxtb16_ror8(xv), acc);
+        acc = __smlad(__sxtb16((int8x4_t)wv), __sxtb16((int8x4_t)xv), acc);
+        acc = __smlad((int16x2_t)edgec_sxtb16_ror8(wv), (int16x2_t)edgec_sxtb16_ror8(xv), acc);
     }
 #endif
     for (; c < cols; c++) {

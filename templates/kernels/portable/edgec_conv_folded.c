@@ -28,6 +28,8 @@ static EDGEC_ALWAYS_INLINE void edgec_conv_pixel(const edgec_output_stage *o, co
     }
 }
 
+/* Compiled as on its own even under -flto (see EDGEC_NO_IPA). */
+EDGEC_NO_IPA
 edgec_status edgec_convolve_s8_folded(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
                                       const edgec_dims *input_dims, const int8_t *input,
                                       const edgec_dims *filter_dims, const int8_t *filter,

@@ -64,20 +64,20 @@ EDGEC_NEVER_INLINE void edgec_dot4_s8(const int8_t *x, const int8_t *w, int32_t 
 #else
     for (; x != x_end; x += 4, w += 4) {
         const int32_t xv = edgec_read_s8x4(x);
-        const int32_t x_even = (int32_t)__sxtb16((uint32_t)xv);
+        const int32_t x_even = __sxtb16(xv);
         const int32_t x_odd = (int32_t)edgec_sxtb16_ror8((uint32_t)xv);
         int32_t wv = edgec_read_s8x4(w);
-        a0 = __smlad(__sxtb16((uint32_t)wv), (uint32_t)x_even, a0);
-        a0 = __smlad(edgec_sxtb16_ror8((uint32_t)wv), (uint32_t)x_odd, a0);
+        a0 = __smlad(__sxtb16(wv), x_even, a0);
+        a0 = __smlad((int16x2_t)edgec_sxtb16_ror8((uint32_t)wv), x_odd, a0);
         wv = edgec_read_s8x4(w + cols);
-        a1 = __smlad(__sxtb16((uint32_t)wv), (uint32_t)x_even, a1);
-        a1 = __smlad(edgec_sxtb16_ror8((uint32_t)wv), (uint32_t)x_odd, a1);
+        a1 = __smlad(__sxtb16(wv), x_even, a1);
+        a1 = __smlad((int16x2_t)edgec_sxtb16_ror8((uint32_t)wv), x_odd, a1);
         wv = edgec_read_s8x4(w + 2 * cols);
-        a2 = __smlad(__sxtb16((uint32_t)wv), (uint32_t)x_even, a2);
-        a2 = __smlad(edgec_sxtb16_ror8((uint32_t)wv), (uint32_t)x_odd, a2);
+        a2 = __smlad(__sxtb16(wv), x_even, a2);
+        a2 = __smlad((int16x2_t)edgec_sxtb16_ror8((uint32_t)wv), x_odd, a2);
         wv = edgec_read_s8x4(w + 3 * cols);
-        a3 = __smlad(__sxtb16((uint32_t)wv), (uint32_t)x_even, a3);
-        a3 = __smlad(edgec_sxtb16_ror8((uint32_t)wv), (uint32_t)x_odd, a3);
+        a3 = __smlad(__sxtb16(wv), x_even, a3);
+        a3 = __smlad((int16x2_t)edgec_sxtb16_ror8((uint32_t)wv), x_odd, a3);
     }
 #endif
     /* The last cols % 4 columns; x and w point at them now. */

@@ -138,6 +138,8 @@ static edgec_status edgec_max_pool_s8_dsp(const edgec_pool_params *params, const
 }
 #endif
 
+/* Compiled as on its own even under -flto (see EDGEC_NO_IPA). */
+EDGEC_NO_IPA
 edgec_status edgec_max_pool_s8(const edgec_pool_params *params, const edgec_dims *input_dims, const int8_t *input,
                                const edgec_dims *filter_dims, const edgec_dims *output_dims, int8_t *output)
 {

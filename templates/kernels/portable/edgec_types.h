@@ -21,6 +21,23 @@
 #define EDGEC_NEVER_INLINE
 #endif
 
+/*
+ * A kernel entry that link-time optimisation must compile as it is compiled on its own (no inlining
+ * into the model, no cloning or constant propagation from its callers). Its four-channel loop is
+ * followed by a loop over the channels left over; when the channel count is a constant multiple of
+ * four (a model's dims, seen through -flto), that loop is dead, but GCC 12 analyses it before removing
+ * it and warns "iteration N invokes undefined behavior" [-Waggressive-loop-optimizations]. Separate
+ * builds (the toolchain's) get the same code with or without it; an -flto build loses the kernel's
+ * specialisation for the model's dims (measured in the commit that added this).
+ */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+#define EDGEC_NO_IPA __attribute__((noipa))
+#elif defined(__GNUC__)
+#define EDGEC_NO_IPA __attribute__((noinline))
+#else
+#define EDGEC_NO_IPA
+#endif
+
 typedef enum {
     EDGEC_OK = 0,
     EDGEC_ARG_ERROR = -1,
