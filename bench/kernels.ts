@@ -71,13 +71,13 @@ function timeTs(s: Shape): number {
 }
 
 function cProgram(): string {
-  const lines = ['#define _POSIX_C_SOURCE 199309L', '#include <stdio.h>', '#include <time.h>', '#include "edgec_conv.h"', '#include "edgec_fully_connected.h"', 'static int8_t buf_in[32768], buf_w[65536], buf_out[65536];', 'static int32_t bias[128], mult[128], shift[128];', 'static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }', 'int main(void) {', '  for (int i = 0; i < 128; i++) { bias[i] = 100; mult[i] = 1 << 30; shift[i] = -8; }', '  for (int i = 0; i < 32768; i++) buf_in[i] = (int8_t)(i * 7);', '  for (int i = 0; i < 65536; i++) buf_w[i] = (int8_t)(i * 13);', '  edgec_per_channel_quant q = { mult, shift };'];
+  const lines = ['#define _POSIX_C_SOURCE 199309L', '#include <stdio.h>', '#include <time.h>', '#include "edgec_conv.h"', '#include "edgec_fully_connected.h"', 'static int8_t buf_in[32768], buf_w[65536], buf_out[65536];', 'static int32_t bias[128], mult[128], shift[128];', 'static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return (double)t.tv_sec + (double)t.tv_nsec * 1e-9; }', 'int main(void) {', '  for (int i = 0; i < 128; i++) { bias[i] = 100; mult[i] = 1 << 30; shift[i] = -8; }', '  for (int i = 0; i < 32768; i++) buf_in[i] = (int8_t)(i * 7);', '  for (int i = 0; i < 65536; i++) buf_w[i] = (int8_t)(i * 13);', '  edgec_per_channel_quant q = { mult, shift };'];
   SHAPES.forEach((s, k) => {
     const call =
       s.kind === 'fc'
         ? `{ edgec_fc_params p = { 3, 0, -5, { -128, 127 } }; edgec_fully_connected_s8(&p, &q, 0, 1, ${s.inC}, ${s.outC}, buf_in, buf_w, bias, buf_out); }`
         : `{ edgec_conv_params p = { 3, -5, { 1, 1 }, { ${(s.kH - 1) >> 1}, ${(s.kW - 1) >> 1} }, { 1, 1 }, { -128, 127 } }; edgec_dims id = { 1, ${s.inH}, ${s.inW}, ${s.inC} }, fd = { ${s.outC}, ${s.kH}, ${s.kW}, ${s.inC} }, od = { 1, ${s.inH}, ${s.inW}, ${s.outC} }; edgec_convolve_s8(&p, &q, &id, buf_in, &fd, buf_w, bias, &od, buf_out); }`;
-    lines.push(`  { long reps = 0; double t0 = now(); while (now() - t0 < 1.0) { ${call} reps++; } printf("${k} %f\\n", ${macsOf(s)}.0 * reps / (now() - t0)); }`);
+    lines.push(`  { long reps = 0; double t0 = now(); while (now() - t0 < 1.0) { ${call} reps++; } printf("${k} %f\\n", ${macsOf(s)}.0 * (double)reps / (now() - t0)); }`);
   });
   lines.push('  return buf_out[0] == 42;', '}');
   return lines.join('\n');
