@@ -62,7 +62,7 @@ export function cmsisPathOf(t: TargetDescriptor): 'plain' | 'dsp' | 'mve' {
   return t.features.includes('dsp') ? 'dsp' : 'plain';
 }
 
-export const CORTEX_CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2', '-ffp-contract=off', '-ffreestanding', '-ffunction-sections', '-fdata-sections'];
+export const CORTEX_CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror', '-O2', '-ffp-contract=off', '-ffreestanding', '-ffunction-sections', '-fdata-sections'];
 
 export function harnessSources(): string[] {
   const dir = join(HARNESS_DIR, 'cortex-m');

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fail } from '../diagnostics.ts';
 
-export const HOST_CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
+export const HOST_CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror', '-ffp-contract=off'];
 
 export interface HostBuild {
   sources: string[];
