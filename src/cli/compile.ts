@@ -2,16 +2,13 @@
  * `edgec compile`: every option and path is checked before the pipeline runs (a refused --out or a
  * bad value costs nothing), then the library compiles and writes the folder atomically.
  */
-import { readFileSync } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { compileModelFile } from '../compile.ts';
 import type { Manifest } from '../codegen/manifest.ts';
 import { fail } from '../diagnostics.ts';
 import { checkFolderOutput } from '../io/atomic.ts';
 import { DEFAULT_LIMITS } from '../ir/validate.ts';
-import { formatQuantReport } from '../quantize/report.ts';
 import { checkInputFile, checkOutputAvoidsInputs } from './inputs.ts';
 import { given, notApplicable, parseChoice, parseInteger, parseTarget, type CliContext } from './options.ts';
 
@@ -80,8 +77,12 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
     arenaBytes: opts.maxArenaBytes === undefined ? DEFAULT_LIMITS.arenaBytes : parseInteger(opts.maxArenaBytes, '--max-arena-bytes', 1),
     weightsBytes: opts.maxWeightsBytes === undefined ? DEFAULT_LIMITS.weightsBytes : parseInteger(opts.maxWeightsBytes, '--max-weights-bytes', 1),
   };
-  checkOutputAvoidsInputs(opts.out, [{ path: model, what: 'the model' }, ...(opts.calib ? [{ path: opts.calib, what: 'the calibration file' }] : [])]);
   checkFolderOutput(opts.out, { force: opts.force });
+  checkOutputAvoidsInputs(opts.out, [{ path: model, what: 'the model' }, ...(opts.calib ? [{ path: opts.calib, what: 'the calibration file' }] : [])]);
+
+  // Loaded here, not at the top: the importers pull in tfjs, which other commands need not pay for.
+  const { compileModelFile } = await import('../compile.ts');
+  const { formatQuantReport } = await import('../quantize/report.ts');
 
   const r = await compileModelFile(model, opts.calib, {
     out: opts.out,
