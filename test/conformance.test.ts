@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SUITE_DIR } from '../src/paths.ts';
 import { cortexPlatform, hostPlatform } from '../src/conformance/platforms.ts';
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from './support/toolchain.ts';
-import { findAdapter } from '../src/conformance/registry.ts';
+import { caseAdapter } from '../src/ops/registry.ts';
 import { loadSuite, runCBackend, runTsBackend, type ConformanceReport } from '../src/conformance/run.ts';
 import type { ConformanceCase } from '../src/conformance/case.ts';
 import { cmsisNnMissingReason } from '../src/toolchain/cmsis-nn.ts';
@@ -21,7 +21,7 @@ for (const c of cases) {
   const key = `${c.op} ${c.actDtype}`;
   families.set(key, [...(families.get(key) ?? []), c]);
 }
-const supported = cases.filter((c) => findAdapter(c.op, c.actDtype));
+const supported = cases.filter((c) => caseAdapter(c.op, c.actDtype));
 
 function failures(r: ConformanceReport): string[] {
   return r.cases.filter((c) => c.status !== 'passed').map((c) => `${c.case}: ${c.first_mismatch ? JSON.stringify(c.first_mismatch) : c.message}`);
@@ -61,7 +61,7 @@ describe('conformance suite', () => {
       let report: Promise<ConformanceReport> | null = null;
       const get = () => (report ??= Promise.resolve(run()));
       for (const [key, members] of families) {
-        if (!findAdapter(members[0]!.op, members[0]!.actDtype)) {
+        if (!caseAdapter(members[0]!.op, members[0]!.actDtype)) {
           it.skip(`${key} (${members.length} cases): no kernel yet, open work`, () => undefined);
           continue;
         }

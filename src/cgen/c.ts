@@ -12,6 +12,11 @@ import { safeText } from '../text/sanitize.ts';
 
 export type CType = 'int8_t' | 'int16_t' | 'int32_t' | 'int64_t' | 'uint8_t' | 'uint16_t';
 
+/** The C element type of an integer tensor. */
+export function ctypeOf(dtype: 'int8' | 'int16' | 'int32' | 'int64'): CType {
+  return `${dtype}_t`;
+}
+
 /** A value in an initializer: a number, a C expression, or a nested struct by field name. */
 export type CInit = number | string | { readonly [field: string]: CInit };
 

@@ -4,40 +4,7 @@
  * kernel and hands the output bytes to `edgec_case_output`, which the platform harness implements
  * (stdout records on the host).
  */
-import type { CaseTensor } from './case.ts';
-
-export type CType = 'int8_t' | 'int16_t' | 'int32_t' | 'int64_t' | 'uint8_t' | 'uint16_t';
-
-export function cTypeOf(dtype: CaseTensor['dtype']): CType {
-  switch (dtype) {
-    case 'int8':
-    case 'int4x2_packed':
-      return 'int8_t';
-    case 'int16':
-      return 'int16_t';
-    case 'int32':
-      return 'int32_t';
-    case 'int64':
-      return 'int64_t';
-  }
-}
-
-/** A C literal for an integer of the given type (INT32_MIN and int64 need care). */
-export function cLiteral(v: number, ctype: CType = 'int32_t'): string {
-  if (ctype === 'int64_t') return v < 0 ? `(-INT64_C(${-v}))` : `INT64_C(${v})`;
-  if (v === -2147483648) return '(-2147483647 - 1)';
-  return String(v);
-}
-
-export function cArrayBody(data: ArrayLike<number>, ctype: CType, perLine = 16): string {
-  const lines: string[] = [];
-  for (let i = 0; i < data.length; i += perLine) {
-    const row: string[] = [];
-    for (let j = i; j < Math.min(i + perLine, data.length); j++) row.push(cLiteral(data[j]!, ctype));
-    lines.push('    ' + row.join(', '));
-  }
-  return lines.join(',\n');
-}
+import { arrayBody as cArrayBody, type CType } from '../cgen/c.ts';
 
 export class CCaseBuilder {
   private readonly decls: string[] = [];

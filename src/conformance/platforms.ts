@@ -10,7 +10,7 @@ import { HOST_CFLAGS, hostCompiler } from '../toolchain/host.ts';
 import { exec, mapLimit, parallelism } from '../toolchain/exec.ts';
 import { buildElf, checkCortexToolchain, loadTarget, runQemu } from '../toolchain/cortex-m.ts';
 import type { CPlatform } from './run.ts';
-import type { CmsisPath } from '../codegen/cmsis-nn/buffer-sizes.ts';
+import type { CmsisPath } from '../ops/contract.ts';
 import { cmsisNnIncludeDir, cmsisNnLibrary, cortexCmsisNnPlatform, hostCmsisNnPlatform } from '../toolchain/cmsis-nn.ts';
 import { cmsisPathOf } from '../toolchain/cortex-m.ts';
 

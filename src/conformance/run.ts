@@ -2,21 +2,18 @@
  * Runs the conformance table: every case of a suite through one backend, comparing every output
  * byte with the case's expected output.
  *
- *   cases ──> adapter.runTs ─────────────────────────────┐
- *         └─> adapter.emitC ─> batched C program ─> run ─┴─> compare bytes ─> CaseResult
+ *   case ──> its family's adapter (src/ops) ──> one step over the case's tensors
+ *     ts:  the step's TS reference kernel ───────────────────────────────┐
+ *     C:   the step's emitter ─> batched C program ─> build ─> run ──────┴─> compare bytes ─> CaseResult
  */
-import { caseAdapter } from '../ops/registry.ts';
-import { emitCase, simulateCase } from './step-case.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgecError, fail, formatDiagnostic } from '../diagnostics.ts';
-import type { OpAdapter } from './adapter.ts';
+import type { CaseAdapter, CmsisPath } from '../ops/contract.ts';
+import { caseAdapter } from '../ops/registry.ts';
 import { CaseReader, loadCase, type ConformanceCase } from './case.ts';
 import { CCaseBuilder, renderProgram } from './cemit.ts';
-import { findAdapter } from './registry.ts';
-import { SCRATCH_MISMATCH_STATUS } from './cmsis.ts';
-import { FOLDED_MISMATCH_MESSAGE, FOLDED_MISMATCH_STATUS } from './folded.ts';
-import type { CmsisPath } from '../codegen/cmsis-nn/buffer-sizes.ts';
+import { CMSIS_SCRATCH_STATUS, emitCase, GENERATED_MISMATCH_MESSAGE, GENERATED_MISMATCH_STATUS, simulateCase } from './step-case.ts';
 
 export type CaseStatus = 'passed' | 'failed' | 'skipped';
 
@@ -91,20 +88,9 @@ function result(c: ConformanceCase, r: Omit<CaseResult, 'case' | 'op' | 'dtype'>
   return { case: c.name, op: c.op, dtype: c.actDtype, ...r };
 }
 
-/** The case's adapter: its family's (src/ops), built into a step; or a legacy table row. */
-function adapterFor(c: ConformanceCase): OpAdapter | CaseResult {
-  const family = caseAdapter(c.op, c.actDtype);
-  if (family) {
-    return {
-      op: family.op,
-      actDtypes: family.actDtypes,
-      runTs: (r) => simulateCase(family.build(r)),
-      emitC: (r, b) => emitCase(b, family.build(r)),
-      emitCmsis: (r, b, path) => emitCase(b, family.build(r), path),
-    };
-  }
-  const a = findAdapter(c.op, c.actDtype);
-  return a ?? result(c, { status: 'failed', message: `no kernel for op ${c.op} (${c.actDtype})` });
+/** The case's adapter (its family's, src/ops), or the failed result naming the gap. */
+function adapterFor(c: ConformanceCase): CaseAdapter | CaseResult {
+  return caseAdapter(c.op, c.actDtype) ?? result(c, { status: 'failed', message: `no kernel for op ${c.op} (${c.actDtype})` });
 }
 
 export function runTsBackend(cases: ConformanceCase[]): ConformanceReport {
@@ -112,7 +98,7 @@ export function runTsBackend(cases: ConformanceCase[]): ConformanceReport {
     const a = adapterFor(c);
     if ('status' in a) return a;
     try {
-      return result(c, compareOutput(c, a.runTs(new CaseReader(c))));
+      return result(c, compareOutput(c, simulateCase(a.build(new CaseReader(c)))));
     } catch (e) {
       return result(c, { status: 'failed', message: errorText(e) });
     }
@@ -129,9 +115,6 @@ export interface CPlatform {
   cmsisPath?: CmsisPath;
   runBatches(programs: string[], headers: Set<string>): Promise<Buffer[]>;
 }
-
-/** What generated code returns (edgec_cmsis_nn.h) when CMSIS-NN asks for another scratch size. */
-const CMSIS_SCRATCH_STATUS = -1000;
 
 export interface Record {
   index: number;
@@ -171,10 +154,7 @@ export async function runCBackend(cases: ConformanceCase[], platform: CPlatform)
     }
     const b = new CCaseBuilder(`case${index}`);
     try {
-      if (platform.cmsisPath) {
-        if (!a.emitCmsis) throw new Error(`no CMSIS-NN mapping for ${c.op} (${c.actDtype})`);
-        a.emitCmsis(new CaseReader(c), b, platform.cmsisPath);
-      } else a.emitC(new CaseReader(c), b);
+      emitCase(b, a.build(new CaseReader(c)), platform.cmsisPath);
       built.push({ index, builder: b });
     } catch (e) {
       results[index] = result(c, { status: 'failed', message: errorText(e) });
@@ -191,8 +171,8 @@ export async function runCBackend(cases: ConformanceCase[], platform: CPlatform)
     const c = cases[index]!;
     const rec = seen.get(index);
     if (!rec) results[index] = result(c, { status: 'failed', message: `${platform.name}: the program produced no output for this case (crash?)` });
-    else if (rec.status === SCRATCH_MISMATCH_STATUS || rec.status === CMSIS_SCRATCH_STATUS) results[index] = result(c, { status: 'failed', message: `the scratch size CMSIS-NN asks for differs from the one computed for the ${platform.cmsisPath} path` });
-    else if (rec.status === FOLDED_MISMATCH_STATUS) results[index] = result(c, { status: 'failed', message: FOLDED_MISMATCH_MESSAGE });
+    else if (rec.status === CMSIS_SCRATCH_STATUS) results[index] = result(c, { status: 'failed', message: `the scratch size CMSIS-NN asks for differs from the one computed for the ${platform.cmsisPath} path` });
+    else if (rec.status === GENERATED_MISMATCH_STATUS) results[index] = result(c, { status: 'failed', message: GENERATED_MISMATCH_MESSAGE });
     else if (rec.status !== 0) results[index] = result(c, { status: 'failed', message: `kernel returned status ${rec.status}` });
     else results[index] = result(c, compareOutput(c, decode(rec.bytes, c.tensors.expected_output!.dtype)));
   }

@@ -13,7 +13,12 @@ import type { Tensor } from '../ir/graph.ts';
 import type { ActivationData, CaseCall, CaseTensor, CmsisPath, EmitContext, Emitted, Named, SimEnv, SimState, StepDef, StepScratch } from '../ops/contract.ts';
 import { stepDef } from '../ops/registry.ts';
 import type { CCaseBuilder } from './cemit.ts';
-import { FOLDED_MISMATCH_STATUS } from './folded.ts';
+
+/** Status of a case whose generated-code kernel (a folded one) gives other bytes than the reference kernel. */
+export const GENERATED_MISMATCH_STATUS = 1001;
+export const GENERATED_MISMATCH_MESSAGE = 'the kernel generated code calls (folded) gives other bytes than the interchangeable kernel';
+/** What emitted code returns (edgec_cmsis_nn.h) when CMSIS-NN asks for another scratch size than computed. */
+export const CMSIS_SCRATCH_STATUS = -1000;
 
 const TYPED = { int8: Int8Array, int16: Int16Array, int32: Int32Array } as const;
 
@@ -140,5 +145,5 @@ export function emitCase(b: CCaseBuilder, call: CaseCall, cmsis?: CmsisPath): vo
   }
   emitRun(b, call, generated);
   const out = call.output;
-  b.stmt(`for (int32_t i = 0; i < ${size(out)}; i++) if (${copies[out]}[i] != ${names[out]}[i]) status = ${FOLDED_MISMATCH_STATUS};`);
+  b.stmt(`for (int32_t i = 0; i < ${size(out)}; i++) if (${copies[out]}[i] != ${names[out]}[i]) status = ${GENERATED_MISMATCH_STATUS};`);
 }

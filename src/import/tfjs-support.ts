@@ -7,13 +7,12 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Diagnostic } from '../diagnostics.ts';
-import { LAYER_CONVERTERS, ACTIVATIONS } from './tfjs-layers.ts';
+import { ACTIVATIONS } from '../ops/shared/tfjs.ts';
 import { tfjsImporter } from '../ops/registry.ts';
 import type { RawLayer } from './tfjs-io.ts';
 
 /** tfjs's own Conv1D computes 'causal' outputs with 'valid' lengths and cannot run it: only ours. */
 const CAUSAL_OK = new Set(['SeparableConv1D']);
-const LAST_AXIS_ONLY = new Set(['BatchNormalization', 'Softmax']);
 
 /** model.json keys are snake_case, tfjs configs camelCase: read both the same way. */
 function camelKeys(config: Record<string, unknown>): Record<string, unknown> {
@@ -21,10 +20,10 @@ function camelKeys(config: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * Options a converter cannot honour, as reasons ("data_format channels_first"); empty if supported.
- * `inputRank` (with the batch axis) enables the axis checks.
+ * Options no converter honours, as reasons ("data_format channels_first"); each layer class's own
+ * limits are its family's (`TfjsImporter.unsupported`, src/ops).
  */
-export function unsupportedOptions(className: string, rawConfig: Record<string, unknown>, inputRank?: number): string[] {
+export function unsupportedOptions(className: string, rawConfig: Record<string, unknown>): string[] {
   const config = camelKeys(rawConfig);
   const why: string[] = [];
   if (config.dataFormat === 'channelsFirst' || config.dataFormat === 'channels_first') why.push('data_format channels_first');
@@ -32,15 +31,6 @@ export function unsupportedOptions(className: string, rawConfig: Record<string, 
     why.push(className === 'Conv1D' ? "padding 'causal' (tfjs cannot run it; use ZeroPadding1D([(kernel - 1) * dilation, 0]) and padding 'valid')" : "padding 'causal'");
   }
   if ('activation' in config && !ACTIVATIONS.has(String(config.activation))) why.push(`activation '${String(config.activation)}'`);
-  if ((className === 'Conv1D' || className === 'Conv2D') && Number(config.groups ?? 1) !== 1) why.push('grouped convolution');
-  if (className === 'ReLU' && (Number(config.negativeSlope ?? 0) !== 0 || Number(config.threshold ?? 0) !== 0)) why.push('leaky or thresholded ReLU');
-  if (className.startsWith('Global') && config.keepdims === true) why.push('keepdims');
-  if (inputRank !== undefined && 'axis' in config) {
-    const axis = Number(Array.isArray(config.axis) && config.axis.length === 1 ? config.axis[0] : config.axis);
-    const norm = axis < 0 ? axis + inputRank : axis;
-    if (LAST_AXIS_ONLY.has(className) && norm !== inputRank - 1) why.push(`axis ${String(config.axis)} (only the channel axis, -1)`);
-    if (className === 'Concatenate' && norm === 0) why.push('concatenation along the batch axis');
-  }
   return why;
 }
 
@@ -48,8 +38,8 @@ function layerProblems(file: string, name: string, cls: string, config: Record<s
   const location = { file, layer: name };
   if (cls === 'InputLayer') return [];
   const importer = tfjsImporter(cls);
-  if (!importer && !(cls in LAYER_CONVERTERS)) return [{ code: 'E-IMPORT-LAYER', stage: 'import', message: `layer class ${cls} is not supported`, location }];
-  const reasons = [...unsupportedOptions(cls, config, inputRank), ...(importer?.unsupported?.(camelKeys(config), inputRank) ?? [])];
+  if (!importer) return [{ code: 'E-IMPORT-LAYER', stage: 'import', message: `layer class ${cls} is not supported`, location }];
+  const reasons = [...unsupportedOptions(cls, config), ...(importer.unsupported?.(camelKeys(config), inputRank) ?? [])];
   return reasons.map((why) => ({ code: 'E-IMPORT-OPTION', stage: 'import', message: `${cls} with ${why} is not supported`, location }));
 }
 

@@ -2,7 +2,7 @@
  * tfjs LayersModel -> float graph.
  *
  *   model.json -> readModelFiles (fields, shard sizes) -> checkRawLayers -> tf.loadLayersModel
- *     -> importLayersModel: checkLayersModel, then each layer's converter (tfjs-layers.ts) adds its
+ *     -> importLayersModel: checkLayersModel, then each layer's converter (its family in src/ops) adds its
  *        ops in the model's topological order
  *
  * All unsupported layers and options of a model are reported together in one EdgecError. The graph
@@ -18,7 +18,7 @@ import type { Graph } from '../ir/graph.ts';
 import { readModelFiles } from './tfjs-io.ts';
 import './tfjs-keras-layers.ts'; // registers the Keras layer classes tfjs lacks
 import '../train/qat.ts'; // registers EdgecFakeQuant (quantization-aware training)
-import { LAYER_CONVERTERS, irShape } from './tfjs-layers.ts';
+import { irShape } from '../ops/shared/tfjs.ts';
 import { tfjsImporter } from '../ops/registry.ts';
 import { checkLayersModel, checkRawLayers } from './tfjs-support.ts';
 
@@ -44,7 +44,7 @@ export function importLayersModel(model: tf.LayersModel, source: string, labels?
     });
     const outputs = node.outputTensors as SymbolicTensor[];
     const weights = layer.getWeights();
-    const convert = tfjsImporter(cls)?.convert ?? LAYER_CONVERTERS[cls]!;
+    const convert = tfjsImporter(cls)!.convert;
     const out = convert({
       b,
       layer,

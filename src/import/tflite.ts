@@ -4,7 +4,6 @@
  * Every unsupported operator, option or tensor type is collected and reported in one error.
  */
 import { basename } from 'node:path';
-import { stridedSliceAxes } from '../quantize/op-params.ts';
 import { EdgecError, type Diagnostic } from '../diagnostics.ts';
 import { GraphBuilder } from '../ir/builder.ts';
 import { assertValidGraph, type GraphLimits } from '../ir/validate.ts';
@@ -55,33 +54,12 @@ function padding2d(isSame: boolean, inShape: number[], stride: [number, number],
   return { top, bottom, left, right };
 }
 
-/** Operand counts per builtin: [min inputs, max inputs], and the input slots that may be absent (-1). */
-const ARITY: Record<string, { inputs: readonly [number, number]; optional?: readonly number[] }> = {
-  CONV_2D: { inputs: [2, 3], optional: [2] },
-  DEPTHWISE_CONV_2D: { inputs: [2, 3], optional: [2] },
-  FULLY_CONNECTED: { inputs: [2, 3], optional: [2] },
-  AVERAGE_POOL_2D: { inputs: [1, 1] },
-  MAX_POOL_2D: { inputs: [1, 1] },
-  SOFTMAX: { inputs: [1, 1] },
-  LOGISTIC: { inputs: [1, 1] },
-  TANH: { inputs: [1, 1] },
-  ADD: { inputs: [2, 2] },
-  MEAN: { inputs: [2, 2] },
-  UNIDIRECTIONAL_SEQUENCE_LSTM: { inputs: [24, 24], optional: [1, 5, 9, 10, 11, 12, 16, 17, 20, 21, 22, 23] },
-  SVDF: { inputs: [5, 5], optional: [3] },
-  QUANTIZE: { inputs: [1, 1] },
-  DEQUANTIZE: { inputs: [1, 1] },
-  CONCATENATION: { inputs: [1, 64] },
-  TRANSPOSE: { inputs: [2, 2] },
-  STRIDED_SLICE: { inputs: [4, 4] },
-  RESHAPE: { inputs: [1, 2] },
-  SQUEEZE: { inputs: [1, 1] },
-  EXPAND_DIMS: { inputs: [2, 2] },
-};
+/** A DEQUANTIZE is imported only as the float boundary at a model output (see floatBoundary). */
+const DEQUANTIZE_ARITY = { inputs: [1, 1] as const };
 
 /** Why an operator's operand lists cannot be read as its builtin's, or null. */
 function arityProblem(op: TfliteOperator): string | null {
-  const a = tfliteImporter(op.op) ?? ARITY[op.op];
+  const a: { inputs: readonly [number, number]; optional?: readonly number[] } | undefined = tfliteImporter(op.op) ?? (op.op === 'DEQUANTIZE' ? DEQUANTIZE_ARITY : undefined);
   if (!a) return null; // unsupported: reported as such
   const [min, max] = a.inputs;
   if (op.inputs.length < min || op.inputs.length > max) return `${op.op} has ${op.inputs.length} inputs, expected ${min === max ? min : `${min} to ${max}`}`;
@@ -118,23 +96,6 @@ function floatBoundary(m: TfliteModel) {
     }
   }
   return { skip, inputs, outputs, meta: input || output ? { ...(input ? { input } : {}), ...(output ? { output } : {}) } : undefined };
-}
-
-/** Why an UNIDIRECTIONAL_SEQUENCE_LSTM is outside the supported integer form, or null. */
-function lstmUnsupported(m: TfliteModel, op: TfliteOperator): string | null {
-  const t = (k: number) => (op.inputs[k] !== undefined && op.inputs[k]! >= 0 ? m.tensors[op.inputs[k]!]! : null);
-  if (op.inputs.length !== 24) return `expected 24 inputs, found ${op.inputs.length}`;
-  if (t(0)?.type !== 'int8' || t(19)?.type !== 'int16') return 'only int8 input with an int16 cell state is supported (not float, hybrid or int16 activations)';
-  for (let k = 1; k <= 8; k++) if (!t(k)) return 'a gate without weights (CIFG) is not supported';
-  for (const k of [9, 10, 11]) if (t(k)) return 'peephole connections are not supported';
-  for (const k of [16, 17]) if (t(k)) return 'a projection layer is not supported';
-  for (const k of [20, 21, 22, 23]) if (t(k)) return 'layer normalization is not supported';
-  if (!t(18)?.isVariable || !t(19)?.isVariable) return 'the hidden and cell state must be variable tensors';
-  const act = op.options?.int(0, 0, 'u8') ?? 0;
-  if (act !== 4) return `cell activation code ${act} is not supported (only tanh)`;
-  const proj = op.options?.float(2, 0) ?? 0;
-  if (proj !== 0) return 'projection clipping is not supported';
-  return null;
 }
 
 export function importTfliteModel(m: TfliteModel, name?: string, limits?: GraphLimits): Graph {
@@ -220,124 +181,7 @@ export function importTfliteModel(m: TfliteModel, name?: string, limits?: GraphL
       });
       continue;
     }
-    switch (op.op) {
-      case 'CONV_2D':
-      case 'DEPTHWISE_CONV_2D': {
-        const dw = op.op === 'DEPTHWISE_CONV_2D';
-        const stride: [number, number] = [o?.int(2, 1) ?? 1, o?.int(1, 1) ?? 1];
-        const dilation: [number, number] = dw ? [o?.int(6, 1) ?? 1, o?.int(5, 1) ?? 1] : [o?.int(5, 1) ?? 1, o?.int(4, 1) ?? 1];
-        const w = shape(op.inputs[1]!);
-        const padding = padding2d(paddingMode(op, 0) === 0, shape(op.inputs[0]!), stride, [w[1]!, w[2]!], dilation);
-        const base = { stride: { h: stride[0], w: stride[1] }, dilation: { h: dilation[0], w: dilation[1] }, padding, activation: act(dw ? 4 : 3) };
-        if (dw) b.addOp({ kind: 'depthwise_conv2d', name, attrs: { ...base, depthMultiplier: o?.int(3, 1) || w[3]! / shape(op.inputs[0]!)[3]! }, inputs: [inputs[0]!, inputs[1]!, inputs[2] ?? -1], outputs });
-        else {
-          const groups = shape(op.inputs[0]!)[3]! / w[3]!;
-          b.addOp({ kind: 'conv2d', name, attrs: { ...base, groups }, inputs: [inputs[0]!, inputs[1]!, inputs[2] ?? -1], outputs });
-        }
-        break;
-      }
-      case 'FULLY_CONNECTED':
-        if ((o?.int(1, 0, 'u8') ?? 0) !== 0) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: 'shuffled fully-connected weights are not supported', location: where(op) });
-        b.addOp({ kind: 'fully_connected', name, attrs: { activation: act(0) }, inputs: [inputs[0]!, inputs[1]!, inputs[2] ?? -1], outputs });
-        break;
-      case 'AVERAGE_POOL_2D':
-      case 'MAX_POOL_2D': {
-        const stride: [number, number] = [o?.int(2, 1) ?? 1, o?.int(1, 1) ?? 1];
-        const filter: [number, number] = [o?.int(4, 1) ?? 1, o?.int(3, 1) ?? 1];
-        const padding = padding2d(paddingMode(op, 0) === 0, shape(op.inputs[0]!), stride, filter, [1, 1]);
-        b.addOp({
-          kind: op.op === 'MAX_POOL_2D' ? 'max_pool2d' : 'avg_pool2d',
-          name,
-          attrs: { filter: { h: filter[0], w: filter[1] }, stride: { h: stride[0], w: stride[1] }, padding, activation: act(5) },
-          inputs: [inputs[0]!],
-          outputs,
-        });
-        break;
-      }
-      case 'SOFTMAX':
-        b.addOp({ kind: 'softmax', name, attrs: { beta: o?.float(0, 1) ?? 1 }, inputs: [inputs[0]!], outputs });
-        break;
-      case 'LOGISTIC':
-        b.addOp({ kind: 'logistic', name, attrs: {}, inputs: [inputs[0]!], outputs });
-        break;
-      case 'TANH':
-        b.addOp({ kind: 'tanh', name, attrs: {}, inputs: [inputs[0]!], outputs });
-        break;
-      case 'ADD':
-        b.addOp({ kind: 'add', name, attrs: { activation: act(0) }, inputs: [inputs[0]!, inputs[1]!], outputs });
-        break;
-      case 'MEAN': {
-        const axes = Array.from(constInts(op.inputs[1]!));
-        const rank = shape(op.inputs[0]!).length;
-        const norm = axes.map((a) => (a < 0 ? a + rank : a)).sort();
-        if (rank !== 4 || norm.join(',') !== '1,2') {
-          problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: `MEAN over axes [${axes.join(', ')}] is not supported (only H and W of a 4-D tensor)`, location: where(op) });
-          break;
-        }
-        b.addOp({ kind: 'mean_hw_requant', name, attrs: {}, inputs: [inputs[0]!], outputs });
-        break;
-      }
-      case 'UNIDIRECTIONAL_SEQUENCE_LSTM': {
-        const why = lstmUnsupported(m, op);
-        if (why) {
-          problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: why, location: where(op) });
-          break;
-        }
-        // x, input weights (i, f, c, o), recurrent weights (i, f, c, o), biases (i, f, c, o), hidden and cell state.
-        const order = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15, 18, 19];
-        b.addOp({ kind: 'lstm', name, attrs: { timeMajor: (o?.int(3, 0, 'u8') ?? 0) !== 0, cellClip: o?.float(1, 0) ?? 0 }, inputs: order.map((k) => inputs[k]!), outputs });
-        break;
-      }
-      case 'SVDF': {
-        const t = (k: number) => (op.inputs[k] !== undefined && op.inputs[k]! >= 0 ? m.tensors[op.inputs[k]!]! : null);
-        const act = o?.int(1, 0, 'u8') ?? 0;
-        if (t(0)?.type !== 'int8' || t(2)?.type !== 'int8' || t(4)?.type !== 'int8') problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: 'only int8 SVDF with int8 time weights and state is supported', location: where(op) });
-        else if (!t(4)?.isVariable) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: 'the SVDF state must be a variable tensor', location: where(op) });
-        else if (act !== 0 && act !== 1) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: `SVDF activation code ${act} is not supported`, location: where(op) });
-        // TFLite Micro's integer SVDF clamps only to the int8 range (it does not apply the fused activation).
-        else b.addOp({ kind: 'svdf', name, attrs: { rank: o?.int(0, 1) ?? 1 }, inputs: [inputs[0]!, inputs[1]!, inputs[2]!, inputs[3] ?? -1, inputs[4]!], outputs });
-        break;
-      }
-      case 'QUANTIZE': {
-        const from = m.tensors[op.inputs[0]!]!.type;
-        const to = m.tensors[op.outputs[0]!]!.type;
-        const ok = ['int8', 'int16'].includes(from) && ['int8', 'int16', 'int32'].includes(to);
-        if (!ok) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: `QUANTIZE from ${from} to ${to} is not supported (float inputs are supported at the model's input)`, location: where(op) });
-        else b.addOp({ kind: 'requantize', name, attrs: {}, inputs: [inputs[0]!], outputs });
-        break;
-      }
-      case 'CONCATENATION': {
-        const outQ = m.tensors[op.outputs[0]!]!.quant;
-        const same = op.inputs.every((i) => {
-          const q = m.tensors[i]!.quant;
-          return q && outQ && q.scale[0] === outQ.scale[0] && q.zeroPoint[0] === outQ.zeroPoint[0];
-        });
-        if (!same) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: 'CONCATENATION of inputs quantized differently from the output is not supported (TFLite Micro requires them equal)', location: where(op) });
-        else b.addOp({ kind: 'concat', name, attrs: { axis: o?.int(0, 0) ?? 0, activation: act(1) }, inputs: op.inputs.map((i) => tensorId(i)), outputs });
-        break;
-      }
-      case 'TRANSPOSE':
-        b.addOp({ kind: 'transpose', name, attrs: { perm: Array.from(constInts(op.inputs[1]!)) }, inputs: [inputs[0]!], outputs });
-        break;
-      case 'STRIDED_SLICE': {
-        const masks = { begin: o?.int(0, 0) ?? 0, end: o?.int(1, 0) ?? 0, ellipsis: o?.int(2, 0) ?? 0, newAxis: o?.int(3, 0) ?? 0, shrink: o?.int(4, 0) ?? 0 };
-        if ((o?.int(5, 0, 'u8') ?? 0) !== 0) {
-          problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: 'STRIDED_SLICE with offset=true is not supported', location: where(op) });
-          break;
-        }
-        const axes = stridedSliceAxes(shape(op.inputs[0]!), Array.from(constInts(op.inputs[1]!)), Array.from(constInts(op.inputs[2]!)), Array.from(constInts(op.inputs[3]!)), masks);
-        if (!axes) problems.push({ code: 'E-TFLITE-OPTION', stage: 'import', message: 'STRIDED_SLICE with an ellipsis or new-axis mask is not supported', location: where(op) });
-        else b.addOp({ kind: 'strided_slice', name, attrs: axes, inputs: [inputs[0]!], outputs });
-        break;
-      }
-      case 'RESHAPE':
-      case 'SQUEEZE':
-      case 'EXPAND_DIMS':
-        b.addOp({ kind: 'reshape', name, attrs: { shape: shape(op.outputs[0]!) }, inputs: [inputs[0]!], outputs });
-        break;
-      default:
-        problems.push({ code: 'E-TFLITE-OP', stage: 'import', message: `operator ${op.op} is not supported yet`, location: where(op) });
-    }
+    problems.push({ code: 'E-TFLITE-OP', stage: 'import', message: `operator ${op.op} is not supported yet`, location: where(op) });
   }
   const inputs = boundary.inputs.map(tensorId);
   const outputs = boundary.outputs.map(tensorId);

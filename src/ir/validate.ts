@@ -11,7 +11,7 @@
  *   structure   every op's inputs and outputs in range (-1 only in optional slots); topological
  *               order (a read before the write is a cycle); one producer per tensor; graph inputs
  *               are not constants and outputs are computed
- *   ops         arity, constant slots, dtype signatures and shapes per op kind (op-rules.ts)
+ *   ops         arity, constant slots, dtype signatures and shapes per op kind (each family's rule)
  *   limits      constant bytes, each activation, the peak of any one op's operands, state bytes
  *               and multiply-accumulates per inference against caps (overridable)
  *
@@ -20,7 +20,10 @@
 import { EdgecError, type Diagnostic } from '../diagnostics.ts';
 import { safeText } from '../text/sanitize.ts';
 import type { DType, Graph, Op, Tensor } from './graph.ts';
-import { ruleFor, type RuleContext } from './op-rules.ts';
+import type { OpRule, RuleContext } from '../ops/contract.ts';
+import { opDef } from '../ops/registry.ts';
+
+const ruleFor = (kind: string): OpRule | undefined => opDef(kind)?.rule;
 
 /** Caps on what a model may ask for (defaults in DEFAULT_LIMITS; the CLI can raise them). */
 export interface GraphLimits {

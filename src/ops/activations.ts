@@ -71,6 +71,9 @@ function lutOp<K extends 'logistic' | 'tanh'>(kind: K, outQuant: [number, number
 function lutStep<K extends 'logistic_s8' | 'tanh_s8'>(kind: K): StepDef<LutActivationStep<K>> {
   const kernel = kind === 'logistic_s8' ? logisticS8 : tanhS8;
   return {
+    // The multiplier only feeds the table the compiler computes (TFLite's int32 cast may make it
+    // negative); the input stage's left shift is what TFLite bounds.
+    requantizers: (s) => [{ name: 'input scaling', multiplier: 0, shift: s.params.inputLeftShift, shiftRange: [0, 30] }],
     simulate: (s, env) => kernel(s.params, env.read(s.input) as Int8Array),
     portable: {
       header: 'edgec_activations.h',

@@ -9,7 +9,7 @@
  * side has 1. int8 uses 32-bit requantization, int16 the 64-bit reduced-multiplier path.
  */
 import { designated, struct } from '../cgen/c.ts';
-import { fullyConnectedS8BufferSize } from '../codegen/cmsis-nn/buffer-sizes.ts';
+import { fullyConnectedS8BufferSize } from './shared/cmsis-buffer-sizes.ts';
 import { batchMatmulS16, batchMatmulS8, type BatchMatmulParams } from '../kernels/batch_matmul.ts';
 import type { OpKind } from '../ir/graph.ts';
 import type { Dims, PerTensorQuant } from '../kernels/types.ts';

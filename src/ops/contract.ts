@@ -163,8 +163,22 @@ export interface OpDef<K extends OpKind, S> {
   lower(g: Graph, op: OpOf<K>): S | null;
 }
 
+/**
+ * A requantization constant a step's kernels use, held at lowering to the range TFLite's kernels
+ * accept (src/codegen/lower-ranges.ts): multiplier in [0, 2^31), shift in `shiftRange` (default
+ * [-31, 30]). A multiplier of 0 means only the shift is checked.
+ */
+export interface Requantizer {
+  name: string;
+  multiplier: number;
+  shift: number;
+  shiftRange?: readonly [number, number];
+}
+
 export interface StepDef<S> {
   simulate(s: S, env: SimEnv): ActivationData;
+  /** Every multiplier and shift the step's kernels use (absent: none). */
+  requantizers?(s: S): Requantizer[];
   portable: PortableEmitter<S>;
   cmsisNn?: CmsisEmitter<S>;
   /** No lowering produces this step yet: its kernels are reached only by the conformance suite. */

@@ -89,6 +89,11 @@ const ADD_FILES = ['edgec_add.h', 'edgec_add.c'];
 const emitted = (fn: string, args: string[], cast = '') => ({ kernel: fn, lines: [`status = ${cast}${call(fn, args)};`] });
 
 const addS8Step: StepDef<AddStep<'add_s8'>> = {
+  requantizers: (s) => [
+    { name: 'input 1 rescale', ...s.params.input1 },
+    { name: 'input 2 rescale', ...s.params.input2 },
+    { name: 'output rescale', ...s.params.output },
+  ],
   simulate: (s, env) => addS8(env.read(s.inputs[0]) as Int8Array, env.read(s.inputs[1]) as Int8Array, s.params, s.activation, s.size),
   portable: {
     header: 'edgec_add.h',

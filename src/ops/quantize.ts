@@ -56,6 +56,7 @@ export const quantize: OpFamily<QuantizeOps, QuantizeSteps> = {
   },
   steps: {
     requantize: {
+      requantizers: (s) => [{ name: 'requantization', multiplier: s.multiplier, shift: s.shift }],
       simulate: (s, env) => quantizeInt(env.read(s.input), s.outType, s.multiplier, s.shift, s.inputZeroPoint, s.outputZeroPoint),
       portable: {
         header: 'edgec_quantize.h',

@@ -60,6 +60,8 @@ function softmaxStep<K extends 'softmax_s8' | 'softmax_s8_s16'>(kind: K): StepDe
   const out = (p: string) => (s16 ? as('int16_t', p) : p);
   const args = (s: SoftmaxStep, input: string, output: string) => [input, String(s.rows), String(s.rowSize), String(s.params.multiplier), String(s.params.leftShift), String(s.params.diffMin), out(output)];
   return {
+    // TFLite's softmax scales the input differences by a "greater than one" multiplier: a left shift.
+    requantizers: (s) => [{ name: 'input scaling (beta * input scale)', multiplier: s.params.multiplier, shift: s.params.leftShift, shiftRange: [0, 30] }],
     simulate: (s, env) => (s16 ? softmaxS8S16 : softmaxS8)(env.read(s.input) as Int8Array, s.rows, s.rowSize, s.params.multiplier, s.params.leftShift, s.params.diffMin),
     portable: {
       header: 'edgec_softmax.h',

@@ -10,8 +10,8 @@
  * over an input sequence with the state kept, and compare the last output.
  */
 import { struct } from '../cgen/c.ts';
-import { svdfS8BufferSize } from '../codegen/cmsis-nn/buffer-sizes.ts';
-import { vectorSumS8 } from '../codegen/kernel-sums.ts';
+import { svdfS8BufferSize } from './shared/cmsis-buffer-sizes.ts';
+import { vectorSumS8 } from './shared/kernel-sums.ts';
 import type { QuantParams } from '../ir/graph.ts';
 import { svdfStep, type SvdfParams, type SvdfShape } from '../kernels/svdf.ts';
 import { svdfParams } from '../quantize/op-params.ts';
@@ -243,6 +243,10 @@ export const svdf: OpFamily<SvdfOps, SvdfSteps> = {
   },
   steps: {
     svdf_s8: {
+      requantizers: (s) => [
+        { name: 'feature stage rescale', ...s.params.inputQuant },
+        { name: 'time stage rescale', ...s.params.outputQuant },
+      ],
       simulate,
       portable: PORTABLE,
       cmsisNn: {

@@ -26,22 +26,6 @@ export interface QuantizeOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Output quantization an op kind fixes regardless of calibration. */
-function fixedOutputQuant(op: Op): QuantParams | undefined {
-  switch (op.kind) {
-    case 'softmax':
-    case 'logistic':
-      return { scale: [1 / 256], zeroPoint: [-128] };
-    case 'tanh':
-      return { scale: [1 / 128], zeroPoint: [0] };
-    default:
-      return undefined;
-  }
-}
-
-/** Ops whose int8 kernels need the output quantized exactly like the (first) input. */
-const SAME_QUANT_AS_INPUT = new Set(['max_pool2d', 'avg_pool2d', 'mean_hw', 'reshape', 'pad', 'relu']);
-
 /** TFLite's ChooseQuantizationParams for int8 over [lo, hi] (widened to include 0). */
 export function chooseActivationQuant(lo: number, hi: number): QuantParams {
   const rmin = Math.min(lo, 0);
@@ -93,17 +77,10 @@ function activationQuants(g: Graph, observers: Map<number, Observer>): Map<numbe
   const uf = new UnionFind(g.tensors.length);
   const fixed = new Map<number, QuantParams>();
   for (const op of g.ops) {
-    const rule = opDef(op.kind)?.quant;
-    if (rule) {
-      if (typeof rule.output === 'object') fixed.set(op.outputs[0]!, { scale: [rule.output.scale], zeroPoint: [rule.output.zeroPoint] });
-      if (rule.output === 'input') uf.union(op.outputs[0]!, op.inputs[0]!);
-      if (rule.output === 'inputs') for (const id of op.inputs) uf.union(op.outputs[0]!, id);
-      continue;
-    }
-    const f = fixedOutputQuant(op);
-    if (f) fixed.set(op.outputs[0]!, f);
-    if (SAME_QUANT_AS_INPUT.has(op.kind)) uf.union(op.outputs[0]!, op.inputs[0]!);
-    if (op.kind === 'concat') for (const id of op.inputs) uf.union(op.outputs[0]!, id);
+    const rule = quantRule(op);
+    if (typeof rule.output === 'object') fixed.set(op.outputs[0]!, { scale: [rule.output.scale], zeroPoint: [rule.output.zeroPoint] });
+    if (rule.output === 'input') uf.union(op.outputs[0]!, op.inputs[0]!);
+    if (rule.output === 'inputs') for (const id of op.inputs) uf.union(op.outputs[0]!, id);
   }
   const groups = new Map<number, number[]>();
   for (const t of g.tensors) {
@@ -164,10 +141,12 @@ function quantizeBias(b: Tensor, inputScale: number, weightScale: readonly numbe
   return { data, quant: { scale: scales, zeroPoint: scales.map(() => 0), axis: 0 } };
 }
 
-/** Weight and bias rules of op kinds whose family has not declared them yet. */
-const LEGACY_RULES: Partial<Record<string, QuantRule>> = {
-  fully_connected: { output: 'calibrated', weights: { slot: 1, axis: 'dense' }, bias: { slot: 2 } },
-};
+/** The op's quantization rule, from its family (src/ops). */
+function quantRule(op: Op): QuantRule {
+  const def = opDef(op.kind);
+  if (!def) throw new Error(`quantize: no family defines op kind '${op.kind}'`);
+  return def.quant;
+}
 
 export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], opts: QuantizeOptions = {}): Graph {
   if (calibration.length === 0) fail('E-QUANT-CALIB', 'quantize', 'the calibration set is empty', { file: g.meta.source });
@@ -179,7 +158,7 @@ export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], op
     if (!t.data) map.set(t.id, b.copyTensor(t, { dtype: 'int8', quant: actQuant.get(t.id)! }));
   }
   for (const op of g.ops) {
-    const rule = opDef(op.kind)?.quant ?? LEGACY_RULES[op.kind];
+    const rule = quantRule(op);
     const axisOf = (a: number | 'dense') => (a === 'dense' ? (opts.perChannelDense ? 0 : undefined) : a);
     const inputs = op.inputs.map((id, k) => {
       if (id < 0) return id;

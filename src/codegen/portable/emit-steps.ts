@@ -6,12 +6,12 @@
 import type { Tensor } from '../../ir/graph.ts';
 import type { Lowered, Step } from '../lower.ts';
 import type { StepInfo } from '../manifest.ts';
-import { cArrayBody, cTypeOf, type CType } from '../../conformance/cemit.ts';
+import { arrayBody, ctypeOf as cTypeOf, type CType } from '../../cgen/c.ts';
 import { NameTable, cIdentifier } from '../names.ts';
 import { safeText } from '../../text/sanitize.ts';
-import { portableEmitterFor, type EmitContext } from './kernels.ts';
-import { cmsisEmitterFor, type StepScratch } from '../cmsis-nn/kernels.ts';
-import type { CmsisPath } from '../cmsis-nn/buffer-sizes.ts';
+import type { EmitContext, StepScratch } from '../../ops/contract.ts';
+import { cmsisEmitterFor, portableEmitterFor } from '../select.ts';
+import type { CmsisPath } from '../../ops/contract.ts';
 
 /** Which kernel library a folder calls; cmsis-nn falls back to portable kernels op by op. */
 export type BackendOptions = { backend: 'portable' } | { backend: 'cmsis-nn'; path: CmsisPath };
@@ -65,7 +65,7 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
     constArray(role: string, ctype: CType, data: ArrayLike<number>, layer: string): string {
       const name = names.unique(layer ? `${prefix}_${cIdentifier(layer)}_${role}` : `${prefix}_${role}`);
       const align = ctype === 'int8_t' ? 4 : 8;
-      constants.push(`static const ${ctype} ${name}[${Math.max(data.length, 1)}] EDGEC_ALIGNED(${align}) = {\n${cArrayBody(data.length ? data : [0], ctype)}\n};`);
+      constants.push(`static const ${ctype} ${name}[${Math.max(data.length, 1)}] EDGEC_ALIGNED(${align}) = {\n${arrayBody(data.length ? data : [0], ctype)}\n};`);
       constBytes += data.length * CTYPE_BYTES[ctype];
       return name;
     },

@@ -23,7 +23,7 @@ import {
   type ConvGeometry,
   type ConvKernel,
   type DepthwiseKernel,
-} from '../../codegen/cmsis-nn/buffer-sizes.ts';
+} from '../shared/cmsis-buffer-sizes.ts';
 import type { CmsisEmitContext, CmsisEmitter, CmsisPath, Emitted, Named, StepScratch } from '../contract.ts';
 import { cmsisDims, cmsisRange, cmsisScratchLines, cmsisTile } from '../shared/emit.ts';
 import type { ConvS16Step, ConvStep, DepthwiseS16Step, DepthwiseStep, TransposeConvStep } from './steps.ts';

@@ -76,11 +76,13 @@ export const conv: OpFamily<ConvOps, ConvSteps> = {
   },
   steps: {
     conv_s8: {
+      requantizers: (s) => Array.from(s.multiplier, (m, c) => ({ name: `channel ${c} requantization`, multiplier: m, shift: s.shift[c]! })),
       simulate: (s, env) => convolveS8(s, quantOf(s), s.inputDims, env.read(s.input) as Int8Array, s.filterDims, int8(env, s.weights), int32OrNull(env, s.bias), s.outputDims),
       portable: convPortable,
       cmsisNn: convCmsis,
     },
     depthwise_s8: {
+      requantizers: (s) => Array.from(s.multiplier, (m, c) => ({ name: `channel ${c} requantization`, multiplier: m, shift: s.shift[c]! })),
       simulate: (s, env) => depthwiseConvS8(s, quantOf(s), s.inputDims, env.read(s.input) as Int8Array, s.filterDims, int8(env, s.weights), int32OrNull(env, s.bias), s.outputDims),
       portable: depthwisePortable,
       cmsisNn: depthwiseCmsis,

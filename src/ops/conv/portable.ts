@@ -8,7 +8,7 @@
  * another), so the generated C keeps one layout.
  */
 import { struct } from '../../cgen/c.ts';
-import { depthwiseKernelSums, vectorSumS8 } from '../../codegen/kernel-sums.ts';
+import { depthwiseKernelSums, vectorSumS8 } from '../shared/kernel-sums.ts';
 import type { EmitContext, Emitted, Named, PortableEmitter } from '../contract.ts';
 import { as, dims, range, tile } from '../shared/emit.ts';
 import { anyTapPads, convPatchBytes, depthwiseAsConv, foldedConv, type ConvS16Step, type ConvStep, type DepthwiseS16Step, type DepthwiseStep, type TransposeConvStep } from './steps.ts';

@@ -5,8 +5,8 @@
  * input_offset = -zp_in, output_offset = +zp_out.
  */
 import { call, designated, struct } from '../../cgen/c.ts';
-import { fullyConnectedS8BufferSize } from '../../codegen/cmsis-nn/buffer-sizes.ts';
-import { vectorSumS8 } from '../../codegen/kernel-sums.ts';
+import { fullyConnectedS8BufferSize } from '../shared/cmsis-buffer-sizes.ts';
+import { vectorSumS8 } from '../shared/kernel-sums.ts';
 import type { CmsisEmitContext, CmsisPath, EmitContext, Emitted, Named, StepScratch } from '../contract.ts';
 import { cmsisDims, cmsisRange, cmsisScratchLines, range } from '../shared/emit.ts';
 import type { FullyConnectedS16Step, FullyConnectedS4Step, FullyConnectedStep } from './index.ts';

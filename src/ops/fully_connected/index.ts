@@ -151,6 +151,7 @@ export const fullyConnected: OpFamily<FullyConnectedOps, FullyConnectedSteps> = 
   },
   steps: {
     fully_connected_s8: {
+      requantizers: (s) => Array.from(s.multiplier, (m, c) => ({ name: `channel ${c} requantization`, multiplier: m, shift: s.shift[c]! })),
       simulate: simulateS8,
       portable: { header: 'edgec_fully_connected.h', files: PORTABLE_FILES, emit: emitPortableS8 },
       cmsisNn: {

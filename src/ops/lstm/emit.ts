@@ -6,8 +6,7 @@
  *   scratch:  [ temp1: batch * hidden int16 | temp2: batch * hidden int16 ]   (gate values between phases)
  *   state:    cell state (int16) and hidden state (the activation type), variable tensors kept by the model
  */
-import { lstmParamsInit } from '../../codegen/lstm-fields.ts';
-import type { LstmStep as LegacyLstmStep } from '../../codegen/lower.ts';
+import { lstmParamsInit } from './fields.ts';
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import type { CmsisEmitContext, EmitContext, Emitted, Named, StepScratch } from '../contract.ts';
 import type { LstmS16Step, LstmStep } from './index.ts';
@@ -26,7 +25,7 @@ export const scratchBytes = (s: LstmStep | LstmS16Step) => 2 * 2 * s.batchSize *
 function paramsInit(s: AnyLstm, ctx: EmitContext, activation: (a: 'sigmoid' | 'tanh') => string, gateExtra: string, extra: string): string {
   if (s.kind === 'lstm_s8') return lstmParamsInit(s, ctx, activation, gateExtra, extra);
   const int64: EmitContext = { ...ctx, constArray: (role, _ctype, data, layer) => ctx.constArray(role, 'int64_t', data, layer) };
-  return lstmParamsInit(s as unknown as LegacyLstmStep & Named, int64, activation, gateExtra, extra);
+  return lstmParamsInit(s as unknown as LstmStep & Named, int64, activation, gateExtra, extra);
 }
 
 export function emitPortable(s: AnyLstm, ctx: EmitContext): Emitted {

@@ -203,6 +203,17 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
   },
   steps: {
     lstm_s8: {
+      requantizers: (s) => [
+        ...Object.entries(s.gates).flatMap(([gate, g]) => [
+          { name: `${gate} gate input product`, multiplier: g.inputMultiplier, shift: g.inputShift },
+          { name: `${gate} gate recurrent product`, multiplier: g.hiddenMultiplier, shift: g.hiddenShift },
+        ]),
+        { name: 'forget gate to cell', ...s.forgetToCell },
+        { name: 'input gate to cell', ...s.inputToCell },
+        { name: 'output', ...s.outputMul },
+        // TFLite's integer LSTM keeps the cell state in Q(-power) with power in [-30, -9].
+        { name: 'cell scale power', multiplier: 0, shift: s.cellScalePower, shiftRange: [-30, -9] },
+      ],
       simulate: (s, env) => lstmS8(paramsOf(s, env), env.read(s.input) as Int8Array, state(s, env)),
       portable: { header: 'edgec_lstm.h', files: PORTABLE_FILES, scratch: scratchBytes, emit: emitPortable },
       cmsisNn: {

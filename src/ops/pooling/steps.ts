@@ -7,7 +7,7 @@
  *   mean_s8       edgec_mean_hw_s8 (CMSIS-NN has no MEAN with requantization)
  */
 import { call, designated, struct } from '../../cgen/c.ts';
-import { avgPoolBufferSize } from '../../codegen/cmsis-nn/buffer-sizes.ts';
+import { avgPoolBufferSize } from '../shared/cmsis-buffer-sizes.ts';
 import { meanHwS8 } from '../../kernels/mean.ts';
 import { avgPoolS16, avgPoolS8, maxPoolS16, maxPoolS8 } from '../../kernels/pooling.ts';
 import type { ActivationRange, Dims, Tile } from '../../kernels/types.ts';
@@ -88,6 +88,7 @@ export function poolStep<K extends PoolKind>(kind: K): StepDef<PoolStep<K>> {
 }
 
 export const meanStep: StepDef<MeanStep> = {
+  requantizers: (s) => [{ name: 'requantization', multiplier: s.multiplier, shift: s.shift }],
   simulate: (s, env) => meanHwS8(s, s.inputDims, env.read(s.input) as Int8Array),
   portable: {
     header: 'edgec_mean.h',

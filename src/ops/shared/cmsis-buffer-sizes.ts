@@ -7,7 +7,9 @@
  */
 import type { Dims, Tile } from '../../kernels/types.ts';
 
-export type CmsisPath = 'plain' | 'dsp' | 'mve';
+import type { CmsisPath } from '../contract.ts';
+
+export type { CmsisPath };
 
 export interface ConvGeometry {
   stride: Tile;

@@ -3,8 +3,8 @@
  * share field names and meanings (see templates/kernels/portable/edgec_lstm.h), so one builder serves
  * both; each backend adds what its struct has beyond them.
  */
-import type { LstmStep } from './lower.ts';
-import type { EmitContext } from './portable/kernels.ts';
+import type { EmitContext } from '../contract.ts';
+import type { LstmStep } from './index.ts';
 
 type Gate = keyof LstmStep['gates'];
 
