@@ -32,7 +32,8 @@ const log = (line: string) => process.stderr.write(line + '\n');
 
 export function hostPlatform(opts: HostPlatformOptions = {}): CPlatform {
   const name = opts.cmsisNn ? 'cmsis-nn-host' : opts.sanitize ? 'c-host-sanitize' : 'c-host';
-  const workDir = opts.workDir ?? join(BUILD_DIR, 'conformance', name);
+  // One folder per process: concurrent runs of the same backend never overwrite each other's batches.
+  const workDir = opts.workDir ?? join(BUILD_DIR, 'conformance', `${name}-${process.pid}`);
   return {
     name,
     batchSize: 60,
@@ -83,7 +84,7 @@ export function hostPlatform(opts: HostPlatformOptions = {}): CPlatform {
 export function cortexPlatform(targetName: string, opts: { cmsisNn?: boolean; debug?: boolean } = {}): CPlatform {
   const short = targetName.replace(/^cortex-/, '');
   const name = (opts.cmsisNn ? `cmsis-nn-${short}` : `c-${short}`) + (opts.debug ? '-O0' : '');
-  const workDir = join(BUILD_DIR, 'conformance', name);
+  const workDir = join(BUILD_DIR, 'conformance', `${name}-${process.pid}`);
   const target = loadTarget(targetName);
   return {
     name,
