@@ -30,6 +30,15 @@ export interface HostPlatformOptions {
 
 const log = (line: string) => process.stderr.write(line + '\n');
 
+/** Runs the batches, then removes this run's folder (kept with EDGEC_KEEP_BUILD=1 to look inside). */
+async function withCleanup<T>(workDir: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } finally {
+    if (process.env.EDGEC_KEEP_BUILD !== '1') rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
 export function hostPlatform(opts: HostPlatformOptions = {}): CPlatform {
   const name = opts.cmsisNn ? 'cmsis-nn-host' : opts.sanitize ? 'c-host-sanitize' : 'c-host';
   // One folder per process: concurrent runs of the same backend never overwrite each other's batches.
@@ -44,7 +53,7 @@ export function hostPlatform(opts: HostPlatformOptions = {}): CPlatform {
       // CMSIS-NN builds check every scratch size CMSIS-NN asks for against the computed one.
       const kernels = opts.cmsisNn ? [`-I${cmsisNnIncludeDir()}`, `-I${CMSIS_GLUE_DIR}`, '-DEDGEC_CHECK_SCRATCH'] : [`-I${PORTABLE_KERNELS_DIR}`];
       const libs = opts.cmsisNn ? [await cmsisNnLibrary(hostCmsisNnPlatform(), log)] : portableKernelSources();
-      return mapLimit(programs, parallelism(), async (program, i) => {
+      return withCleanup(workDir, () => mapLimit(programs, parallelism(), async (program, i) => {
         const src = join(workDir, `batch${i}.c`);
         const exe = join(workDir, `batch${i}`);
         writeFileSync(src, program);
@@ -70,7 +79,7 @@ export function hostPlatform(opts: HostPlatformOptions = {}): CPlatform {
           process.stderr.write(`${name}: ${exe} exited with ${ran.status ?? ran.signal}${ran.timedOut ? ' (timeout)' : ''}\n${ran.stderr.slice(0, 4000)}\n`);
         }
         return ran.stdout;
-      });
+      }));
     },
   };
 }
@@ -94,7 +103,7 @@ export function cortexPlatform(targetName: string, opts: { cmsisNn?: boolean; de
       checkCortexToolchain(true);
       const lib = opts.cmsisNn ? await cmsisNnLibrary(cortexCmsisNnPlatform(target), log) : null;
       mkdirSync(workDir, { recursive: true });
-      return mapLimit(programs, parallelism(), async (program, i) => {
+      return withCleanup(workDir, () => mapLimit(programs, parallelism(), async (program, i) => {
         const dir = join(workDir, `batch${i}`);
         mkdirSync(dir, { recursive: true });
         const src = join(dir, 'cases.c');
@@ -116,7 +125,7 @@ export function cortexPlatform(targetName: string, opts: { cmsisNn?: boolean; de
           process.stderr.write(`${name}: batch ${i}: ${(e as Error).message}\n`);
         }
         return existsSync(join(dir, 'cases.bin')) ? readFileSync(join(dir, 'cases.bin')) : Buffer.alloc(0);
-      });
+      }));
     },
   };
 }
