@@ -14,6 +14,8 @@ const fatal = (e) => {
 };
 process.on('uncaughtException', fatal);
 process.on('unhandledRejection', fatal);
+// `edgec inspect ... | head`: the reader closed the pipe; stop quietly, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', (e) => (e.code === 'EPIPE' ? process.exit(0) : fatal(e)));
 
 register();
 try {

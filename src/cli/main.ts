@@ -67,8 +67,9 @@ export async function main(argv: string[], streams: CliStreams = processStreams)
     // Test hook (test/e2e/cli-errors.test.ts): a bug anywhere below ends here like this one.
     if (process.env.EDGEC_TEST_INTERNAL_ERROR === '1') throw new Error('injected internal error (EDGEC_TEST_INTERNAL_ERROR=1)');
     registerConformance(program, ctx);
-    // Model commands load the tfjs importer and codegen lazily: `conformance` should not pay for them.
-    if (!argv.slice(2).includes('conformance')) {
+    // `conformance` does not load the model commands (codegen, toolchain); the command is the first
+    // word that is not an option (`compile m.tflite --name conformance` is a compile).
+    if (argv.slice(2).find((a) => !a.startsWith('-')) !== 'conformance') {
       const [model, compile, budget] = await Promise.all([import('./model.ts'), import('./compile.ts'), import('./budget.ts')]);
       compile.registerCompile(program, ctx);
       model.registerModelCommands(program, ctx);

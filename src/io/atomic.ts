@@ -57,7 +57,7 @@ function start(target: string, opts: OutputOptions): OutputPlan {
   checkNotProtected(abs, target);
   // Before looking at the target: a run killed between its two renames left the target missing.
   cleanStaleTemps(dirname(abs), opts.log);
-  return { abs, parent: dirname(abs), shown: target, existing: classifyPath(abs) };
+  return { abs, parent: dirname(abs), shown: target, existing: classifyPath(abs, target) };
 }
 
 /** Checks a folder output (see the header); throws a located EdgecError when it must not be written. */

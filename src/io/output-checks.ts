@@ -17,15 +17,15 @@ import { PACKAGE_ROOT } from '../paths.ts';
 
 export type PathKind = 'absent' | 'empty-folder' | 'folder' | 'file' | 'symlink' | 'other';
 
-export function classifyPath(abs: string): PathKind {
+export function classifyPath(abs: string, shown: string = abs): PathKind {
   let st;
   try {
     st = lstatSync(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return 'absent';
-    if (code === 'ENOTDIR') fail('E-OUT-PARENT', 'cli', `cannot write here: ${nonFolderAncestor(abs)} is a file, not a folder`, { file: abs });
-    fail('E-OUT-ACCESS', 'cli', `cannot look at the output path: ${(e as Error).message}`, { file: abs });
+    if (code === 'ENOTDIR') fail('E-OUT-PARENT', 'cli', `cannot write ${shown}: ${nonFolderAncestor(abs)} is a file, not a folder`, { file: shown });
+    fail('E-OUT-ACCESS', 'cli', `cannot look at the output path: ${(e as Error).message}`, { file: shown });
   }
   if (st.isSymbolicLink()) return 'symlink';
   if (st.isFile()) return 'file';
@@ -33,7 +33,7 @@ export function classifyPath(abs: string): PathKind {
   try {
     return readdirSync(abs).length === 0 ? 'empty-folder' : 'folder';
   } catch (e) {
-    fail('E-OUT-ACCESS', 'cli', `cannot read the output folder: ${(e as Error).message}`, { file: abs });
+    fail('E-OUT-ACCESS', 'cli', `cannot read the output folder: ${(e as Error).message}`, { file: shown });
   }
 }
 

@@ -107,6 +107,7 @@ const ROWS: Row[] = [
   ['compile: .tflite that is not a flatbuffer', ['compile', p('bad.tflite'), '--out', OUT], 'E-TFLITE-'],
   ['compile: model missing', ['compile', '--out', OUT], 'E-CLI-USAGE'],
   ['compile: two models', ['compile', TFLITE, TFLITE, '--out', OUT], 'E-CLI-USAGE'],
+  ["compile: a missing model named 'conformance'", ['compile', p('nope.json'), '--name', 'conformance', '--out', OUT], 'E-CLI-INPUT'],
   // compile: calibration
   ['compile: tfjs without --calib', ['compile', J, '--out', OUT], 'E-CALIB-MISSING'],
   ['compile: --calib missing', ['compile', J, '--calib', p('nope.f32'), '--out', OUT], 'E-CLI-INPUT'],
