@@ -265,6 +265,26 @@ describe.concurrent('compile --out', () => {
   });
 });
 
+describe('saving a tfjs model (saveModelToDir, in-process)', () => {
+  it('an earlier save is replaced, with its extra files; a folder holding other files is refused unless forced', async () => {
+    const dir = join(root, `saved-${seq++}`);
+    const files = { 'calibration.f32': new Uint8Array(8) };
+    await saveModelToDir(smallHarModel(), dir, { edgecName: 'first' }, { files });
+    await saveModelToDir(smallHarModel(), dir, { edgecName: 'second' }, { files });
+    expect(readdirSync(dir).sort()).toEqual(['calibration.f32', 'model.json', 'weights.bin']);
+    expect(JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).edgecName).toBe('second');
+    writeFileSync(join(dir, 'KEEP-user-notes.txt'), 'mine\n');
+    const before = snapshot(dir);
+    await expect(saveModelToDir(smallHarModel(), dir)).rejects.toThrow(/E-OUT-EXISTS/);
+    expect(snapshot(dir)).toEqual(before);
+    const user = scratch('saved-user');
+    await expect(saveModelToDir(smallHarModel(), user)).rejects.toThrow(/E-OUT-EXISTS/);
+    await saveModelToDir(smallHarModel(), user, {}, { force: true });
+    expect(readdirSync(user).sort()).toEqual(['model.json', 'weights.bin']);
+    expect(temps(root).filter((t) => t.startsWith('.saved-'))).toEqual([]);
+  });
+});
+
 describe.concurrent('simulate and run --out (files)', () => {
   for (const cmd of ['simulate', 'run'] as const) {
     const args = (out: string, ...extra: string[]) => [cmd, PREVIOUS, '--input', IN, '--out', out, ...(cmd === 'run' ? ['--no-sanitize'] : []), ...extra];
