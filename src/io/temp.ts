@@ -93,7 +93,6 @@ function lexists(p: string): boolean {
 }
 
 function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
