@@ -10,6 +10,7 @@
  *   fully_connected weights   [C_OUT, C_IN]
  * A pass never mutates a graph: it returns a new one (see src/passes).
  */
+import type { RegisteredOps } from '../ops/registry.ts';
 
 export type DType = 'float32' | 'int8' | 'int16' | 'int32' | 'int64';
 
@@ -66,43 +67,12 @@ export interface PoolAttrs {
   activation: Activation;
 }
 
-/** Every op kind with its attributes. Inputs/outputs are tensor ids. */
-export type OpAttrs =
-  | { kind: 'conv2d'; attrs: Conv2dAttrs } // inputs: x, weights, bias?
-  | { kind: 'depthwise_conv2d'; attrs: DepthwiseAttrs } // inputs: x, weights, bias?
-  | { kind: 'fully_connected'; attrs: { activation: Activation } } // inputs: x [N, C_IN], weights, bias?
-  | { kind: 'max_pool2d'; attrs: PoolAttrs }
-  | { kind: 'avg_pool2d'; attrs: PoolAttrs }
-  /** Global average over H and W (Keras GlobalAveragePooling, TFLite MEAN over axes 1,2). */
-  | { kind: 'mean_hw'; attrs: Record<string, never> }
-  /** MEAN over H and W with its own output quantization (TFLite MEAN). */
-  | { kind: 'mean_hw_requant'; attrs: Record<string, never> }
-  | { kind: 'add'; attrs: { activation: Activation } }
-  | { kind: 'concat'; attrs: { axis: number; activation: Activation } }
-  | { kind: 'pad'; attrs: { padding: Padding2d } }
-  /** Same bytes, new shape (Flatten, Reshape): the planner aliases it to its input. */
-  | { kind: 'reshape'; attrs: { shape: readonly number[] } }
-  | { kind: 'softmax'; attrs: { beta: number } }
-  | { kind: 'logistic'; attrs: Record<string, never> }
-  | { kind: 'tanh'; attrs: Record<string, never> }
-  /**
-   * UNIDIRECTIONAL_SEQUENCE_LSTM, int8 activations with an int16 cell state. Inputs: x, the input
-   * weights of the input/forget/cell/output gates, their recurrent weights, their biases, then the
-   * hidden and cell state (variable tensors). cellClip is in real units (0: none).
-   */
-  | { kind: 'lstm'; attrs: { timeMajor: boolean; cellClip: number } }
-  /** SVDF (TFLite): inputs x, feature weights, time weights, bias?, state (a variable tensor). */
-  | { kind: 'svdf'; attrs: { rank: number } }
-  /** TFLite QUANTIZE between integer types: rescale to the output's scale and zero point. */
-  | { kind: 'requantize'; attrs: Record<string, never> }
-  /** TRANSPOSE: output axis i is input axis perm[i]. */
-  | { kind: 'transpose'; attrs: { perm: readonly number[] } }
-  /** STRIDED_SLICE with every axis resolved: output extent `size[a]` from `begin[a]` in steps of `stride[a]` (the output tensor's shape may drop shrunk axes). */
-  | { kind: 'strided_slice'; attrs: { begin: readonly number[]; stride: readonly number[]; size: readonly number[] } }
-  /** A standalone activation layer (fused into the producer by passes where possible). */
-  | { kind: 'relu'; attrs: { max?: number } }
-  /** Inference batch norm (inputs: x, gamma, beta, mean, variance); folded away by a pass. */
-  | { kind: 'batch_norm'; attrs: { epsilon: number } };
+/**
+ * Every op kind with its attributes. Each operator family declares its own kinds (src/ops/<family>,
+ * its `...Ops` interface); the registry merges them, so a new op is local to its family.
+ * Inputs/outputs are tensor ids.
+ */
+export type OpAttrs = { [K in keyof RegisteredOps]: { kind: K; attrs: RegisteredOps[K] } }[keyof RegisteredOps];
 
 export type OpKind = OpAttrs['kind'];
 
