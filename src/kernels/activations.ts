@@ -55,3 +55,32 @@ export function logisticS8(p: LutActivationParams, input: Int8Array): Int8Array 
 export function tanhS8(p: LutActivationParams, input: Int8Array): Int8Array {
   return apply('tanh', p, input);
 }
+
+/**
+ * LEAKY_RELU int8 (TFLite Micro's QuantizeLeakyRelu): x - zp_in rescaled to the output by the identity
+ * multiplier when non-negative, by the alpha multiplier otherwise (a negative alpha's multiplier is
+ * negative: its magnitude rescales and the sign is applied after), plus zp_out, clamped to int8.
+ */
+export interface LeakyReluParams {
+  inputZeroPoint: number;
+  outputZeroPoint: number;
+  identity: { multiplier: number; shift: number };
+  alpha: { multiplier: number; shift: number };
+}
+
+export function leakyReluS8(p: LeakyReluParams, input: Int8Array): Int8Array {
+  const out = new Int8Array(input.length);
+  const negative = p.alpha.multiplier < 0;
+  const alphaMagnitude = negative ? -p.alpha.multiplier : p.alpha.multiplier;
+  for (let i = 0; i < input.length; i++) {
+    const x = input[i]! - p.inputZeroPoint;
+    let v = p.outputZeroPoint;
+    if (x >= 0) v += multiplyByQuantizedMultiplier(x, p.identity.multiplier, p.identity.shift);
+    else {
+      const scaled = multiplyByQuantizedMultiplier(x, alphaMagnitude, p.alpha.shift);
+      v += negative ? -scaled : scaled;
+    }
+    out[i] = v < -128 ? -128 : v > 127 ? 127 : v;
+  }
+  return out;
+}

@@ -1,8 +1,9 @@
 /**
- * Standalone activations: LOGISTIC and TANH (int8), and ReLU in float graphs.
+ * Standalone activations: LOGISTIC, TANH and LEAKY_RELU (int8), and ReLU in float graphs.
  *
  *   tflite LOGISTIC / TANH    tfjs Activation('sigmoid' | 'tanh'), sigmoid/tanh activations of layers
  *   -> IR logistic / tanh  -> step logistic_s8 / tanh_s8  -> edgec_table_s8 over a 256-entry table
+ *   tflite LEAKY_RELU   tfjs LeakyReLU  -> IR leaky_relu { alpha } -> step leaky_relu_s8 -> the same table kernel
  *   tfjs ReLU, Activation('relu' | 'relu6') -> IR relu (float only: the passes fuse it into its producer)
  *
  * TFLite's int8 kernels ignore the output scale: logistic gives 1/256 with zero point -128, tanh
@@ -10,17 +11,21 @@
  */
 import { call } from '../cgen/c.ts';
 import { EdgecError } from '../diagnostics.ts';
-import { logisticS8, tanhS8, type LutActivationParams } from '../kernels/activations.ts';
+import { leakyReluS8, logisticS8, tanhS8, type LeakyReluParams, type LutActivationParams } from '../kernels/activations.ts';
+import { quantizeMultiplier } from '../quantize/fixedpoint.ts';
 import { lutActivationParams } from '../quantize/op-params.ts';
-import type { OpDef, OpFamily, OpOf, StepDef, TfjsLayerContext } from './contract.ts';
+import type { Named, OpDef, OpFamily, OpOf, StepDef, TfjsLayerContext } from './contract.ts';
 import { checkSameSize, requireOutputQuant, size } from './shared/rules.ts';
 import { appendActivation, newActivation } from './shared/tfjs.ts';
+import { caseTensors } from './shared/case.ts';
 
 export interface ActivationsOps {
   logistic: Record<string, never>;
   tanh: Record<string, never>;
   /** A standalone activation layer (fused into the producer by passes where possible). */
   relu: { max?: number };
+  /** x for x >= 0, alpha * x otherwise (alpha may be negative or above 1). */
+  leaky_relu: { alpha: number };
 }
 
 export interface LutActivationStep<K extends 'logistic_s8' | 'tanh_s8' = 'logistic_s8' | 'tanh_s8'> {
@@ -31,9 +36,46 @@ export interface LutActivationStep<K extends 'logistic_s8' | 'tanh_s8' = 'logist
   params: LutActivationParams;
 }
 
+export interface LeakyReluStep {
+  kind: 'leaky_relu_s8';
+  input: number;
+  output: number;
+  size: number;
+  params: LeakyReluParams;
+}
+
 export interface ActivationsSteps {
   logistic_s8: LutActivationStep<'logistic_s8'>;
   tanh_s8: LutActivationStep<'tanh_s8'>;
+  leaky_relu_s8: LeakyReluStep;
+}
+
+/** Every int8 value in table order: entry i of a table is f((int8_t)(uint8_t)i). */
+const ALL_INT8 = Int8Array.from({ length: 256 }, (_, i) => (i < 128 ? i : i - 256));
+
+/** A step computed as a 256-entry table here (256 bytes of flash); the C only looks up. */
+function tableStep<S extends { input: number; output: number; size: number; op?: unknown }>(fn: (s: S, x: Int8Array) => Int8Array): StepDef<S>['portable'] {
+  return {
+    header: 'edgec_activations.h',
+    files: ['edgec_activations.h', 'edgec_activations.c', 'edgec_fixedpoint.h'],
+    emit(s, ctx) {
+      const n = s.op.name;
+      const table = ctx.constArray('table', 'int8_t', fn(s, ALL_INT8), n);
+      return { kernel: 'edgec_table_s8', lines: [`status = ${call('edgec_table_s8', [table, ctx.tensor(s.input, n), ctx.tensor(s.output, n), String(s.size)])};`] };
+    },
+  };
+}
+
+/** TFLite Micro's LeakyRelu Prepare: multipliers of s_in / s_out and s_in * alpha / s_out, in float32 as it computes them. */
+function leakyReluParams(input: { scale: readonly number[]; zeroPoint: readonly number[] }, output: { scale: readonly number[]; zeroPoint: readonly number[] }, alpha: number): LeakyReluParams {
+  const sIn = Math.fround(input.scale[0]!);
+  const sOut = Math.fround(output.scale[0]!);
+  return {
+    inputZeroPoint: input.zeroPoint[0]!,
+    outputZeroPoint: output.zeroPoint[0]!,
+    identity: quantizeMultiplier(Math.fround(sIn / sOut)),
+    alpha: quantizeMultiplier(Math.fround(Math.fround(sIn * Math.fround(alpha)) / sOut)),
+  };
 }
 
 const F = 'float32';
@@ -105,6 +147,28 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
   ops: {
     logistic: lutOp('logistic', [1 / 256, -128], (v) => 1 / (1 + Math.exp(-v))),
     tanh: lutOp('tanh', [1 / 128, 0], Math.tanh),
+    leaky_relu: {
+      rule: {
+        inputs: [1, 1],
+        outputs: 1,
+        signatures: [
+          [F, F],
+          ['int8', 'int8'],
+        ],
+        check(c) {
+          const alpha = (c.op as OpOf<'leaky_relu'>).attrs.alpha;
+          if (typeof alpha !== 'number' || !Number.isFinite(alpha)) c.fail(`alpha ${alpha} must be finite`);
+          return checkSameSize(c);
+        },
+      },
+      quant: { output: 'calibrated' },
+      float: (op, _g, [x]) => x!.map((v) => (v > 0 ? v : v * op.attrs.alpha)),
+      lower(g, op) {
+        const x = g.tensors[op.inputs[0]!]!;
+        const y = g.tensors[op.outputs[0]!]!;
+        return { kind: 'leaky_relu_s8', input: x.id, output: y.id, size: size(x), params: leakyReluParams(x.quant!, y.quant!, op.attrs.alpha) };
+      },
+    },
     relu: {
       rule: {
         inputs: [1, 1],
@@ -126,16 +190,53 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
   steps: {
     logistic_s8: lutStep('logistic_s8'),
     tanh_s8: lutStep('tanh_s8'),
+    leaky_relu_s8: {
+      requantizers: (s) => [
+        { name: 'identity rescale', ...s.params.identity },
+        { name: 'alpha rescale', multiplier: Math.abs(s.params.alpha.multiplier), shift: s.params.alpha.shift },
+      ],
+      simulate: (s, env) => leakyReluS8(s.params, env.read(s.input) as Int8Array),
+      portable: tableStep<LeakyReluStep & Named>((s, x) => leakyReluS8(s.params, x)),
+    },
   },
   tflite: {
     LOGISTIC: { inputs: [1, 1], import: (c) => c.addOp({ kind: 'logistic', name: c.name, attrs: {}, inputs: [c.inputs[0]!], outputs: c.outputs }) },
     TANH: { inputs: [1, 1], import: (c) => c.addOp({ kind: 'tanh', name: c.name, attrs: {}, inputs: [c.inputs[0]!], outputs: c.outputs }) },
+    // LeakyReluOptions: alpha (field 0).
+    LEAKY_RELU: { inputs: [1, 1], import: (c) => c.addOp({ kind: 'leaky_relu', name: c.name, attrs: { alpha: c.options?.float(0, 0) ?? 0 }, inputs: [c.inputs[0]!], outputs: c.outputs }) },
   },
   tfjs: {
     Activation: { convert: (c) => activationLayer(c, String(c.config.activation)) },
+    LeakyReLU: {
+      convert(c) {
+        const out = newActivation(c, '', c.outShape);
+        c.b.addOp({ kind: 'leaky_relu', name: c.name, attrs: { alpha: Number(c.config.alpha ?? 0.3) }, inputs: [c.inputs[0]!], outputs: [out] });
+        return out;
+      },
+    },
     ReLU: {
       unsupported: (config) => (Number(config.negativeSlope ?? 0) !== 0 || Number(config.threshold ?? 0) !== 0 ? ['leaky or thresholded ReLU'] : []),
       convert: (c) => activationLayer(c, 'relu', c.config.maxValue === null || c.config.maxValue === undefined ? undefined : Number(c.config.maxValue)),
     },
   },
+  cases: [
+    {
+      op: 'leaky_relu',
+      actDtypes: ['s8'],
+      build(r) {
+        const input = r.data('input');
+        const tensors = caseTensors([
+          { name: 'input', dtype: 'int8', shape: [input.length], init: input },
+          { name: 'output', dtype: 'int8', shape: [input.length] },
+        ]);
+        const params: LeakyReluParams = {
+          inputZeroPoint: r.int('input_zero_point'),
+          outputZeroPoint: r.int('output_zero_point'),
+          identity: { multiplier: r.int('identity.multiplier'), shift: r.int('identity.shift') },
+          alpha: { multiplier: r.int('alpha.multiplier'), shift: r.int('alpha.shift') },
+        };
+        return { step: { kind: 'leaky_relu_s8', input: 0, output: 1, size: input.length, params, op: { id: 0, name: 'case', kind: 'leaky_relu' } }, tensors, output: 1 };
+      },
+    },
+  ],
 };
