@@ -84,3 +84,59 @@ export function leakyReluS8(p: LeakyReluParams, input: Int8Array): Int8Array {
   }
   return out;
 }
+
+/**
+ * HARD_SWISH int8 (TFLite's reference HardSwish<int8_t>): x * relu6(x + 3) / 6 in 16-bit fixed point.
+ * The input, offset and shifted left by 7, is rescaled to the output ("preshift") and, separately,
+ * to a "reluish" factor in [0, 1] (3.0 at 32768, saturating); their product is shifted to the output
+ * scale. Every intermediate is int16 as in the reference, with its saturations and its wrap-around
+ * when the output zero point is added.
+ */
+export interface HardSwishParams {
+  inputZeroPoint: number;
+  outputZeroPoint: number;
+  outputMultiplier: number; // int16 fixed point
+  outputExponent: number; // <= 0
+  reluishMultiplier: number; // int16 fixed point
+  reluishExponent: number;
+}
+
+const wrap16 = (v: number) => (v << 16) >> 16;
+const saturate16 = (v: number) => (v < -32768 ? -32768 : v > 32767 ? 32767 : v);
+
+/** gemmlowp's SaturatingRoundingDoublingHighMul on int16. */
+function roundingHighMul16(a: number, b: number): number {
+  if (a === -32768 && b === -32768) return 32767;
+  const ab = a * b;
+  return wrap16(Math.trunc((ab + (ab >= 0 ? 1 << 14 : 1 - (1 << 14))) / 32768));
+}
+
+/** SaturatingDoublingHighMul: as above, truncating instead of rounding. */
+function highMul16(a: number, b: number): number {
+  if (a === -32768 && b === -32768) return 32767;
+  return wrap16(Math.trunc((a * b) / 32768));
+}
+
+/** gemmlowp's RoundingDivideByPOT: x / 2^e rounded half away from zero. */
+function divideByPot(x: number, e: number): number {
+  const mask = 2 ** e - 1;
+  const threshold = Math.floor(mask / 2) + (x < 0 ? 1 : 0);
+  return (x >> e) + ((x & mask) > threshold ? 1 : 0);
+}
+
+export function hardSwishS8(p: HardSwishParams, input: Int8Array): Int8Array {
+  const out = new Int8Array(input.length);
+  for (let i = 0; i < input.length; i++) {
+    const hires = (input[i]! - p.inputZeroPoint) * 128;
+    const preshift = roundingHighMul16(hires, p.outputMultiplier);
+    let reluish = hires;
+    if (p.reluishExponent > 0) reluish = saturate16(reluish * 2 ** (p.reluishExponent - 1));
+    reluish = roundingHighMul16(reluish, p.reluishMultiplier);
+    if (p.reluishExponent > 0) reluish = saturate16(reluish * 2);
+    if (p.reluishExponent < 0) reluish = divideByPot(reluish, -p.reluishExponent);
+    reluish = wrap16((reluish + 32768) >> 1);
+    const value = wrap16(divideByPot(highMul16(reluish, preshift), -p.outputExponent) + p.outputZeroPoint);
+    out[i] = value < -128 ? -128 : value > 127 ? 127 : value;
+  }
+  return out;
+}

@@ -1,9 +1,10 @@
 /**
- * Standalone activations: LOGISTIC, TANH and LEAKY_RELU (int8), and ReLU in float graphs.
+ * Standalone activations: LOGISTIC, TANH, LEAKY_RELU and HARD_SWISH (int8), and ReLU in float graphs.
  *
  *   tflite LOGISTIC / TANH    tfjs Activation('sigmoid' | 'tanh'), sigmoid/tanh activations of layers
  *   -> IR logistic / tanh  -> step logistic_s8 / tanh_s8  -> edgec_table_s8 over a 256-entry table
  *   tflite LEAKY_RELU   tfjs LeakyReLU  -> IR leaky_relu { alpha } -> step leaky_relu_s8 -> the same table kernel
+ *   tflite HARD_SWISH                   -> IR hard_swish            -> step hard_swish_s8 -> the same table kernel
  *   tfjs ReLU, Activation('relu' | 'relu6') -> IR relu (float only: the passes fuse it into its producer)
  *
  * TFLite's int8 kernels ignore the output scale: logistic gives 1/256 with zero point -128, tanh
@@ -11,8 +12,8 @@
  */
 import { call } from '../cgen/c.ts';
 import { EdgecError } from '../diagnostics.ts';
-import { leakyReluS8, logisticS8, tanhS8, type LeakyReluParams, type LutActivationParams } from '../kernels/activations.ts';
-import { quantizeMultiplier } from '../quantize/fixedpoint.ts';
+import { hardSwishS8, leakyReluS8, logisticS8, tanhS8, type HardSwishParams, type LeakyReluParams, type LutActivationParams } from '../kernels/activations.ts';
+import { quantizeMultiplier, reduceMultiplier } from '../quantize/fixedpoint.ts';
 import { lutActivationParams } from '../quantize/op-params.ts';
 import type { Named, OpDef, OpFamily, OpOf, StepDef, TfjsLayerContext } from './contract.ts';
 import { checkSameSize, requireOutputQuant, size } from './shared/rules.ts';
@@ -26,6 +27,8 @@ export interface ActivationsOps {
   relu: { max?: number };
   /** x for x >= 0, alpha * x otherwise (alpha may be negative or above 1). */
   leaky_relu: { alpha: number };
+  /** x * relu6(x + 3) / 6. */
+  hard_swish: Record<string, never>;
 }
 
 export interface LutActivationStep<K extends 'logistic_s8' | 'tanh_s8' = 'logistic_s8' | 'tanh_s8'> {
@@ -44,10 +47,19 @@ export interface LeakyReluStep {
   params: LeakyReluParams;
 }
 
+export interface HardSwishStep {
+  kind: 'hard_swish_s8';
+  input: number;
+  output: number;
+  size: number;
+  params: HardSwishParams;
+}
+
 export interface ActivationsSteps {
   logistic_s8: LutActivationStep<'logistic_s8'>;
   tanh_s8: LutActivationStep<'tanh_s8'>;
   leaky_relu_s8: LeakyReluStep;
+  hard_swish_s8: HardSwishStep;
 }
 
 /** Every int8 value in table order: entry i of a table is f((int8_t)(uint8_t)i). */
@@ -63,6 +75,24 @@ function tableStep<S extends { input: number; output: number; size: number; op?:
       const table = ctx.constArray('table', 'int8_t', fn(s, ALL_INT8), n);
       return { kernel: 'edgec_table_s8', lines: [`status = ${call('edgec_table_s8', [table, ctx.tensor(s.input, n), ctx.tensor(s.output, n), String(s.size)])};`] };
     },
+  };
+}
+
+/**
+ * TFLite Micro's HardSwishPrepare: the input on a "hires" scale (1/128 of its own, in float32), its
+ * multiplier to the output and to the reluish scale (3 / 32768), each reduced to 16 bits.
+ */
+function hardSwishParams(input: { scale: readonly number[]; zeroPoint: readonly number[] }, output: { scale: readonly number[]; zeroPoint: readonly number[] }): HardSwishParams {
+  const hires = Math.fround(Math.fround(1 / 128) * Math.fround(input.scale[0]!));
+  const toOutput = quantizeMultiplier(Math.fround(hires / Math.fround(output.scale[0]!)));
+  const toReluish = quantizeMultiplier(Math.fround(hires / Math.fround(3 / 32768)));
+  return {
+    inputZeroPoint: input.zeroPoint[0]!,
+    outputZeroPoint: output.zeroPoint[0]!,
+    outputMultiplier: reduceMultiplier(toOutput.multiplier),
+    outputExponent: toOutput.shift,
+    reluishMultiplier: reduceMultiplier(toReluish.multiplier),
+    reluishExponent: toReluish.shift,
   };
 }
 
@@ -169,6 +199,24 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
         return { kind: 'leaky_relu_s8', input: x.id, output: y.id, size: size(x), params: leakyReluParams(x.quant!, y.quant!, op.attrs.alpha) };
       },
     },
+    hard_swish: {
+      rule: {
+        inputs: [1, 1],
+        outputs: 1,
+        signatures: [
+          [F, F],
+          ['int8', 'int8'],
+        ],
+        check: checkSameSize,
+      },
+      quant: { output: 'calibrated' },
+      float: (_op, _g, [x]) => x!.map((v) => (v * Math.min(6, Math.max(0, v + 3))) / 6),
+      lower(g, op) {
+        const x = g.tensors[op.inputs[0]!]!;
+        const y = g.tensors[op.outputs[0]!]!;
+        return { kind: 'hard_swish_s8', input: x.id, output: y.id, size: size(x), params: hardSwishParams(x.quant!, y.quant!) };
+      },
+    },
     relu: {
       rule: {
         inputs: [1, 1],
@@ -198,11 +246,21 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
       simulate: (s, env) => leakyReluS8(s.params, env.read(s.input) as Int8Array),
       portable: tableStep<LeakyReluStep & Named>((s, x) => leakyReluS8(s.params, x)),
     },
+    hard_swish_s8: {
+      // TFLite Micro requires the output stage to shift right (exponent <= 0).
+      requantizers: (s) => [
+        { name: 'output rescale', multiplier: s.params.outputMultiplier, shift: s.params.outputExponent, shiftRange: [-31, 0] },
+        { name: 'reluish rescale', multiplier: s.params.reluishMultiplier, shift: s.params.reluishExponent },
+      ],
+      simulate: (s, env) => hardSwishS8(s.params, env.read(s.input) as Int8Array),
+      portable: tableStep<HardSwishStep & Named>((s, x) => hardSwishS8(s.params, x)),
+    },
   },
   tflite: {
     LOGISTIC: { inputs: [1, 1], import: (c) => c.addOp({ kind: 'logistic', name: c.name, attrs: {}, inputs: [c.inputs[0]!], outputs: c.outputs }) },
     TANH: { inputs: [1, 1], import: (c) => c.addOp({ kind: 'tanh', name: c.name, attrs: {}, inputs: [c.inputs[0]!], outputs: c.outputs }) },
     // LeakyReluOptions: alpha (field 0).
+    HARD_SWISH: { inputs: [1, 1], import: (c) => c.addOp({ kind: 'hard_swish', name: c.name, attrs: {}, inputs: [c.inputs[0]!], outputs: c.outputs }) },
     LEAKY_RELU: { inputs: [1, 1], import: (c) => c.addOp({ kind: 'leaky_relu', name: c.name, attrs: { alpha: c.options?.float(0, 0) ?? 0 }, inputs: [c.inputs[0]!], outputs: c.outputs }) },
   },
   tfjs: {
@@ -236,6 +294,26 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
           alpha: { multiplier: r.int('alpha.multiplier'), shift: r.int('alpha.shift') },
         };
         return { step: { kind: 'leaky_relu_s8', input: 0, output: 1, size: input.length, params, op: { id: 0, name: 'case', kind: 'leaky_relu' } }, tensors, output: 1 };
+      },
+    },
+    {
+      op: 'hard_swish',
+      actDtypes: ['s8'],
+      build(r) {
+        const input = r.data('input');
+        const tensors = caseTensors([
+          { name: 'input', dtype: 'int8', shape: [input.length], init: input },
+          { name: 'output', dtype: 'int8', shape: [input.length] },
+        ]);
+        const params: HardSwishParams = {
+          inputZeroPoint: r.int('input_zero_point'),
+          outputZeroPoint: r.int('output_zero_point'),
+          outputMultiplier: r.int('output_multiplier_fixedpoint_int16'),
+          outputExponent: r.int('output_multiplier_exponent'),
+          reluishMultiplier: r.int('reluish_multiplier_fixedpoint_int16'),
+          reluishExponent: r.int('reluish_multiplier_exponent'),
+        };
+        return { step: { kind: 'hard_swish_s8', input: 0, output: 1, size: input.length, params, op: { id: 0, name: 'case', kind: 'hard_swish' } }, tensors, output: 1 };
       },
     },
   ],
