@@ -11,11 +11,10 @@
 import { designated, struct } from '../cgen/c.ts';
 import { fullyConnectedS8BufferSize } from './shared/cmsis-buffer-sizes.ts';
 import { batchMatmulS16, batchMatmulS8, type BatchMatmulParams } from '../kernels/batch_matmul.ts';
-import type { OpKind } from '../ir/graph.ts';
 import type { Dims, PerTensorQuant } from '../kernels/types.ts';
 import type { CaseAdapter, CmsisEmitter, CmsisPath, OpFamily, PortableEmitter } from './contract.ts';
 import { caseTensors } from './shared/case.ts';
-import { cmsisDims, cmsisRange, cmsisScratchLines, dims, range } from './shared/emit.ts';
+import { CMSIS_PATHS, cmsisDims, cmsisRange, cmsisScratchLines, dims, range } from './shared/emit.ts';
 
 /** No IR op yet: no front end maps onto BATCH_MATMUL. */
 export interface BatchMatmulOps {}
@@ -37,7 +36,6 @@ export interface BatchMatmulSteps {
   batch_matmul_s16: BatchMatmulStep;
 }
 
-const PATHS: readonly CmsisPath[] = ['plain', 'dsp', 'mve'];
 const suffix = (s: BatchMatmulStep) => (s.kind === 'batch_matmul_s16' ? 's16' : 's8');
 
 const portable: PortableEmitter<BatchMatmulStep> = {
@@ -67,7 +65,7 @@ const cmsisNn: CmsisEmitter<BatchMatmulStep> = {
     const quant = ctx.constStruct('quant', 'cmsis_nn_per_tensor_quant_params', `{ .multiplier = ${s.quant.multiplier}, .shift = ${s.quant.shift} }`, n);
     const o = cmsisDims(ctx, 'output_dims', s.outputDims, n);
     const asked = s.kind === 'batch_matmul_s8' ? `arm_fully_connected_s8_get_buffer_size(&${o})` : null;
-    const c = cmsisScratchLines(scratch, PATHS.map((path) => cmsisScratch(s, path)), asked);
+    const c = cmsisScratchLines(scratch, CMSIS_PATHS.map((path) => cmsisScratch(s, path)), asked);
     const fn = `arm_batch_matmul_${suffix(s)}`;
     const call = `${fn}(&${c.name}, &${params}, &${quant}, &${cmsisDims(ctx, 'lhs_dims', s.lhsDims, n)}, ${ctx.tensor(s.lhs, n)}, &${cmsisDims(ctx, 'rhs_dims', s.rhsDims, n)}, ${ctx.tensor(s.rhs, n)}, &${o}, ${ctx.tensor(s.output, n)})`;
     return { kernel: fn, lines: [...c.lines, `    status = (int32_t)${call};`, '}'] };
@@ -101,7 +99,7 @@ function adapter(s16: boolean): CaseAdapter {
         outputDims,
       };
       // No IR op kind names BATCH_MATMUL yet; the case's step carries the case's op name.
-      return { step: { ...step, op: { id: 0, name: 'case', kind: 'batch_matmul' as OpKind } }, tensors, output: 2 };
+      return { step: { ...step, op: { id: 0, name: 'case', kind: 'batch_matmul' } }, tensors, output: 2 };
     },
   };
 }

@@ -23,8 +23,8 @@ import type { CaseReader } from '../conformance/case.ts';
 
 export type OpOf<K extends OpKind> = Extract<Op, { kind: K }>;
 
-/** A step with the layer it computes (every step carries its op once lowered). */
-export type Named = { op: { id: number; name: string; kind: OpKind } };
+/** A step with the layer it computes (every step carries its op once lowered; a conformance case names its own). */
+export type Named = { op: { id: number; name: string; kind: string } };
 
 /** Tensors by id: a graph, or a conformance case's own tensors. */
 export interface TensorTable {

@@ -217,7 +217,7 @@ function activate(v: number, a: Activation): number {
 }
 
 // Conformance-only steps have no IR op of their own: their cases are named after the nearest, add.
-const CASE_OP = { id: 0, name: 'case', kind: 'add' as const };
+const caseOp = (kind: string) => ({ id: 0, name: 'case', kind });
 
 /** ADD and MUL cases: two blocks of `block_size` values and the compiler's parameters. */
 function arithmeticCase(op: 'add' | 'mul', s16: boolean): CaseAdapter {
@@ -234,9 +234,9 @@ function arithmeticCase(op: 'add' | 'mul', s16: boolean): CaseAdapter {
       ]);
       const io = { inputs: [0, 1] as [number, number], output: 2, size: n, activation: { min: r.int('activation.min'), max: r.int('activation.max') } };
       const offsets = { input1Offset: r.int('input_1_offset'), input2Offset: r.int('input_2_offset'), outputOffset: r.int('output_offset'), output: { multiplier: r.int('output_mult'), shift: r.int('output_shift') } };
-      if (op === 'mul') return { step: { kind: s16 ? 'mul_s16' : 'mul_s8', ...io, params: offsets, op: CASE_OP } satisfies MulStep & Named, tensors, output: 2 };
+      if (op === 'mul') return { step: { kind: s16 ? 'mul_s16' : 'mul_s8', ...io, params: offsets, op: caseOp('mul') } satisfies MulStep & Named, tensors, output: 2 };
       const params: AddParams = { ...offsets, input1: { multiplier: r.int('input_1_mult'), shift: r.int('input_1_shift') }, input2: { multiplier: r.int('input_2_mult'), shift: r.int('input_2_shift') }, leftShift: r.int('left_shift') };
-      return { step: { kind: s16 ? 'add_s16' : 'add_s8', ...io, params, op: CASE_OP } satisfies AddStep & Named, tensors, output: 2 };
+      return { step: { kind: s16 ? 'add_s16' : 'add_s8', ...io, params, op: caseOp('add') } satisfies AddStep & Named, tensors, output: 2 };
     },
   };
 }
@@ -256,7 +256,7 @@ function minMaxCase(): CaseAdapter {
         { name: 'input_2', dtype: 'int8', shape: shape(input2Dims), init: r.data('input_2') },
         { name: 'output', dtype: 'int8', shape: shape(outputDims) },
       ]);
-      const step: MinMaxStep & Named = { kind: kind === 'maximum' ? 'maximum_s8' : 'minimum_s8', inputs: [0, 1], output: 2, input1Dims, input2Dims, outputDims, op: CASE_OP };
+      const step: MinMaxStep & Named = { kind: kind === 'maximum' ? 'maximum_s8' : 'minimum_s8', inputs: [0, 1], output: 2, input1Dims, input2Dims, outputDims, op: caseOp(kind) };
       return { step, tensors, output: 2 };
     },
   };

@@ -15,9 +15,9 @@ import { vectorSumS8 } from './shared/kernel-sums.ts';
 import type { QuantParams } from '../ir/graph.ts';
 import { svdfStep, type SvdfParams, type SvdfShape } from '../kernels/svdf.ts';
 import { svdfParams } from '../quantize/op-params.ts';
-import type { CaseAdapter, CmsisEmitContext, CmsisEmitter, CmsisPath, EmitContext, Emitted, Named, OpFamily, SimEnv, StepScratch } from './contract.ts';
+import type { CaseAdapter, CmsisEmitContext, CmsisEmitter, EmitContext, Emitted, Named, OpFamily, SimEnv, StepScratch } from './contract.ts';
 import { caseTensors, type CaseTensorSpec } from './shared/case.ts';
-import { cmsisDims, cmsisRange, cmsisScratchLines, range } from './shared/emit.ts';
+import { CMSIS_PATHS, cmsisDims, cmsisRange, cmsisScratchLines, range } from './shared/emit.ts';
 import { isPosInt, requireBias, requireRank, requireShape, requireWeightQuant, shapeText, size } from './shared/rules.ts';
 
 export interface SvdfOps {
@@ -49,7 +49,6 @@ export interface SvdfSteps {
 
 type AnySvdf = (SvdfStep | SvdfS16Step) & Named;
 
-const PATHS: readonly CmsisPath[] = ['plain', 'dsp', 'mve'];
 
 const q = (t: { name: string; quant?: QuantParams }): QuantParams => {
   if (!t.quant) throw new Error(`tensor '${t.name}' has no quantization`);
@@ -119,7 +118,7 @@ function emitCmsis(s: AnySvdf, ctx: CmsisEmitContext, scratch: StepScratch): Emi
   let head: string;
   if (s8) {
     const sums = kernelSums(s, ctx);
-    const c = cmsisScratchLines(scratch, PATHS.map((path) => svdfS8BufferSize(path, sh.features)), `arm_svdf_s8_get_buffer_size(&${wf})`, sums ? `(void *)${sums}` : 'NULL', sums ? sh.features * 4 : 0);
+    const c = cmsisScratchLines(scratch, CMSIS_PATHS.map((path) => svdfS8BufferSize(path, sh.features)), `arm_svdf_s8_get_buffer_size(&${wf})`, sums ? `(void *)${sums}` : 'NULL', sums ? sh.features * 4 : 0);
     lines = c.lines;
     head = `arm_svdf_s8(&${c.name}, &input_ctx, &output_ctx`;
   } else {

@@ -25,11 +25,10 @@ import {
   type DepthwiseKernel,
 } from '../shared/cmsis-buffer-sizes.ts';
 import type { CmsisEmitContext, CmsisEmitter, CmsisPath, Emitted, Named, StepScratch } from '../contract.ts';
-import { cmsisDims, cmsisRange, cmsisScratchLines, cmsisTile } from '../shared/emit.ts';
+import { CMSIS_PATHS, cmsisDims, cmsisRange, cmsisScratchLines, cmsisTile } from '../shared/emit.ts';
 import type { ConvS16Step, ConvStep, DepthwiseS16Step, DepthwiseStep, TransposeConvStep } from './steps.ts';
 
-const PATHS: readonly CmsisPath[] = ['plain', 'dsp', 'mve'];
-const sizesOf = (f: (path: CmsisPath) => number) => PATHS.map(f);
+const sizesOf = (f: (path: CmsisPath) => number) => CMSIS_PATHS.map(f);
 
 type Geometry = ConvStep | DepthwiseStep | ConvS16Step | DepthwiseS16Step | TransposeConvStep;
 
@@ -198,7 +197,7 @@ export const transposeConvCmsis: CmsisEmitter<TransposeConvStep> = {
     );
     const { i, f, b, o } = allDims(s, ctx);
     const z = transposeConvS8BufferSizes(ctx.path, s.stride, s.inputDims, s.filterDims, s.outputDims);
-    const sizes = PATHS.map((p) => transposeConvS8BufferSizes(p, s.stride, s.inputDims, s.filterDims, s.outputDims));
+    const sizes = CMSIS_PATHS.map((p) => transposeConvS8BufferSizes(p, s.stride, s.inputDims, s.filterDims, s.outputDims));
     const lines = [
       '#if defined(EDGEC_CHECK_SCRATCH)',
       `    if (arm_transpose_conv_s8_get_buffer_size(&${params}, &${i}, &${f}, &${o}) != EDGEC_CMSIS_NN_PICK(${sizes.map((x) => x.buffer).join(', ')})`,

@@ -7,13 +7,12 @@
 import { call, designated, struct } from '../../cgen/c.ts';
 import { fullyConnectedS8BufferSize } from '../shared/cmsis-buffer-sizes.ts';
 import { vectorSumS8 } from '../shared/kernel-sums.ts';
-import type { CmsisEmitContext, CmsisPath, EmitContext, Emitted, Named, StepScratch } from '../contract.ts';
-import { cmsisDims, cmsisRange, cmsisScratchLines, range } from '../shared/emit.ts';
+import type { CmsisEmitContext, EmitContext, Emitted, Named, StepScratch } from '../contract.ts';
+import { CMSIS_PATHS, cmsisDims, cmsisRange, cmsisScratchLines, range } from '../shared/emit.ts';
 import type { FullyConnectedS16Step, FullyConnectedS4Step, FullyConnectedStep } from './index.ts';
 
 type AnyFc = (FullyConnectedStep | FullyConnectedS4Step | FullyConnectedS16Step) & Named;
 
-const PATHS: readonly CmsisPath[] = ['plain', 'dsp', 'mve'];
 
 export const PORTABLE_FILES = ['edgec_fully_connected.h', 'edgec_fully_connected.c', 'edgec_int4.h', 'edgec_dot_s8.h', 'edgec_dot_s8.c'];
 export const PORTABLE_S16_FILES = ['edgec_conv_s16.h', 'edgec_conv_s16.c', 'edgec_conv.h', 'edgec_fully_connected.h'];
@@ -107,7 +106,7 @@ function kernelSums(s: FullyConnectedStep & Named, ctx: CmsisEmitContext): strin
 export function emitCmsisS8(s: FullyConnectedStep & Named, ctx: CmsisEmitContext, scratch: StepScratch): Emitted {
   const st = cmsisStructs(s, ctx);
   const sums = kernelSums(s, ctx);
-  const sizes = PATHS.map((p) => fullyConnectedS8BufferSize(p, s.outputDepth));
+  const sizes = CMSIS_PATHS.map((p) => fullyConnectedS8BufferSize(p, s.outputDepth));
   const c = cmsisScratchLines(scratch, sizes, `arm_fully_connected_s8_get_buffer_size(&${st.f})`, sums ? `(void *)${sums}` : 'NULL', sums ? s.outputDepth * 4 : 0);
   return cmsisCall(s.perChannel ? 'arm_fully_connected_per_channel_s8' : 'arm_fully_connected_s8', s, ctx, st, c);
 }

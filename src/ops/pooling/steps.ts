@@ -12,7 +12,7 @@ import { meanHwS8 } from '../../kernels/mean.ts';
 import { avgPoolS16, avgPoolS8, maxPoolS16, maxPoolS8 } from '../../kernels/pooling.ts';
 import type { ActivationRange, Dims, Tile } from '../../kernels/types.ts';
 import type { CmsisPath, StepDef } from '../contract.ts';
-import { as, cmsisDims, cmsisRange, cmsisScratchLines, cmsisTile, dims, range, tile } from '../shared/emit.ts';
+import { as, CMSIS_PATHS, cmsisDims, cmsisRange, cmsisScratchLines, cmsisTile, dims, range, tile } from '../shared/emit.ts';
 
 export type PoolKind = 'max_pool_s8' | 'avg_pool_s8' | 'max_pool_s16' | 'avg_pool_s16';
 
@@ -39,7 +39,6 @@ export interface MeanStep {
   shift: number;
 }
 
-const PATHS: readonly CmsisPath[] = ['plain', 'dsp', 'mve'];
 
 /** A pooling step of one kind; `int16` steps take their tensors through int16_t pointers. */
 export function poolStep<K extends PoolKind>(kind: K): StepDef<PoolStep<K>> {
@@ -78,7 +77,7 @@ export function poolStep<K extends PoolKind>(kind: K): StepDef<PoolStep<K>> {
         const i = cmsisDims(ctx, 'input_dims', s.inputDims, n);
         const f = cmsisDims(ctx, 'filter_dims', { n: 1, h: s.filter.h, w: s.filter.w, c: 1 }, n);
         const o = cmsisDims(ctx, 'output_dims', s.outputDims, n);
-        const c = avg ? cmsisScratchLines(buf, PATHS.map((p) => scratch(s, p)), `${fn}_get_buffer_size(${s.outputDims.w}, ${s.inputDims.c})`) : cmsisScratchLines(buf, [], null);
+        const c = avg ? cmsisScratchLines(buf, CMSIS_PATHS.map((p) => scratch(s, p)), `${fn}_get_buffer_size(${s.outputDims.w}, ${s.inputDims.c})`) : cmsisScratchLines(buf, [], null);
         const args = [`&${c.name}`, `&${params}`, `&${i}`, ptr(ctx.tensor(s.input, n)), `&${f}`, `&${o}`, ptr(ctx.tensor(s.output, n))];
         return { kernel: fn, lines: [...c.lines, `    status = (int32_t)${call(fn, args)};`, '}'] };
       },

@@ -4,7 +4,10 @@
  */
 import { struct } from '../../cgen/c.ts';
 import type { ActivationRange, Dims, Tile } from '../../kernels/types.ts';
-import type { EmitContext, StepScratch } from '../contract.ts';
+import type { CmsisPath, EmitContext, StepScratch } from '../contract.ts';
+
+/** CMSIS-NN's code paths, in the order EDGEC_CMSIS_NN_PICK takes their sizes. */
+export const CMSIS_PATHS: readonly CmsisPath[] = ['plain', 'dsp', 'mve'];
 
 export const tile = (t: Tile) => ({ h: t.h, w: t.w });
 export const range = (a: ActivationRange) => ({ min: a.min, max: a.max });
