@@ -64,7 +64,12 @@ export function readCalibrationFile(path: string, windowSize: number): Float32Ar
   }
   let flat: Float32Array;
   if (extname(path) === '.json') {
-    const rows = JSON.parse(raw.toString('utf8')) as unknown;
+    let rows: unknown;
+    try {
+      rows = JSON.parse(raw.toString('utf8'));
+    } catch (e) {
+      fail('E-CALIB-FORMAT', 'quantize', `not valid JSON (${(e as Error).message.split('\n')[0]})`, { file: path });
+    }
     if (!Array.isArray(rows) || !rows.every((r) => Array.isArray(r) && r.every((v) => typeof v === 'number'))) {
       fail('E-CALIB-FORMAT', 'quantize', 'expected a JSON array of arrays of numbers', { file: path });
     }
