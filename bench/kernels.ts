@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { convolveS8 } from '../src/kernels/conv.ts';
 import { fullyConnectedS8 } from '../src/kernels/fully_connected.ts';
-import { BUILD_DIR, PORTABLE_KERNELS_DIR } from '../src/paths.ts';
+import { BUILD_DIR, PORTABLE_KERNELS_DIR } from '../src/support/paths.ts';
 import { compileHost, runProgram } from '../src/toolchain/host.ts';
 
 export interface KernelBench {

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../src/paths.ts';
+import { PACKAGE_ROOT } from '../src/support/paths.ts';
 import { measureBudget } from '../src/report/budget.ts';
 import { benchKernels } from './kernels.ts';
 

@@ -3,19 +3,19 @@
  *   import -> passes -> quantize -> simulate -> plan -> codegen -> toolchain -> verify -> report
  * The CLI (src/cli) only wraps these entry points.
  */
-export * from './diagnostics.ts';
-export * from './quantize/fixedpoint.ts';
+export * from './support/diagnostics.ts';
+export * from './arith/fixedpoint.ts';
 export { runConformance } from './cli/conformance.ts';
 export { loadSuite, runTsBackend, runCBackend, formatReport } from './conformance/run.ts';
-export { VERSION } from './version.ts';
-export { quantizeValues, dequantizeValues } from './quantize/tensor-quant.ts';
+export { VERSION } from './support/version.ts';
+export { quantizeValues, dequantizeValues } from './arith/tensor-quant.ts';
 export { simulateFolder, simulateGraph, simulateLowered, loadFolderGraph } from './sim/int8.ts';
-export { compileGraph, compileModelFile, readCalibrationFile } from './compile.ts';
+export { compileGraph, compileModelFile, readCalibrationFile } from './pipeline/compile.ts';
 export { importTfjsModel, importLayersModel } from './import/tfjs.ts';
 export { saveModelToDir } from './import/tfjs-io.ts';
 export { runPasses, PASSES } from './passes/index.ts';
 export { quantizeGraph } from './quantize/quantize-graph.ts';
-export { lowerGraph } from './codegen/lower.ts';
+export { lowerGraph } from './lower/lower.ts';
 export { emitModelFolder } from './codegen/emit-folder.ts';
 export { planGraph, planMemory, formatPlan } from './plan/index.ts';
 export { verifyFolder, formatVerifyReport } from './verify/verify.ts';

@@ -4,12 +4,12 @@
  * backend; a family without a kernel yet is a visible skip naming the gap, never a pass.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SUITE_DIR } from '../src/paths.ts';
+import { DEFAULT_SUITE_DIR } from '../src/support/paths.ts';
 import { cortexPlatform, hostPlatform } from '../src/conformance/platforms.ts';
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from './support/toolchain.ts';
 import { caseAdapter } from '../src/ops/registry.ts';
 import { loadSuite, runCBackend, runTsBackend, type ConformanceReport } from '../src/conformance/run.ts';
-import type { ConformanceCase } from '../src/conformance/case.ts';
+import type { ConformanceCase } from '../src/formats/conformance-case.ts';
 import { cmsisNnMissingReason } from '../src/toolchain/cmsis-nn.ts';
 
 const NO_CMSIS_NN = cmsisNnMissingReason();

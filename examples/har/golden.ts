@@ -3,9 +3,9 @@
  * generated/har and what the golden test compares byte for byte.
  */
 import { join } from 'node:path';
-import { compileGraph, readCalibrationFile, type CompileResult } from '../../src/compile.ts';
+import { compileGraph, readCalibrationFile, type CompileResult } from '../../src/pipeline/compile.ts';
 import { importTfjsModel } from '../../src/import/tfjs.ts';
-import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 
 export const MODEL_DIR = join(PACKAGE_ROOT, 'examples/har/model');
 /** Recorded in the graph (and so in the model hash) instead of an absolute path. */

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveModelToDir } from '../../src/import/tfjs-io.ts';
 import { checkFolderOutput } from '../../src/io/atomic.ts';
-import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 import { formatQuantReport, quantizationReport, type QuantReport } from '../../src/quantize/report.ts';
 import { formatVerifyReport, verifyFolder } from '../../src/verify/verify.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';

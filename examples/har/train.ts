@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { ACTIVITIES, CHANNELS, fitNormalization, loadRecordings, makeWindows, normalize, splitBySubject, type Normalization } from '../../src/data/wisdm.ts';
-import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 import { buildHarModel, withFakeQuant } from '../../src/train/har-model.ts';
 import { registerFastKernels } from '../../src/train/kernels/index.ts';
 import { accuracy, seededShuffle, trainClassifier } from '../../src/train/train.ts';

@@ -8,7 +8,7 @@
  *   comment(name)                           ->  a comment no name can close
  *   literal(-2147483648)                    ->  (-2147483647 - 1)
  */
-import { safeText } from '../text/sanitize.ts';
+import { safeText } from '../support/sanitize.ts';
 
 export type CType = 'int8_t' | 'int16_t' | 'int32_t' | 'int64_t' | 'uint8_t' | 'uint16_t';
 

@@ -5,10 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Command } from 'commander';
-import type { Manifest } from '../codegen/manifest.ts';
-import { fail } from '../diagnostics.ts';
+import type { Manifest } from '../formats/manifest.ts';
+import { fail } from '../support/diagnostics.ts';
 import { checkFolderOutput } from '../io/atomic.ts';
-import { DEFAULT_LIMITS } from '../ir/validate.ts';
+import { DEFAULT_LIMITS } from '../validate/validate.ts';
 import { checkInputFile, checkOutputAvoidsInputs } from './inputs.ts';
 import { given, notApplicable, parseChoice, parseInteger, parseTarget, type CliContext } from './options.ts';
 
@@ -81,7 +81,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
   checkOutputAvoidsInputs(opts.out, [{ path: model, what: 'the model' }, ...(opts.calib ? [{ path: opts.calib, what: 'the calibration file' }] : [])]);
 
   // Loaded here, not at the top: the importers pull in tfjs, which other commands need not pay for.
-  const { compileModelFile } = await import('../compile.ts');
+  const { compileModelFile } = await import('../pipeline/compile.ts');
   const { formatQuantReport } = await import('../quantize/report.ts');
 
   const r = await compileModelFile(model, opts.calib, {

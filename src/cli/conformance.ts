@@ -1,7 +1,7 @@
 /** `edgec conformance`: the operator suite through one backend. */
 import type { Command } from 'commander';
-import { fail } from '../diagnostics.ts';
-import { DEFAULT_SUITE_DIR } from '../paths.ts';
+import { fail } from '../support/diagnostics.ts';
+import { DEFAULT_SUITE_DIR } from '../support/paths.ts';
 import { cortexPlatform, hostPlatform } from '../conformance/platforms.ts';
 import { formatReport, loadSuite, runCBackend, runTsBackend, type ConformanceReport } from '../conformance/run.ts';
 import { checkInputFolder } from './inputs.ts';

@@ -5,8 +5,8 @@
  */
 import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { folderInputs, readManifest, sampleBytes, type Manifest } from '../codegen/manifest.ts';
-import { fail } from '../diagnostics.ts';
+import { folderInputs, readManifest, sampleBytes, type Manifest } from '../formats/manifest.ts';
+import { fail } from '../support/diagnostics.ts';
 
 const inputError = (path: string, message: string): never => fail('E-CLI-INPUT', 'cli', message, { file: path });
 

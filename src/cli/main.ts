@@ -11,9 +11,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { EdgecError, formatDiagnostic } from '../diagnostics.ts';
-import { PACKAGE_ROOT } from '../paths.ts';
-import { VERSION } from '../version.ts';
+import { EdgecError, formatDiagnostic } from '../support/diagnostics.ts';
+import { PACKAGE_ROOT } from '../support/paths.ts';
+import { VERSION } from '../support/version.ts';
 import { registerConformance } from './conformance.ts';
 import type { CliContext } from './options.ts';
 

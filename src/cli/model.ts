@@ -6,8 +6,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { folderInputs, sampleBytes } from '../codegen/manifest.ts';
-import { fail } from '../diagnostics.ts';
+import { folderInputs, sampleBytes } from '../formats/manifest.ts';
+import { fail } from '../support/diagnostics.ts';
 import { dumpGraph } from '../ir/dump.ts';
 import { checkFileOutput, writeFileAtomically } from '../io/atomic.ts';
 import { loadFolderGraph, resetState, simulateLowered } from '../sim/int8.ts';

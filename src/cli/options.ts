@@ -3,7 +3,7 @@
  * (E-CLI-OPTION, the option as the field), never a NaN or an exception further down.
  */
 import type { Command } from 'commander';
-import { fail } from '../diagnostics.ts';
+import { fail } from '../support/diagnostics.ts';
 
 /** What the commands write to, so `main` can run in-process in tests. */
 export interface CliContext {

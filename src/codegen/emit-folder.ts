@@ -13,26 +13,26 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail } from '../diagnostics.ts';
+import { fail } from '../support/diagnostics.ts';
 import { tensorBytes, type Graph, type Tensor } from '../ir/graph.ts';
 import { graphHash, serializeGraph } from '../ir/serialize.ts';
 import { writeFolderAtomically } from '../io/atomic.ts';
-import { assertValidGraph, DEFAULT_LIMITS, type GraphLimits } from '../ir/validate.ts';
-import { CMSIS_GLUE_DIR, PORTABLE_KERNELS_DIR } from '../paths.ts';
+import { assertValidGraph, DEFAULT_LIMITS, type GraphLimits } from '../validate/validate.ts';
+import { CMSIS_GLUE_DIR, PORTABLE_KERNELS_DIR } from '../support/paths.ts';
 import { formatPlan, planGraph } from '../plan/index.ts';
-import { quantizeValues } from '../quantize/tensor-quant.ts';
-import { VERSION } from '../version.ts';
-import { lowerGraph } from './lower.ts';
-import type { IoInfo, Manifest } from './manifest.ts';
+import { quantizeValues } from '../arith/tensor-quant.ts';
+import { VERSION } from '../support/version.ts';
+import { lowerGraph } from '../lower/lower.ts';
+import type { IoInfo, Manifest } from '../formats/manifest.ts';
 import { emitModelTs } from './model-ts.ts';
 import { cIdentifier } from './names.ts';
-import { safeText } from '../text/sanitize.ts';
+import { safeText } from '../support/sanitize.ts';
 import { CMSIS_GLUE_HEADER, emitSteps, type BackendOptions, type MemoryLayout } from './portable/emit-steps.ts';
 import { cmsisEmitterFor, portableScratch } from './select.ts';
 import type { CmsisPath } from '../ops/contract.ts';
-import type { Lowered } from './lower.ts';
-import { cmsisNnDir } from '../toolchain/cmsis-nn.ts';
-import { cmsisPathOf, loadTarget } from '../toolchain/cortex-m.ts';
+import type { Lowered } from '../lower/lower.ts';
+import { cmsisNnDir } from '../targets/cmsis-nn.ts';
+import { cmsisPathOf, loadTarget } from '../targets/targets.ts';
 
 /** cmsis-nn: the target whose CMSIS-NN code path sizes the scratch buffers, and that path. */
 function cmsisSetup(targetName: string): { target: string; path: CmsisPath } {
@@ -68,7 +68,7 @@ function stateLayout(g: Graph): { offsets: Map<number, number>; bytes: number; r
   return { offsets, bytes, resets };
 }
 
-import { renderTemplate } from './templates.ts';
+import { renderTemplate } from '../support/templates.ts';
 
 export interface EmitOptions {
   /** Kernel library: the project's portable kernels (default) or CMSIS-NN with portable fallbacks. */

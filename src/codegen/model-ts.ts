@@ -5,8 +5,8 @@
  * so the app quantizes windows exactly as the firmware does.
  */
 import { IndentationText, Project, QuoteKind, VariableDeclarationKind } from 'ts-morph';
-import type { Manifest } from './manifest.ts';
-import { safeText, tsString } from '../text/sanitize.ts';
+import type { Manifest } from '../formats/manifest.ts';
+import { safeText, tsString } from '../support/sanitize.ts';
 
 export function emitModelTs(m: Manifest, banner: string): string {
   const project = new Project({ useInMemoryFileSystem: true, manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single } });

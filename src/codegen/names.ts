@@ -1,5 +1,5 @@
 /** Names in generated C: identifiers come from the one sanitizer (src/text/sanitize.ts). */
-export { cIdentifier } from '../text/sanitize.ts';
+export { cIdentifier } from '../support/sanitize.ts';
 
 /** Makes names unique by suffixing _2, _3, ... in order of first use. */
 export class NameTable {

@@ -5,7 +5,7 @@
  */
 import type { CmsisEmitter, CmsisPath, PortableEmitter } from '../ops/contract.ts';
 import { stepDef } from '../ops/registry.ts';
-import type { Step } from './lower.ts';
+import type { Step } from '../lower/lower.ts';
 
 export function portableEmitterFor(s: Step): PortableEmitter<unknown> {
   const def = stepDef(s.kind);

@@ -4,8 +4,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail } from '../diagnostics.ts';
-import { BUILD_DIR, CMSIS_GLUE_DIR, HARNESS_DIR, PORTABLE_KERNELS_DIR } from '../paths.ts';
+import { fail } from '../support/diagnostics.ts';
+import { BUILD_DIR, CMSIS_GLUE_DIR, HARNESS_DIR, PORTABLE_KERNELS_DIR } from '../support/paths.ts';
 import { HOST_CFLAGS, hostCompiler } from '../toolchain/host.ts';
 import { exec, mapLimit, parallelism } from '../toolchain/exec.ts';
 import { buildElf, checkCortexToolchain, loadTarget, runQemu } from '../toolchain/cortex-m.ts';

@@ -8,10 +8,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EdgecError, fail, formatDiagnostic } from '../diagnostics.ts';
+import { EdgecError, fail, formatDiagnostic } from '../support/diagnostics.ts';
 import type { CaseAdapter, CmsisPath } from '../ops/contract.ts';
 import { caseAdapter } from '../ops/registry.ts';
-import { CaseReader, loadCase, type ConformanceCase } from './case.ts';
+import { CaseReader, loadCase, type ConformanceCase } from '../formats/conformance-case.ts';
 import { CCaseBuilder, renderProgram } from './cemit.ts';
 import { CMSIS_SCRATCH_STATUS, emitCase, GENERATED_MISMATCH_MESSAGE, GENERATED_MISMATCH_STATUS, simulateCase } from './step-case.ts';
 

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail } from '../diagnostics.ts';
+import { fail } from '../support/diagnostics.ts';
 
 export const ACTIVITIES = ['walking', 'jogging', 'stairs', 'sitting', 'standing'] as const;
 const CODES = ['A', 'B', 'C', 'D', 'E'];

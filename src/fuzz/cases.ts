@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../paths.ts';
+import { PACKAGE_ROOT } from '../support/paths.ts';
 import { CALIBRATION_WINDOWS, mutateTfjs, type TfjsSeed } from './mutate-tfjs.ts';
 import { mutateTflite } from './mutate-tflite.ts';
 import { Rng } from './prng.ts';

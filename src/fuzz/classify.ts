@@ -16,7 +16,7 @@
  *   mismatch        compiled and ran, but some output byte differs from the simulator
  *   verified        compiled and every output byte matched, sanitizer-clean
  */
-import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
+import { formatDiagnostic, type Diagnostic } from '../support/diagnostics.ts';
 import type { ErrorInfo, WorkerResult } from './protocol.ts';
 
 export const CLASSES = ['refused', 'verified', 'crash', 'hang', 'bad-c', 'sim-error', 'mismatch', 'sanitizer', 'partial-output', 'unlocated'] as const;

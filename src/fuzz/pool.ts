@@ -11,7 +11,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILD_DIR } from '../paths.ts';
+import { BUILD_DIR } from '../support/paths.ts';
 import type { PoolEvent } from './classify.ts';
 import type { BuildDirs, Job, ToParent, WorkerResult } from './protocol.ts';
 

@@ -5,7 +5,7 @@
  *   worker -> parent   { type: 'phase', phase: 'compile' | 'verify', build? }   (restarts the phase timer)
  *   worker -> parent   { type: 'result', result }
  */
-import type { Diagnostic } from '../diagnostics.ts';
+import type { Diagnostic } from '../support/diagnostics.ts';
 
 /**
  * Host build folders of a verify (build/models/<prefix>-...): those that did not exist before are

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILD_DIR } from '../paths.ts';
+import { BUILD_DIR } from '../support/paths.ts';
 import { caseDirName, caseId, DEFAULT_MODELS, makeCase, parseCaseId, seedCase, type FuzzCase } from './cases.ts';
 import { CLASSES, classifyEvent, classifyResult, OK_CLASSES, type FuzzClass, type Outcome } from './classify.ts';
 import { WorkerPool, type JobOutcome, type PoolLimits } from './pool.ts';

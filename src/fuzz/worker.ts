@@ -6,13 +6,13 @@
  */
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { compileModelFile } from '../compile.ts';
-import { EdgecError } from '../diagnostics.ts';
-import { readManifest } from '../codegen/manifest.ts';
+import { compileModelFile } from '../pipeline/compile.ts';
+import { EdgecError } from '../support/diagnostics.ts';
+import { readManifest } from '../formats/manifest.ts';
 import { folderDigest } from '../toolchain/model-host.ts';
 import { verifyFolder } from '../verify/verify.ts';
 import { hostRunTarget } from '../verify/targets.ts';
-import { BUILD_DIR } from '../paths.ts';
+import { BUILD_DIR } from '../support/paths.ts';
 import type { BuildDirs, ErrorInfo, Job, ToParent, ToWorker, VerifyStage, WorkerResult } from './protocol.ts';
 
 const send = (m: ToParent) => process.send!(m);

@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { fail, type Location } from '../diagnostics.ts';
+import { fail, type Location } from '../support/diagnostics.ts';
 import { writeFolderAtomically, type OutputOptions } from '../io/atomic.ts';
 
 /** One layer entry of the Keras topology, as stored in model.json. */

@@ -6,7 +6,7 @@
  *   - on a LayersModel (`checkLayersModel`), for models built in memory, with the input ranks known.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { Diagnostic } from '../diagnostics.ts';
+import type { Diagnostic } from '../support/diagnostics.ts';
 import { ACTIVATIONS } from '../ops/shared/tfjs.ts';
 import { tfjsImporter } from '../ops/registry.ts';
 import type { RawLayer } from './tfjs-io.ts';

@@ -11,13 +11,13 @@
  */
 import { basename, dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { EdgecError, fail } from '../diagnostics.ts';
+import { EdgecError, fail } from '../support/diagnostics.ts';
 import { GraphBuilder } from '../ir/builder.ts';
-import { assertValidGraph, type GraphLimits } from '../ir/validate.ts';
+import { assertValidGraph, type GraphLimits } from '../validate/validate.ts';
 import type { Graph } from '../ir/graph.ts';
 import { readModelFiles } from './tfjs-io.ts';
 import './tfjs-keras-layers.ts'; // registers the Keras layer classes tfjs lacks
-import '../train/qat.ts'; // registers EdgecFakeQuant (quantization-aware training)
+import './tfjs-fake-quant.ts'; // registers EdgecFakeQuant (quantization-aware training)
 import { irShape } from '../ops/shared/tfjs.ts';
 import { tfjsImporter } from '../ops/registry.ts';
 import { checkLayersModel, checkRawLayers } from './tfjs-support.ts';

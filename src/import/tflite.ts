@@ -4,13 +4,13 @@
  * Every unsupported operator, option or tensor type is collected and reported in one error.
  */
 import { basename } from 'node:path';
-import { EdgecError, type Diagnostic } from '../diagnostics.ts';
+import { EdgecError, type Diagnostic } from '../support/diagnostics.ts';
 import { GraphBuilder } from '../ir/builder.ts';
-import { assertValidGraph, type GraphLimits } from '../ir/validate.ts';
+import { assertValidGraph, type GraphLimits } from '../validate/validate.ts';
 import { tfliteImporter } from '../ops/registry.ts';
 import type { Activation, DType, Graph, Padding2d, QuantParams, TensorData } from '../ir/graph.ts';
-import type { Table } from './flatbuffer.ts';
-import { readTflite, type TfliteModel, type TfliteOperator, type TfliteTensor } from './tflite-model.ts';
+import type { Table } from '../formats/flatbuffer.ts';
+import { readTflite, type TfliteModel, type TfliteOperator, type TfliteTensor } from '../formats/tflite-schema.ts';
 
 const SUPPORTED_TYPES: Record<string, DType> = { int8: 'int8', int16: 'int16', int32: 'int32' };
 

@@ -20,7 +20,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { EdgecError, fail } from '../diagnostics.ts';
+import { EdgecError, fail } from '../support/diagnostics.ts';
 import { describeForeignFolder, isEdgecModelFolder } from './edgec-folder.ts';
 import { checkNotProtected, checkParent, classifyPath, makeParents, type PathKind } from './output-checks.ts';
 import { cleanStaleTemps, createTemp, discardTemp, finishTemp, testPauseAsync, testPauseSync } from './temp.ts';

@@ -12,8 +12,8 @@ import { accessSync, constants, lstatSync, mkdirSync, readdirSync, realpathSync,
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { fail } from '../diagnostics.ts';
-import { PACKAGE_ROOT } from '../paths.ts';
+import { fail } from '../support/diagnostics.ts';
+import { PACKAGE_ROOT } from '../support/paths.ts';
 
 export type PathKind = 'absent' | 'empty-folder' | 'folder' | 'file' | 'symlink' | 'other';
 

@@ -10,7 +10,6 @@
  *   fully_connected weights   [C_OUT, C_IN]
  * A pass never mutates a graph: it returns a new one (see src/passes).
  */
-import type { RegisteredOps } from '../ops/registry.ts';
 
 export type DType = 'float32' | 'int8' | 'int16' | 'int32' | 'int64';
 
@@ -68,11 +67,15 @@ export interface PoolAttrs {
 }
 
 /**
- * Every op kind with its attributes. Each operator family declares its own kinds (src/ops/<family>,
- * its `...Ops` interface); the registry merges them, so a new op is local to its family.
- * Inputs/outputs are tensor ids.
+ * Op kinds and their attributes. Each operator family declares its own (src/ops/<family>, its
+ * `...Ops` interface) and the ops registry merges them into this interface (declaration merging), so
+ * a new op is local to its family and the IR imports nothing above it.
  */
-export type OpAttrs = { [K in keyof RegisteredOps]: { kind: K; attrs: RegisteredOps[K] } }[keyof RegisteredOps];
+// biome-ignore lint/suspicious/noEmptyInterface: filled by the ops registry's module augmentation
+export interface OpKinds {}
+
+/** Every op kind with its attributes. Inputs/outputs are tensor ids. */
+export type OpAttrs = { [K in keyof OpKinds]: { kind: K; attrs: OpKinds[K] } }[keyof OpKinds];
 
 export type OpKind = OpAttrs['kind'];
 

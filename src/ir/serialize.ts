@@ -4,7 +4,7 @@
  * hashed into every generated file's header.
  */
 import { createHash } from 'node:crypto';
-import { fail } from '../diagnostics.ts';
+import { fail } from '../support/diagnostics.ts';
 import type { DType, Graph, Tensor, TensorData } from './graph.ts';
 
 interface TensorJson extends Omit<Tensor, 'data'> {

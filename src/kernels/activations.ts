@@ -4,7 +4,7 @@
  * saturate), then logistic/tanh are evaluated in fixed point with the same exp and Newton-Raphson
  * reciprocal constructions as softmax. Output: logistic scale 1/256 zp -128; tanh scale 1/128 zp 0.
  */
-import { multiplyByQuantizedMultiplier, rdbpot } from '../quantize/fixedpoint.ts';
+import { multiplyByQuantizedMultiplier, rdbpot } from '../arith/fixedpoint.ts';
 import { expOnNegativeValues, oneMinusXOverOnePlusX, oneOverOnePlusX } from './softmax.ts';
 
 export interface LutActivationParams {

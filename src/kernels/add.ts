@@ -4,8 +4,8 @@
  * for headroom (20 for int8, 15 for int16), rescales each to a common scale, sums and requantizes.
  * MUL multiplies the offset inputs and requantizes the product.
  */
-import { multiplyByQuantizedMultiplier } from '../quantize/fixedpoint.ts';
-import type { AddParams } from '../quantize/op-params.ts';
+import { multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
+import type { AddParams } from '../arith/op-params.ts';
 import type { ActivationRange } from './types.ts';
 
 function add<T extends Int8Array | Int16Array>(a: T, b: T, p: AddParams, act: ActivationRange, size: number, out: T): T {

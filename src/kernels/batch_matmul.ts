@@ -4,7 +4,7 @@
  * with batch (n) and height (h) broadcast where one side has 1. int8 uses 32-bit requantization,
  * int16 the 64-bit reduced-multiplier path. Twin of edgec_batch_matmul.c.
  */
-import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierS64 } from '../quantize/fixedpoint.ts';
+import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierS64 } from '../arith/fixedpoint.ts';
 import type { ActivationRange, Dims, PerTensorQuant } from './types.ts';
 
 export interface BatchMatmulParams {

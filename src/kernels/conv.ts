@@ -6,7 +6,7 @@
  * product between a weight row and an im2col patch of (input + input_offset) values, where padded
  * taps hold 0 (a skipped tap and a zero term contribute the same: nothing).
  */
-import { multiplyByQuantizedMultiplier } from '../quantize/fixedpoint.ts';
+import { multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
 import type { ActivationRange, Dims, PerChannelQuant, Tile } from './types.ts';
 
 export interface ConvParams {

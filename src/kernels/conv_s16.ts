@@ -4,7 +4,7 @@
  * selects the reduced 16-bit multiplier path (multiplyByQuantizedMultiplierS64); a 32-bit bias the
  * ordinary requantization, as CMSIS-NN's is_int32_bias does.
  */
-import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierS64 } from '../quantize/fixedpoint.ts';
+import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierS64 } from '../arith/fixedpoint.ts';
 import type { ConvParams } from './conv.ts';
 import type { DepthwiseParams } from './depthwise.ts';
 import type { FullyConnectedParams } from './fully_connected.ts';

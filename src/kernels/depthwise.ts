@@ -3,7 +3,7 @@
  * semantics), twin of edgec_depthwise.c. Weights [1, KH, KW, C_OUT] with
  * out channel = in channel * ch_mult + m; input/output NHWC.
  */
-import { multiplyByQuantizedMultiplier } from '../quantize/fixedpoint.ts';
+import { multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
 import type { ConvParams } from './conv.ts';
 import type { Dims, PerChannelQuant } from './types.ts';
 

@@ -3,7 +3,7 @@
  * Input [batches, accum_depth], weights [output_depth, accum_depth], per-tensor requantization or,
  * with `perChannel`, one (multiplier, shift) per output row.
  */
-import { multiplyByQuantizedMultiplier } from '../quantize/fixedpoint.ts';
+import { multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
 import type { ActivationRange, PerChannelQuant } from './types.ts';
 
 export interface FullyConnectedParams {

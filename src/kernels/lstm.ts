@@ -12,7 +12,7 @@
  * The first step of a sequence without hidden state skips the hidden products (a hidden state equal
  * to its zero point contributes nothing).
  */
-import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierS64 } from '../quantize/fixedpoint.ts';
+import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierS64 } from '../arith/fixedpoint.ts';
 import { activationS16, type ActivationS16 } from './activations_s16.ts';
 
 export interface LstmGate {

@@ -3,7 +3,7 @@
  * MEAN): the sum of N inputs, offset by N * zp_in, requantized with 1/N folded into the multiplier
  * (see meanParams in src/quantize/op-params.ts), plus zp_out. Twin of edgec_mean.c.
  */
-import { multiplyByQuantizedMultiplier } from '../quantize/fixedpoint.ts';
+import { multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
 import type { Dims } from './types.ts';
 
 export interface MeanParams {

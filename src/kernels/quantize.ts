@@ -2,7 +2,7 @@
  * TFLite QUANTIZE between integer types (reference Requantize), twin of edgec_quantize.c:
  * out = clamp(requant(x - zp_in, M) + zp_out) to the output type's range, M = s_in / s_out.
  */
-import { multiplyByQuantizedMultiplier } from '../quantize/fixedpoint.ts';
+import { multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
 
 export type IntType = 'int8' | 'int16' | 'int32';
 

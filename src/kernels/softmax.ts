@@ -7,7 +7,7 @@
  * Fixed-point helpers follow the FixedPoint<int32, integer_bits> conventions: a product of Qa and Qb
  * values is SRDHM of the raws and has a + b integer bits.
  */
-import { rdbpot, srdhm } from '../quantize/fixedpoint.ts';
+import { rdbpot, srdhm } from '../arith/fixedpoint.ts';
 
 const INT32_MAX = 2147483647;
 const INT32_MIN = -2147483648;

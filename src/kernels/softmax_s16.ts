@@ -4,7 +4,7 @@
  * entries. `softmaxLutsS16` builds the two tables the way TFLite's gen_lut does (float32 samples,
  * midpoint-error bias) so a compiled model carries them as const data.
  */
-import { roundHalfAwayFromZero, multiplyByQuantizedMultiplier } from '../quantize/fixedpoint.ts';
+import { roundHalfAwayFromZero, multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
 
 const i16 = (x: number) => (x << 16) >> 16;
 

@@ -6,7 +6,7 @@
  *   4. output = clamp(requant(unit) + zp_out).
  * The state is int16 with int16 time weights, or int8 with int8 time weights (arm_svdf_s8).
  */
-import { multiplyByQuantizedMultiplier } from '../quantize/fixedpoint.ts';
+import { multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
 import type { ActivationRange, PerTensorQuant } from './types.ts';
 
 export interface SvdfParams {

@@ -4,7 +4,7 @@
  * in int32 per output element, then bias, per-channel requantization, offset and clamp.
  * Weights [C_OUT, KH, KW, C_IN].
  */
-import { multiplyByQuantizedMultiplier } from '../quantize/fixedpoint.ts';
+import { multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
 import type { ConvParams } from './conv.ts';
 import type { Dims, PerChannelQuant } from './types.ts';
 

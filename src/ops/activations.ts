@@ -11,10 +11,10 @@
  * 1/128 with zero point 0, and the quantizer fixes them. CMSIS-NN has no int8 LOGISTIC/TANH.
  */
 import { call } from '../cgen/c.ts';
-import { EdgecError } from '../diagnostics.ts';
+import { EdgecError } from '../support/diagnostics.ts';
 import { hardSwishS8, leakyReluS8, logisticS8, tanhS8, type HardSwishParams, type LeakyReluParams, type LutActivationParams } from '../kernels/activations.ts';
-import { quantizeMultiplier, reduceMultiplier } from '../quantize/fixedpoint.ts';
-import { lutActivationParams } from '../quantize/op-params.ts';
+import { quantizeMultiplier, reduceMultiplier } from '../arith/fixedpoint.ts';
+import { lutActivationParams } from '../arith/op-params.ts';
 import type { Named, OpDef, OpFamily, OpOf, StepDef, TfjsLayerContext } from './contract.ts';
 import { checkSameSize, requireOutputQuant, size } from './shared/rules.ts';
 import { appendActivation, newActivation } from './shared/tfjs.ts';

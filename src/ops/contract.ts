@@ -13,13 +13,13 @@
  * declares an op or step without all of its parts does not type-check.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { Diagnostic } from '../diagnostics.ts';
+import type { Diagnostic } from '../support/diagnostics.ts';
 import type { CType } from '../cgen/c.ts';
 import type { GraphBuilder } from '../ir/builder.ts';
 import type { Activation, DType, Graph, Op, OpKind, Padding2d, QuantParams, Tensor, TensorData } from '../ir/graph.ts';
-import type { Table } from '../import/flatbuffer.ts';
-import type { TfliteModel, TfliteOperator } from '../import/tflite-model.ts';
-import type { CaseReader } from '../conformance/case.ts';
+import type { Table } from '../formats/flatbuffer.ts';
+import type { TfliteModel, TfliteOperator } from '../formats/tflite-schema.ts';
+import type { CaseReader } from '../formats/conformance-case.ts';
 
 export type OpOf<K extends OpKind> = Extract<Op, { kind: K }>;
 

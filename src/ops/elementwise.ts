@@ -15,7 +15,7 @@ import type { Activation } from '../ir/graph.ts';
 import { addInputLut, addS16, addS8, mulS16, mulS8, type MulParams } from '../kernels/add.ts';
 import { maximumS8, minimumS8 } from '../kernels/minmax.ts';
 import type { ActivationRange, Dims } from '../kernels/types.ts';
-import { activationRange, addParams, type AddParams } from '../quantize/op-params.ts';
+import { activationRange, addParams, type AddParams } from '../arith/op-params.ts';
 import type { CaseAdapter, EmitContext, Named, OpFamily, OpOf, StepDef } from './contract.ts';
 import { caseTensors, dimsOf } from './shared/case.ts';
 import { as, cmsisDims, cmsisScratchLines, dims } from './shared/emit.ts';

@@ -5,7 +5,7 @@
  *
  *   tfjs BatchNormalization (channel axis) -> IR batch_norm { epsilon } -> folded away
  */
-import { fail } from '../diagnostics.ts';
+import { fail } from '../support/diagnostics.ts';
 import type { OpFamily, OpOf } from './contract.ts';
 import { checkSameSize, size } from './shared/rules.ts';
 import { addConst, newActivation } from './shared/tfjs.ts';

@@ -7,7 +7,7 @@
  */
 import { call } from '../cgen/c.ts';
 import { quantizeInt } from '../kernels/quantize.ts';
-import { requantizeParams } from '../quantize/op-params.ts';
+import { requantizeParams } from '../arith/op-params.ts';
 import type { OpFamily } from './contract.ts';
 import { checkSameSize } from './shared/rules.ts';
 

@@ -6,7 +6,7 @@
  * local to its file.
  */
 import type { OpKind } from '../ir/graph.ts';
-import type { CaseAdapter, OpDef, StepDef, TfjsImporter, TfliteImporter } from './contract.ts';
+import type { CaseAdapter, Named, OpDef, StepDef, TfjsImporter, TfliteImporter } from './contract.ts';
 import { pad, type PadOps, type PadSteps } from './pad.ts';
 import { pooling, type PoolingOps, type PoolingSteps } from './pooling/index.ts';
 import { softmax, type SoftmaxOps, type SoftmaxSteps } from './softmax.ts';
@@ -27,8 +27,16 @@ import { normalization, type NormalizationOps, type NormalizationSteps } from '.
 /** IR op attributes by kind, from every family. */
 export interface RegisteredOps extends PadOps, PoolingOps, SoftmaxOps, ActivationsOps, ElementwiseOps, FullyConnectedOps, BatchMatmulOps, LstmOps, SvdfOps, ConvOps, ConcatOps, ReshapeOps, TransposeOps, StridedSliceOps, QuantizeOps, NormalizationOps {}
 
+declare module '../ir/graph.ts' {
+  // The IR's op kinds are the families' (see OpKinds in src/ir/graph.ts).
+  interface OpKinds extends RegisteredOps {}
+}
+
 /** Lowered step types by kind, from every family. */
 export interface RegisteredSteps extends PadSteps, PoolingSteps, SoftmaxSteps, ActivationsSteps, ElementwiseSteps, FullyConnectedSteps, BatchMatmulSteps, LstmSteps, SvdfSteps, ConvSteps, ConcatSteps, ReshapeSteps, TransposeSteps, StridedSliceSteps, QuantizeSteps, NormalizationSteps {}
+
+/** A kernel call of any family, tied to the layer it computes. */
+export type Step = RegisteredSteps[keyof RegisteredSteps] & Named;
 
 export const FAMILIES = [pad, pooling, softmax, activations, elementwise, fullyConnected, batchMatmul, lstm, svdf, conv, concat, reshape, transpose, stridedSlice, quantize, normalization] as const;
 

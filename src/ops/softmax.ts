@@ -12,7 +12,7 @@
 import { call, designated } from '../cgen/c.ts';
 import { softmaxS8, softmaxS8S16 } from '../kernels/softmax.ts';
 import { softmaxS16 } from '../kernels/softmax_s16.ts';
-import { softmaxParams, type SoftmaxParams } from '../quantize/op-params.ts';
+import { softmaxParams, type SoftmaxParams } from '../arith/op-params.ts';
 import type { CaseAdapter, OpFamily, OpOf, StepDef } from './contract.ts';
 import { caseTensors } from './shared/case.ts';
 import { as } from './shared/emit.ts';

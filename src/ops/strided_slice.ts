@@ -8,7 +8,7 @@
  */
 import { call } from '../cgen/c.ts';
 import { stridedSliceS8 } from '../kernels/strided_slice.ts';
-import { stridedSliceAxes } from '../quantize/op-params.ts';
+import { stridedSliceAxes } from '../arith/op-params.ts';
 import type { OpFamily, OpOf } from './contract.ts';
 import { isPosInt, requireSameQuant, size } from './shared/rules.ts';
 

@@ -14,7 +14,7 @@ import { svdfS8BufferSize } from './shared/cmsis-buffer-sizes.ts';
 import { vectorSumS8 } from './shared/kernel-sums.ts';
 import type { QuantParams } from '../ir/graph.ts';
 import { svdfStep, type SvdfParams, type SvdfShape } from '../kernels/svdf.ts';
-import { svdfParams } from '../quantize/op-params.ts';
+import { svdfParams } from '../arith/op-params.ts';
 import type { CaseAdapter, CmsisEmitContext, CmsisEmitter, EmitContext, Emitted, Named, OpFamily, SimEnv, StepScratch } from './contract.ts';
 import { caseTensors, type CaseTensorSpec } from './shared/case.ts';
 import { CMSIS_PATHS, cmsisDims, cmsisRange, cmsisScratchLines, range } from './shared/emit.ts';

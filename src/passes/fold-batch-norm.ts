@@ -9,7 +9,7 @@
  * A batch norm that cannot fold (after an activation, a pool, the input, a shared output) has no
  * int8 kernel: it is reported as an unsupported layer, all of them in one error.
  */
-import { EdgecError, type Diagnostic } from '../diagnostics.ts';
+import { EdgecError, type Diagnostic } from '../support/diagnostics.ts';
 import type { Graph, Op, Tensor } from '../ir/graph.ts';
 import { consumers, rewriteGraph } from './rebuild.ts';
 

@@ -9,7 +9,7 @@
  * a broken invariant names the pass (an internal error: passes must keep graphs valid).
  */
 import type { Graph } from '../ir/graph.ts';
-import { validateGraph } from '../ir/validate.ts';
+import { validateGraph } from '../validate/validate.ts';
 import { foldBatchNorm } from './fold-batch-norm.ts';
 import { fuseActivations } from './fuse-activations.ts';
 import { removeIdentity } from './remove-identity.ts';

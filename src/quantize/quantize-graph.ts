@@ -10,11 +10,12 @@
  *      tensor for fully connected unless `perChannelDense`; bias int32 at s_in * s_w[c]
  * Scales are stored as float32 values, as a .tflite file would hold them.
  */
-import { fail } from '../diagnostics.ts';
+import { fail } from '../support/diagnostics.ts';
 import { GraphBuilder } from '../ir/builder.ts';
 import type { Graph, Op, QuantParams, Tensor } from '../ir/graph.ts';
 import { runFloatGraph } from '../sim/float.ts';
-import { roundHalfAwayFromZero } from './fixedpoint.ts';
+import { roundHalfAwayFromZero } from '../arith/fixedpoint.ts';
+import { chooseActivationQuant } from '../arith/tensor-quant.ts';
 import { makeObserver, type Observer, type ObserverKind } from './observers.ts';
 import { opDef } from '../ops/registry.ts';
 import type { QuantRule } from '../ops/contract.ts';
@@ -24,23 +25,6 @@ export interface QuantizeOptions {
   perChannelDense?: boolean;
   /** Called after each calibration window (progress output). */
   onProgress?: (done: number, total: number) => void;
-}
-
-/** TFLite's ChooseQuantizationParams for int8 over [lo, hi] (widened to include 0). */
-export function chooseActivationQuant(lo: number, hi: number): QuantParams {
-  const rmin = Math.min(lo, 0);
-  const rmax = Math.max(hi, 0);
-  if (rmax - rmin < 1e-9) return { scale: [Math.fround(1 / 256)], zeroPoint: [-128] };
-  const qmin = -128;
-  const qmax = 127;
-  const scale = Math.fround((rmax - rmin) / (qmax - qmin));
-  const zpFromMin = qmin - rmin / scale;
-  const zpFromMax = qmax - rmax / scale;
-  const errMin = Math.abs(qmin) + Math.abs(rmin / scale);
-  const errMax = Math.abs(qmax) + Math.abs(rmax / scale);
-  const zpReal = errMin < errMax ? zpFromMin : zpFromMax;
-  const zp = Math.min(qmax, Math.max(qmin, roundHalfAwayFromZero(zpReal)));
-  return { scale: [scale], zeroPoint: [zp] };
 }
 
 class UnionFind {
@@ -180,3 +164,5 @@ export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], op
   }
   return b.build(g.name, g.inputs.map((id) => map.get(id)!), g.outputs.map((id) => map.get(id)!), g.meta);
 }
+
+export { chooseActivationQuant };

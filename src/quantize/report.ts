@@ -5,10 +5,10 @@
  *   SQNR = 10 log10( sum x^2 / sum (x - x_int8)^2 )  in dB; higher is better, ~6 dB per bit.
  */
 import type { Graph } from '../ir/graph.ts';
-import { lowerGraph } from '../codegen/lower.ts';
+import { lowerGraph } from '../lower/lower.ts';
 import { runFloatGraph } from '../sim/float.ts';
 import { simulateLowered } from '../sim/int8.ts';
-import { quantizeValues } from './tensor-quant.ts';
+import { quantizeValues } from '../arith/tensor-quant.ts';
 
 export interface LayerSqnr {
   layer: string;

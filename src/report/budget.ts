@@ -9,11 +9,11 @@
  * The total comes from a build without per-layer hooks; the per-layer figures from a build with
  * them, and their sum exceeds the total by the hooks' own instructions (reported as overhead).
  */
-import { safeText } from '../text/sanitize.ts';
+import { safeText } from '../support/sanitize.ts';
 import { spawnSync } from 'node:child_process';
-import type { Manifest } from '../codegen/manifest.ts';
-import { folderInputs, readManifest, sampleBytes } from '../codegen/manifest.ts';
-import { fail } from '../diagnostics.ts';
+import type { Manifest } from '../formats/manifest.ts';
+import { folderInputs, readManifest, sampleBytes } from '../formats/manifest.ts';
+import { fail } from '../support/diagnostics.ts';
 import { loadTarget, type TargetDescriptor } from '../toolchain/cortex-m.ts';
 import { buildModelCortex, parseProfile, runModelCortex } from '../toolchain/model-cortex.ts';
 import { xorshift32Bytes } from '../verify/verify.ts';

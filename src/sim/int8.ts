@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Graph } from '../ir/graph.ts';
 import { deserializeGraph } from '../ir/serialize.ts';
-import { assertValidGraph } from '../ir/validate.ts';
-import { lowerGraph, type Lowered } from '../codegen/lower.ts';
-import { fail } from '../diagnostics.ts';
+import { assertValidGraph } from '../validate/validate.ts';
+import { lowerGraph, type Lowered } from '../lower/lower.ts';
+import { fail } from '../support/diagnostics.ts';
 import { resetState, runStep, type ActivationData, type SimState } from './steps.ts';
 
 export { resetState, type ActivationData, type SimState };

@@ -5,7 +5,7 @@
 import type { Graph, TensorData } from '../ir/graph.ts';
 import type { ActivationData, SimState } from '../ops/contract.ts';
 import { stepDef } from '../ops/registry.ts';
-import type { Step } from '../codegen/lower.ts';
+import type { Step } from '../lower/lower.ts';
 
 export type { ActivationData, SimState };
 

@@ -6,30 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { fail } from '../diagnostics.ts';
-import { PACKAGE_ROOT } from '../paths.ts';
+import { basename, join } from 'node:path';
+import { fail } from '../support/diagnostics.ts';
+import { PACKAGE_ROOT } from '../support/paths.ts';
 import { exec, mapLimit, parallelism } from './exec.ts';
 import { hostCompiler } from './host.ts';
 import { checkCortexToolchain, type TargetDescriptor } from './cortex-m.ts';
 
-export const CMSIS_NN_ENV = 'CMSIS_NN_DIR';
-const MARKER = join('Include', 'arm_nnfunctions.h');
-
-/** Why CMSIS-NN cannot be used here, or null when `CMSIS_NN_DIR` names a usable checkout. */
-export function cmsisNnMissingReason(): string | null {
-  const dir = process.env[CMSIS_NN_ENV];
-  if (!dir) return `${CMSIS_NN_ENV} is not set (point it at a checkout of https://github.com/ARM-software/CMSIS-NN)`;
-  if (!existsSync(join(dir, MARKER))) return `${CMSIS_NN_ENV}=${dir} is not a CMSIS-NN checkout (no ${MARKER})`;
-  return null;
-}
-
-/** The CMSIS-NN checkout, or a clear E-CMSIS-NN error naming the variable. */
-export function cmsisNnDir(): string {
-  const why = cmsisNnMissingReason();
-  if (why) fail('E-CMSIS-NN', 'toolchain', `the cmsis-nn backend needs CMSIS-NN: ${why}`);
-  return resolve(process.env[CMSIS_NN_ENV]!);
-}
+export { CMSIS_NN_ENV, cmsisNnDir, cmsisNnMissingReason } from '../targets/cmsis-nn.ts';
+import { cmsisNnDir } from '../targets/cmsis-nn.ts';
 
 export function cmsisNnIncludeDir(): string {
   return join(cmsisNnDir(), 'Include');

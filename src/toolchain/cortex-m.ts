@@ -9,40 +9,18 @@
  * These are executed instructions, not cycles.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EdgecError, fail } from '../diagnostics.ts';
-import { HARNESS_DIR, PACKAGE_ROOT } from '../paths.ts';
-import { renderTemplate } from '../codegen/templates.ts';
-import { exec } from './exec.ts';
+import { EdgecError, fail } from '../support/diagnostics.ts';
+import { HARNESS_DIR } from '../support/paths.ts';
+import type { TargetDescriptor } from '../targets/targets.ts';
 
-export interface TargetDescriptor {
-  name: string;
-  description: string;
-  cflags: string[];
-  features: string[];
-  fpu: boolean;
-  qemu: { machine: string; cpu: string | null } | null;
-  memory: { flash: { origin: string; length: string }; ram: { origin: string; length: string } };
-  counter: { address: string; hz: number; note?: string } | null;
-}
+export { cmsisPathOf, listTargets, loadTarget, TARGETS_DIR, type TargetDescriptor } from '../targets/targets.ts';
 
-export const TARGETS_DIR = join(PACKAGE_ROOT, 'targets');
 export const ICOUNT_SHIFT = 10;
 export const DEBIAN_PACKAGES = 'gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm';
-
-export function listTargets(): string[] {
-  return readdirSync(TARGETS_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => f.slice(0, -5))
-    .sort();
-}
-
-export function loadTarget(name: string): TargetDescriptor {
-  const path = join(TARGETS_DIR, `${name}.json`);
-  if (!existsSync(path)) fail('E-TARGET', 'toolchain', `unknown target '${name}'; available: host, ${listTargets().join(', ')}`);
-  return JSON.parse(readFileSync(path, 'utf8')) as TargetDescriptor;
-}
+import { renderTemplate } from '../support/templates.ts';
+import { exec } from './exec.ts';
 
 function has(cmd: string): boolean {
   return spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -54,12 +32,6 @@ export function checkCortexToolchain(needQemu: boolean): void {
   if (missing.length > 0) {
     fail('E-TOOL-MISSING', 'toolchain', `${missing.join(' and ')} not found: install them with \`apt-get install -y --no-install-recommends ${DEBIAN_PACKAGES}\` (or \`make toolchain\`)`);
   }
-}
-
-/** Which CMSIS-NN code path the target's library compiles to (DSP and MVE extensions). */
-export function cmsisPathOf(t: TargetDescriptor): 'plain' | 'dsp' | 'mve' {
-  if (t.features.includes('mve')) return 'mve';
-  return t.features.includes('dsp') ? 'dsp' : 'plain';
 }
 
 export const CORTEX_CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror', '-O2', '-ffp-contract=off', '-ffreestanding', '-ffunction-sections', '-fdata-sections'];

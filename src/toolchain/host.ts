@@ -3,7 +3,7 @@
  * result. `-ffp-contract=off` keeps any float code identical across compilers (design.md §5).
  */
 import { spawnSync } from 'node:child_process';
-import { fail } from '../diagnostics.ts';
+import { fail } from '../support/diagnostics.ts';
 
 export const HOST_CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror', '-ffp-contract=off'];
 

@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Manifest } from '../codegen/manifest.ts';
-import { BUILD_DIR, HARNESS_DIR } from '../paths.ts';
+import type { Manifest } from '../formats/manifest.ts';
+import { BUILD_DIR, HARNESS_DIR } from '../support/paths.ts';
 import { buildElf, cmsisPathOf, runQemu, ticksToInstructions, type TargetDescriptor } from './cortex-m.ts';
-import { fail } from '../diagnostics.ts';
+import { fail } from '../support/diagnostics.ts';
 import { folderDigest, glueHeader, modelSources } from './model-host.ts';
 import { cmsisNnIncludeDir, cmsisNnLibrary, cortexCmsisNnPlatform } from './cmsis-nn.ts';
 

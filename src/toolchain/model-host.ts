@@ -5,9 +5,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
-import { fail } from '../diagnostics.ts';
-import { folderInputs, folderOutputs, ioElementBytes, sampleBytes, type Manifest } from '../codegen/manifest.ts';
-import { BUILD_DIR, HARNESS_DIR } from '../paths.ts';
+import { fail } from '../support/diagnostics.ts';
+import { folderInputs, folderOutputs, ioElementBytes, sampleBytes, type Manifest } from '../formats/manifest.ts';
+import { BUILD_DIR, HARNESS_DIR } from '../support/paths.ts';
 import { compileHost, runProgram } from './host.ts';
 import { cmsisNnIncludeDir, cmsisNnLibrary, hostCmsisNnPlatform } from './cmsis-nn.ts';
 

@@ -12,75 +12,8 @@
  * straight-through estimator for weights).
  */
 import * as tf from '@tensorflow/tfjs';
-import { chooseActivationQuant } from '../quantize/quantize-graph.ts';
 
-/** Rounds x to the int8 grid of [lo, hi] (as chooseActivationQuant picks it); STE gradient inside the range. */
-export function fakeQuantActivation(x: tf.Tensor, lo: number, hi: number): tf.Tensor {
-  const q = chooseActivationQuant(lo, hi);
-  const scale = q.scale[0]!;
-  const zp = q.zeroPoint[0]!;
-  const min = (-128 - zp) * scale;
-  const max = (127 - zp) * scale;
-  const f = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([input]);
-    const value = tf.tidy(() => tf.mul(tf.sub(tf.clipByValue(tf.add(tf.round(tf.div(input, scale)), zp), -128, 127), zp), scale));
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const inside = tf.logicalAnd(tf.greaterEqual(saved[0]!, min), tf.lessEqual(saved[0]!, max));
-        return tf.mul(dy, tf.cast(inside, 'float32'));
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return f(x) as tf.Tensor;
-}
-
-export interface FakeQuantConfig {
-  /** The learned range (min > max: not observed yet; the layer then passes values through). */
-  min?: number;
-  max?: number;
-  momentum?: number;
-  name?: string;
-}
-
-export class FakeQuant extends tf.layers.Layer {
-  static className = 'EdgecFakeQuant';
-  min: number;
-  max: number;
-  readonly momentum: number;
-
-  constructor(config: FakeQuantConfig = {}) {
-    super({ name: config.name });
-    this.min = config.min ?? Infinity;
-    this.max = config.max ?? -Infinity;
-    this.momentum = config.momentum ?? 0.95;
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
-    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    if (kwargs.training) {
-      const [lo, hi] = tf.tidy(() => [tf.min(x).dataSync()[0]!, tf.max(x).dataSync()[0]!]);
-      if (this.min > this.max) {
-        this.min = lo;
-        this.max = hi;
-      } else {
-        this.min = this.momentum * this.min + (1 - this.momentum) * lo;
-        this.max = this.momentum * this.max + (1 - this.momentum) * hi;
-      }
-    }
-    if (this.min > this.max) return x;
-    return fakeQuantActivation(x, this.min, this.max);
-  }
-
-  override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    return shape;
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), min: this.min, max: this.max, momentum: this.momentum };
-  }
-}
-tf.serialization.registerClass(FakeQuant);
+export { FakeQuant, fakeQuantActivation, type FakeQuantConfig } from '../import/tfjs-fake-quant.ts';
 
 /**
  * A kernel rounded to the compiler's weight grid: symmetric int8 per output channel, where the
@@ -129,13 +62,4 @@ export async function trainStepWithFakeQuantWeights(model: tf.LayersModel, xs: t
     });
   });
   return r;
-}
-
-/** The learned activation ranges of a model's fake-quant layers, by the name of the layer they follow. */
-export function fakeQuantRanges(model: tf.LayersModel): Map<string, [number, number]> {
-  const out = new Map<string, [number, number]>();
-  model.layers.forEach((l, i) => {
-    if (l instanceof FakeQuant && l.min <= l.max && i > 0) out.set(model.layers[i - 1]!.name, [l.min, l.max]);
-  });
-  return out;
 }

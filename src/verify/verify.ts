@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { folderInputs, folderOutputs, ioElementBytes, readManifest, sampleBytes, type Manifest } from '../codegen/manifest.ts';
+import { folderInputs, folderOutputs, ioElementBytes, readManifest, sampleBytes, type Manifest } from '../formats/manifest.ts';
 import { loadFolderGraph, simulateLowered, type ActivationData } from '../sim/int8.ts';
 
 export interface Mismatch {

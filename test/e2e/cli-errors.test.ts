@@ -15,7 +15,7 @@ import { main } from '../../src/cli/main.ts';
 import { emitModelFolder } from '../../src/codegen/emit-folder.ts';
 import { importTflite } from '../../src/import/tflite.ts';
 import { saveModelToDir } from '../../src/import/tfjs-io.ts';
-import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 import { smallHarModel, windows } from '../support/models.ts';
 
 const S = realpathSync(mkdtempSync(join(tmpdir(), 'edgec-clierr-')));

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 import { verifyFolder } from '../../src/verify/verify.ts';
 import { hostTarget } from '../../src/verify/targets.ts';
 import { compileHar } from '../../examples/har/golden.ts';

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileModelFile } from '../../src/compile.ts';
+import { compileModelFile } from '../../src/pipeline/compile.ts';
 import { cortexPlatform, hostPlatform } from '../../src/conformance/platforms.ts';
 import { loadSuite, runCBackend, runTsBackend } from '../../src/conformance/run.ts';
 import { simulateFolder } from '../../src/sim/int8.ts';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { compileModelFile } from '../../src/compile.ts';
+import { compileModelFile } from '../../src/pipeline/compile.ts';
 import { cortexPlatform, hostPlatform } from '../../src/conformance/platforms.ts';
 import { loadSuite, runCBackend, runTsBackend } from '../../src/conformance/run.ts';
 import { saveModelToDir } from '../../src/import/tfjs-io.ts';

@@ -15,7 +15,7 @@ import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveModelToDir } from '../../src/import/tfjs-io.ts';
 import { protectedReason } from '../../src/io/output-checks.ts';
-import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 import { smallHarModel, windows } from '../support/models.ts';
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
 

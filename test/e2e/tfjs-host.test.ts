@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveModelToDir } from '../../src/import/tfjs-io.ts';
-import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 import { activationsModel, functionalModel, smallHarModel, windows } from '../support/models.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgec-e2e-'));

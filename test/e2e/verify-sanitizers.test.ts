@@ -9,8 +9,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EdgecError } from '../../src/diagnostics.ts';
-import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { EdgecError } from '../../src/support/diagnostics.ts';
+import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 import { verifyFolder } from '../../src/verify/verify.ts';
 import { hostRunTarget } from '../../src/verify/targets.ts';
 

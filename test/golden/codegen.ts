@@ -12,7 +12,7 @@ import { emitModelFolder } from '../../src/codegen/emit-folder.ts';
 import { importTflite } from '../../src/import/tflite.ts';
 import { deserializeGraph } from '../../src/ir/serialize.ts';
 import type { Graph } from '../../src/ir/graph.ts';
-import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 
 export const GOLDEN_FILE = join(PACKAGE_ROOT, 'test/golden/codegen.json');
 const MODELS = join(PACKAGE_ROOT, 'test/models');

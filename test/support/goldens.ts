@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph } from '../../src/ir/graph.ts';
 import type { ActivationData } from '../../src/sim/int8.ts';
-import { PACKAGE_ROOT } from '../../src/paths.ts';
-import { dequantizeValues, quantizeValues } from '../../src/quantize/tensor-quant.ts';
+import { PACKAGE_ROOT } from '../../src/support/paths.ts';
+import { dequantizeValues, quantizeValues } from '../../src/arith/tensor-quant.ts';
 import { xorshift32Bytes } from '../../src/verify/verify.ts';
 
 export const MODELS_DIR = join(PACKAGE_ROOT, 'test/models');

@@ -1,7 +1,7 @@
 /** Builds and runs small C oracle programs for unit tests (host gcc, cached per test run). */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILD_DIR } from '../../src/paths.ts';
+import { BUILD_DIR } from '../../src/support/paths.ts';
 import { compileHost, runProgram } from '../../src/toolchain/host.ts';
 
 export function buildOracle(name: string, sources: string[], includeDirs: string[], defines: string[] = [], libs: string[] = []): string {

@@ -3,7 +3,7 @@
  * appended at the end of the file with each name field's offset pointed at them. FlatBuffers offsets
  * are unsigned and forward, and the end of the file is after every field, so the result stays valid.
  */
-import { FlatBuffer } from '../../src/import/flatbuffer.ts';
+import { FlatBuffer } from '../../src/formats/flatbuffer.ts';
 
 export function renameTfliteTensors(bytes: Uint8Array, rename: (index: number, old: string) => string): Uint8Array {
   const fb = new FlatBuffer(bytes, 'rename');

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logisticS8, tanhS8 } from '../../src/kernels/activations.ts';
-import { PORTABLE_KERNELS_DIR } from '../../src/paths.ts';
-import { lutActivationParams } from '../../src/quantize/op-params.ts';
+import { PORTABLE_KERNELS_DIR } from '../../src/support/paths.ts';
+import { lutActivationParams } from '../../src/arith/op-params.ts';
 import { askOracle, buildOracle } from '../support/oracle.ts';
 
 const QUANTS = [

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activationS16, sigmoidTableU16 } from '../../src/kernels/activations_s16.ts';
-import { PORTABLE_KERNELS_DIR } from '../../src/paths.ts';
+import { PORTABLE_KERNELS_DIR } from '../../src/support/paths.ts';
 import { askOracle, buildOracle } from '../support/oracle.ts';
 
 const table = sigmoidTableU16();

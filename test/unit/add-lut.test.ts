@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { addInputLut, addS8, addS8Lut } from '../../src/kernels/add.ts';
-import { addParams } from '../../src/quantize/op-params.ts';
+import { addParams } from '../../src/arith/op-params.ts';
 
 function rng(seed: number) {
   let s = seed >>> 0;

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { EdgecError } from '../../src/diagnostics.ts';
-import { CaseReader, parseCase } from '../../src/conformance/case.ts';
-import { DEFAULT_SUITE_DIR, PACKAGE_ROOT } from '../../src/paths.ts';
+import { EdgecError } from '../../src/support/diagnostics.ts';
+import { CaseReader, parseCase } from '../../src/formats/conformance-case.ts';
+import { DEFAULT_SUITE_DIR, PACKAGE_ROOT } from '../../src/support/paths.ts';
 
 const padCase = () => JSON.parse(readFileSync(join(DEFAULT_SUITE_DIR, 'pad_int8_1.json'), 'utf8'));
 

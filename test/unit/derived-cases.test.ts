@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SUITE_DIR } from '../../src/paths.ts';
+import { DEFAULT_SUITE_DIR } from '../../src/support/paths.ts';
 import { cortexPlatform, hostPlatform } from '../../src/conformance/platforms.ts';
 import { caseAdapter } from '../../src/ops/registry.ts';
 import { simulateCase } from '../../src/conformance/step-case.ts';
-import { CaseReader } from '../../src/conformance/case.ts';
+import { CaseReader } from '../../src/formats/conformance-case.ts';
 import { loadSuite, runCBackend } from '../../src/conformance/run.ts';
 import { HAS_CORTEX } from '../support/toolchain.ts';
 

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PORTABLE_KERNELS_DIR } from '../../src/paths.ts';
+import { PORTABLE_KERNELS_DIR } from '../../src/support/paths.ts';
 import {
   frexp,
   multiplyByQuantizedMultiplier,
@@ -13,7 +13,7 @@ import {
   rdbpot,
   roundHalfAwayFromZero,
   srdhm,
-} from '../../src/quantize/fixedpoint.ts';
+} from '../../src/arith/fixedpoint.ts';
 import { askOracle, buildOracle } from '../support/oracle.ts';
 
 const INT32_MIN = -2147483648;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EdgecError } from '../../src/diagnostics.ts';
+import { EdgecError } from '../../src/support/diagnostics.ts';
 import { fileLoadHandler, fileSaveHandler, saveModelToDir } from '../../src/import/tfjs-io.ts';
 import { separableConv1d, zeroPadding1d } from '../../src/import/tfjs-keras-layers.ts';
 import { importLayersModel, importTfjsModel } from '../../src/import/tfjs.ts';

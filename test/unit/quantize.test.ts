@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseActivationQuant, quantizeWeights } from '../../src/quantize/quantize-graph.ts';
 import { MinMaxObserver, PercentileObserver } from '../../src/quantize/observers.ts';
-import { activationRange, softmaxParams } from '../../src/quantize/op-params.ts';
+import { activationRange, softmaxParams } from '../../src/arith/op-params.ts';
 
 describe('chooseActivationQuant', () => {
   it('represents real 0 exactly and covers the range', () => {

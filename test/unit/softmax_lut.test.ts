@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { softmaxLutsS16 } from '../../src/kernels/softmax_s16.ts';
-import { DEFAULT_SUITE_DIR } from '../../src/paths.ts';
+import { DEFAULT_SUITE_DIR } from '../../src/support/paths.ts';
 
 describe('int16 softmax lookup tables', () => {
   const c = JSON.parse(readFileSync(join(DEFAULT_SUITE_DIR, 'softmax_s16.json'), 'utf8'));

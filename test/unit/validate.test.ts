@@ -4,12 +4,12 @@
  * expected code, and the valid graph must pass. The shared .tflite models pass (tflite-goldens).
  */
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../../src/diagnostics.ts';
+import type { Diagnostic } from '../../src/support/diagnostics.ts';
 import { GraphBuilder } from '../../src/ir/builder.ts';
 import type { Graph, Op, Tensor } from '../../src/ir/graph.ts';
-import { validateGraph } from '../../src/ir/validate.ts';
-import { lowerGraph } from '../../src/codegen/lower.ts';
-import { EdgecError } from '../../src/diagnostics.ts';
+import { validateGraph } from '../../src/validate/validate.ts';
+import { lowerGraph } from '../../src/lower/lower.ts';
+import { EdgecError } from '../../src/support/diagnostics.ts';
 
 const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroPoint] });
 

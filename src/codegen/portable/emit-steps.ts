@@ -4,11 +4,11 @@
  * its tensors as arena offsets. Nothing is computed here that the lowering did not already decide.
  */
 import type { Tensor } from '../../ir/graph.ts';
-import type { Lowered, Step } from '../lower.ts';
-import type { StepInfo } from '../manifest.ts';
+import type { Lowered, Step } from '../../lower/lower.ts';
+import type { StepInfo } from '../../formats/manifest.ts';
 import { arrayBody, ctypeOf as cTypeOf, type CType } from '../../cgen/c.ts';
 import { NameTable, cIdentifier } from '../names.ts';
-import { safeText } from '../../text/sanitize.ts';
+import { safeText } from '../../support/sanitize.ts';
 import type { EmitContext, StepScratch } from '../../ops/contract.ts';
 import { cmsisEmitterFor, portableEmitterFor } from '../select.ts';
 import type { CmsisPath } from '../../ops/contract.ts';

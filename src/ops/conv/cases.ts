@@ -3,7 +3,7 @@
  * tensors (input, weights, bias, output), so the suite runs the emitters generated code uses.
  *   conv2d / depthwise_conv2d  s8, s8w4 (packed int4 weights), s16     transpose_conv2d s8
  */
-import type { CaseReader } from '../../conformance/case.ts';
+import type { CaseReader } from '../../formats/conformance-case.ts';
 import { unpackInt4 } from '../../kernels/int4.ts';
 import type { Dims } from '../../kernels/types.ts';
 import type { CaseAdapter, CaseCall } from '../contract.ts';

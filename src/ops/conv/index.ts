@@ -12,7 +12,7 @@ import { convolveS16, depthwiseConvS16 } from '../../kernels/conv_s16.ts';
 import { depthwiseConvS8 } from '../../kernels/depthwise.ts';
 import { transposeConvS8 } from '../../kernels/transpose_conv.ts';
 import type { Dims } from '../../kernels/types.ts';
-import { activationRange, channelMultipliers } from '../../quantize/op-params.ts';
+import { activationRange, channelMultipliers } from '../../arith/op-params.ts';
 import type { Graph, QuantParams, Tensor } from '../../ir/graph.ts';
 import type { OpFamily, OpOf, SimEnv } from '../contract.ts';
 import { nhwcOf } from '../shared/rules.ts';

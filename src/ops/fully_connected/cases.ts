@@ -4,11 +4,11 @@
  *
  *   0 input [batches, accum depth]   1 weights [output depth, accum depth]   2 bias? [output depth]   output
  */
-import type { CaseReader } from '../../conformance/case.ts';
+import type { CaseReader } from '../../formats/conformance-case.ts';
 import { unpackInt4 } from '../../kernels/int4.ts';
 import type { CaseAdapter, CaseCall } from '../contract.ts';
 import { caseTensors, type CaseTensorSpec } from '../shared/case.ts';
-import type { FullyConnectedS16Step, FullyConnectedS4Step, FullyConnectedStep } from './index.ts';
+import type { FullyConnectedS16Step, FullyConnectedS4Step, FullyConnectedStep } from './steps.ts';
 
 type Fields = Omit<FullyConnectedStep, 'kind'>;
 

@@ -9,7 +9,7 @@ import { fullyConnectedS8BufferSize } from '../shared/cmsis-buffer-sizes.ts';
 import { vectorSumS8 } from '../shared/kernel-sums.ts';
 import type { CmsisEmitContext, EmitContext, Emitted, Named, StepScratch } from '../contract.ts';
 import { CMSIS_PATHS, cmsisDims, cmsisRange, cmsisScratchLines, range } from '../shared/emit.ts';
-import type { FullyConnectedS16Step, FullyConnectedS4Step, FullyConnectedStep } from './index.ts';
+import type { FullyConnectedS16Step, FullyConnectedS4Step, FullyConnectedStep } from './steps.ts';
 
 type AnyFc = (FullyConnectedStep | FullyConnectedS4Step | FullyConnectedS16Step) & Named;
 

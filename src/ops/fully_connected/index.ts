@@ -13,52 +13,15 @@
 import type { Activation } from '../../ir/graph.ts';
 import { fullyConnectedS16 } from '../../kernels/conv_s16.ts';
 import { fullyConnectedS8 } from '../../kernels/fully_connected.ts';
-import type { ActivationRange } from '../../kernels/types.ts';
-import { activationRange, channelMultipliers } from '../../quantize/op-params.ts';
+import { activationRange, channelMultipliers } from '../../arith/op-params.ts';
 import type { OpFamily, QuantParams, SimEnv, TfjsLayerContext } from '../contract.ts';
 import { requireActivation, requireBias, requireRank, requireWeightQuant, shapeText, size } from '../shared/rules.ts';
 import { addConst, appendActivation, fused, FUSABLE, newActivation } from '../shared/tfjs.ts';
 import { FULLY_CONNECTED_CASES } from './cases.ts';
+import type { FullyConnectedOps, FullyConnectedStep, FullyConnectedS4Step, FullyConnectedS16Step, FullyConnectedSteps } from './steps.ts';
+
+export type { FullyConnectedOps, FullyConnectedStep, FullyConnectedS4Step, FullyConnectedS16Step, FullyConnectedSteps };
 import { emitCmsisS16, emitCmsisS4, emitCmsisS8, emitPortableS16, emitPortableS4, emitPortableS8, PORTABLE_FILES, PORTABLE_S16_FILES } from './emit.ts';
-
-export interface FullyConnectedOps {
-  fully_connected: { activation: Activation };
-}
-
-export interface FullyConnectedStep {
-  kind: 'fully_connected_s8';
-  input: number;
-  output: number;
-  weights: number;
-  bias: number; // -1: none
-  batches: number;
-  accumDepth: number;
-  outputDepth: number;
-  inputOffset: number;
-  filterOffset: number;
-  outputOffset: number;
-  activation: ActivationRange;
-  multiplier: Int32Array; // one entry when per tensor
-  shift: Int32Array;
-  perChannel: boolean;
-}
-
-/** Packed int4 weights: the weights tensor holds the values, its packed bytes go to C. */
-export interface FullyConnectedS4Step extends Omit<FullyConnectedStep, 'kind'> {
-  kind: 'fully_connected_s4';
-}
-
-/** int16 activations (zero points 0) with int8 weights; an int64 bias takes the reduced multiplier. */
-export interface FullyConnectedS16Step extends Omit<FullyConnectedStep, 'kind'> {
-  kind: 'fully_connected_s16';
-  biasIs32: boolean;
-}
-
-export interface FullyConnectedSteps {
-  fully_connected_s8: FullyConnectedStep;
-  fully_connected_s4: FullyConnectedS4Step;
-  fully_connected_s16: FullyConnectedS16Step;
-}
 
 const F = 'float32';
 

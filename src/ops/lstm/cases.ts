@@ -8,11 +8,11 @@
  *   0 input   then per gate (input, forget, cell, output): input weights, hidden weights, bias?
  *   hidden state (variable, at the output zero point)   cell state (variable, 0)   output
  */
-import type { CaseReader } from '../../conformance/case.ts';
+import type { CaseReader } from '../../formats/conformance-case.ts';
 import { effectiveBias } from '../../kernels/lstm.ts';
 import type { CaseAdapter } from '../contract.ts';
 import { caseTensors, type CaseTensorSpec } from '../shared/case.ts';
-import { GATES, type LstmGateStep, type LstmS16Step, type LstmStep } from './index.ts';
+import { GATES, type LstmGateStep, type LstmS16Step, type LstmStep } from './steps.ts';
 
 function build(r: CaseReader, s16: boolean) {
   const dtype = s16 ? 'int16' : 'int8';

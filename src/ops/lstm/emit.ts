@@ -9,7 +9,7 @@
 import { lstmParamsInit } from './fields.ts';
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import type { CmsisEmitContext, EmitContext, Emitted, Named, StepScratch } from '../contract.ts';
-import type { LstmS16Step, LstmStep } from './index.ts';
+import type { LstmS16Step, LstmStep } from './steps.ts';
 
 type AnyLstm = (LstmStep | LstmS16Step) & Named;
 

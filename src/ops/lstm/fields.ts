@@ -4,7 +4,7 @@
  * both; each backend adds what its struct has beyond them.
  */
 import type { EmitContext } from '../contract.ts';
-import type { LstmStep } from './index.ts';
+import type { LstmStep } from './steps.ts';
 
 type Gate = keyof LstmStep['gates'];
 

@@ -8,67 +8,16 @@
  * Conformance only: lstm_s16 (int16 activations, int64 effective biases).
  */
 import type { Graph, Op, QuantParams } from '../../ir/graph.ts';
-import type { TfliteModel, TfliteOperator } from '../../import/tflite-model.ts';
+import type { TfliteModel, TfliteOperator } from '../../formats/tflite-schema.ts';
 import { effectiveBias, lstmS16, lstmS8, type LstmGate, type LstmParams } from '../../kernels/lstm.ts';
-import { lstmParams } from '../../quantize/op-params.ts';
+import { lstmParams } from '../../arith/op-params.ts';
 import type { OpFamily, SimEnv } from '../contract.ts';
 import { requireBias, requireRank, requireShape, requireWeightQuant, size } from '../shared/rules.ts';
 import { LSTM_CASES } from './cases.ts';
+import { GATES, type LstmOps, type LstmGateStep, type LstmStep, type LstmS16Step, type LstmSteps } from './steps.ts';
+
+export { GATES, type LstmOps, type LstmGateStep, type LstmStep, type LstmS16Step, type LstmSteps };
 import { emitCmsis, emitPortable, PORTABLE_FILES, scratchBytes } from './emit.ts';
-
-export interface LstmOps {
-  /** cellClip is in real units (0: none). */
-  lstm: { timeMajor: boolean; cellClip: number };
-}
-
-export const GATES = ['input', 'forget', 'cell', 'output'] as const;
-
-export interface LstmGateStep<Bias = Int32Array> {
-  inputWeights: number; // tensor ids
-  hiddenWeights: number;
-  bias: number; // -1: none
-  inputMultiplier: number;
-  inputShift: number;
-  hiddenMultiplier: number;
-  hiddenShift: number;
-  /** bias + input_offset * row sums of the input weights; -output_offset * row sums of the recurrent ones. */
-  inputEffectiveBias: Bias;
-  hiddenEffectiveBias: Bias;
-  activation: 'sigmoid' | 'tanh';
-}
-
-export interface LstmStep {
-  kind: 'lstm_s8';
-  input: number;
-  output: number;
-  /** Variable tensors: the state kept across invokes. */
-  hiddenState: number;
-  cellState: number;
-  timeMajor: boolean;
-  batchSize: number;
-  timeSteps: number;
-  inputSize: number;
-  hiddenSize: number;
-  inputOffset: number;
-  outputOffset: number;
-  forgetToCell: { multiplier: number; shift: number };
-  inputToCell: { multiplier: number; shift: number };
-  outputMul: { multiplier: number; shift: number };
-  cellClip: number;
-  cellScalePower: number;
-  gates: { input: LstmGateStep; forget: LstmGateStep; cell: LstmGateStep; output: LstmGateStep };
-}
-
-/** int16 input and hidden state, int64 effective biases. */
-export interface LstmS16Step extends Omit<LstmStep, 'kind' | 'gates'> {
-  kind: 'lstm_s16';
-  gates: Record<(typeof GATES)[number], LstmGateStep<Float64Array>>;
-}
-
-export interface LstmSteps {
-  lstm_s8: LstmStep;
-  lstm_s16: LstmS16Step;
-}
 
 const q = (t: { name: string; quant?: QuantParams }): QuantParams => {
   if (!t.quant) throw new Error(`tensor '${t.name}' has no quantization`);

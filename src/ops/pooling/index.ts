@@ -12,7 +12,7 @@
  */
 import type { Graph, PoolAttrs, QuantParams, Tensor } from '../../ir/graph.ts';
 import type { Dims } from '../../kernels/types.ts';
-import { activationRange, meanParams } from '../../quantize/op-params.ts';
+import { activationRange, meanParams } from '../../arith/op-params.ts';
 import type { OpFamily, OpOf, OpRule, RuleContext, TfjsImporter, TfjsLayerContext, TfliteImportContext } from '../contract.ts';
 import { NO_DILATION, nhwcOf, requireActivation, requireRank, requireSameQuant, requireShape, size, windowShape } from '../shared/rules.ts';
 import { newActivation, padding2d, pair } from '../shared/tfjs.ts';

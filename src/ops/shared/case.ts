@@ -4,7 +4,7 @@
  * the checked CaseReader.
  */
 import type { CType } from '../../cgen/c.ts';
-import type { CaseReader } from '../../conformance/case.ts';
+import type { CaseReader } from '../../formats/conformance-case.ts';
 import type { DType, TensorData } from '../../ir/graph.ts';
 import type { Dims } from '../../kernels/types.ts';
 import type { CaseTensor } from '../contract.ts';

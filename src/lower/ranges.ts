@@ -6,9 +6,8 @@
  * int8 LOGISTIC/TANH input stages take left shifts in [0, 30]). Each family lists its step's
  * requantizers (StepDef.requantizers); a model whose scales give anything else is refused, its layer named.
  */
-import type { Diagnostic } from '../diagnostics.ts';
-import { stepDef } from '../ops/registry.ts';
-import type { Step } from './lower.ts';
+import type { Diagnostic } from '../support/diagnostics.ts';
+import { stepDef, type Step } from '../ops/registry.ts';
 
 const INT32_MAX = 2147483647;
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { TEMPLATES_DIR } from '../paths.ts';
+import { TEMPLATES_DIR } from './paths.ts';
 
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail } from '../diagnostics.ts';
+import { fail } from '../support/diagnostics.ts';
 
 export interface IoInfo {
   name: string;

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { EdgecError, fail } from '../diagnostics.ts';
+import { EdgecError, fail } from '../support/diagnostics.ts';
 
 export type CaseDtype = 'int8' | 'int16' | 'int32' | 'int64' | 'int4x2_packed';
 const DTYPES: readonly CaseDtype[] = ['int8', 'int16', 'int32', 'int64', 'int4x2_packed'];

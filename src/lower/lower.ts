@@ -6,17 +6,15 @@
  * An op whose family lowers it to nothing (a reshape) is an alias: the planner gives its output its
  * input's bytes. Every multiplier and shift is then held to TFLite's ranges (lower-ranges.ts).
  */
-import { EdgecError, type Diagnostic } from '../diagnostics.ts';
+import { EdgecError, type Diagnostic } from '../support/diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
-import type { Named } from '../ops/contract.ts';
-import { opDef, type RegisteredSteps } from '../ops/registry.ts';
-import { checkStepRanges } from './lower-ranges.ts';
+import { opDef, type RegisteredSteps, type Step } from '../ops/registry.ts';
+import { checkStepRanges } from './ranges.ts';
 
 /** A kernel call of any family, before it is tied to its layer. */
 export type StepBody = RegisteredSteps[keyof RegisteredSteps];
 
-/** A kernel call with the graph op (layer) it computes. */
-export type Step = StepBody & Named;
+export type { Step };
 
 export interface Lowered {
   graph: Graph;

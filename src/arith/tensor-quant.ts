@@ -4,6 +4,7 @@
  *   q = clamp(round_half_away(float32(x / scale)) + zero_point)   (a float32 division)
  *   x = float32(double(scale) * (q - zero_point))
  */
+import type { QuantParams } from '../ir/graph.ts';
 import { roundHalfAwayFromZero } from './fixedpoint.ts';
 
 export function quantizeValues(x: ArrayLike<number>, scale: number, zeroPoint: number): Int8Array;
@@ -23,4 +24,21 @@ export function dequantizeValues(q: ArrayLike<number>, scale: number, zeroPoint:
   const out = new Float32Array(q.length);
   for (let i = 0; i < q.length; i++) out[i] = Math.fround(scale) * (q[i]! - zeroPoint);
   return out;
+}
+
+/** TFLite's ChooseQuantizationParams for int8 over [lo, hi] (widened to include 0). */
+export function chooseActivationQuant(lo: number, hi: number): QuantParams {
+  const rmin = Math.min(lo, 0);
+  const rmax = Math.max(hi, 0);
+  if (rmax - rmin < 1e-9) return { scale: [Math.fround(1 / 256)], zeroPoint: [-128] };
+  const qmin = -128;
+  const qmax = 127;
+  const scale = Math.fround((rmax - rmin) / (qmax - qmin));
+  const zpFromMin = qmin - rmin / scale;
+  const zpFromMax = qmax - rmax / scale;
+  const errMin = Math.abs(qmin) + Math.abs(rmin / scale);
+  const errMax = Math.abs(qmax) + Math.abs(rmax / scale);
+  const zpReal = errMin < errMax ? zpFromMin : zpFromMax;
+  const zp = Math.min(qmax, Math.max(qmin, roundHalfAwayFromZero(zpReal)));
+  return { scale: [scale], zeroPoint: [zp] };
 }

@@ -8,15 +8,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { fail } from './diagnostics.ts';
-import type { Graph } from './ir/graph.ts';
-import { assertValidGraph, type GraphLimits } from './ir/validate.ts';
-import { importTfjsModel } from './import/tfjs.ts';
-import { importTflite } from './import/tflite.ts';
-import { runPasses } from './passes/index.ts';
-import { quantizeGraph, type QuantizeOptions } from './quantize/quantize-graph.ts';
-import { emitModelFolder, type EmitResult } from './codegen/emit-folder.ts';
-import { quantizationReport, type QuantReport } from './quantize/report.ts';
+import { fail } from '../support/diagnostics.ts';
+import type { Graph } from '../ir/graph.ts';
+import { assertValidGraph, type GraphLimits } from '../validate/validate.ts';
+import { importTfjsModel } from '../import/tfjs.ts';
+import { importTflite } from '../import/tflite.ts';
+import { runPasses } from '../passes/index.ts';
+import { quantizeGraph, type QuantizeOptions } from '../quantize/quantize-graph.ts';
+import { emitModelFolder, type EmitResult } from '../codegen/emit-folder.ts';
+import { quantizationReport, type QuantReport } from '../quantize/report.ts';
 
 export interface CompileOptions extends QuantizeOptions {
   out: string;

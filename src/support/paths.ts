@@ -2,7 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 export const PORTABLE_KERNELS_DIR = join(TEMPLATES_DIR, 'kernels', 'portable');
 export const CMSIS_GLUE_DIR = join(TEMPLATES_DIR, 'kernels', 'cmsis-nn');

@@ -3,7 +3,7 @@
  * field) and a message. Library code collects and returns or throws them inside an `EdgecError`; only
  * the CLI prints them. A bare `throw new Error` is reserved for broken internal invariants.
  */
-import { safeText } from './text/sanitize.ts';
+import { safeText } from './sanitize.ts';
 
 export type Stage =
   | 'conformance'

@@ -17,9 +17,9 @@
  *
  * Multipliers and shifts are checked where they are computed, after lowering (codegen/lower.ts).
  */
-import { EdgecError, type Diagnostic } from '../diagnostics.ts';
-import { safeText } from '../text/sanitize.ts';
-import type { DType, Graph, Op, Tensor } from './graph.ts';
+import { EdgecError, type Diagnostic } from '../support/diagnostics.ts';
+import { safeText } from '../support/sanitize.ts';
+import type { DType, Graph, Op, Tensor } from '../ir/graph.ts';
 import type { OpRule, RuleContext } from '../ops/contract.ts';
 import { opDef } from '../ops/registry.ts';
 

@@ -8,7 +8,7 @@
  *   vtable: [u16 vtable bytes][u16 table bytes][u16 field offset]*   (0 = field absent)
  *   vector: [u32 length] elements...        string: vector of bytes
  */
-import { fail } from '../diagnostics.ts';
+import { fail } from '../support/diagnostics.ts';
 
 export class FlatBuffer {
   readonly view: DataView;

@@ -1,0 +1,78 @@
+/**
+ * The EdgecFakeQuant layer of quantization-aware training (src/train/qat.ts), registered with tfjs so
+ * that a model.json holding it loads: it rounds its input to the int8 grid the compiler will use
+ * (asymmetric, its range learned as an exponential moving average of the batch min/max while
+ * training), with a straight-through gradient inside the range and zero outside. The range is part
+ * of the layer's config; the importer reads it as the activation range of the tensor (instead of
+ * calibration) and drops the layer.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { chooseActivationQuant } from '../arith/tensor-quant.ts';
+
+/** Rounds x to the int8 grid of [lo, hi] (as chooseActivationQuant picks it); STE gradient inside the range. */
+export function fakeQuantActivation(x: tf.Tensor, lo: number, hi: number): tf.Tensor {
+  const q = chooseActivationQuant(lo, hi);
+  const scale = q.scale[0]!;
+  const zp = q.zeroPoint[0]!;
+  const min = (-128 - zp) * scale;
+  const max = (127 - zp) * scale;
+  const f = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([input]);
+    const value = tf.tidy(() => tf.mul(tf.sub(tf.clipByValue(tf.add(tf.round(tf.div(input, scale)), zp), -128, 127), zp), scale));
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const inside = tf.logicalAnd(tf.greaterEqual(saved[0]!, min), tf.lessEqual(saved[0]!, max));
+        return tf.mul(dy, tf.cast(inside, 'float32'));
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(x) as tf.Tensor;
+}
+
+export interface FakeQuantConfig {
+  /** The learned range (min > max: not observed yet; the layer then passes values through). */
+  min?: number;
+  max?: number;
+  momentum?: number;
+  name?: string;
+}
+
+export class FakeQuant extends tf.layers.Layer {
+  static className = 'EdgecFakeQuant';
+  min: number;
+  max: number;
+  readonly momentum: number;
+
+  constructor(config: FakeQuantConfig = {}) {
+    super({ name: config.name });
+    this.min = config.min ?? Infinity;
+    this.max = config.max ?? -Infinity;
+    this.momentum = config.momentum ?? 0.95;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    if (kwargs.training) {
+      const [lo, hi] = tf.tidy(() => [tf.min(x).dataSync()[0]!, tf.max(x).dataSync()[0]!]);
+      if (this.min > this.max) {
+        this.min = lo;
+        this.max = hi;
+      } else {
+        this.min = this.momentum * this.min + (1 - this.momentum) * lo;
+        this.max = this.momentum * this.max + (1 - this.momentum) * hi;
+      }
+    }
+    if (this.min > this.max) return x;
+    return fakeQuantActivation(x, this.min, this.max);
+  }
+
+  override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return shape;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), min: this.min, max: this.max, momentum: this.momentum };
+  }
+}
+tf.serialization.registerClass(FakeQuant);
