@@ -35,7 +35,10 @@ const SHAPES: Shape[] = [
 
 function fill(n: number, seed: number): Int8Array {
   let s = seed;
-  return Int8Array.from({ length: n }, () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 24) - 128);
+  return Int8Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 24) - 128;
+  });
 }
 
 function macsOf(s: Shape): number {
@@ -71,7 +74,21 @@ function timeTs(s: Shape): number {
 }
 
 function cProgram(): string {
-  const lines = ['#define _POSIX_C_SOURCE 199309L', '#include <stdio.h>', '#include <time.h>', '#include "edgec_conv.h"', '#include "edgec_fully_connected.h"', 'static int8_t buf_in[32768], buf_w[65536], buf_out[65536];', 'static int32_t bias[128], mult[128], shift[128];', 'static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return (double)t.tv_sec + (double)t.tv_nsec * 1e-9; }', 'int main(void) {', '  for (int i = 0; i < 128; i++) { bias[i] = 100; mult[i] = 1 << 30; shift[i] = -8; }', '  for (int i = 0; i < 32768; i++) buf_in[i] = (int8_t)(i * 7);', '  for (int i = 0; i < 65536; i++) buf_w[i] = (int8_t)(i * 13);', '  edgec_per_channel_quant q = { mult, shift };'];
+  const lines = [
+    '#define _POSIX_C_SOURCE 199309L',
+    '#include <stdio.h>',
+    '#include <time.h>',
+    '#include "edgec_conv.h"',
+    '#include "edgec_fully_connected.h"',
+    'static int8_t buf_in[32768], buf_w[65536], buf_out[65536];',
+    'static int32_t bias[128], mult[128], shift[128];',
+    'static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return (double)t.tv_sec + (double)t.tv_nsec * 1e-9; }',
+    'int main(void) {',
+    '  for (int i = 0; i < 128; i++) { bias[i] = 100; mult[i] = 1 << 30; shift[i] = -8; }',
+    '  for (int i = 0; i < 32768; i++) buf_in[i] = (int8_t)(i * 7);',
+    '  for (int i = 0; i < 65536; i++) buf_w[i] = (int8_t)(i * 13);',
+    '  edgec_per_channel_quant q = { mult, shift };',
+  ];
   SHAPES.forEach((s, k) => {
     const call =
       s.kind === 'fc'
@@ -88,7 +105,11 @@ export function benchKernels(): KernelBench[] {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'kernels.c'), cProgram());
   const exe = join(dir, 'kernels');
-  compileHost({ sources: [join(dir, 'kernels.c'), join(PORTABLE_KERNELS_DIR, 'edgec_conv.c'), join(PORTABLE_KERNELS_DIR, 'edgec_fully_connected.c'), join(PORTABLE_KERNELS_DIR, 'edgec_dot_s8.c')], includeDirs: [PORTABLE_KERNELS_DIR], output: exe });
+  compileHost({
+    sources: [join(dir, 'kernels.c'), join(PORTABLE_KERNELS_DIR, 'edgec_conv.c'), join(PORTABLE_KERNELS_DIR, 'edgec_fully_connected.c'), join(PORTABLE_KERNELS_DIR, 'edgec_dot_s8.c')],
+    includeDirs: [PORTABLE_KERNELS_DIR],
+    output: exe,
+  });
   const out = runProgram(exe).stdout.toString('utf8').trim().split('\n');
   const c = new Map(out.map((l) => l.split(' ').map(Number) as [number, number]));
   return SHAPES.map((s, k) => ({ name: s.name, macs: macsOf(s), tsMacPerSec: timeTs(s), cMacPerSec: c.get(k)! }));

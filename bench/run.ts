@@ -22,7 +22,9 @@ for (const r of rows) {
   const stock = await trainHar({ epochs: 1, stockKernels: true });
   const fast = await trainHar({ epochs: 3 });
   console.log('\nHAR training epoch (880 windows, batch 32, tfjs CPU backend):');
-  console.log(`  stock kernels ${stock.secondsPerEpoch.toFixed(2)} s/epoch, edgec kernels ${fast.secondsPerEpoch.toFixed(2)} s/epoch: ${(stock.secondsPerEpoch / fast.secondsPerEpoch).toFixed(1)}x faster`);
+  console.log(
+    `  stock kernels ${stock.secondsPerEpoch.toFixed(2)} s/epoch, edgec kernels ${fast.secondsPerEpoch.toFixed(2)} s/epoch: ${(stock.secondsPerEpoch / fast.secondsPerEpoch).toFixed(1)}x faster`,
+  );
 }
 
 const hasCortex = ['arm-none-eabi-gcc', 'qemu-system-arm'].every((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
@@ -33,7 +35,9 @@ if (!hasCortex) {
   console.log(`${'target'.padEnd(12)}${'instructions'.padStart(14)}${'arena B'.padStart(10)}${'stack B'.padStart(10)}${'code B'.padStart(10)}${'weights B'.padStart(11)}`);
   for (const t of ['cortex-m4', 'cortex-m7', 'cortex-m33', 'cortex-m55', 'cortex-m3']) {
     const b = await measureBudget(join(PACKAGE_ROOT, 'generated/har'), t);
-    console.log(`${t.padEnd(12)}${String(b.instructions.total).padStart(14)}${String(b.ram.arena).padStart(10)}${String(b.ram.stack).padStart(10)}${String(b.flash.code).padStart(10)}${String(b.flash.weights).padStart(11)}`);
+    console.log(
+      `${t.padEnd(12)}${String(b.instructions.total).padStart(14)}${String(b.ram.arena).padStart(10)}${String(b.ram.stack).padStart(10)}${String(b.flash.code).padStart(10)}${String(b.flash.weights).padStart(11)}`,
+    );
   }
 }
 
@@ -59,7 +63,9 @@ if (hasCortex) {
   const work = mkdtempSync(join(tmpdir(), 'edgec-bench-'));
   const noCmsis = cmsisNnMissingReason();
   const backends = noCmsis ? (['portable'] as const) : (['portable', 'cmsis-nn'] as const);
-  console.log('\nOn cortex-m4, per inference from zero state, xorshift32 input: executed instructions (not cycles), RAM (arena + LSTM state; TFLite Micro keeps state in its arena) and code bytes (without weights).');
+  console.log(
+    '\nOn cortex-m4, per inference from zero state, xorshift32 input: executed instructions (not cycles), RAM (arena + LSTM state; TFLite Micro keeps state in its arena) and code bytes (without weights).',
+  );
   console.log('Ratios are ours / TFLite Micro + CMSIS-NN (design.md §7); below 1.00 is better.');
   if (noCmsis) console.log(`cmsis-nn backend: not measured (${noCmsis})`);
   const cols = (label: string) => `${label.padEnd(10)}${'instructions'.padStart(13)}${'ratio'.padStart(7)}${'RAM B'.padStart(9)}${'ratio'.padStart(7)}${'code B'.padStart(8)}${'ratio'.padStart(7)}`;
@@ -69,11 +75,16 @@ if (hasCortex) {
     ...Object.keys(TFLM).map((name) => [name, () => importTflite(join(PACKAGE_ROOT, 'test/models', `${name}.tflite`))] as [string, () => import('../src/ir/graph.ts').Graph]),
   ];
   for (const [name, load] of models) {
-    let g;
+    let g: import('../src/ir/graph.ts').Graph;
     try {
       g = load();
     } catch (e) {
-      console.log(`${name.padEnd(36)}not importable yet: ${(e as Error).message.split('\n')[0]!.replace(/^error \S+ \[import\] \S+ /, '').slice(0, 80)}`);
+      console.log(
+        `${name.padEnd(36)}not importable yet: ${(e as Error).message
+          .split('\n')[0]!
+          .replace(/^error \S+ \[import\] \S+ /, '')
+          .slice(0, 80)}`,
+      );
       continue;
     }
     const ref = TFLM[name];

@@ -4,7 +4,7 @@
 import { register } from 'tsx/esm/api';
 
 let describe = (e) => ({
-  text: `edgec: internal error E-INTERNAL: ${String(e && e.message ? e.message : e).split('\n')[0]} (please report this; run with EDGEC_DEBUG=1 for the stack)\n${process.env.EDGEC_DEBUG === '1' && e && e.stack ? `${e.stack}\n` : ''}`,
+  text: `edgec: internal error E-INTERNAL: ${String(e?.message ? e.message : e).split('\n')[0]} (please report this; run with EDGEC_DEBUG=1 for the stack)\n${process.env.EDGEC_DEBUG === '1' && e && e.stack ? `${e.stack}\n` : ''}`,
   exitCode: 2,
 });
 const fatal = (e) => {

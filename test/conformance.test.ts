@@ -14,7 +14,6 @@ import { cmsisNnMissingReason } from '../src/toolchain/cmsis-nn.ts';
 
 const NO_CMSIS_NN = cmsisNnMissingReason();
 
-
 const cases = loadSuite(DEFAULT_SUITE_DIR);
 const families = new Map<string, ConformanceCase[]>();
 for (const c of cases) {

@@ -35,7 +35,7 @@ const trainedModelDir = args.includes('--update-committed-model') ? MODEL_DIR : 
 const verifyInputs = Number(flag('--inputs', '1000'));
 // Quantization-aware fine-tuning epochs after float training (0: post-training quantization only).
 const qatEpochs = Number(flag('--qat-epochs', '3'));
-const log = (s: string) => process.stdout.write(s + '\n');
+const log = (s: string) => process.stdout.write(`${s}\n`);
 
 async function main(): Promise<void> {
   let floatAccuracy: number | undefined;

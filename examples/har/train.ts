@@ -56,12 +56,23 @@ export async function trainHar(opts: { log?: (s: string) => void; epochs?: numbe
   if (opts.qatEpochs) {
     // Fine-tune a fake-quant twin: weights and activations on the int8 grid, a lower learning rate.
     const q = withFakeQuant(model, WINDOW, CHANNELS, ACTIVITIES.length);
-    const rq = await trainClassifier(q, fit, val, { windowShape: [WINDOW, CHANNELS], classes: ACTIVITIES.length, epochs: opts.qatEpochs, seed: (opts.seed ?? 1) + 1, learningRate: 0.0005, patience: opts.qatEpochs, fakeQuantWeights: true, log });
+    const rq = await trainClassifier(q, fit, val, {
+      windowShape: [WINDOW, CHANNELS],
+      classes: ACTIVITIES.length,
+      epochs: opts.qatEpochs,
+      seed: (opts.seed ?? 1) + 1,
+      learningRate: 0.0005,
+      patience: opts.qatEpochs,
+      fakeQuantWeights: true,
+      log,
+    });
     const acc = accuracy(q, { x: test.x, y: test.y }, [WINDOW, CHANNELS]);
     log(`quantization-aware fine-tuning: ${rq.epochs} epochs; fake-quant accuracy on held-out subject: ${(100 * acc).toFixed(1)}%`);
     qat = { model: q, accuracy: acc, epochs: rq.epochs };
   }
   // Calibration: training windows only (the test subject stays unseen), a spread-out subset.
-  const calibrationWindows = seededShuffle(fit.x.length, 99).slice(0, 200).map((i) => fit.x[i]!);
+  const calibrationWindows = seededShuffle(fit.x.length, 99)
+    .slice(0, 200)
+    .map((i) => fit.x[i]!);
   return { model, floatAccuracy, testWindows: test.x, testLabels: test.y, calibrationWindows, labels: ACTIVITIES, normalization, secondsPerEpoch: r.secondsPerEpoch, ...(qat ? { qat } : {}) };
 }

@@ -88,7 +88,7 @@ export function srdhm(a: number, b: number): number {
   if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX;
   const bLo = b & 0xffff;
   const bHi = (b - bLo) / 65536;
-  const nonNegative = a === 0 || b === 0 || (a > 0) === (b > 0);
+  const nonNegative = a === 0 || b === 0 || a > 0 === b > 0;
   const nudge = nonNegative ? 1073741824 : 1 - 1073741824;
   const hi = a * bHi;
   const lo = a * bLo + nudge;
@@ -115,12 +115,7 @@ export function rdbpot(x: number, exponent: number): number {
  * RDBPOT(SRDHM(x * 2^max(shift,0), multiplier), max(-shift,0)), where x * 2^left wraps like the
  * int32 multiply in C. Single rounding: (x * multiplier + 2^(30 - shift)) >> (31 - shift) in 64 bits.
  */
-export function multiplyByQuantizedMultiplier(
-  x: number,
-  multiplier: number,
-  shift: number,
-  mode: RoundingMode = 'double',
-): number {
+export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shift: number, mode: RoundingMode = 'double'): number {
   if (mode === 'single') {
     const total = 31 - shift;
     const mLo = multiplier & 0xffff;

@@ -162,7 +162,13 @@ export function requantizeParams(input: QuantParams, output: QuantParams) {
  * StartForAxis/StopForAxis; a shrunk axis takes one element). Returns null for ellipsis and new-axis
  * masks, which are not supported.
  */
-export function stridedSliceAxes(shape: readonly number[], begin: readonly number[], end: readonly number[], strides: readonly number[], masks: { begin: number; end: number; ellipsis: number; newAxis: number; shrink: number }) {
+export function stridedSliceAxes(
+  shape: readonly number[],
+  begin: readonly number[],
+  end: readonly number[],
+  strides: readonly number[],
+  masks: { begin: number; end: number; ellipsis: number; newAxis: number; shrink: number },
+) {
   if (masks.ellipsis !== 0 || masks.newAxis !== 0) return null;
   const out = { begin: [] as number[], stride: [] as number[], size: [] as number[] };
   shape.forEach((dim, a) => {

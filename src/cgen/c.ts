@@ -60,7 +60,7 @@ export function arrayBody(data: ArrayLike<number>, ctype: CType, perLine = 16): 
   for (let i = 0; i < data.length; i += perLine) {
     const row: string[] = [];
     for (let j = i; j < Math.min(i + perLine, data.length); j++) row.push(literal(data[j]!, ctype));
-    lines.push('    ' + row.join(', '));
+    lines.push(`    ${row.join(', ')}`);
   }
   return lines.join(',\n');
 }

@@ -58,9 +58,9 @@ export function registerBudgetCommand(program: Command, ctx: CliContext): void {
         budgets.push(await measureBudget(dir, t));
       }
       const table = formatBudgets(budgets);
-      const data = JSON.stringify(budgets.length === 1 ? budgets[0] : budgets, null, 2) + '\n';
+      const data = `${JSON.stringify(budgets.length === 1 ? budgets[0] : budgets, null, 2)}\n`;
       writeFileAtomically(md, `${MD_HEADER}${m.name}\n\n${table}\n`, out);
       writeFileAtomically(json, data, out);
-      ctx.out((opts.json ? data.trimEnd() : table) + '\n');
+      ctx.out(`${opts.json ? data.trimEnd() : table}\n`);
     });
 }

@@ -31,7 +31,7 @@ interface CompileFlags {
 function formatPlacement(m: Manifest): string {
   const lines = [`  backend cmsis-nn (scratch sized for ${m.cmsisNn?.target}, ${m.cmsisNn?.path} path):`];
   for (const s of m.steps) lines.push(`    ${(s.library ?? 'portable').padEnd(9)} ${s.kernel.padEnd(36)} ${s.layer} (${s.op})`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** The model file: a tfjs model.json or an int8 .tflite (a folder holding model.json gets a hint). */
@@ -99,7 +99,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
   });
   const m = r.manifest;
   ctx.out(
-    `${r.quantReport ? formatQuantReport(r.quantReport) + '\n' : ''}compiled '${m.name}' -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n${m.backend === 'cmsis-nn' ? formatPlacement(m) : ''}`,
+    `${r.quantReport ? `${formatQuantReport(r.quantReport)}\n` : ''}compiled '${m.name}' -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n${m.backend === 'cmsis-nn' ? formatPlacement(m) : ''}`,
   );
 }
 

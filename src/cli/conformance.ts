@@ -7,7 +7,23 @@ import { formatReport, loadSuite, runCBackend, runTsBackend, type ConformanceRep
 import { checkInputFolder } from './inputs.ts';
 import { parseChoice, parseRegex, type CliContext } from './options.ts';
 
-export const CONFORMANCE_BACKENDS = ['ts', 'c-host', 'c-host-sanitize', 'c-m3', 'c-m4', 'c-m7', 'c-m33', 'c-m55', 'c-m4-O0', 'cmsis-nn-host', 'cmsis-nn-m3', 'cmsis-nn-m4', 'cmsis-nn-m7', 'cmsis-nn-m33', 'cmsis-nn-m55'] as const;
+export const CONFORMANCE_BACKENDS = [
+  'ts',
+  'c-host',
+  'c-host-sanitize',
+  'c-m3',
+  'c-m4',
+  'c-m7',
+  'c-m33',
+  'c-m55',
+  'c-m4-O0',
+  'cmsis-nn-host',
+  'cmsis-nn-m3',
+  'cmsis-nn-m4',
+  'cmsis-nn-m7',
+  'cmsis-nn-m33',
+  'cmsis-nn-m55',
+] as const;
 
 export async function runConformance(backend: string, suite: string, filter?: string): Promise<ConformanceReport> {
   parseChoice(backend, '--backend', CONFORMANCE_BACKENDS);
@@ -15,7 +31,10 @@ export async function runConformance(backend: string, suite: string, filter?: st
   checkInputFolder(suite, 'the suite folder');
   const cases = loadSuite(suite, re ? (n) => re.test(n) : undefined);
   if (cases.length === 0) {
-    fail('E-CONF-EMPTY', 'cli', re ? `no case in the suite matches --filter '${filter}'` : 'the suite folder holds no cases (cmsisnn-testcase/1 JSON files)', { file: suite, ...(re ? { field: '--filter' } : {}) });
+    fail('E-CONF-EMPTY', 'cli', re ? `no case in the suite matches --filter '${filter}'` : 'the suite folder holds no cases (cmsisnn-testcase/1 JSON files)', {
+      file: suite,
+      ...(re ? { field: '--filter' } : {}),
+    });
   }
   switch (backend) {
     case 'ts':
@@ -44,7 +63,7 @@ export function registerConformance(program: Command, ctx: CliContext): void {
     .option('--json', 'print the report as JSON')
     .action(async (opts: { backend: string; suite: string; filter?: string; json?: boolean }) => {
       const report = await runConformance(opts.backend, opts.suite, opts.filter);
-      ctx.out((opts.json ? JSON.stringify(report, null, 2) : formatReport(report)) + '\n');
+      ctx.out(`${opts.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);
       ctx.exitCode = report.failed > 0 ? 1 : 0;
     });
 }

@@ -64,7 +64,9 @@ export function openModelFolder(dir: string): Manifest {
   checkInputFolder(dir, 'the model folder');
   const path = join(dir, 'manifest.json');
   if (!existsSync(path)) {
-    const hint = existsSync(join(dir, 'model.json')) ? `; it holds a tfjs model: compile it with \`edgec compile ${join(dir, 'model.json')} --calib FILE --out DIR\`` : '; create one with `edgec compile MODEL --out DIR`';
+    const hint = existsSync(join(dir, 'model.json'))
+      ? `; it holds a tfjs model: compile it with \`edgec compile ${join(dir, 'model.json')} --calib FILE --out DIR\``
+      : '; create one with `edgec compile MODEL --out DIR`';
     fail('E-DIR-MANIFEST', 'cli', `not a generated model folder (no manifest.json)${hint}`, { file: dir });
   }
   let json: unknown;

@@ -40,7 +40,7 @@ function reportAt(): string {
 
 /** The text and exit code of any failure that reaches the edge. */
 export function describeFailure(e: unknown): { text: string; exitCode: number } {
-  if (e instanceof EdgecError) return { text: e.diagnostics.map((d) => formatDiagnostic(d) + '\n').join(''), exitCode: 1 };
+  if (e instanceof EdgecError) return { text: e.diagnostics.map((d) => `${formatDiagnostic(d)}\n`).join(''), exitCode: 1 };
   const message = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim() || (e instanceof Error ? e.name : 'unknown error');
   const line = `edgec: internal error E-INTERNAL: ${message} (please report this at ${reportAt()}; run with EDGEC_DEBUG=1 for the stack)\n`;
   const stack = process.env.EDGEC_DEBUG === '1' && e instanceof Error && e.stack ? `${e.stack}\n` : '';
@@ -49,7 +49,10 @@ export function describeFailure(e: unknown): { text: string; exitCode: number } 
 
 /** commander's "error: unknown option '--x'\n(Did you mean --y?)" as one E-CLI-USAGE line. */
 function formatUsageError(text: string): string {
-  const message = text.trim().replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ');
+  const message = text
+    .trim()
+    .replace(/^error:\s*/, '')
+    .replace(/\s*\n\s*/g, ' ');
   return `error E-CLI-USAGE [cli]: ${message}\n`;
 }
 

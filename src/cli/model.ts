@@ -116,7 +116,7 @@ export function registerModelCommands(program: Command, ctx: CliContext): void {
     const targets = host.target === 'host' ? ['host'] : [host.target, 'host'];
     const reports = [];
     for (const t of targets) reports.push(await verifyFolder(dir, runTarget(t, { sanitize: host.sanitize, limits: host.limits }), { inputs: n, seed, onProgress: ctx.log }));
-    ctx.out((opts.json ? JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) : reports.map(formatVerifyReport).join('\n')) + '\n');
+    ctx.out(`${opts.json ? JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) : reports.map(formatVerifyReport).join('\n')}\n`);
     ctx.exitCode = reports.every((r) => r.exact === r.inputs) ? 0 : 1;
   });
 
@@ -127,23 +127,23 @@ export function registerModelCommands(program: Command, ctx: CliContext): void {
       if (existsSync(path) && statSync(path).isDirectory()) {
         const m = openModelFolder(path);
         const l = loadFolderGraph(path);
-        ctx.out(dumpGraph(l.graph) + '\n');
+        ctx.out(`${dumpGraph(l.graph)}\n`);
         ctx.out(`\narena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound}); weights ${m.weightsBytes} bytes\n`);
         for (const s of m.steps) ctx.out(`  step ${s.index}: ${s.layer} ${s.op} -> ${s.kernel} (${s.outBytes} bytes out)\n`);
         const planPath = join(path, 'plan.txt');
-        if (existsSync(planPath)) ctx.out('\n' + readFileSync(planPath, 'utf8'));
+        if (existsSync(planPath)) ctx.out(`\n${readFileSync(planPath, 'utf8')}`);
         return;
       }
       checkInputFile(path, 'the model');
       const ext = extname(path).toLowerCase();
       if (ext === '.tflite') {
         const { importTflite } = await import('../import/tflite.ts');
-        ctx.out(dumpGraph(importTflite(path)) + '\n');
+        ctx.out(`${dumpGraph(importTflite(path))}\n`);
         return;
       }
       if (ext !== '.json') fail('E-CLI-INPUT', 'cli', `expected a TensorFlow.js model.json, an int8 .tflite or a generated folder, not a '${ext || 'file without extension'}'`, { file: path });
       const { importTfjsModel } = await import('../import/tfjs.ts');
       const { runPasses } = await import('../passes/index.ts');
-      ctx.out(dumpGraph(runPasses(await importTfjsModel(path))) + '\n');
+      ctx.out(`${dumpGraph(runPasses(await importTfjsModel(path)))}\n`);
     });
 }

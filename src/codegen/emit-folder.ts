@@ -105,7 +105,8 @@ function banner(kind: 'c' | 'hash' | 'ts', g: Graph, hash: string): string {
 export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOptions = {}): Promise<EmitResult> {
   for (const id of [...g.inputs, ...g.outputs]) {
     const t = g.tensors[id]!;
-    if (!['int8', 'int16', 'int32'].includes(t.dtype) || !t.quant) fail('E-CODEGEN-IO', 'codegen', `model inputs and outputs must be quantized int8, int16 or int32 tensors, not ${t.dtype}`, { file: g.meta.source, tensor: t.name });
+    if (!['int8', 'int16', 'int32'].includes(t.dtype) || !t.quant)
+      fail('E-CODEGEN-IO', 'codegen', `model inputs and outputs must be quantized int8, int16 or int32 tensors, not ${t.dtype}`, { file: g.meta.source, tensor: t.name });
   }
   assertValidGraph(g, opts.limits);
   const lowered = lowerGraph(g);
@@ -199,7 +200,9 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     ...(state.bytes > 0 ? { stateBytes: state.bytes } : {}),
     input: ioInfo(input),
     output: ioInfo(output),
-    ...(g.inputs.length > 1 || g.outputs.length > 1 || input.dtype !== 'int8' || output.dtype !== 'int8' ? { inputs: g.inputs.map((id) => ioInfo(g.tensors[id]!)), outputs: g.outputs.map((id) => ioInfo(g.tensors[id]!)) } : {}),
+    ...(g.inputs.length > 1 || g.outputs.length > 1 || input.dtype !== 'int8' || output.dtype !== 'int8'
+      ? { inputs: g.inputs.map((id) => ioInfo(g.tensors[id]!)), outputs: g.outputs.map((id) => ioInfo(g.tensors[id]!)) }
+      : {}),
     ...(g.meta.labels ? { labels: [...g.meta.labels] } : {}),
     arenaBytes: plan.arenaBytes,
     linearArenaBytes: linearBytes,
@@ -208,19 +211,23 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     kernels: emitted.kernelNames,
     steps: emitted.stepInfo,
   };
-  await writeFolderAtomically(outDir, (tmp) => {
-    writeFileSync(join(tmp, `${prefix}.h`), renderTemplate('model/model.h.hbs', view));
-    writeFileSync(join(tmp, `${prefix}.c`), renderTemplate('model/model.c.hbs', view));
-    writeFileSync(join(tmp, 'model.mk'), renderTemplate('model/model.mk.hbs', { ...view, banner: banner('hash', g, hash) }));
-    writeFileSync(join(tmp, 'CMakeLists.txt'), renderTemplate('model/CMakeLists.txt.hbs', { ...view, banner: banner('hash', g, hash) }));
-    mkdirSync(join(tmp, 'kernels'));
-    for (const f of emitted.kernelFiles) copyFileSync(join(f === CMSIS_GLUE_HEADER ? CMSIS_GLUE_DIR : PORTABLE_KERNELS_DIR, f), join(tmp, 'kernels', f));
-    writeFileSync(join(tmp, 'graph.json'), serializeGraph(g));
-    writeFileSync(join(tmp, 'plan.txt'), planText + '\n');
-    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    writeFileSync(join(tmp, 'model.ts'), emitModelTs(manifest, banner('ts', g, hash)));
-    const samples = (opts.calibration ?? []).map((w) => quantizeValues(w, manifest.input.scale, manifest.input.zeroPoint));
-    writeFileSync(join(tmp, 'sample_inputs.bin'), Buffer.concat(samples.map((s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength))));
-  }, { force: opts.force });
+  await writeFolderAtomically(
+    outDir,
+    (tmp) => {
+      writeFileSync(join(tmp, `${prefix}.h`), renderTemplate('model/model.h.hbs', view));
+      writeFileSync(join(tmp, `${prefix}.c`), renderTemplate('model/model.c.hbs', view));
+      writeFileSync(join(tmp, 'model.mk'), renderTemplate('model/model.mk.hbs', { ...view, banner: banner('hash', g, hash) }));
+      writeFileSync(join(tmp, 'CMakeLists.txt'), renderTemplate('model/CMakeLists.txt.hbs', { ...view, banner: banner('hash', g, hash) }));
+      mkdirSync(join(tmp, 'kernels'));
+      for (const f of emitted.kernelFiles) copyFileSync(join(f === CMSIS_GLUE_HEADER ? CMSIS_GLUE_DIR : PORTABLE_KERNELS_DIR, f), join(tmp, 'kernels', f));
+      writeFileSync(join(tmp, 'graph.json'), serializeGraph(g));
+      writeFileSync(join(tmp, 'plan.txt'), `${planText}\n`);
+      writeFileSync(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      writeFileSync(join(tmp, 'model.ts'), emitModelTs(manifest, banner('ts', g, hash)));
+      const samples = (opts.calibration ?? []).map((w) => quantizeValues(w, manifest.input.scale, manifest.input.zeroPoint));
+      writeFileSync(join(tmp, 'sample_inputs.bin'), Buffer.concat(samples.map((s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength))));
+    },
+    { force: opts.force },
+  );
   return { dir: outDir, manifest, planText };
 }

@@ -53,7 +53,7 @@ export function emitModelTs(m: Manifest, banner: string): string {
     name: 'simulate',
     parameters: [{ name: 'input', type: inType }],
     returnType: outType,
-    docs: ['Runs the int8 simulator on this folder\'s graph: the same bytes the C produces.'],
+    docs: ["Runs the int8 simulator on this folder's graph: the same bytes the C produces."],
     statements: [`return simulateFolder${outType === 'Int8Array' ? '' : `<${outType}>`}(dirname(fileURLToPath(import.meta.url)), input);`],
   });
   f.formatText({ indentSize: 2 });

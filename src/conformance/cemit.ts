@@ -80,7 +80,7 @@ export class CCaseBuilder {
       `static int32_t ${this.prefix}_body(void)`,
       '{',
       '    int32_t status = 0;',
-      ...this.body.map((s) => '    ' + s),
+      ...this.body.map((s) => `    ${s}`),
       '    return status;',
       '}',
       `static void ${this.prefix}_run(void)`,

@@ -28,7 +28,7 @@ export interface HostPlatformOptions {
   cmsisNn?: boolean;
 }
 
-const log = (line: string) => process.stderr.write(line + '\n');
+const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Runs the batches, then removes this run's folder (kept with EDGEC_KEEP_BUILD=1 to look inside). */
 async function withCleanup<T>(workDir: string, run: () => Promise<T>): Promise<T> {
@@ -53,37 +53,38 @@ export function hostPlatform(opts: HostPlatformOptions = {}): CPlatform {
       // CMSIS-NN builds check every scratch size CMSIS-NN asks for against the computed one.
       const kernels = opts.cmsisNn ? [`-I${cmsisNnIncludeDir()}`, `-I${CMSIS_GLUE_DIR}`, '-DEDGEC_CHECK_SCRATCH'] : [`-I${PORTABLE_KERNELS_DIR}`];
       const libs = opts.cmsisNn ? [await cmsisNnLibrary(hostCmsisNnPlatform(), log)] : portableKernelSources();
-      return withCleanup(workDir, () => mapLimit(programs, parallelism(), async (program, i) => {
-        const src = join(workDir, `batch${i}.c`);
-        const exe = join(workDir, `batch${i}`);
-        writeFileSync(src, program);
-        const args = [
-          ...HOST_CFLAGS,
-          opts.sanitize ? '-O1' : '-O2',
-          ...(opts.sanitize ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-g'] : []),
-          ...kernels,
-          `-I${HARNESS_DIR}`,
-          src,
-          join(HARNESS_DIR, 'host', 'case_main.c'),
-          ...libs,
-          '-o',
-          exe,
-        ];
-        const built = await exec(cc, args, { timeoutMs: 600_000 }).catch((e: Error) =>
-          fail('E-TOOL-CC', 'toolchain', `cannot run ${cc}: ${e.message} (apt-get install -y --no-install-recommends gcc libc6-dev)`),
-        );
-        if (built.status !== 0) fail('E-TOOL-CC', 'toolchain', `${cc} failed on ${src}:\n${built.stderr.slice(0, 4000)}`);
-        const ran = await exec(exe, [], { timeoutMs: 300_000 });
-        if (ran.status !== 0) {
-          // Records written before a crash still count; the missing ones are reported per case.
-          process.stderr.write(`${name}: ${exe} exited with ${ran.status ?? ran.signal}${ran.timedOut ? ' (timeout)' : ''}\n${ran.stderr.slice(0, 4000)}\n`);
-        }
-        return ran.stdout;
-      }));
+      return withCleanup(workDir, () =>
+        mapLimit(programs, parallelism(), async (program, i) => {
+          const src = join(workDir, `batch${i}.c`);
+          const exe = join(workDir, `batch${i}`);
+          writeFileSync(src, program);
+          const args = [
+            ...HOST_CFLAGS,
+            opts.sanitize ? '-O1' : '-O2',
+            ...(opts.sanitize ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-g'] : []),
+            ...kernels,
+            `-I${HARNESS_DIR}`,
+            src,
+            join(HARNESS_DIR, 'host', 'case_main.c'),
+            ...libs,
+            '-o',
+            exe,
+          ];
+          const built = await exec(cc, args, { timeoutMs: 600_000 }).catch((e: Error) =>
+            fail('E-TOOL-CC', 'toolchain', `cannot run ${cc}: ${e.message} (apt-get install -y --no-install-recommends gcc libc6-dev)`),
+          );
+          if (built.status !== 0) fail('E-TOOL-CC', 'toolchain', `${cc} failed on ${src}:\n${built.stderr.slice(0, 4000)}`);
+          const ran = await exec(exe, [], { timeoutMs: 300_000 });
+          if (ran.status !== 0) {
+            // Records written before a crash still count; the missing ones are reported per case.
+            process.stderr.write(`${name}: ${exe} exited with ${ran.status ?? ran.signal}${ran.timedOut ? ' (timeout)' : ''}\n${ran.stderr.slice(0, 4000)}\n`);
+          }
+          return ran.stdout;
+        }),
+      );
     },
   };
 }
-
 
 /**
  * A Cortex-M target in QEMU: each batch is one ELF, its records written to cases.bin by semihosting.
@@ -103,29 +104,31 @@ export function cortexPlatform(targetName: string, opts: { cmsisNn?: boolean; de
       checkCortexToolchain(true);
       const lib = opts.cmsisNn ? await cmsisNnLibrary(cortexCmsisNnPlatform(target), log) : null;
       mkdirSync(workDir, { recursive: true });
-      return withCleanup(workDir, () => mapLimit(programs, parallelism(), async (program, i) => {
-        const dir = join(workDir, `batch${i}`);
-        mkdirSync(dir, { recursive: true });
-        const src = join(dir, 'cases.c');
-        writeFileSync(src, program);
-        const elf = await buildElf({
-          target,
-          sources: [src, join(HARNESS_DIR, 'cortex-m', 'case_main.c'), ...(lib ? [] : portableKernelSources())],
-          includeDirs: lib ? [cmsisNnIncludeDir(), CMSIS_GLUE_DIR] : [PORTABLE_KERNELS_DIR],
-          ...(lib ? { defines: ['EDGEC_CHECK_SCRATCH'] } : {}),
-          libraries: lib ? [lib] : [],
-          ...(opts.debug ? { cflags: ['-O0'] } : {}),
-          workDir: dir,
-        });
-        rmSync(join(dir, 'cases.bin'), { force: true });
-        try {
-          await runQemu(target, elf, dir);
-        } catch (e) {
-          // Records written before a fault still count; the missing ones are reported per case.
-          process.stderr.write(`${name}: batch ${i}: ${(e as Error).message}\n`);
-        }
-        return existsSync(join(dir, 'cases.bin')) ? readFileSync(join(dir, 'cases.bin')) : Buffer.alloc(0);
-      }));
+      return withCleanup(workDir, () =>
+        mapLimit(programs, parallelism(), async (program, i) => {
+          const dir = join(workDir, `batch${i}`);
+          mkdirSync(dir, { recursive: true });
+          const src = join(dir, 'cases.c');
+          writeFileSync(src, program);
+          const elf = await buildElf({
+            target,
+            sources: [src, join(HARNESS_DIR, 'cortex-m', 'case_main.c'), ...(lib ? [] : portableKernelSources())],
+            includeDirs: lib ? [cmsisNnIncludeDir(), CMSIS_GLUE_DIR] : [PORTABLE_KERNELS_DIR],
+            ...(lib ? { defines: ['EDGEC_CHECK_SCRATCH'] } : {}),
+            libraries: lib ? [lib] : [],
+            ...(opts.debug ? { cflags: ['-O0'] } : {}),
+            workDir: dir,
+          });
+          rmSync(join(dir, 'cases.bin'), { force: true });
+          try {
+            await runQemu(target, elf, dir);
+          } catch (e) {
+            // Records written before a fault still count; the missing ones are reported per case.
+            process.stderr.write(`${name}: batch ${i}: ${(e as Error).message}\n`);
+          }
+          return existsSync(join(dir, 'cases.bin')) ? readFileSync(join(dir, 'cases.bin')) : Buffer.alloc(0);
+        }),
+      );
     },
   };
 }

@@ -171,7 +171,8 @@ export async function runCBackend(cases: ConformanceCase[], platform: CPlatform)
     const c = cases[index]!;
     const rec = seen.get(index);
     if (!rec) results[index] = result(c, { status: 'failed', message: `${platform.name}: the program produced no output for this case (crash?)` });
-    else if (rec.status === CMSIS_SCRATCH_STATUS) results[index] = result(c, { status: 'failed', message: `the scratch size CMSIS-NN asks for differs from the one computed for the ${platform.cmsisPath} path` });
+    else if (rec.status === CMSIS_SCRATCH_STATUS)
+      results[index] = result(c, { status: 'failed', message: `the scratch size CMSIS-NN asks for differs from the one computed for the ${platform.cmsisPath} path` });
     else if (rec.status === GENERATED_MISMATCH_STATUS) results[index] = result(c, { status: 'failed', message: GENERATED_MISMATCH_MESSAGE });
     else if (rec.status !== 0) results[index] = result(c, { status: 'failed', message: `kernel returned status ${rec.status}` });
     else results[index] = result(c, compareOutput(c, decode(rec.bytes, c.tensors.expected_output!.dtype)));

@@ -88,8 +88,10 @@ function emitContext(b: CCaseBuilder, call: CaseCall, names: string[], scratchBy
       if (call.repeat && id === call.repeat.input) return `(${names[call.repeat.sequence]} + t * ${call.repeat.stride})`;
       const t = call.tensors[id]!;
       if (!t.data) return names[id]!;
-      let name = constants.get(id);
-      if (!name) constants.set(id, (name = b.constArray(t.name, t.ctype, t.packed ?? t.data)));
+      const known = constants.get(id);
+      if (known) return known;
+      const name = b.constArray(t.name, t.ctype, t.packed ?? t.data);
+      constants.set(id, name);
       return name;
     },
     scratch() {

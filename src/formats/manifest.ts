@@ -70,7 +70,8 @@ export function readManifest(dir: string): Manifest {
   } catch (e) {
     fail('E-DIR-MANIFEST', 'cli', `manifest.json is not valid JSON (${(e as Error).message.split('\n')[0]})`, { file: path });
   }
-  if (typeof m !== 'object' || m === null || m.format !== 'edgec-manifest/1') fail('E-DIR-MANIFEST', 'cli', `unknown manifest format ${JSON.stringify((m as Manifest | null)?.format)}`, { file: path, field: 'format' });
+  if (typeof m !== 'object' || m === null || m.format !== 'edgec-manifest/1')
+    fail('E-DIR-MANIFEST', 'cli', `unknown manifest format ${JSON.stringify((m as Manifest | null)?.format)}`, { file: path, field: 'format' });
   const problem = checkManifest(m);
   if (problem) fail('E-DIR-MANIFEST', 'cli', `manifest.json is damaged: ${problem.message}`, { file: path, field: problem.field });
   return m;
@@ -98,14 +99,20 @@ function checkManifest(m: Manifest): { field: string; message: string } | null {
   if (typeof m.prefix !== 'string' || !IDENTIFIER.test(m.prefix)) return { field: 'prefix', message: 'the prefix is not a C identifier' };
   if (typeof m.name !== 'string') return { field: 'name', message: 'the name is not a string' };
   if (m.backend !== 'portable' && m.backend !== 'cmsis-nn') return { field: 'backend', message: `unknown backend ${JSON.stringify(m.backend)}` };
-  for (const [field, io] of [['input', m.input], ['output', m.output], ...(m.inputs ?? []).map((x, i) => [`inputs[${i}]`, x]), ...(m.outputs ?? []).map((x, i) => [`outputs[${i}]`, x])] as [string, unknown][]) {
+  for (const [field, io] of [['input', m.input], ['output', m.output], ...(m.inputs ?? []).map((x, i) => [`inputs[${i}]`, x]), ...(m.outputs ?? []).map((x, i) => [`outputs[${i}]`, x])] as [
+    string,
+    unknown,
+  ][]) {
     const why = checkIo(io);
     if (why) return { field, message: why };
   }
   if ((m.inputs !== undefined && !Array.isArray(m.inputs)) || (m.outputs !== undefined && !Array.isArray(m.outputs))) return { field: 'inputs', message: 'inputs/outputs are not lists' };
   for (const f of ['arenaBytes', 'linearArenaBytes', 'arenaLowerBound', 'weightsBytes'] as const) if (!isCount(m[f])) return { field: f, message: `${f} is not a byte count` };
   if (!Array.isArray(m.steps)) return { field: 'steps', message: 'steps is not a list' };
-  const badStep = m.steps.findIndex((s) => typeof s !== 'object' || s === null || !isCount(s.index) || !isCount(s.output) || !isCount(s.outBytes) || typeof s.layer !== 'string' || typeof s.op !== 'string' || typeof s.kernel !== 'string');
+  const badStep = m.steps.findIndex(
+    (s) =>
+      typeof s !== 'object' || s === null || !isCount(s.index) || !isCount(s.output) || !isCount(s.outBytes) || typeof s.layer !== 'string' || typeof s.op !== 'string' || typeof s.kernel !== 'string',
+  );
   if (badStep >= 0) return { field: `steps[${badStep}]`, message: 'a step lacks its index, layer, op, kernel or output' };
   if (!Array.isArray(m.kernels) || !m.kernels.every((k) => typeof k === 'string')) return { field: 'kernels', message: 'kernels is not a list of names' };
   if (m.labels !== undefined && (!Array.isArray(m.labels) || !m.labels.every((l) => typeof l === 'string'))) return { field: 'labels', message: 'labels is not a list of strings' };

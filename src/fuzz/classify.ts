@@ -65,7 +65,12 @@ function throwSite(e: ErrorInfo): { where?: string; top?: string } {
 }
 
 function firstLine(s: string): string {
-  return s.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return (
+    s
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 /** The most telling line of a gcc or sanitizer message: its first "error" line. */

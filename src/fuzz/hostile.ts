@@ -35,7 +35,24 @@ export const HOSTILE_NAMES: readonly string[] = [
  * Names tfjs itself accepts (/^[A-Za-z0-9][-A-Za-z0-9._/]*$/) but that are awkward in C: keywords,
  * a leading digit, names that differ only in case or punctuation (the same C identifier), very long.
  */
-export const TFJS_VALID_NAMES: readonly string[] = ['int', 'main', 'static', '0conv', 'a.b', 'a-b', 'a_b', 'CONV1', 'Conv1', 'conv1.', 'x/y/z', 'har', 'har_input', 'arena', 'edgec_arena', 'x'.repeat(10_000)];
+export const TFJS_VALID_NAMES: readonly string[] = [
+  'int',
+  'main',
+  'static',
+  '0conv',
+  'a.b',
+  'a-b',
+  'a_b',
+  'CONV1',
+  'Conv1',
+  'conv1.',
+  'x/y/z',
+  'har',
+  'har_input',
+  'arena',
+  'edgec_arena',
+  'x'.repeat(10_000),
+];
 
 /** Interesting signed 32-bit values (counts, indices, sizes, strides). */
 export const HOSTILE_I32: readonly number[] = [0, -1, -2, 1, 2, 3, 7, 127, 128, 255, 256, 32767, 32768, 65535, 65536, 1 << 20, 1 << 24, 0x3fffffff, 0x7fffffff, -0x80000000];

@@ -27,11 +27,23 @@ const program = new Command('fuzz')
   .option('--inputs <n>', 'host inputs compared per compiled case', int('inputs'), 10)
   .option('--compile-timeout <s>', 'seconds per compile', int('compile-timeout'), DEFAULT_LIMITS.compileMs / 1000)
   .option('--verify-timeout <s>', 'seconds per verify (build + runs)', int('verify-timeout'), DEFAULT_LIMITS.verifyMs / 1000)
-  .option('--memory <mb>', 'cap on a worker\'s resident memory (its V8 heap gets two thirds)', int('memory'), DEFAULT_LIMITS.rssCapMb)
+  .option('--memory <mb>', "cap on a worker's resident memory (its V8 heap gets two thirds)", int('memory'), DEFAULT_LIMITS.rssCapMb)
   .option('--report <path>', `JSON report (default ${FUZZ_DIR}/report-<seed>.json)`)
   .parse(process.argv);
 
-const o = program.opts<{ count: number; seed: number; jobs: number; models?: string; keep?: string; only?: string; inputs: number; compileTimeout: number; verifyTimeout: number; memory: number; report?: string }>();
+const o = program.opts<{
+  count: number;
+  seed: number;
+  jobs: number;
+  models?: string;
+  keep?: string;
+  only?: string;
+  inputs: number;
+  compileTimeout: number;
+  verifyTimeout: number;
+  memory: number;
+  report?: string;
+}>();
 const report = await runFuzz({
   count: o.count,
   seed: o.seed,
@@ -43,5 +55,5 @@ const report = await runFuzz({
   limits: { compileMs: o.compileTimeout * 1000, verifyMs: o.verifyTimeout * 1000, rssCapMb: o.memory, heapMb: Math.max(64, Math.round((o.memory * 2) / 3)) },
   ...(o.report ? { reportPath: o.report } : {}),
 });
-process.stdout.write(formatTable(report) + '\n');
+process.stdout.write(`${formatTable(report)}\n`);
 process.exitCode = report.cases.every((c) => OK_CLASSES.includes(c.class)) ? 0 : 1;

@@ -135,6 +135,9 @@ export const randomWord: Mutation = (_m, p, r) => {
 
 export const appendGarbage: Mutation = (_m, p, r) => {
   const n = r.pick([1, 7, 1024]);
-  p.append(Uint8Array.from({ length: n }, () => r.int(256)), 1);
+  p.append(
+    Uint8Array.from({ length: n }, () => r.int(256)),
+    1,
+  );
   return `${n} garbage byte(s) appended`;
 };

@@ -15,10 +15,23 @@ import { appendGarbage, byteFlips, header, modelVersion, randomBytes, randomWord
 import { enc, Patch } from './patch.ts';
 import type { OperatorRef, TensorRef, TfliteMap, VectorRef } from './tflite-map.ts';
 
-
 /** TFLite TensorType codes worth trying (int8 is 9). */
 const TYPE_CODES = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 15, 16, 17, 18, 127, 255];
-const TYPE_NAMES: Record<number, string> = { 0: 'float32', 1: 'float16', 2: 'int32', 3: 'uint8', 4: 'int64', 5: 'string', 6: 'bool', 7: 'int16', 9: 'int8', 10: 'float64', 15: 'uint32', 16: 'uint16', 17: 'int4' };
+const TYPE_NAMES: Record<number, string> = {
+  0: 'float32',
+  1: 'float16',
+  2: 'int32',
+  3: 'uint8',
+  4: 'int64',
+  5: 'string',
+  6: 'bool',
+  7: 'int16',
+  9: 'int8',
+  10: 'float64',
+  15: 'uint32',
+  16: 'uint16',
+  17: 'int4',
+};
 /** Builtin operator codes: supported ones, and a few the importer does not know. */
 const BUILTIN_CODES = [0, 1, 2, 3, 4, 6, 9, 14, 17, 18, 22, 25, 27, 28, 34, 39, 40, 43, 44, 45, 70, 114, 5, 32, 53, 97, 127, 150, 200, 255];
 const FUSED_CODES = [0, 1, 2, 3, 4, 5, 6, 127, 255];
@@ -41,7 +54,15 @@ const f32At = (index: number, name: string, valid: readonly number[] = []): Opti
 const POOL: OptionField[] = [PADDING, i32At(1, 'stride_w', STRIDES), i32At(2, 'stride_h', STRIDES), i32At(3, 'filter_width', SIZES), i32At(4, 'filter_height', SIZES), fusedAt(5)];
 const OPTIONS: Record<string, OptionField[]> = {
   CONV_2D: [PADDING, i32At(1, 'stride_w', STRIDES), i32At(2, 'stride_h', STRIDES), fusedAt(3), i32At(4, 'dilation_w_factor', STRIDES), i32At(5, 'dilation_h_factor', STRIDES)],
-  DEPTHWISE_CONV_2D: [PADDING, i32At(1, 'stride_w', STRIDES), i32At(2, 'stride_h', STRIDES), i32At(3, 'depth_multiplier', SIZES), fusedAt(4), i32At(5, 'dilation_w_factor', STRIDES), i32At(6, 'dilation_h_factor', STRIDES)],
+  DEPTHWISE_CONV_2D: [
+    PADDING,
+    i32At(1, 'stride_w', STRIDES),
+    i32At(2, 'stride_h', STRIDES),
+    i32At(3, 'depth_multiplier', SIZES),
+    fusedAt(4),
+    i32At(5, 'dilation_w_factor', STRIDES),
+    i32At(6, 'dilation_h_factor', STRIDES),
+  ],
   AVERAGE_POOL_2D: POOL,
   MAX_POOL_2D: POOL,
   FULLY_CONNECTED: [fusedAt(0), boolAt(1, 'weights_format'), boolAt(2, 'keep_num_dims'), boolAt(3, 'asymmetric_quantize_inputs')],
@@ -50,7 +71,14 @@ const OPTIONS: Record<string, OptionField[]> = {
   CONCATENATION: [i32At(0, 'axis', [-5, -1, 0, 1, 2, 3, 4, 100]), fusedAt(1)],
   SVDF: [i32At(0, 'rank', SIZES), fusedAt(1), boolAt(2, 'asymmetric_quantize_inputs')],
   UNIDIRECTIONAL_SEQUENCE_LSTM: [fusedAt(0), f32At(1, 'cell_clip', [0.25, 1, 8, 1000]), f32At(2, 'proj_clip'), boolAt(3, 'time_major'), boolAt(4, 'asymmetric_quantize_inputs')],
-  STRIDED_SLICE: [i32At(0, 'begin_mask', [0, 1, 15, -1]), i32At(1, 'end_mask', [0, 1, 15, -1]), i32At(2, 'ellipsis_mask', [0, 1]), i32At(3, 'new_axis_mask', [0, 1]), i32At(4, 'shrink_axis_mask', [0, 1, 15, -1]), boolAt(5, 'offset')],
+  STRIDED_SLICE: [
+    i32At(0, 'begin_mask', [0, 1, 15, -1]),
+    i32At(1, 'end_mask', [0, 1, 15, -1]),
+    i32At(2, 'ellipsis_mask', [0, 1]),
+    i32At(3, 'new_axis_mask', [0, 1]),
+    i32At(4, 'shrink_axis_mask', [0, 1, 15, -1]),
+    boolAt(5, 'offset'),
+  ],
   MEAN: [boolAt(0, 'keep_dims')],
   RESHAPE: [],
 };
@@ -71,7 +99,7 @@ function pickOp(m: TfliteMap, r: Rng, ok: (o: OperatorRef) => boolean = () => tr
   return c.length ? r.pick(c) : null;
 }
 
-const tensorLabel = (t: TensorRef) => `tensor ${t.index}${t.name ? ` '${t.name.length > 40 ? t.name.slice(0, 40) + '...' : t.name}'` : ''}`;
+const tensorLabel = (t: TensorRef) => `tensor ${t.index}${t.name ? ` '${t.name.length > 40 ? `${t.name.slice(0, 40)}...` : t.name}'` : ''}`;
 const opLabel = (o: OperatorRef) => `op ${o.index} ${o.op}`;
 const isConst = (m: TfliteMap, t: TensorRef) => (m.buffers[t.buffer]?.data?.length ?? 0) > 0;
 

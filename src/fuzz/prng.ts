@@ -69,7 +69,8 @@ export class Rng {
     const total = items.reduce((a, [w]) => a + w, 0);
     let x = this.float() * total;
     for (const [w, v] of items) {
-      if ((x -= w) < 0) return v;
+      x -= w;
+      if (x < 0) return v;
     }
     return items[items.length - 1]![1];
   }

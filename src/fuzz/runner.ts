@@ -77,7 +77,12 @@ export function formatTable(r: FuzzReport): string {
     for (const [, cs] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
       const c = cs[0]!;
       lines.push(`  ${c.class.padEnd(14)} x${String(cs.length).padEnd(4)} ${c.where ?? c.top ?? ''}  ${c.first.slice(0, 160)}`);
-      lines.push(`  ${''.padEnd(20)}e.g. ${cs.slice(0, 3).map((x) => x.id).join(', ')}: ${c.mutation.slice(0, 140)}`);
+      lines.push(
+        `  ${''.padEnd(20)}e.g. ${cs
+          .slice(0, 3)
+          .map((x) => x.id)
+          .join(', ')}: ${c.mutation.slice(0, 140)}`,
+      );
     }
   }
   return lines.join('\n');
@@ -95,7 +100,7 @@ function keepCase(keep: string, c: FuzzCase, rec: CaseRecord): void {
   writeCaseFiles(c, dir);
   const compile = `node bin/edgec.js compile ${join(dir, c.model)}${c.calib ? ` --calib ${join(dir, c.calib)}` : ''} --out build/fuzz/repro`;
   const info = { ...rec, reproduce: [`npm run fuzz -- --only ${c.id}`, compile, 'node bin/edgec.js verify build/fuzz/repro --target host --inputs 10'] };
-  writeFileSync(join(dir, 'case.json'), JSON.stringify(info, null, 2) + '\n');
+  writeFileSync(join(dir, 'case.json'), `${JSON.stringify(info, null, 2)}\n`);
 }
 
 export function scheduleIds(o: Pick<FuzzOptions, 'count' | 'seed' | 'models' | 'only'>): string[] {
@@ -108,7 +113,7 @@ export function scheduleIds(o: Pick<FuzzOptions, 'count' | 'seed' | 'models' | '
 }
 
 export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
-  const log = o.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const limits = { ...DEFAULT_LIMITS, ...o.limits };
   const ids = scheduleIds(o);
   const workRoot = join(FUZZ_DIR, 'work', String(process.pid));
@@ -158,13 +163,30 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     );
     const out = 'result' in outcome ? classifyResult(outcome.result) : classifyEvent(outcome.event);
     // Paths inside the temporary case folder say nothing once it is gone.
-    const strip = (s: string) => s.split(`${join(caseDir, 'in')}/`).join('').split(`${caseDir}/`).join('');
-    const rec: CaseRecord = { id, seedModel: c.seedModel, kind: c.kind, mutation: c.description, ...out, first: strip(out.first), ...(out.detail ? { detail: strip(out.detail) } : {}), ms: Math.round(performance.now() - t) };
+    const strip = (s: string) =>
+      s
+        .split(`${join(caseDir, 'in')}/`)
+        .join('')
+        .split(`${caseDir}/`)
+        .join('');
+    const rec: CaseRecord = {
+      id,
+      seedModel: c.seedModel,
+      kind: c.kind,
+      mutation: c.description,
+      ...out,
+      first: strip(out.first),
+      ...(out.detail ? { detail: strip(out.detail) } : {}),
+      ms: Math.round(performance.now() - t),
+    };
     cases[i] = rec;
     counts[rec.class]++;
     done++;
     if (o.keep && !OK_CLASSES.includes(rec.class)) keepCase(o.keep, c, rec);
-    if (ids.length === 1) log(`${id}: ${rec.class}${rec.code ? ` ${rec.code}` : ''}\n  mutation: ${rec.mutation}\n  ${rec.first}${rec.where ? `\n  at ${rec.where}` : ''}${rec.detail ? `\n${rec.detail.replace(/^/gm, '    ')}` : ''}`);
+    if (ids.length === 1)
+      log(
+        `${id}: ${rec.class}${rec.code ? ` ${rec.code}` : ''}\n  mutation: ${rec.mutation}\n  ${rec.first}${rec.where ? `\n  at ${rec.where}` : ''}${rec.detail ? `\n${rec.detail.replace(/^/gm, '    ')}` : ''}`,
+      );
     else if (done % step === 0 || done === ids.length) {
       const s = (performance.now() - started) / 1000;
       log(`[${String(Math.round((100 * done) / ids.length)).padStart(3)}%] ${done}/${ids.length} in ${s.toFixed(0)} s (${(done / s).toFixed(2)}/s): ${formatCounts(counts)}`);
@@ -186,8 +208,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const path = o.reportPath === undefined ? join(FUZZ_DIR, o.only?.length ? `report-only.json` : `report-${o.seed}.json`) : o.reportPath;
   if (path) {
     mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
   }
   return report;
 }
-

@@ -8,7 +8,7 @@
  *   field  @table.field(i)                               -> scalar, or [u32 uoffset] to a vector/table/string
  *   vector @target: [u32 length][elements]              -> VectorRef (at = where its uoffset is stored)
  */
-import { FlatBuffer, Table } from '../formats/flatbuffer.ts';
+import { FlatBuffer, type Table } from '../formats/flatbuffer.ts';
 import { BUILTIN } from '../formats/tflite-schema.ts';
 
 export interface TableRef {

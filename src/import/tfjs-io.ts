@@ -106,7 +106,9 @@ function readWeights(json: Record<string, unknown>, file: string): { specs: tf.i
   manifest.forEach((group: unknown, gi: number) => {
     const field = `weightsManifest[${gi}]`;
     if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) fail('E-TFJS-FIELD', 'import', 'each weights group needs paths and weights', { file, field });
-    const paths = (group.paths as unknown[]).map((p, pi) => (typeof p === 'string' ? join(dirname(file), p) : fail('E-TFJS-FIELD', 'import', 'a shard path is not a string', { file, field: `${field}.paths[${pi}]` })));
+    const paths = (group.paths as unknown[]).map((p, pi) =>
+      typeof p === 'string' ? join(dirname(file), p) : fail('E-TFJS-FIELD', 'import', 'a shard path is not a string', { file, field: `${field}.paths[${pi}]` }),
+    );
     let expected = 0;
     (group.weights as unknown[]).forEach((w, wi) => {
       const wf = `${field}.weights[${wi}]`;
@@ -126,7 +128,10 @@ function readWeights(json: Record<string, unknown>, file: string): { specs: tf.i
     );
     if (shard.length !== expected) {
       const what = shard.length < expected ? 'truncated' : 'corrupt (too long)';
-      fail('E-TFJS-WEIGHTS', 'import', `the weights file is ${what}: the manifest (${field}) describes ${expected} bytes but the file has ${shard.length}`, { file: paths.join(', '), field: `${field}.paths` });
+      fail('E-TFJS-WEIGHTS', 'import', `the weights file is ${what}: the manifest (${field}) describes ${expected} bytes but the file has ${shard.length}`, {
+        file: paths.join(', '),
+        field: `${field}.paths`,
+      });
     }
     buffers.push(shard);
   });
@@ -195,20 +200,24 @@ export function fileSaveHandler(dir: string, o: SaveOptions = {}): tf.io.IOHandl
     save: async (a: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => {
       if (a.modelTopology instanceof ArrayBuffer) throw new Error('binary model topology cannot be saved as model.json');
       const data = a.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(a.weightData);
-      await writeFolderAtomically(dir, (tmp) => {
-        writeFileSync(join(tmp, 'weights.bin'), new Uint8Array(data));
-        for (const [name, bytes] of Object.entries(files)) writeFileSync(join(tmp, name), bytes);
-        const json = {
-          format: 'layers-model',
-          generatedBy: a.generatedBy,
-          convertedBy: null,
-          modelTopology: a.modelTopology,
-          weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs ?? [] }],
-          ...o.extra,
-          edgecSaved: { format: SAVED_FORMAT, files: ['model.json', 'weights.bin', ...Object.keys(files)].sort() },
-        };
-        writeFileSync(join(tmp, 'model.json'), JSON.stringify(json) + '\n');
-      }, out);
+      await writeFolderAtomically(
+        dir,
+        (tmp) => {
+          writeFileSync(join(tmp, 'weights.bin'), new Uint8Array(data));
+          for (const [name, bytes] of Object.entries(files)) writeFileSync(join(tmp, name), bytes);
+          const json = {
+            format: 'layers-model',
+            generatedBy: a.generatedBy,
+            convertedBy: null,
+            modelTopology: a.modelTopology,
+            weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs ?? [] }],
+            ...o.extra,
+            edgecSaved: { format: SAVED_FORMAT, files: ['model.json', 'weights.bin', ...Object.keys(files)].sort() },
+          };
+          writeFileSync(join(tmp, 'model.json'), `${JSON.stringify(json)}\n`);
+        },
+        out,
+      );
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
     },
   };

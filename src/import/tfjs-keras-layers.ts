@@ -124,7 +124,11 @@ export class SeparableConv1D extends tf.layers.Layer {
       let x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
       let padding = this.padding as 'valid' | 'same';
       if (this.padding === 'causal') {
-        x = tf.pad(x, [[0, 0], [(this.kernelSize - 1) * this.dilationRate, 0], [0, 0]]);
+        x = tf.pad(x, [
+          [0, 0],
+          [(this.kernelSize - 1) * this.dilationRate, 0],
+          [0, 0],
+        ]);
         padding = 'valid';
       }
       const dw = this.depthwiseKernel!.read().expandDims(0) as tf.Tensor4D;

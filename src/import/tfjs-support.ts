@@ -57,7 +57,12 @@ export function checkLayersModel(model: tf.LayersModel, file: string): Diagnosti
     const rank = node?.inputTensors[0]?.shape.length;
     problems.push(...layerProblems(file, layer.name, cls, layer.getConfig() as Record<string, unknown>, rank));
     if (layer.inboundNodes.length > 1) {
-      problems.push({ code: 'E-IMPORT-SHARED', stage: 'import', message: `${cls} is used ${layer.inboundNodes.length} times (shared layers are not supported)`, location: { file, layer: layer.name } });
+      problems.push({
+        code: 'E-IMPORT-SHARED',
+        stage: 'import',
+        message: `${cls} is used ${layer.inboundNodes.length} times (shared layers are not supported)`,
+        location: { file, layer: layer.name },
+      });
     }
   }
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {

@@ -110,12 +110,22 @@ export function importTfliteModel(m: TfliteModel, name?: string, limits?: GraphL
     const t = m.tensors[index]!;
     const dtype = SUPPORTED_TYPES[t.type];
     if (!dtype) {
-      problems.push({ code: 'E-TFLITE-TYPE', stage: 'import', message: `tensor type ${t.type} is not supported (int8 models with int32 biases; float inputs around QUANTIZE/DEQUANTIZE are not yet)`, location: { file: m.file, tensor: t.name } });
+      problems.push({
+        code: 'E-TFLITE-TYPE',
+        stage: 'import',
+        message: `tensor type ${t.type} is not supported (int8 models with int32 biases; float inputs around QUANTIZE/DEQUANTIZE are not yet)`,
+        location: { file: m.file, tensor: t.name },
+      });
     }
     const bytes = m.buffers[t.buffer]!;
     const data = bytes.length > 0 && dtype ? tensorData(t, bytes) : undefined;
     if (data === null) {
-      problems.push({ code: 'E-TFLITE-BUFFER', stage: 'import', message: `buffer ${t.buffer} holds ${bytes.length} bytes; shape [${t.shape.join(', ')}] of ${t.type} needs ${t.shape.reduce((a, b) => a * b, 1) * (ELEMENT_BYTES[t.type] ?? 0)}`, location: { file: m.file, tensor: t.name } });
+      problems.push({
+        code: 'E-TFLITE-BUFFER',
+        stage: 'import',
+        message: `buffer ${t.buffer} holds ${bytes.length} bytes; shape [${t.shape.join(', ')}] of ${t.type} needs ${t.shape.reduce((a, b) => a * b, 1) * (ELEMENT_BYTES[t.type] ?? 0)}`,
+        location: { file: m.file, tensor: t.name },
+      });
     }
     const quant: QuantParams | undefined = t.quant ? { scale: t.quant.scale, zeroPoint: t.quant.zeroPoint, ...(t.quant.scale.length > 1 ? { axis: t.quant.axis } : {}) } : undefined;
     const id = b.addTensor({

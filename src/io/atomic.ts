@@ -70,7 +70,12 @@ export function checkFolderOutput(target: string, opts: OutputOptions = {}): Out
       break;
     case 'folder':
       if (!own(plan.abs) && !opts.force) {
-        fail('E-OUT-EXISTS', 'cli', `refusing to replace ${target}: it is a folder edgec did not write (${describeForeignFolder(plan.abs)}); choose a new or empty folder, or pass --force to replace it`, { file: target });
+        fail(
+          'E-OUT-EXISTS',
+          'cli',
+          `refusing to replace ${target}: it is a folder edgec did not write (${describeForeignFolder(plan.abs)}); choose a new or empty folder, or pass --force to replace it`,
+          { file: target },
+        );
       }
       break;
     default:
@@ -84,7 +89,8 @@ export function checkFolderOutput(target: string, opts: OutputOptions = {}): Out
 export function checkFileOutput(target: string, opts: OutputOptions = {}): OutputPlan {
   const plan = start(target, opts);
   if (plan.existing === 'file') {
-    if (!opts.force && !opts.isOwnOutput?.(plan.abs)) fail('E-OUT-EXISTS', 'cli', `refusing to overwrite ${target}: the file exists; choose another name, or pass --force to replace it`, { file: target });
+    if (!opts.force && !opts.isOwnOutput?.(plan.abs))
+      fail('E-OUT-EXISTS', 'cli', `refusing to overwrite ${target}: the file exists; choose another name, or pass --force to replace it`, { file: target });
   } else if (plan.existing !== 'absent') {
     fail('E-OUT-KIND', 'cli', `refusing to write the output file ${target}: it is ${KIND_TEXT[plan.existing]}`, { file: target });
   }
@@ -96,7 +102,8 @@ export function checkFileOutput(target: string, opts: OutputOptions = {}): Outpu
 function asOutputError(e: unknown, shown: string): unknown {
   if (e instanceof EdgecError) return e;
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return new EdgecError({ code: 'E-OUT-WRITE', stage: 'cli', message: `could not write the output (${code}): ${(e as Error).message}`, location: { file: shown } });
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
+    return new EdgecError({ code: 'E-OUT-WRITE', stage: 'cli', message: `could not write the output (${code}): ${(e as Error).message}`, location: { file: shown } });
   return e;
 }
 

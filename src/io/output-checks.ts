@@ -18,7 +18,7 @@ import { PACKAGE_ROOT } from '../support/paths.ts';
 export type PathKind = 'absent' | 'empty-folder' | 'folder' | 'file' | 'symlink' | 'other';
 
 export function classifyPath(abs: string, shown: string = abs): PathKind {
-  let st;
+  let st: ReturnType<typeof lstatSync>;
   try {
     st = lstatSync(abs);
   } catch (e) {

@@ -51,7 +51,7 @@ export function createTemp(parent: string, target: string): TempPath {
   const t: TempPath = { dir, out: join(dir, 'out'), old: join(dir, 'old'), target };
   active.set(dir, t);
   installHandlers();
-  writeFileSync(join(dir, MARKER), JSON.stringify({ edgec: MARKER_FORMAT, pid: process.pid, target: basename(target) }) + '\n');
+  writeFileSync(join(dir, MARKER), `${JSON.stringify({ edgec: MARKER_FORMAT, pid: process.pid, target: basename(target) })}\n`);
   return t;
 }
 

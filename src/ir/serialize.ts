@@ -54,7 +54,7 @@ export function serializeGraph(g: Graph): string {
       return data ? { ...rest, data: toBase64(data) } : rest;
     }),
   };
-  return JSON.stringify(json, null, 1) + '\n';
+  return `${JSON.stringify(json, null, 1)}\n`;
 }
 
 export function deserializeGraph(text: string, file: string): Graph {
@@ -64,7 +64,8 @@ export function deserializeGraph(text: string, file: string): Graph {
   } catch (e) {
     fail('E-GRAPH-JSON', 'import', `not valid JSON: ${(e as Error).message}`, { file });
   }
-  if (typeof json !== 'object' || json === null || json.format !== 'edgec-graph/1') fail('E-GRAPH-FORMAT', 'import', `expected format "edgec-graph/1", found ${JSON.stringify((json as GraphJson | null)?.format)}`, { file, field: 'format' });
+  if (typeof json !== 'object' || json === null || json.format !== 'edgec-graph/1')
+    fail('E-GRAPH-FORMAT', 'import', `expected format "edgec-graph/1", found ${JSON.stringify((json as GraphJson | null)?.format)}`, { file, field: 'format' });
   // The structure only; everything else is the graph validator's job (the caller runs it).
   const isList = (v: unknown) => Array.isArray(v);
   for (const field of ['tensors', 'ops', 'inputs', 'outputs'] as const) if (!isList(json[field])) fail('E-GRAPH-JSON', 'import', `'${field}' must be a list`, { file, field });
@@ -73,7 +74,8 @@ export function deserializeGraph(text: string, file: string): Graph {
     if (typeof t !== 'object' || t === null || typeof t.name !== 'string' || !isList(t.shape)) fail('E-GRAPH-JSON', 'import', `tensor ${i} lacks a name or shape`, { file, field: `tensors[${i}]` });
   });
   json.ops.forEach((o, i) => {
-    if (typeof o !== 'object' || o === null || typeof o.name !== 'string' || !isList(o.inputs) || !isList(o.outputs) || typeof o.attrs !== 'object' || o.attrs === null) fail('E-GRAPH-JSON', 'import', `op ${i} lacks a name, inputs, outputs or attributes`, { file, field: `ops[${i}]` });
+    if (typeof o !== 'object' || o === null || typeof o.name !== 'string' || !isList(o.inputs) || !isList(o.outputs) || typeof o.attrs !== 'object' || o.attrs === null)
+      fail('E-GRAPH-JSON', 'import', `op ${i} lacks a name, inputs, outputs or attributes`, { file, field: `ops[${i}]` });
   });
   const tensors = json.tensors.map((t) => {
     const { data, ...rest } = t;

@@ -18,16 +18,7 @@ export interface ConvParams {
   activation: ActivationRange;
 }
 
-export function convolveS8(
-  params: ConvParams,
-  quant: PerChannelQuant,
-  inputDims: Dims,
-  input: Int8Array,
-  filterDims: Dims,
-  filter: Int8Array,
-  bias: Int32Array | null,
-  outputDims: Dims,
-): Int8Array {
+export function convolveS8(params: ConvParams, quant: PerChannelQuant, inputDims: Dims, input: Int8Array, filterDims: Dims, filter: Int8Array, bias: Int32Array | null, outputDims: Dims): Int8Array {
   const { n: batches, h: inH, w: inW, c: inC } = inputDims;
   const { h: kH, w: kW, c: groupC } = filterDims;
   const { h: outH, w: outW, c: outC } = outputDims;

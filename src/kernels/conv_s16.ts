@@ -52,7 +52,16 @@ export function convolveS16(params: ConvParams, quant: PerChannelQuant, inputDim
   return out;
 }
 
-export function depthwiseConvS16(params: DepthwiseParams, quant: PerChannelQuant, inputDims: Dims, input: Int16Array, filterDims: Dims, filter: Int8Array, bias: BiasS16, outputDims: Dims): Int16Array {
+export function depthwiseConvS16(
+  params: DepthwiseParams,
+  quant: PerChannelQuant,
+  inputDims: Dims,
+  input: Int16Array,
+  filterDims: Dims,
+  filter: Int8Array,
+  bias: BiasS16,
+  outputDims: Dims,
+): Int16Array {
   const { n, h: inH, w: inW, c: inC } = inputDims;
   const { h: kH, w: kW } = filterDims;
   const { h: outH, w: outW, c: outC } = outputDims;
@@ -78,7 +87,17 @@ export function depthwiseConvS16(params: DepthwiseParams, quant: PerChannelQuant
   return out;
 }
 
-export function fullyConnectedS16(params: FullyConnectedParams, quant: PerChannelQuant, perChannel: boolean, batches: number, accumDepth: number, outputDepth: number, input: Int16Array, filter: Int8Array, bias: BiasS16): Int16Array {
+export function fullyConnectedS16(
+  params: FullyConnectedParams,
+  quant: PerChannelQuant,
+  perChannel: boolean,
+  batches: number,
+  accumDepth: number,
+  outputDepth: number,
+  input: Int16Array,
+  filter: Int8Array,
+  bias: BiasS16,
+): Int16Array {
   const out = new Int16Array(batches * outputDepth);
   for (let b = 0; b < batches; b++)
     for (let c = 0; c < outputDepth; c++) {

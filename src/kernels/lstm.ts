@@ -90,7 +90,16 @@ function gateValues(x: ArrayLike<number>, h: ArrayLike<number> | null, g: GateCo
   return activationS16(out, 0, g.gate.activation);
 }
 
-function step(x: ArrayLike<number>, h: ArrayLike<number> | null, out: Int8Array | Int16Array, cell: Int16Array, gates: Record<'input' | 'forget' | 'cell' | 'output', GateConst>, p: LstmParams, batches: number, s16: boolean): void {
+function step(
+  x: ArrayLike<number>,
+  h: ArrayLike<number> | null,
+  out: Int8Array | Int16Array,
+  cell: Int16Array,
+  gates: Record<'input' | 'forget' | 'cell' | 'output', GateConst>,
+  p: LstmParams,
+  batches: number,
+  s16: boolean,
+): void {
   const n = batches * p.hiddenSize;
   const f = gateValues(x, h, gates.forget, p, batches, s16);
   for (let i = 0; i < n; i++) cell[i] = clamp(multiplyByQuantizedMultiplier(f[i]! * cell[i]!, p.forgetToCell.multiplier, p.forgetToCell.shift), -32768, 32767);

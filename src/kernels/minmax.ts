@@ -6,8 +6,7 @@ import type { Dims } from './types.ts';
 
 function minmax(kind: 'max' | 'min', a: Int8Array, aDims: Dims, b: Int8Array, bDims: Dims, outDims: Dims): Int8Array {
   const out = new Int8Array(outDims.n * outDims.h * outDims.w * outDims.c);
-  const index = (d: Dims, n: number, h: number, w: number, c: number) =>
-    (((d.n === 1 ? 0 : n) * d.h + (d.h === 1 ? 0 : h)) * d.w + (d.w === 1 ? 0 : w)) * d.c + (d.c === 1 ? 0 : c);
+  const index = (d: Dims, n: number, h: number, w: number, c: number) => (((d.n === 1 ? 0 : n) * d.h + (d.h === 1 ? 0 : h)) * d.w + (d.w === 1 ? 0 : w)) * d.c + (d.c === 1 ? 0 : c);
   let o = 0;
   for (let n = 0; n < outDims.n; n++)
     for (let h = 0; h < outDims.h; h++)

@@ -36,5 +36,10 @@ export function rowMajorStrides(shape: readonly number[]): number[] {
 
 export function stridedSliceS8(input: Int8Array, shape: readonly number[], begin: readonly number[], strides: readonly number[], outShape: readonly number[]): Int8Array {
   const inStride = rowMajorStrides(shape);
-  return stridedCopyS8(input, begin.reduce((acc, b, a) => acc + b * inStride[a]!, 0), strides.map((s, a) => s * inStride[a]!), outShape);
+  return stridedCopyS8(
+    input,
+    begin.reduce((acc, b, a) => acc + b * inStride[a]!, 0),
+    strides.map((s, a) => s * inStride[a]!),
+    outShape,
+  );
 }

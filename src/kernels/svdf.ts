@@ -27,7 +27,15 @@ export interface SvdfShape {
 }
 
 /** One step; updates `state` in place and returns the int8 output [batches, features / rank]. */
-export function svdfStep(p: SvdfParams, s: SvdfShape, input: Int8Array, state: Int8Array | Int16Array, weightsFeature: Int8Array, weightsTime: Int8Array | Int16Array, bias: Int32Array | null): Int8Array {
+export function svdfStep(
+  p: SvdfParams,
+  s: SvdfShape,
+  input: Int8Array,
+  state: Int8Array | Int16Array,
+  weightsFeature: Int8Array,
+  weightsTime: Int8Array | Int16Array,
+  bias: Int32Array | null,
+): Int8Array {
   const { batches: B, inputSize: I, features: F, timeSteps: T } = s;
   state.copyWithin(0, 1);
   for (let b = 0; b < B; b++) {

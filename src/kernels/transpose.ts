@@ -4,5 +4,10 @@ import { rowMajorStrides, stridedCopyS8 } from './strided_slice.ts';
 /** A transpose is a strided copy whose step along output axis i is the input stride of axis perm[i]. */
 export function transposeS8(input: Int8Array, shape: readonly number[], perm: readonly number[]): Int8Array {
   const inStrides = rowMajorStrides(shape);
-  return stridedCopyS8(input, 0, perm.map((p) => inStrides[p]!), perm.map((p) => shape[p]!));
+  return stridedCopyS8(
+    input,
+    0,
+    perm.map((p) => inStrides[p]!),
+    perm.map((p) => shape[p]!),
+  );
 }

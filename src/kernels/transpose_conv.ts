@@ -8,7 +8,16 @@ import { multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
 import type { ConvParams } from './conv.ts';
 import type { Dims, PerChannelQuant } from './types.ts';
 
-export function transposeConvS8(params: ConvParams, quant: PerChannelQuant, inputDims: Dims, input: Int8Array, filterDims: Dims, filter: Int8Array, bias: Int32Array | null, outputDims: Dims): Int8Array {
+export function transposeConvS8(
+  params: ConvParams,
+  quant: PerChannelQuant,
+  inputDims: Dims,
+  input: Int8Array,
+  filterDims: Dims,
+  filter: Int8Array,
+  bias: Int32Array | null,
+  outputDims: Dims,
+): Int8Array {
   const { n, h: inH, w: inW, c: inC } = inputDims;
   const { h: kH, w: kW } = filterDims;
   const { h: outH, w: outW, c: outC } = outputDims;

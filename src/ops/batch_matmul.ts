@@ -17,7 +17,7 @@ import { caseTensors } from './shared/case.ts';
 import { CMSIS_PATHS, cmsisDims, cmsisRange, cmsisScratchLines, dims, range } from './shared/emit.ts';
 
 /** No IR op yet: no front end maps onto BATCH_MATMUL. */
-export interface BatchMatmulOps {}
+export type BatchMatmulOps = Record<never, never>;
 
 export interface BatchMatmulStep {
   kind: 'batch_matmul_s8' | 'batch_matmul_s16';
@@ -65,7 +65,11 @@ const cmsisNn: CmsisEmitter<BatchMatmulStep> = {
     const quant = ctx.constStruct('quant', 'cmsis_nn_per_tensor_quant_params', `{ .multiplier = ${s.quant.multiplier}, .shift = ${s.quant.shift} }`, n);
     const o = cmsisDims(ctx, 'output_dims', s.outputDims, n);
     const asked = s.kind === 'batch_matmul_s8' ? `arm_fully_connected_s8_get_buffer_size(&${o})` : null;
-    const c = cmsisScratchLines(scratch, CMSIS_PATHS.map((path) => cmsisScratch(s, path)), asked);
+    const c = cmsisScratchLines(
+      scratch,
+      CMSIS_PATHS.map((path) => cmsisScratch(s, path)),
+      asked,
+    );
     const fn = `arm_batch_matmul_${suffix(s)}`;
     const call = `${fn}(&${c.name}, &${params}, &${quant}, &${cmsisDims(ctx, 'lhs_dims', s.lhsDims, n)}, ${ctx.tensor(s.lhs, n)}, &${cmsisDims(ctx, 'rhs_dims', s.rhsDims, n)}, ${ctx.tensor(s.rhs, n)}, &${o}, ${ctx.tensor(s.output, n)})`;
     return { kernel: fn, lines: [...c.lines, `    status = (int32_t)${call};`, '}'] };

@@ -43,13 +43,17 @@ export const concat: OpFamily<ConcatOps, ConcatSteps> = {
           const y = c.output(0);
           const rank = y.shape.length;
           const axis = op.attrs.axis < 0 ? op.attrs.axis + rank : op.attrs.axis;
-          if (!Number.isInteger(axis) || axis < 0 || axis >= rank) return (c.fail(`axis ${op.attrs.axis} is outside the output's ${rank} axes`), 0);
+          if (!Number.isInteger(axis) || axis < 0 || axis >= rank) {
+            c.fail(`axis ${op.attrs.axis} is outside the output's ${rank} axes`);
+            return 0;
+          }
           if (op.attrs.activation !== 'none') c.fail(`a fused activation (${String(op.attrs.activation)}) on a concatenation is not supported`);
           let total = 0;
           op.inputs.forEach((id) => {
             const t = c.g.tensors[id]!;
             if (t.dtype !== y.dtype) c.fail(`input is ${t.dtype}, the output ${y.dtype}`, t, 'E-GRAPH-TYPE');
-            if (t.shape.length !== rank || t.shape.some((d, i) => i !== axis && d !== y.shape[i])) c.fail(`shape ${shapeText(t.shape)} does not match the output ${shapeText(y.shape)} outside axis ${axis}`, t, 'E-GRAPH-SHAPE');
+            if (t.shape.length !== rank || t.shape.some((d, i) => i !== axis && d !== y.shape[i]))
+              c.fail(`shape ${shapeText(t.shape)} does not match the output ${shapeText(y.shape)} outside axis ${axis}`, t, 'E-GRAPH-SHAPE');
             total += t.shape[axis] ?? 0;
             requireSameQuant(c, t, y);
           });
@@ -89,7 +93,13 @@ export const concat: OpFamily<ConcatOps, ConcatSteps> = {
   },
   steps: {
     concat_s8: {
-      simulate: (s, env) => concatS8(s.inputs.map((id) => env.read(id) as Int8Array), s.axisSizes, s.outer, s.inner),
+      simulate: (s, env) =>
+        concatS8(
+          s.inputs.map((id) => env.read(id) as Int8Array),
+          s.axisSizes,
+          s.outer,
+          s.inner,
+        ),
       portable: {
         header: 'edgec_concat.h',
         files: ['edgec_concat.h', 'edgec_concat.c'],
@@ -99,7 +109,12 @@ export const concat: OpFamily<ConcatOps, ConcatSteps> = {
           const ptrs = `{ ${s.inputs.map((id) => ctx.tensor(id, n)).join(', ')} }`;
           return {
             kernel: 'edgec_concat_s8',
-            lines: [`{`, `    const int8_t *const inputs[${s.inputs.length}] = ${ptrs};`, `    status = ${call('edgec_concat_s8', ['inputs', sizes, String(s.inputs.length), String(s.outer), String(s.inner), ctx.tensor(s.output, n)])};`, `}`],
+            lines: [
+              `{`,
+              `    const int8_t *const inputs[${s.inputs.length}] = ${ptrs};`,
+              `    status = ${call('edgec_concat_s8', ['inputs', sizes, String(s.inputs.length), String(s.outer), String(s.inner), ctx.tensor(s.output, n)])};`,
+              `}`,
+            ],
           };
         },
       },

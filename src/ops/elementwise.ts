@@ -75,7 +75,24 @@ function operands(s: { inputs: [number, number]; output: number } & Named, ctx: 
 /** The arguments of arm_elementwise_add_s8/_s16, which edgec_add_s8/_s16 take too. */
 function addArgs(s: AddStep, [a, b, out]: [string, string, string]): string[] {
   const p = s.params;
-  return [a, b, p.input1Offset, p.input1.multiplier, p.input1.shift, p.input2Offset, p.input2.multiplier, p.input2.shift, p.leftShift, out, p.outputOffset, p.output.multiplier, p.output.shift, s.activation.min, s.activation.max, s.size].map(String);
+  return [
+    a,
+    b,
+    p.input1Offset,
+    p.input1.multiplier,
+    p.input1.shift,
+    p.input2Offset,
+    p.input2.multiplier,
+    p.input2.shift,
+    p.leftShift,
+    out,
+    p.outputOffset,
+    p.output.multiplier,
+    p.output.shift,
+    s.activation.min,
+    s.activation.max,
+    s.size,
+  ].map(String);
 }
 
 /** The arguments of arm_elementwise_mul_s8/_s16, which edgec_mul_s8/_s16 take too. */
@@ -170,7 +187,8 @@ export const elementwise: OpFamily<ElementwiseOps, ElementwiseSteps> = {
         check(c) {
           requireActivation(c, (c.op as OpOf<'add'>).attrs.activation);
           const [a, b, y] = [c.input(0)!, c.input(1)!, c.output(0)];
-          for (const t of [a, b]) if (t.shape.join() !== y.shape.join()) c.fail(`shape ${shapeText(t.shape)} differs from the output ${shapeText(y.shape)} (broadcasting is not supported)`, t, 'E-GRAPH-SHAPE');
+          for (const t of [a, b])
+            if (t.shape.join() !== y.shape.join()) c.fail(`shape ${shapeText(t.shape)} differs from the output ${shapeText(y.shape)} (broadcasting is not supported)`, t, 'E-GRAPH-SHAPE');
           return size(y);
         },
       },
@@ -185,9 +203,18 @@ export const elementwise: OpFamily<ElementwiseOps, ElementwiseSteps> = {
   },
   steps: {
     add_s8: addS8Step,
-    add_s16: arithmeticStep((s, env) => addS16(env.read(s.inputs[0]) as Int16Array, env.read(s.inputs[1]) as Int16Array, s.params, s.activation, s.size), (s, ctx) => addArgs(s, operands(s, ctx, true))),
-    mul_s8: arithmeticStep((s, env) => mulS8(env.read(s.inputs[0]) as Int8Array, env.read(s.inputs[1]) as Int8Array, s.params, s.activation, s.size), (s, ctx) => mulArgs(s, operands(s, ctx, false))),
-    mul_s16: arithmeticStep((s, env) => mulS16(env.read(s.inputs[0]) as Int16Array, env.read(s.inputs[1]) as Int16Array, s.params, s.activation, s.size), (s, ctx) => mulArgs(s, operands(s, ctx, true))),
+    add_s16: arithmeticStep(
+      (s, env) => addS16(env.read(s.inputs[0]) as Int16Array, env.read(s.inputs[1]) as Int16Array, s.params, s.activation, s.size),
+      (s, ctx) => addArgs(s, operands(s, ctx, true)),
+    ),
+    mul_s8: arithmeticStep(
+      (s, env) => mulS8(env.read(s.inputs[0]) as Int8Array, env.read(s.inputs[1]) as Int8Array, s.params, s.activation, s.size),
+      (s, ctx) => mulArgs(s, operands(s, ctx, false)),
+    ),
+    mul_s16: arithmeticStep(
+      (s, env) => mulS16(env.read(s.inputs[0]) as Int16Array, env.read(s.inputs[1]) as Int16Array, s.params, s.activation, s.size),
+      (s, ctx) => mulArgs(s, operands(s, ctx, true)),
+    ),
     maximum_s8: minMaxStep('maximum_s8'),
     minimum_s8: minMaxStep('minimum_s8'),
   },
@@ -233,9 +260,19 @@ function arithmeticCase(op: 'add' | 'mul', s16: boolean): CaseAdapter {
         { name: 'output', dtype, shape: [n] },
       ]);
       const io = { inputs: [0, 1] as [number, number], output: 2, size: n, activation: { min: r.int('activation.min'), max: r.int('activation.max') } };
-      const offsets = { input1Offset: r.int('input_1_offset'), input2Offset: r.int('input_2_offset'), outputOffset: r.int('output_offset'), output: { multiplier: r.int('output_mult'), shift: r.int('output_shift') } };
+      const offsets = {
+        input1Offset: r.int('input_1_offset'),
+        input2Offset: r.int('input_2_offset'),
+        outputOffset: r.int('output_offset'),
+        output: { multiplier: r.int('output_mult'), shift: r.int('output_shift') },
+      };
       if (op === 'mul') return { step: { kind: s16 ? 'mul_s16' : 'mul_s8', ...io, params: offsets, op: caseOp('mul') } satisfies MulStep & Named, tensors, output: 2 };
-      const params: AddParams = { ...offsets, input1: { multiplier: r.int('input_1_mult'), shift: r.int('input_1_shift') }, input2: { multiplier: r.int('input_2_mult'), shift: r.int('input_2_shift') }, leftShift: r.int('left_shift') };
+      const params: AddParams = {
+        ...offsets,
+        input1: { multiplier: r.int('input_1_mult'), shift: r.int('input_1_shift') },
+        input2: { multiplier: r.int('input_2_mult'), shift: r.int('input_2_shift') },
+        leftShift: r.int('left_shift'),
+      };
       return { step: { kind: s16 ? 'add_s16' : 'add_s8', ...io, params, op: caseOp('add') } satisfies AddStep & Named, tensors, output: 2 };
     },
   };

@@ -14,7 +14,7 @@ export interface NormalizationOps {
   batch_norm: { epsilon: number };
 }
 
-export interface NormalizationSteps {}
+export type NormalizationSteps = Record<never, never>;
 
 const F = 'float32';
 

@@ -53,8 +53,14 @@ export const pad: OpFamily<PadOps, PadSteps> = {
           const y = c.output(0);
           if (!requireRank(c, x, [3, 4], 'the input')) return 0;
           const p = op.attrs.padding;
-          if (![p?.top, p?.bottom, p?.left, p?.right].every(isPad)) return (c.fail(`padding ${JSON.stringify(p)} must be non-negative integers`), 0);
-          if (x.shape.length === 3 && (p.top !== 0 || p.bottom !== 0)) return (c.fail('a rank-3 input is padded along its width only'), 0);
+          if (![p?.top, p?.bottom, p?.left, p?.right].every(isPad)) {
+            c.fail(`padding ${JSON.stringify(p)} must be non-negative integers`);
+            return 0;
+          }
+          if (x.shape.length === 3 && (p.top !== 0 || p.bottom !== 0)) {
+            c.fail('a rank-3 input is padded along its width only');
+            return 0;
+          }
           const [n, h, w, ch] = nhwcOf(x.shape);
           requireShape(c, y, [n, h + p.top + p.bottom, w + p.left + p.right, ch], true);
           requireSameQuant(c, x, y);
@@ -69,8 +75,7 @@ export const pad: OpFamily<PadOps, PadSteps> = {
         const ow = w + p.left + p.right;
         const out = new Float32Array(n * oh * ow * C);
         for (let b = 0; b < n; b++)
-          for (let y = 0; y < h; y++)
-            for (let xx = 0; xx < w; xx++) out.set(x!.subarray(((b * h + y) * w + xx) * C, ((b * h + y) * w + xx + 1) * C), ((b * oh + y + p.top) * ow + xx + p.left) * C);
+          for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) out.set(x!.subarray(((b * h + y) * w + xx) * C, ((b * h + y) * w + xx + 1) * C), ((b * oh + y + p.top) * ow + xx + p.left) * C);
         return out;
       },
       lower(g, op) {
@@ -97,7 +102,14 @@ export const pad: OpFamily<PadOps, PadSteps> = {
         files: ['edgec_pad.h', 'edgec_pad.c'],
         emit(s, ctx) {
           const n = s.op.name;
-          const args = [ctx.tensor(s.input, n), ctx.tensor(s.output, n), String(s.padValue), `&${dims(ctx, 'input_dims', s.inputDims, n)}`, `&${dims(ctx, 'pre_pad', s.prePad, n)}`, `&${dims(ctx, 'post_pad', s.postPad, n)}`];
+          const args = [
+            ctx.tensor(s.input, n),
+            ctx.tensor(s.output, n),
+            String(s.padValue),
+            `&${dims(ctx, 'input_dims', s.inputDims, n)}`,
+            `&${dims(ctx, 'pre_pad', s.prePad, n)}`,
+            `&${dims(ctx, 'post_pad', s.postPad, n)}`,
+          ];
           return { kernel: 'edgec_pad_s8', lines: [`status = ${call('edgec_pad_s8', args)};`] };
         },
       },
@@ -105,7 +117,14 @@ export const pad: OpFamily<PadOps, PadSteps> = {
         scratch: () => 0,
         emit(s, ctx) {
           const n = s.op.name;
-          const args = [ctx.tensor(s.input, n), ctx.tensor(s.output, n), String(s.padValue), `&${cmsisDims(ctx, 'input_dims', s.inputDims, n)}`, `&${cmsisDims(ctx, 'pre_pad', s.prePad, n)}`, `&${cmsisDims(ctx, 'post_pad', s.postPad, n)}`];
+          const args = [
+            ctx.tensor(s.input, n),
+            ctx.tensor(s.output, n),
+            String(s.padValue),
+            `&${cmsisDims(ctx, 'input_dims', s.inputDims, n)}`,
+            `&${cmsisDims(ctx, 'pre_pad', s.prePad, n)}`,
+            `&${cmsisDims(ctx, 'post_pad', s.postPad, n)}`,
+          ];
           return { kernel: 'arm_pad_s8', lines: [`status = (int32_t)${call('arm_pad_s8', args)};`] };
         },
       },
@@ -162,7 +181,19 @@ function zeroPadding(ctx: TfjsLayerContext): number {
     const [l, r] = Array.isArray(p) ? (p as number[]) : [p as number, p as number];
     padding = { top: 0, bottom: 0, left: l!, right: r! };
   } else {
-    const [[t, bt], [l, r]] = (Array.isArray(p) && Array.isArray(p[0]) ? p : Array.isArray(p) ? [[p[0], p[0]], [p[1], p[1]]] : [[p, p], [p, p]]) as number[][];
+    const [[t, bt], [l, r]] = (
+      Array.isArray(p) && Array.isArray(p[0])
+        ? p
+        : Array.isArray(p)
+          ? [
+              [p[0], p[0]],
+              [p[1], p[1]],
+            ]
+          : [
+              [p, p],
+              [p, p],
+            ]
+    ) as number[][];
     padding = { top: t!, bottom: bt!, left: l!, right: r! };
   }
   const out = newActivation(ctx, '', ctx.outShape);

@@ -50,7 +50,15 @@ export const quantize: OpFamily<QuantizeOps, QuantizeSteps> = {
         const x = g.tensors[op.inputs[0]!]!;
         const out = g.tensors[op.outputs[0]!]!;
         const r = requantizeParams(x.quant!, out.quant!);
-        return { kind: 'requantize', input: x.id, output: out.id, size: x.shape.reduce((a, b) => a * b, 1), inType: x.dtype as 'int8' | 'int16', outType: out.dtype as 'int8' | 'int16' | 'int32', ...r };
+        return {
+          kind: 'requantize',
+          input: x.id,
+          output: out.id,
+          size: x.shape.reduce((a, b) => a * b, 1),
+          inType: x.dtype as 'int8' | 'int16',
+          outType: out.dtype as 'int8' | 'int16' | 'int32',
+          ...r,
+        };
       },
     },
   },
@@ -63,7 +71,17 @@ export const quantize: OpFamily<QuantizeOps, QuantizeSteps> = {
         files: ['edgec_quantize.h', 'edgec_quantize.c'],
         emit(s, ctx) {
           const n = s.op.name;
-          const args = [ctx.tensor(s.input, n), String(BYTES[s.inType]), ctx.tensor(s.output, n), String(BYTES[s.outType]), String(s.size), String(s.multiplier), String(s.shift), String(s.inputZeroPoint), String(s.outputZeroPoint)];
+          const args = [
+            ctx.tensor(s.input, n),
+            String(BYTES[s.inType]),
+            ctx.tensor(s.output, n),
+            String(BYTES[s.outType]),
+            String(s.size),
+            String(s.multiplier),
+            String(s.shift),
+            String(s.inputZeroPoint),
+            String(s.outputZeroPoint),
+          ];
           return { kernel: 'edgec_quantize_int', lines: [`status = ${call('edgec_quantize_int', args)};`] };
         },
       },

@@ -25,7 +25,23 @@ import { quantize, type QuantizeOps, type QuantizeSteps } from './quantize.ts';
 import { normalization, type NormalizationOps, type NormalizationSteps } from './normalization.ts';
 
 /** IR op attributes by kind, from every family. */
-export interface RegisteredOps extends PadOps, PoolingOps, SoftmaxOps, ActivationsOps, ElementwiseOps, FullyConnectedOps, BatchMatmulOps, LstmOps, SvdfOps, ConvOps, ConcatOps, ReshapeOps, TransposeOps, StridedSliceOps, QuantizeOps, NormalizationOps {}
+export interface RegisteredOps
+  extends PadOps,
+    PoolingOps,
+    SoftmaxOps,
+    ActivationsOps,
+    ElementwiseOps,
+    FullyConnectedOps,
+    BatchMatmulOps,
+    LstmOps,
+    SvdfOps,
+    ConvOps,
+    ConcatOps,
+    ReshapeOps,
+    TransposeOps,
+    StridedSliceOps,
+    QuantizeOps,
+    NormalizationOps {}
 
 declare module '../ir/graph.ts' {
   // The IR's op kinds are the families' (see OpKinds in src/ir/graph.ts).
@@ -33,7 +49,23 @@ declare module '../ir/graph.ts' {
 }
 
 /** Lowered step types by kind, from every family. */
-export interface RegisteredSteps extends PadSteps, PoolingSteps, SoftmaxSteps, ActivationsSteps, ElementwiseSteps, FullyConnectedSteps, BatchMatmulSteps, LstmSteps, SvdfSteps, ConvSteps, ConcatSteps, ReshapeSteps, TransposeSteps, StridedSliceSteps, QuantizeSteps, NormalizationSteps {}
+export interface RegisteredSteps
+  extends PadSteps,
+    PoolingSteps,
+    SoftmaxSteps,
+    ActivationsSteps,
+    ElementwiseSteps,
+    FullyConnectedSteps,
+    BatchMatmulSteps,
+    LstmSteps,
+    SvdfSteps,
+    ConvSteps,
+    ConcatSteps,
+    ReshapeSteps,
+    TransposeSteps,
+    StridedSliceSteps,
+    QuantizeSteps,
+    NormalizationSteps {}
 
 /** A kernel call of any family, tied to the layer it computes. */
 export type Step = RegisteredSteps[keyof RegisteredSteps] & Named;
@@ -52,10 +84,22 @@ function table<T>(entries: [string, T][], what: string): ReadonlyMap<string, T> 
   return m;
 }
 
-const OPS = table(FAMILIES.flatMap((f) => Object.entries(f.ops) as [string, AnyOpDef][]), 'op kind');
-const STEPS = table(FAMILIES.flatMap((f) => Object.entries(f.steps) as [string, AnyStepDef][]), 'step kind');
-const TFLITE = table(FAMILIES.flatMap((f) => Object.entries(f.tflite ?? {})), 'tflite builtin');
-const TFJS = table(FAMILIES.flatMap((f) => Object.entries(f.tfjs ?? {})), 'tfjs layer class');
+const OPS = table(
+  FAMILIES.flatMap((f) => Object.entries(f.ops) as [string, AnyOpDef][]),
+  'op kind',
+);
+const STEPS = table(
+  FAMILIES.flatMap((f) => Object.entries(f.steps) as [string, AnyStepDef][]),
+  'step kind',
+);
+const TFLITE = table(
+  FAMILIES.flatMap((f) => Object.entries(f.tflite ?? {})),
+  'tflite builtin',
+);
+const TFJS = table(
+  FAMILIES.flatMap((f) => Object.entries(f.tfjs ?? {})),
+  'tfjs layer class',
+);
 const CASES: readonly CaseAdapter[] = FAMILIES.flatMap((f) => f.cases ?? []);
 
 export function opDef(kind: string): AnyOpDef | undefined {

@@ -14,7 +14,7 @@ export interface ReshapeOps {
   reshape: { shape: readonly number[] };
 }
 
-export interface ReshapeSteps {}
+export type ReshapeSteps = Record<never, never>;
 
 const reshapeLayer: TfjsImporter = {
   convert(ctx) {

@@ -58,7 +58,15 @@ const FILES = ['edgec_softmax.h', 'edgec_softmax.c', 'edgec_fixedpoint.h'];
 function softmaxStep<K extends 'softmax_s8' | 'softmax_s8_s16'>(kind: K): StepDef<SoftmaxStep<K>> {
   const s16 = kind === 'softmax_s8_s16';
   const out = (p: string) => (s16 ? as('int16_t', p) : p);
-  const args = (s: SoftmaxStep, input: string, output: string) => [input, String(s.rows), String(s.rowSize), String(s.params.multiplier), String(s.params.leftShift), String(s.params.diffMin), out(output)];
+  const args = (s: SoftmaxStep, input: string, output: string) => [
+    input,
+    String(s.rows),
+    String(s.rowSize),
+    String(s.params.multiplier),
+    String(s.params.leftShift),
+    String(s.params.diffMin),
+    out(output),
+  ];
   return {
     // TFLite's softmax scales the input differences by a "greater than one" multiplier: a left shift.
     requantizers: (s) => [{ name: 'input scaling (beta * input scale)', multiplier: s.params.multiplier, shift: s.params.leftShift, shiftRange: [0, 30] }],

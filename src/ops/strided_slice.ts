@@ -43,13 +43,17 @@ export const stridedSlice: OpFamily<StridedSliceOps, StridedSliceSteps> = {
           const [x, y] = [c.input(0)!, c.output(0)];
           const { begin, stride, size: extent } = op.attrs;
           const rank = x.shape.length;
-          if (begin.length !== rank || stride.length !== rank || extent.length !== rank) return (c.fail(`slice bounds of ${begin.length}/${stride.length}/${extent.length} axes for a rank-${rank} input`), 0);
+          if (begin.length !== rank || stride.length !== rank || extent.length !== rank) {
+            c.fail(`slice bounds of ${begin.length}/${stride.length}/${extent.length} axes for a rank-${rank} input`);
+            return 0;
+          }
           for (let a = 0; a < rank; a++) {
             const dim = x.shape[a]!;
             const first = begin[a]!;
             const last = first + (extent[a]! - 1) * stride[a]!;
             if (!Number.isInteger(stride[a]) || stride[a] === 0 || !isPosInt(extent[a]) || !Number.isInteger(first) || first < 0 || first >= dim || last < 0 || last >= dim) {
-              return (c.fail(`axis ${a}: ${extent[a]} element(s) from ${first} in steps of ${stride[a]} leave the input's ${dim}`), 0);
+              c.fail(`axis ${a}: ${extent[a]} element(s) from ${first} in steps of ${stride[a]} leave the input's ${dim}`);
+              return 0;
             }
           }
           const count = extent.reduce((p, v) => p * v, 1);

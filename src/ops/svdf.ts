@@ -49,7 +49,6 @@ export interface SvdfSteps {
 
 type AnySvdf = (SvdfStep | SvdfS16Step) & Named;
 
-
 const q = (t: { name: string; quant?: QuantParams }): QuantParams => {
   if (!t.quant) throw new Error(`tensor '${t.name}' has no quantization`);
   return t.quant;
@@ -59,7 +58,15 @@ const bias = (s: AnySvdf, ctx: EmitContext) => (s.bias < 0 ? 'NULL' : ctx.tensor
 
 function simulate(s: SvdfStep | SvdfS16Step, env: SimEnv): Int8Array {
   const c = (id: number) => env.constant(id);
-  return svdfStep(s.params, s.shape, env.read(s.input) as Int8Array, env.state.get(s.state)!, c(s.weightsFeature) as Int8Array, c(s.weightsTime) as Int8Array | Int16Array, c(s.bias) as Int32Array | null);
+  return svdfStep(
+    s.params,
+    s.shape,
+    env.read(s.input) as Int8Array,
+    env.state.get(s.state)!,
+    c(s.weightsFeature) as Int8Array,
+    c(s.weightsTime) as Int8Array | Int16Array,
+    c(s.bias) as Int32Array | null,
+  );
 }
 
 function portableParams(s: AnySvdf, ctx: EmitContext): string {
@@ -86,7 +93,8 @@ function emitPortable(s: AnySvdf, ctx: EmitContext, variant: 'generated' | 'refe
   const params = portableParams(s, ctx);
   const wf = ctx.graph.tensors[s.weightsFeature]!.data;
   // Constant feature weights: the input offset's share of each feature row is a compile-time sum.
-  const sums = s.kind === 'svdf_s8' && variant === 'generated' && wf ? ctx.constArray('feature_sums', 'int32_t', vectorSumS8(wf, s.shape.inputSize, s.shape.features, -s.params.inputOffset, 0, null), n) : null;
+  const sums =
+    s.kind === 'svdf_s8' && variant === 'generated' && wf ? ctx.constArray('feature_sums', 'int32_t', vectorSumS8(wf, s.shape.inputSize, s.shape.features, -s.params.inputOffset, 0, null), n) : null;
   const args = `&${params}, ${ctx.tensor(s.input, n)}, ${ctx.tensor(s.state, n)}, ${ctx.tensor(s.weightsFeature, n)}, ${ctx.tensor(s.weightsTime, n)}, ${bias(s, ctx)}`;
   const kernel = s.kind === 'svdf_state_s16_s8' ? 'edgec_svdf_state_s16_s8' : sums ? 'edgec_svdf_s8_folded' : 'edgec_svdf_s8';
   return { kernel, lines: [`status = ${kernel}(${args}, ${sums ? `${sums}, ` : ''}${ctx.tensor(s.output, n)});`] };
@@ -104,7 +112,12 @@ function emitCmsis(s: AnySvdf, ctx: CmsisEmitContext, scratch: StepScratch): Emi
   const p = s.params;
   const sh = s.shape;
   const units = sh.features / p.rank;
-  const params = ctx.constStruct('params', 'cmsis_nn_svdf_params', `{ .rank = ${p.rank}, .input_offset = ${p.inputOffset}, .output_offset = ${p.outputOffset}, .input_activation = ${cmsisRange(p.inputActivation)}, .output_activation = ${cmsisRange(p.outputActivation)} }`, n);
+  const params = ctx.constStruct(
+    'params',
+    'cmsis_nn_svdf_params',
+    `{ .rank = ${p.rank}, .input_offset = ${p.inputOffset}, .output_offset = ${p.outputOffset}, .input_activation = ${cmsisRange(p.inputActivation)}, .output_activation = ${cmsisRange(p.outputActivation)} }`,
+    n,
+  );
   const qIn = ctx.constStruct('input_quant', 'cmsis_nn_per_tensor_quant_params', `{ .multiplier = ${p.inputQuant.multiplier}, .shift = ${p.inputQuant.shift} }`, n);
   const qOut = ctx.constStruct('output_quant', 'cmsis_nn_per_tensor_quant_params', `{ .multiplier = ${p.outputQuant.multiplier}, .shift = ${p.outputQuant.shift} }`, n);
   const i = cmsisDims(ctx, 'input_dims', { n: sh.batches, h: sh.inputSize, w: 1, c: 1 }, n);
@@ -118,7 +131,13 @@ function emitCmsis(s: AnySvdf, ctx: CmsisEmitContext, scratch: StepScratch): Emi
   let head: string;
   if (s8) {
     const sums = kernelSums(s, ctx);
-    const c = cmsisScratchLines(scratch, CMSIS_PATHS.map((path) => svdfS8BufferSize(path, sh.features)), `arm_svdf_s8_get_buffer_size(&${wf})`, sums ? `(void *)${sums}` : 'NULL', sums ? sh.features * 4 : 0);
+    const c = cmsisScratchLines(
+      scratch,
+      CMSIS_PATHS.map((path) => svdfS8BufferSize(path, sh.features)),
+      `arm_svdf_s8_get_buffer_size(&${wf})`,
+      sums ? `(void *)${sums}` : 'NULL',
+      sums ? sh.features * 4 : 0,
+    );
     lines = c.lines;
     head = `arm_svdf_s8(&${c.name}, &input_ctx, &output_ctx`;
   } else {
@@ -207,9 +226,18 @@ export const svdf: OpFamily<SvdfOps, SvdfSteps> = {
           const [batch, inputSize] = x.shape as [number, number];
           const [features, wfIn] = wf.shape as [number, number];
           const rank = op.attrs.rank;
-          if (!isPosInt(rank) || features % rank !== 0) return (c.fail(`rank ${rank} does not divide the ${features} features`), 0);
-          if (wfIn !== inputSize) return (c.fail(`feature weights ${shapeText(wf.shape)} do not match the input size ${inputSize}`, wf, 'E-GRAPH-SHAPE'), 0);
-          if (wt.shape[0] !== features) return (c.fail(`time weights ${shapeText(wt.shape)} do not match the ${features} features`, wt, 'E-GRAPH-SHAPE'), 0);
+          if (!isPosInt(rank) || features % rank !== 0) {
+            c.fail(`rank ${rank} does not divide the ${features} features`);
+            return 0;
+          }
+          if (wfIn !== inputSize) {
+            c.fail(`feature weights ${shapeText(wf.shape)} do not match the input size ${inputSize}`, wf, 'E-GRAPH-SHAPE');
+            return 0;
+          }
+          if (wt.shape[0] !== features) {
+            c.fail(`time weights ${shapeText(wt.shape)} do not match the ${features} features`, wt, 'E-GRAPH-SHAPE');
+            return 0;
+          }
           const time = wt.shape[1]!;
           requireBias(c, c.input(3), features / rank);
           if (size(state) !== batch * features * time) c.fail(`state holds ${size(state)} values, the layer needs ${batch} x ${features} x ${time}`, state, 'E-GRAPH-SHAPE');
@@ -268,7 +296,8 @@ export const svdf: OpFamily<SvdfOps, SvdfSteps> = {
         else if (!t(4)?.isVariable) c.problem('the SVDF state must be a variable tensor');
         else if (act !== 0 && act !== 1) c.problem(`SVDF activation code ${act} is not supported`);
         // TFLite Micro's integer SVDF clamps only to the int8 range (it does not apply the fused activation).
-        else c.addOp({ kind: 'svdf', name: c.name, attrs: { rank: c.options?.int(0, 1) ?? 1 }, inputs: [c.inputs[0]!, c.inputs[1]!, c.inputs[2]!, c.inputs[3] ?? -1, c.inputs[4]!], outputs: c.outputs });
+        else
+          c.addOp({ kind: 'svdf', name: c.name, attrs: { rank: c.options?.int(0, 1) ?? 1 }, inputs: [c.inputs[0]!, c.inputs[1]!, c.inputs[2]!, c.inputs[3] ?? -1, c.inputs[4]!], outputs: c.outputs });
       },
     },
   },

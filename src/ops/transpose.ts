@@ -41,8 +41,15 @@ export const transpose: OpFamily<TransposeOps, TransposeSteps> = {
           const [x, y] = [c.input(0)!, c.output(0)];
           const perm = op.attrs.perm;
           const rank = x.shape.length;
-          if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((v, i) => v !== i)) return (c.fail(`permutation [${perm.join(', ')}] is not a permutation of the input's ${rank} axes`), 0);
-          requireShape(c, y, perm.map((a) => x.shape[a]!));
+          if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((v, i) => v !== i)) {
+            c.fail(`permutation [${perm.join(', ')}] is not a permutation of the input's ${rank} axes`);
+            return 0;
+          }
+          requireShape(
+            c,
+            y,
+            perm.map((a) => x.shape[a]!),
+          );
           requireSameQuant(c, x, y);
           return size(y);
         },

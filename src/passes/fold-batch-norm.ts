@@ -66,7 +66,11 @@ export function foldBatchNorm(g: Graph): Graph {
     const wd = w.data as Float32Array;
     const perChannel = wd.length / C;
     const channelOf = p.kind === 'depthwise_conv2d' ? (i: number) => i % C : (i: number) => Math.floor(i / perChannel);
-    const wId = replaceConst(w, Float32Array.from(wd, (v, i) => v * s[channelOf(i)]!), p);
+    const wId = replaceConst(
+      w,
+      Float32Array.from(wd, (v, i) => v * s[channelOf(i)]!),
+      p,
+    );
     const biasIn = p.inputs[2] ?? -1;
     const oldBias = biasIn >= 0 ? (g.tensors[biasIn]!.data as Float32Array) : new Float32Array(C);
     const bias = Float32Array.from(oldBias, (bv, c) => (bv - mean![c]!) * s[c]! + beta![c]!);

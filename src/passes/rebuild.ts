@@ -13,12 +13,7 @@ export function consumers(g: Graph): Map<number, Op[]> {
  * ids are renamed through `rename`, and tensors may be replaced (e.g. folded weights). Unreferenced
  * tensors are dropped.
  */
-export function rewriteGraph(
-  g: Graph,
-  replace: (op: Op) => Op | null,
-  rename: Map<number, number> = new Map(),
-  newTensors: Map<number, Tensor> = new Map(),
-): Graph {
+export function rewriteGraph(g: Graph, replace: (op: Op) => Op | null, rename: Map<number, number> = new Map(), newTensors: Map<number, Tensor> = new Map()): Graph {
   const resolve = (id: number): number => {
     let r = id;
     while (rename.has(r)) r = rename.get(r)!;

@@ -46,7 +46,13 @@ export async function compileGraph(imported: Graph, calibration: readonly Float3
   const named: Graph = { ...imported, name: opts.name ?? imported.name, meta: { ...imported.meta, ...(opts.labels ? { labels: opts.labels } : {}) } };
   const floatGraph = runPasses(named);
   const int8Graph = quantizeGraph(floatGraph, calibration, opts);
-  const emitted = await emitModelFolder(int8Graph, opts.out, { calibration: calibration.slice(0, opts.sampleInputs ?? 64), backend: opts.backend, target: opts.target, force: opts.force, limits: opts.limits });
+  const emitted = await emitModelFolder(int8Graph, opts.out, {
+    calibration: calibration.slice(0, opts.sampleInputs ?? 64),
+    backend: opts.backend,
+    target: opts.target,
+    force: opts.force,
+    limits: opts.limits,
+  });
   const quantReport = opts.report ? quantizationReport(floatGraph, int8Graph, calibration.slice(0, 64)) : undefined;
   return { ...emitted, floatGraph, int8Graph, ...(quantReport ? { quantReport } : {}) };
 }

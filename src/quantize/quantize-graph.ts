@@ -162,7 +162,12 @@ export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], op
     });
     b.addOp({ ...op, inputs, outputs: op.outputs.map((id) => map.get(id)!) });
   }
-  return b.build(g.name, g.inputs.map((id) => map.get(id)!), g.outputs.map((id) => map.get(id)!), g.meta);
+  return b.build(
+    g.name,
+    g.inputs.map((id) => map.get(id)!),
+    g.outputs.map((id) => map.get(id)!),
+    g.meta,
+  );
 }
 
 export { chooseActivationQuant };

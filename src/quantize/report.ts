@@ -63,9 +63,7 @@ export function quantizationReport(floatGraph: Graph, int8Graph: Graph, windows:
       if (argmax(q.outputs[0]!) === labels[k]) int8Ok++;
     }
   });
-  const layers = int8Graph.ops
-    .filter((op) => signal.has(op.name))
-    .map((op) => ({ layer: op.name, op: op.kind, sqnrDb: 10 * Math.log10(signal.get(op.name)! / Math.max(noise.get(op.name)!, 1e-30)) }));
+  const layers = int8Graph.ops.filter((op) => signal.has(op.name)).map((op) => ({ layer: op.name, op: op.kind, sqnrDb: 10 * Math.log10(signal.get(op.name)! / Math.max(noise.get(op.name)!, 1e-30)) }));
   return { windows: windows.length, layers, ...(labels ? { floatAccuracy: floatOk / windows.length, int8Accuracy: int8Ok / windows.length } : {}) };
 }
 

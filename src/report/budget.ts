@@ -27,7 +27,8 @@ export interface Budget {
 }
 
 /** Symbols of the harness (startup, semihosting, libc, main): not part of the model's budget. */
-const HARNESS = /^(edgec_(reset|fault|default)_handler|edgec_vectors|edgec_stack_(unused|size)|edgec_sh_\w+|edgec_semihost|edgec_profile_step|edgec_debug_tensor|edgec_case_output|memcpy|memmove|memset|memcmp|main|write_u32|input|step_ticks|last_tick|steps_seen|dump_fd|current_input|out_fd|edgec_strlen)(\.\d+)?$/;
+const HARNESS =
+  /^(edgec_(reset|fault|default)_handler|edgec_vectors|edgec_stack_(unused|size)|edgec_sh_\w+|edgec_semihost|edgec_profile_step|edgec_debug_tensor|edgec_case_output|memcpy|memmove|memset|memcmp|main|write_u32|input|step_ticks|last_tick|steps_seen|dump_fd|current_input|out_fd|edgec_strlen)(\.\d+)?$/;
 
 interface Sym {
   name: string;
@@ -55,7 +56,15 @@ export function flashAndStatic(elf: string, m: Manifest): { flash: Budget['flash
   const weights = sum(rodata);
   const codeBytes = sum(code);
   return {
-    flash: { weights, code: codeBytes, total: weights + codeBytes, per_kernel: code.filter((s) => s.name.startsWith('edgec_') || s.name.startsWith('arm_')).map((s) => ({ name: s.name, bytes: s.size })).sort((a, b) => b.bytes - a.bytes) },
+    flash: {
+      weights,
+      code: codeBytes,
+      total: weights + codeBytes,
+      per_kernel: code
+        .filter((s) => s.name.startsWith('edgec_') || s.name.startsWith('arm_'))
+        .map((s) => ({ name: s.name, bytes: s.size }))
+        .sort((a, b) => b.bytes - a.bytes),
+    },
     staticBytes: sum(ram),
   };
 }
@@ -88,7 +97,14 @@ export async function measureBudget(dir: string, targetName: string, opts: { inp
   return {
     target: target.name,
     flash,
-    ram: { arena: m.arenaBytes, scratch: m.scratchBytes ?? 0, state: m.stateBytes ?? 0, stack: total.stackBytes, static: staticBytes, total: m.arenaBytes + (m.stateBytes ?? 0) + total.stackBytes + staticBytes },
+    ram: {
+      arena: m.arenaBytes,
+      scratch: m.scratchBytes ?? 0,
+      state: m.stateBytes ?? 0,
+      stack: total.stackBytes,
+      static: staticBytes,
+      total: m.arenaBytes + (m.stateBytes ?? 0) + total.stackBytes + staticBytes,
+    },
     instructions: { total: totalInstr, per_layer: perLayer, overhead: perLayer.reduce((a, l) => a + l.instructions, 0) - totalInstr, note },
   };
 }
@@ -114,7 +130,9 @@ export function formatBudgets(budgets: Budget[]): string {
     lines.push(`| ${'layer'.padEnd(40)} | ${'op'.padEnd(18)} | ${budgets.map((b) => b.target.padStart(12)).join(' | ')} |`);
     lines.push(`|${'-'.repeat(42)}|${'-'.repeat(20)}|${budgets.map(() => '-'.repeat(14)).join('|')}|`);
     first.instructions.per_layer.forEach((l, i) => {
-      lines.push(`| ${safeText(l.name).replace(/\|/g, '<U+007C>').padEnd(40)} | ${safeText(l.op).padEnd(18)} | ${budgets.map((b) => String(b.instructions.per_layer[i]?.instructions ?? 'n/a').padStart(12)).join(' | ')} |`);
+      lines.push(
+        `| ${safeText(l.name).replace(/\|/g, '<U+007C>').padEnd(40)} | ${safeText(l.op).padEnd(18)} | ${budgets.map((b) => String(b.instructions.per_layer[i]?.instructions ?? 'n/a').padStart(12)).join(' | ')} |`,
+      );
     });
     lines.push('', `Per-layer hooks add ${budgets.map((b) => `${b.instructions.overhead ?? 'n/a'} (${b.target})`).join(', ')} instructions over the hook-free total.`);
   }

@@ -5,17 +5,7 @@
  */
 import { safeText } from './sanitize.ts';
 
-export type Stage =
-  | 'conformance'
-  | 'import'
-  | 'validate'
-  | 'passes'
-  | 'quantize'
-  | 'plan'
-  | 'codegen'
-  | 'toolchain'
-  | 'verify'
-  | 'cli';
+export type Stage = 'conformance' | 'import' | 'validate' | 'passes' | 'quantize' | 'plan' | 'codegen' | 'toolchain' | 'verify' | 'cli';
 
 export interface Location {
   file?: string;
@@ -47,9 +37,10 @@ export function formatLocation(loc: Location | undefined): string {
 export function formatDiagnostic(d: Diagnostic): string {
   const where = formatLocation(d.location);
   // Control characters (terminal escapes) never reach the terminal; messages keep their line breaks.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   const message = d.message.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
   // Continuation lines are indented, so no text inside a message can pass for a diagnostic of its own.
-  return `error ${d.code} [${d.stage}]${where ? ` ${where}` : ''}: ${message.replace(/\n(?!  )/g, '\n  ')}`;
+  return `error ${d.code} [${d.stage}]${where ? ` ${where}` : ''}: ${message.replace(/\n(?! {2})/g, '\n  ')}`;
 }
 
 /** Carries one or more diagnostics to the CLI edge. */

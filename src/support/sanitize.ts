@@ -21,7 +21,9 @@ export const IDENTIFIER_MAX = 48;
 export const SAFE_TEXT_MAX = 80;
 
 const C_KEYWORDS = new Set(
-  'auto break case char const continue default do double else enum extern float for goto if inline int long register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert _Thread_local main'.split(' '),
+  'auto break case char const continue default do double else enum extern float for goto if inline int long register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert _Thread_local main'.split(
+    ' ',
+  ),
 );
 
 function shortHash(text: string): string {
@@ -60,5 +62,7 @@ export function safeText(text: string, max = SAFE_TEXT_MAX): string {
 }
 
 export function tsString(value: string): string {
-  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }

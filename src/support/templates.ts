@@ -17,5 +17,8 @@ export function renderTemplate(relPath: string, view: object): string {
     cache.set(relPath, t);
   }
   // Normalised output: no trailing spaces, exactly one final newline.
-  return t(view).replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n');
+  return t(view)
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/\s*$/, '\n');
 }

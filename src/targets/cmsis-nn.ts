@@ -23,4 +23,3 @@ export function cmsisNnDir(): string {
   if (why) fail('E-CMSIS-NN', 'toolchain', `the cmsis-nn backend needs CMSIS-NN: ${why}`);
   return resolve(process.env[CMSIS_NN_ENV]!);
 }
-

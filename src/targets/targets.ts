@@ -41,4 +41,3 @@ export function cmsisPathOf(t: TargetDescriptor): 'plain' | 'dsp' | 'mve' {
   if (t.features.includes('mve')) return 'mve';
   return t.features.includes('dsp') ? 'dsp' : 'plain';
 }
-

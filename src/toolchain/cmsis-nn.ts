@@ -134,10 +134,7 @@ async function buildLibrary(p: CmsisNnPlatform, dir: string, sources: string[], 
   const include = join(dir, 'Include');
   const unoptimised = (await constantPredicatesMiscompiled(p)) ? sources.filter((s) => CONSTANT_PREDICATE.test(readFileSync(s, 'utf8'))) : [];
   if (unoptimised.length > 0) {
-    log(
-      `cmsis-nn: ${p.cc} miscompiles constant MVE predicates (probe: 0x0F0F loaded as all lanes); ` +
-        `compiling ${unoptimised.map((s) => basename(s)).join(', ')} at -O0 for ${p.name}`,
-    );
+    log(`cmsis-nn: ${p.cc} miscompiles constant MVE predicates (probe: 0x0F0F loaded as all lanes); ` + `compiling ${unoptimised.map((s) => basename(s)).join(', ')} at -O0 for ${p.name}`);
   }
   const objects = await mapLimit(sources, parallelism(), async (src, i) => {
     const obj = join(tmp, `${String(i).padStart(3, '0')}.o`);

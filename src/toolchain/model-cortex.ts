@@ -24,7 +24,6 @@ export interface CortexBuildOptions {
   checkScratch?: boolean;
 }
 
-
 /**
  * Why a cmsis-nn folder cannot run on the target, or null. Its scratch was sized for one CMSIS-NN
  * code path (and the host's plain C path); a target compiling CMSIS-NN to another path asks for
@@ -42,7 +41,7 @@ export async function buildModelCortex(dir: string, m: Manifest, target: TargetD
   const profile = opts.profile ?? 'none';
   const mismatch = cmsisTargetMismatch(m, target);
   if (mismatch) fail('E-CMSIS-NN-TARGET', 'toolchain', mismatch, { file: dir });
-  const cmsis = m.backend === 'cmsis-nn' ? { lib: await cmsisNnLibrary(cortexCmsisNnPlatform(target), (l) => process.stderr.write(l + '\n')), include: cmsisNnIncludeDir() } : null;
+  const cmsis = m.backend === 'cmsis-nn' ? { lib: await cmsisNnLibrary(cortexCmsisNnPlatform(target), (l) => process.stderr.write(`${l}\n`)), include: cmsisNnIncludeDir() } : null;
   const tag = `${m.prefix}-${folderDigest(abs, m)}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}${(opts.checkScratch ?? profile === 'none') ? '' : '-nocheck'}${opts.resetEach ? '-reset' : ''}`;
   const workDir = join(BUILD_DIR, 'models', tag);
   const elf = join(workDir, 'prog.elf');
@@ -60,7 +59,14 @@ export async function buildModelCortex(dir: string, m: Manifest, target: TargetD
     ...(opts.resetEach ? ['EDGEC_RESET_EACH_INPUT'] : []),
   ];
   try {
-    await buildElf({ target, sources: [...modelSources(abs, m), join(HARNESS_DIR, 'cortex-m', 'model_main.c')], includeDirs: [tmp, abs, join(abs, 'kernels'), ...(cmsis ? [cmsis.include] : [])], defines, workDir: tmp, libraries: cmsis ? [cmsis.lib] : [] });
+    await buildElf({
+      target,
+      sources: [...modelSources(abs, m), join(HARNESS_DIR, 'cortex-m', 'model_main.c')],
+      includeDirs: [tmp, abs, join(abs, 'kernels'), ...(cmsis ? [cmsis.include] : [])],
+      defines,
+      workDir: tmp,
+      libraries: cmsis ? [cmsis.lib] : [],
+    });
     try {
       renameSync(tmp, workDir);
     } catch {

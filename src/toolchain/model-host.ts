@@ -48,7 +48,12 @@ export function glueHeader(m: Manifest): string {
 /** Sources of a generated folder: the model's .c and the kernels copied beside it. */
 export function modelSources(dir: string, m: Manifest): string[] {
   const kdir = join(dir, 'kernels');
-  const kernels = existsSync(kdir) ? readdirSync(kdir).filter((f) => f.endsWith('.c')).sort().map((f) => join(kdir, f)) : [];
+  const kernels = existsSync(kdir)
+    ? readdirSync(kdir)
+        .filter((f) => f.endsWith('.c'))
+        .sort()
+        .map((f) => join(kdir, f))
+    : [];
   return [join(dir, `${m.prefix}.c`), ...kernels];
 }
 
@@ -56,7 +61,11 @@ export function modelSources(dir: string, m: Manifest): string[] {
 export function folderDigest(dir: string, m: Manifest): string {
   const h = createHash('sha256');
   const kdir = join(dir, 'kernels');
-  const kernelFiles = existsSync(kdir) ? readdirSync(kdir).sort().map((f) => join(kdir, f)) : [];
+  const kernelFiles = existsSync(kdir)
+    ? readdirSync(kdir)
+        .sort()
+        .map((f) => join(kdir, f))
+    : [];
   for (const f of [join(dir, `${m.prefix}.c`), join(dir, `${m.prefix}.h`), ...kernelFiles]) {
     h.update(f.slice(dir.length));
     h.update(readFileSync(f));
@@ -97,7 +106,7 @@ export async function buildModelHost(dir: string, m: Manifest, opts: { debug?: b
   return exe;
 }
 
-const log = (line: string) => process.stderr.write(line + '\n');
+const log = (line: string) => process.stderr.write(`${line}\n`);
 
 export interface HostRun {
   outputs: Buffer;
@@ -124,7 +133,10 @@ export function classifyHostFailure(exe: string, r: { status: number | null; sig
   if (rss >= 0) fail('E-RUN-MEMORY', 'toolchain', `the host build exceeded the memory limit of ${limits.memoryMb} MB: ${lines[rss]!.trim()}`, { file: exe });
   const san = first(/^==\d+==ERROR: AddressSanitizer|runtime error:|^SUMMARY: (Address|UndefinedBehavior)Sanitizer/);
   if (san >= 0) {
-    const report = lines.slice(san, san + 12).filter((l) => l.trim() !== '').join('\n');
+    const report = lines
+      .slice(san, san + 12)
+      .filter((l) => l.trim() !== '')
+      .join('\n');
     fail('E-RUN-SANITIZER', 'toolchain', `the compiled C has undefined behaviour or a memory error (sanitizer report):\n${report}`, { file: exe });
   }
   if (r.signal === 'SIGTERM' || r.signal === 'SIGKILL') fail('E-RUN-TIMEOUT', 'toolchain', `the host build did not finish within ${limits.timeoutMs / 1000} s (hang?)`, { file: exe });
@@ -151,7 +163,10 @@ export function runModelHost(exe: string, m: Manifest, inputs: Buffer, opts: { d
     ASAN_OPTIONS: `hard_rss_limit_mb=${limits.memoryMb}:detect_leaks=0:abort_on_error=0:exitcode=86`,
     UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1:exitcode=87',
   };
-  const r = runProgram('/bin/sh', ['-c', opts.sanitized ? 'exec "$0" "$@"' : `ulimit -v ${limits.memoryMb * 1024} && exec "$0" "$@"`, exe, inPath, outPath, ...(opts.dump ? [dumpPath] : [])], { timeoutMs: limits.timeoutMs, env });
+  const r = runProgram('/bin/sh', ['-c', opts.sanitized ? 'exec "$0" "$@"' : `ulimit -v ${limits.memoryMb * 1024} && exec "$0" "$@"`, exe, inPath, outPath, ...(opts.dump ? [dumpPath] : [])], {
+    timeoutMs: limits.timeoutMs,
+    env,
+  });
   if (r.status !== 0) classifyHostFailure(exe, r, limits);
   return { outputs: readFileSync(outPath), ...(opts.dump ? { dump: readFileSync(dumpPath) } : {}) };
 }

@@ -49,9 +49,11 @@ export async function trainStepWithFakeQuantWeights(model: tf.LayersModel, xs: t
   // Output channels: the last axis; a depthwise kernel's [C, multiplier] flattened (out channel c * m).
   const channels = (v: tf.LayerVariable) => v.shape[v.shape.length - 1]! * (/depthwise/.test(v.originalName) ? v.shape[v.shape.length - 2]! : 1);
   const quantized = vars.map((v, k) => fakeQuantWeights(floats[k]!, channels(v)));
-  vars.forEach((v, k) => tf.tidy(() => {
-    v.write(tf.tensor(quantized[k]!, v.shape as number[]));
-  }));
+  vars.forEach((v, k) =>
+    tf.tidy(() => {
+      v.write(tf.tensor(quantized[k]!, v.shape as number[]));
+    }),
+  );
   const r = (await model.trainOnBatch(xs, ys)) as number[];
   vars.forEach((v, k) => {
     const after = v.read().dataSync();

@@ -47,13 +47,28 @@ function windowsTensor(d: TrainData, idx: number[], shape: [number, number]): tf
 }
 
 function toTensors(d: TrainData, idx: number[], shape: [number, number], classes: number): { xs: tf.Tensor; ys: tf.Tensor } {
-  return { xs: windowsTensor(d, idx, shape), ys: tf.tidy(() => tf.oneHot(tf.tensor1d(idx.map((i) => d.y[i]!), 'int32'), classes)) };
+  return {
+    xs: windowsTensor(d, idx, shape),
+    ys: tf.tidy(() =>
+      tf.oneHot(
+        tf.tensor1d(
+          idx.map((i) => d.y[i]!),
+          'int32',
+        ),
+        classes,
+      ),
+    ),
+  };
 }
 
 export function accuracy(model: tf.LayersModel, d: TrainData, shape: [number, number]): number {
   if (d.x.length === 0) return 0;
   return tf.tidy(() => {
-    const xs = windowsTensor(d, d.x.map((_, i) => i), shape);
+    const xs = windowsTensor(
+      d,
+      d.x.map((_, i) => i),
+      shape,
+    );
     const pred = (model.predict(xs) as tf.Tensor).argMax(-1).dataSync();
     let ok = 0;
     pred.forEach((p, i) => (ok += p === d.y[i] ? 1 : 0));

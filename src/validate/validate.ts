@@ -87,7 +87,10 @@ function checkQuant(t: Tensor, report: (msg: string, code?: string) => void): vo
     return;
   }
   if (t.dtype === 'float32') return; // a float tensor's observed range from a QAT or QDQ model; unused here
-  if (!Array.isArray(q.scale) || q.scale.length === 0) return report('quantization has no scale', 'E-GRAPH-QUANT');
+  if (!Array.isArray(q.scale) || q.scale.length === 0) {
+    report('quantization has no scale', 'E-GRAPH-QUANT');
+    return;
+  }
   const bad = q.scale.findIndex((s) => typeof s !== 'number' || !Number.isFinite(s) || s <= 0 || !Number.isFinite(Math.fround(s)) || Math.fround(s) === 0);
   if (bad >= 0) report(`scale ${bad} is ${q.scale[bad]} (scales must be finite and positive in float32)`, 'E-GRAPH-QUANT');
   if (!Array.isArray(q.zeroPoint) || (q.zeroPoint.length !== q.scale.length && q.zeroPoint.length !== 1)) {
@@ -109,22 +112,25 @@ function checkStructure(g: Graph, report: (d: Omit<Diagnostic, 'stage'>) => void
   const valid = (id: unknown): id is number => Number.isInteger(id) && (id as number) >= 0 && (id as number) < n;
   let ok = true;
   const problem = (message: string, layer?: string) => report({ code: 'E-GRAPH-STRUCTURE', message, location: { file, ...(layer ? { layer } : {}) } });
+  const broken = (message: string, layer?: string) => {
+    problem(message, layer);
+    ok = false;
+  };
   if (g.inputs.length === 0) problem('the model has no input');
   if (g.outputs.length === 0) problem('the model has no output');
-  for (const id of [...g.inputs, ...g.outputs]) if (!valid(id)) (problem(`graph input/output refers to tensor ${id}, but the graph has ${n}`), (ok = false));
+  for (const id of [...g.inputs, ...g.outputs]) if (!valid(id)) broken(`graph input/output refers to tensor ${id}, but the graph has ${n}`);
   for (const op of g.ops) {
     const rule = ruleFor(op.kind);
     if (!rule) {
-      problem(`unknown op kind '${String(op.kind)}'`, op.name);
-      ok = false;
+      broken(`unknown op kind '${String(op.kind)}'`, op.name);
       continue;
     }
     op.inputs.forEach((id, k) => {
       if (id === -1 && rule.optional?.includes(k)) return;
-      if (!valid(id)) (problem(`input ${k} refers to tensor ${id}${id === -1 ? ' (absent), but the input is required' : `, but the graph has ${n}`}`, op.name), (ok = false));
+      if (!valid(id)) broken(`input ${k} refers to tensor ${id}${id === -1 ? ' (absent), but the input is required' : `, but the graph has ${n}`}`, op.name);
     });
     op.outputs.forEach((id, k) => {
-      if (!valid(id)) (problem(`output ${k} refers to tensor ${id}, but the graph has ${n}`, op.name), (ok = false));
+      if (!valid(id)) broken(`output ${k} refers to tensor ${id}, but the graph has ${n}`, op.name);
     });
   }
   if (!ok) return false;
@@ -140,7 +146,12 @@ function checkStructure(g: Graph, report: (d: Omit<Diagnostic, 'stage'>) => void
     for (const id of op.inputs) {
       if (id < 0 || available.has(id)) continue;
       const later = laterOutputs.get(id);
-      problem(later ? `reads tensor '${safeText(g.tensors[id]!.name)}' before '${safeText(later)}' writes it (a cycle, or ops out of order)` : `reads tensor '${safeText(g.tensors[id]!.name)}', which no op writes and which is not an input or constant`, op.name);
+      problem(
+        later
+          ? `reads tensor '${safeText(g.tensors[id]!.name)}' before '${safeText(later)}' writes it (a cycle, or ops out of order)`
+          : `reads tensor '${safeText(g.tensors[id]!.name)}', which no op writes and which is not an input or constant`,
+        op.name,
+      );
       ok = false;
     }
     for (const id of op.outputs) {
@@ -248,7 +259,8 @@ function checkOp(c: RuleContext): number {
   // Kernels read one scale and zero point per activation (per-channel is for weights only).
   for (const id of [...op.inputs, ...op.outputs]) {
     const t = id >= 0 ? c.g.tensors[id]! : undefined;
-    if (t && !t.data && t.dtype !== 'float32' && t.quant && t.quant.scale.length !== 1) c.fail(`activation has ${t.quant.scale.length} scales; activations are quantized per tensor`, t, 'E-GRAPH-QUANT');
+    if (t && !t.data && t.dtype !== 'float32' && t.quant && t.quant.scale.length !== 1)
+      c.fail(`activation has ${t.quant.scale.length} scales; activations are quantized per tensor`, t, 'E-GRAPH-QUANT');
   }
   const before = c.failures ?? 0;
   const macs = rule.check(c);

@@ -79,8 +79,9 @@ export function verificationInputs(dir: string, m: Manifest, n: number, seed = 1
 export function decodeSample(m: Manifest, sample: Buffer): ActivationData[] {
   let p = 0;
   return folderInputs(m).map((io) => {
-    const bytes = io.size * ioElementBytes(io);
-    const copy = new Uint8Array(sample.subarray(p, (p += bytes))).buffer;
+    const start = p;
+    p += io.size * ioElementBytes(io);
+    const copy = new Uint8Array(sample.subarray(start, p)).buffer;
     return io.dtype === 'int32' ? new Int32Array(copy) : io.dtype === 'int16' ? new Int16Array(copy) : new Int8Array(copy);
   });
 }
@@ -96,11 +97,7 @@ function firstDifference(a: Uint8Array | Int8Array, b: Uint8Array | Int8Array): 
   return a.length === b.length ? -1 : n;
 }
 
-export async function verifyFolder(
-  dir: string,
-  target: RunTarget,
-  opts: { inputs?: number; seed?: number; onProgress?: (msg: string) => void } = {},
-): Promise<VerifyReport> {
+export async function verifyFolder(dir: string, target: RunTarget, opts: { inputs?: number; seed?: number; onProgress?: (msg: string) => void } = {}): Promise<VerifyReport> {
   const m = readManifest(dir);
   const lowered = loadFolderGraph(dir);
   const inputs = verificationInputs(dir, m, opts.inputs ?? 100, opts.seed ?? 1);

@@ -138,7 +138,7 @@ const ROWS: Row[] = [
   ['compile: --out is a file', ['compile', TFLITE, '--out', p('file.txt')], 'E-OUT-KIND'],
   ['compile: --out is a file, --force', ['compile', TFLITE, '--out', p('file.txt'), '--force'], 'E-OUT-KIND'],
   ['compile: --out under a file', ['compile', TFLITE, '--out', p('file.txt', 'sub')], 'E-OUT-PARENT'],
-  ['compile: --out holds the user\'s files', ['compile', TFLITE, '--out', p('notes')], 'E-OUT-EXISTS'],
+  ["compile: --out holds the user's files", ['compile', TFLITE, '--out', p('notes')], 'E-OUT-EXISTS'],
   ['compile: --out is a symlink', ['compile', TFLITE, '--out', p('link'), '--force'], 'E-OUT-KIND'],
   ['compile: --out is a named pipe', ['compile', TFLITE, '--out', p('fifo'), '--force'], 'E-OUT-KIND'],
   ['compile: --out parent not writable', ['compile', TFLITE, '--out', UNWRITABLE], 'E-OUT-PARENT'],
@@ -241,7 +241,14 @@ async function inProcess(args: string[], env: Record<string, string | undefined>
   };
   set(env);
   try {
-    const status = await main(['node', 'edgec', ...args], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+    const status = await main(['node', 'edgec', ...args], {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+    });
     return { status, stdout, stderr };
   } finally {
     set(saved);
@@ -284,7 +291,16 @@ describe(`${ROWS.length} CLI mistakes: exit 1, one error line with its code, no 
 });
 
 describe.concurrent('through bin/edgec.js (child processes, two at a time)', () => {
-  const sample = ['no command', 'compile: --out is a file, --force', 'compile: --calib JSON that does not parse', 'simulate: --input is a named pipe', 'run: --target unknown', 'verify: --inputs 0', 'budget: --target host', 'conformance: --filter not a regex'];
+  const sample = [
+    'no command',
+    'compile: --out is a file, --force',
+    'compile: --calib JSON that does not parse',
+    'simulate: --input is a named pipe',
+    'run: --target unknown',
+    'verify: --inputs 0',
+    'budget: --target host',
+    'conformance: --filter not a regex',
+  ];
   for (const name of sample) {
     const row = ROWS.find((r) => r[0] === name)!;
     it(name, async () => {

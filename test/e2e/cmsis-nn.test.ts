@@ -46,14 +46,21 @@ describe.skipIf(NO_CMSIS_NN !== null)('cmsis-nn backend', () => {
     }, 300_000);
   }
 
-  for (const [target, n] of [['cortex-m4', 200], ['cortex-m55', 100]] as const) {
-    it.skipIf(!HAS_CORTEX)(`HAR: bit-exact on ${target} in QEMU (${n} inputs, scratch sized for its CMSIS-NN path)`, async () => {
-      const dir = join(tmp, `har-${target}`);
-      await emitModelFolder(har, dir, { backend: 'cmsis-nn', target });
-      const v = await verifyFolder(dir, cortexTarget(target), { inputs: n });
-      expect(v.mismatches).toEqual([]);
-      expect(v.exact).toBe(n);
-    }, 300_000);
+  for (const [target, n] of [
+    ['cortex-m4', 200],
+    ['cortex-m55', 100],
+  ] as const) {
+    it.skipIf(!HAS_CORTEX)(
+      `HAR: bit-exact on ${target} in QEMU (${n} inputs, scratch sized for its CMSIS-NN path)`,
+      async () => {
+        const dir = join(tmp, `har-${target}`);
+        await emitModelFolder(har, dir, { backend: 'cmsis-nn', target });
+        const v = await verifyFolder(dir, cortexTarget(target), { inputs: n });
+        expect(v.mismatches).toEqual([]);
+        expect(v.exact).toBe(n);
+      },
+      300_000,
+    );
   }
 
   for (const m of GOLDENS) {

@@ -23,7 +23,11 @@ describe('generated code of every model (golden hashes)', () => {
     expectMatches(await codegenHashes(VARIANTS.filter((v) => v.backend === 'portable')), (k) => k.split('/')[1] === 'portable');
   }, 240_000);
 
-  it.skipIf(missing !== null)(`CMSIS-NN backend on plain, DSP and MVE paths: byte-identical to the golden${missing ? ` (skipped: ${missing})` : ''}`, async () => {
-    expectMatches(await codegenHashes(VARIANTS.filter((v) => v.backend === 'cmsis-nn')), (k) => k.split('/')[1] !== 'portable');
-  }, 240_000);
+  it.skipIf(missing !== null)(
+    `CMSIS-NN backend on plain, DSP and MVE paths: byte-identical to the golden${missing ? ` (skipped: ${missing})` : ''}`,
+    async () => {
+      expectMatches(await codegenHashes(VARIANTS.filter((v) => v.backend === 'cmsis-nn')), (k) => k.split('/')[1] !== 'portable');
+    },
+    240_000,
+  );
 });

@@ -20,7 +20,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'edgec-cortex-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe.skipIf(!HAS_CORTEX)('Cortex-M in QEMU', () => {
-  for (const [target, n] of [['cortex-m4', 200], ['cortex-m3', 50], ['cortex-m7', 50]] as const) {
+  for (const [target, n] of [
+    ['cortex-m4', 200],
+    ['cortex-m3', 50],
+    ['cortex-m7', 50],
+  ] as const) {
     it(`generated/har is bit-exact on ${target} (${n} inputs)`, async () => {
       const r = await verifyFolder(GOLDEN, cortexTarget(target), { inputs: n });
       expect(r.mismatches).toEqual([]);

@@ -34,9 +34,13 @@ describe('first divergent layer', () => {
     expect(r.firstDivergence?.op).toBe('conv2d');
   });
 
-  it.skipIf(!HAS_CORTEX)('cortex-m4: the same layer is named from the QEMU dump', async () => {
-    const r = await verifyFolder(dir, cortexTarget('cortex-m4'), { inputs: 20 });
-    expect(r.mismatches.length).toBeGreaterThan(0);
-    expect(r.firstDivergence?.layer).toBe('sep2/pointwise');
-  }, 300_000);
+  it.skipIf(!HAS_CORTEX)(
+    'cortex-m4: the same layer is named from the QEMU dump',
+    async () => {
+      const r = await verifyFolder(dir, cortexTarget('cortex-m4'), { inputs: 20 });
+      expect(r.mismatches.length).toBeGreaterThan(0);
+      expect(r.firstDivergence?.layer).toBe('sep2/pointwise');
+    },
+    300_000,
+  );
 });

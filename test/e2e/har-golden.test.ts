@@ -24,8 +24,13 @@ describe('generated/har (golden)', () => {
   it('regenerates byte for byte from the committed model', async () => {
     const out = join(tmp, 'har');
     await compileHar(out);
-    const fresh = files(out).map((f) => relative(out, f)).sort();
-    const golden = files(GOLDEN).map((f) => relative(GOLDEN, f)).filter((f) => !f.startsWith('budget')).sort();
+    const fresh = files(out)
+      .map((f) => relative(out, f))
+      .sort();
+    const golden = files(GOLDEN)
+      .map((f) => relative(GOLDEN, f))
+      .filter((f) => !f.startsWith('budget'))
+      .sort();
     expect(fresh).toEqual(golden);
     for (const f of fresh) expect(readFileSync(join(out, f)).equals(readFileSync(join(GOLDEN, f))), f).toBe(true);
   });

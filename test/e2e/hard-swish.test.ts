@@ -25,7 +25,10 @@ import { HAS_CORTEX, CORTEX_SKIP_REASON } from '../support/toolchain.ts';
 const fround = Math.fround;
 const cell = new Int16Array(1);
 /** static_cast<int16_t>(v) */
-const i16 = (v: number) => ((cell[0] = v), cell[0]!);
+const i16 = (v: number) => {
+  cell[0] = v;
+  return cell[0]!;
+};
 
 function frexpRef(x: number): [number, number] {
   const view = new DataView(new ArrayBuffer(8));
@@ -178,11 +181,15 @@ describe('HARD_SWISH (int8) against TFLite reference arithmetic written in this 
     expect(r.passed).toBe(PARAM_SETS.length);
   }, 120_000);
 
-  it.skipIf(!HAS_CORTEX)(`conformance: c-m4 backend (QEMU)${HAS_CORTEX ? '' : ` (skipped: ${CORTEX_SKIP_REASON})`}`, async () => {
-    const r = await runCBackend(cases, cortexPlatform('cortex-m4'));
-    expect(r.cases.filter((c) => c.status !== 'passed')).toEqual([]);
-    expect(r.passed).toBe(PARAM_SETS.length);
-  }, 300_000);
+  it.skipIf(!HAS_CORTEX)(
+    `conformance: c-m4 backend (QEMU)${HAS_CORTEX ? '' : ` (skipped: ${CORTEX_SKIP_REASON})`}`,
+    async () => {
+      const r = await runCBackend(cases, cortexPlatform('cortex-m4'));
+      expect(r.cases.filter((c) => c.status !== 'passed')).toEqual([]);
+      expect(r.passed).toBe(PARAM_SETS.length);
+    },
+    300_000,
+  );
 
   it('a .tflite HARD_SWISH compiles, simulates every input like the reference, and verifies on the host', async () => {
     for (const [k, ps] of PARAM_SETS.slice(0, 4).entries()) {

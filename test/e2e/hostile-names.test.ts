@@ -80,7 +80,14 @@ function stripC(src: string): { code: string; comments: number } {
 function cTokens(src: string): string[] {
   const { code, comments } = stripC(src);
   const tokens = code.match(/[A-Za-z_][A-Za-z0-9_]*|\d[\w.]*|""|''|\S/g) ?? [];
-  return [`comments:${comments}`, ...tokens.map((t) => (/^[A-Za-z_]/.test(t) && !/^(static|const|int8_t|int16_t|int32_t|int64_t|uint8_t|uint16_t|uint32_t|void|return|if|int|include|define|ifndef|endif|ifdef|defined|extern|sizeof)$/.test(t) ? 'ID' : t))];
+  return [
+    `comments:${comments}`,
+    ...tokens.map((t) =>
+      /^[A-Za-z_]/.test(t) && !/^(static|const|int8_t|int16_t|int32_t|int64_t|uint8_t|uint16_t|uint32_t|void|return|if|int|include|define|ifndef|endif|ifdef|defined|extern|sizeof)$/.test(t)
+        ? 'ID'
+        : t,
+    ),
+  ];
 }
 
 /** Non-comment lines of a Make or CMake snippet with identifiers replaced; comments checked. */
@@ -102,7 +109,10 @@ function tsTokens(src: string): string[] {
 function expectSameProgram(hostile: string, plain: string): void {
   const hm = JSON.parse(readFileSync(join(hostile, 'manifest.json'), 'utf8'));
   const pm = JSON.parse(readFileSync(join(plain, 'manifest.json'), 'utf8'));
-  for (const [h, p] of [[`${hm.prefix}.c`, `${pm.prefix}.c`], [`${hm.prefix}.h`, `${pm.prefix}.h`]] as const) {
+  for (const [h, p] of [
+    [`${hm.prefix}.c`, `${pm.prefix}.c`],
+    [`${hm.prefix}.h`, `${pm.prefix}.h`],
+  ] as const) {
     const hs = readFileSync(join(hostile, h), 'utf8');
     expect(hs).not.toMatch(/\?\?[=/'()!<>-]/);
     expect(cTokens(hs)).toEqual(cTokens(readFileSync(join(plain, p), 'utf8')));
@@ -135,9 +145,15 @@ describe('names from a model never become code', () => {
   it('.tflite tensor names and file name: same program as with plain names, verified', async () => {
     const src = new Uint8Array(readFileSync(join(PACKAGE_ROOT, 'test/models/classify_heartbeats_cnn_quantized.tflite')));
     const hostileFile = join(tmp, `evil\n$(shell touch ${MARK})\`touch ${MARK}\`*.tflite`);
-    writeFileSync(hostileFile, renameTfliteTensors(src, (i) => `${PAYLOADS[i % PAYLOADS.length]}#${i}`));
+    writeFileSync(
+      hostileFile,
+      renameTfliteTensors(src, (i) => `${PAYLOADS[i % PAYLOADS.length]}#${i}`),
+    );
     const plainFile = join(tmp, 'plain.tflite');
-    writeFileSync(plainFile, renameTfliteTensors(src, (i) => `t${i}`));
+    writeFileSync(
+      plainFile,
+      renameTfliteTensors(src, (i) => `t${i}`),
+    );
     await compileAndCheck(hostileFile, join(tmp, 'out_hostile'));
     await compileAndCheck(plainFile, join(tmp, 'out_plain'));
     expectSameProgram(join(tmp, 'out_hostile'), join(tmp, 'out_plain'));

@@ -163,11 +163,15 @@ describe('LEAKY_RELU (int8) against TFLite Micro reference arithmetic written in
     expect(r.passed).toBe(PARAM_SETS.length);
   }, 120_000);
 
-  it.skipIf(!HAS_CORTEX)(`conformance: c-m4 backend (QEMU)${HAS_CORTEX ? '' : ` (skipped: ${CORTEX_SKIP_REASON})`}`, async () => {
-    const r = await runCBackend(cases, cortexPlatform('cortex-m4'));
-    expect(r.cases.filter((c) => c.status !== 'passed')).toEqual([]);
-    expect(r.passed).toBe(PARAM_SETS.length);
-  }, 300_000);
+  it.skipIf(!HAS_CORTEX)(
+    `conformance: c-m4 backend (QEMU)${HAS_CORTEX ? '' : ` (skipped: ${CORTEX_SKIP_REASON})`}`,
+    async () => {
+      const r = await runCBackend(cases, cortexPlatform('cortex-m4'));
+      expect(r.cases.filter((c) => c.status !== 'passed')).toEqual([]);
+      expect(r.passed).toBe(PARAM_SETS.length);
+    },
+    300_000,
+  );
 
   it('a .tflite LEAKY_RELU compiles, simulates every input like the reference, and verifies on the host', async () => {
     for (const [k, ps] of PARAM_SETS.slice(0, 4).entries()) {

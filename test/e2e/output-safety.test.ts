@@ -244,7 +244,17 @@ describe.concurrent('compile --out', () => {
   });
 
   it('never replaces /, home, the working directory, the package or their ancestors, nor edgec source folders (checked in-process)', () => {
-    for (const p of ['/', homedir(), process.cwd(), dirname(process.cwd()), PACKAGE_ROOT, dirname(PACKAGE_ROOT), join(PACKAGE_ROOT, 'src'), join(PACKAGE_ROOT, 'src', 'new-folder'), join(PACKAGE_ROOT, 'templates')]) {
+    for (const p of [
+      '/',
+      homedir(),
+      process.cwd(),
+      dirname(process.cwd()),
+      PACKAGE_ROOT,
+      dirname(PACKAGE_ROOT),
+      join(PACKAGE_ROOT, 'src'),
+      join(PACKAGE_ROOT, 'src', 'new-folder'),
+      join(PACKAGE_ROOT, 'templates'),
+    ]) {
       expect(protectedReason(p), p).not.toBeNull();
     }
     expect(protectedReason(join(root, 'anything'))).toBeNull();
@@ -345,20 +355,24 @@ describe.concurrent('budget files', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it.skipIf(!HAS_CORTEX)(`earlier budgets are replaced; --force replaces a user's budget file (cortex-m4)${HAS_CORTEX ? '' : ` [skipped: ${CORTEX_SKIP_REASON}]`}`, async () => {
-    const dir = join(root, `budget-own-${seq++}`);
-    cpSync(PREVIOUS, dir, { recursive: true });
-    const first = await edgec(['budget', dir]);
-    expect(first.status, first.stderr).toBe(0);
-    const again = await edgec(['budget', dir]);
-    expect(again.status, again.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'budget-cortex-m4.md'), 'utf8')).toMatch(/^# Budgets of ad01_int8/);
-    writeFileSync(join(dir, 'budget-cortex-m4.md'), 'my own notes\n');
-    refusal(await edgec(['budget', dir]), 'E-OUT-EXISTS');
-    const forced = await edgec(['budget', dir, '--force']);
-    expect(forced.status, forced.stderr).toBe(0);
-    expect(temps(dir)).toEqual([]);
-  }, 240_000);
+  it.skipIf(!HAS_CORTEX)(
+    `earlier budgets are replaced; --force replaces a user's budget file (cortex-m4)${HAS_CORTEX ? '' : ` [skipped: ${CORTEX_SKIP_REASON}]`}`,
+    async () => {
+      const dir = join(root, `budget-own-${seq++}`);
+      cpSync(PREVIOUS, dir, { recursive: true });
+      const first = await edgec(['budget', dir]);
+      expect(first.status, first.stderr).toBe(0);
+      const again = await edgec(['budget', dir]);
+      expect(again.status, again.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'budget-cortex-m4.md'), 'utf8')).toMatch(/^# Budgets of ad01_int8/);
+      writeFileSync(join(dir, 'budget-cortex-m4.md'), 'my own notes\n');
+      refusal(await edgec(['budget', dir]), 'E-OUT-EXISTS');
+      const forced = await edgec(['budget', dir, '--force']);
+      expect(forced.status, forced.stderr).toBe(0);
+      expect(temps(dir)).toEqual([]);
+    },
+    240_000,
+  );
 });
 
 describe.concurrent('interrupted compiles', () => {
@@ -401,7 +415,10 @@ describe.concurrent('interrupted compiles', () => {
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).name).toBe('har');
   });
 
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`${signal} while writing: exit ${code}, the temporary folder is gone, the old folder stays`, async () => {
       const { parent, out, before } = withPrevious(`sig-${signal}`);
       const r = await edgec(compileArgs.tfjs(out), { env: { EDGEC_TEST_PAUSE: 'after-fill:20000' }, killOn: { match: /paused after-fill/, signal } });

@@ -9,5 +9,5 @@ if (missing) {
   process.exit(1);
 }
 const hashes = await codegenHashes(VARIANTS);
-writeFileSync(GOLDEN_FILE, JSON.stringify(hashes, null, 1) + '\n');
+writeFileSync(GOLDEN_FILE, `${JSON.stringify(hashes, null, 1)}\n`);
 process.stderr.write(`wrote ${Object.keys(hashes).length} hashes to ${GOLDEN_FILE}\n`);

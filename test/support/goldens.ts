@@ -50,9 +50,18 @@ export function goldenInputs(g: Graph, kind: string, refInput: string): Activati
   }
   if (kind === 'rand') {
     // One xorshift32 byte stream across all inputs of the model, as the goldens were made.
-    const all = new Uint8Array(xorshift32Bytes(ins.reduce((a, t, i) => a + sizes[i]! * bytesPer(t), 0), 1).buffer);
+    const all = new Uint8Array(
+      xorshift32Bytes(
+        ins.reduce((a, t, i) => a + sizes[i]! * bytesPer(t), 0),
+        1,
+      ).buffer,
+    );
     let p = 0;
-    return ins.map((t, i) => view(t, all.subarray(p, (p += sizes[i]! * bytesPer(t)))));
+    return ins.map((t, i) => {
+      const start = p;
+      p += sizes[i]! * bytesPer(t);
+      return view(t, all.subarray(start, p));
+    });
   }
   return [view(ins[0]!, new Uint8Array(refFile()).subarray(0, sizes[0]! * bytesPer(ins[0]!)))];
 }

@@ -24,7 +24,15 @@ export function functionalModel(): tf.LayersModel {
   const b = tf.layers.conv1d({ name: 'b', filters: 6, kernelSize: 3, padding: 'same', dilationRate: 2, kernelInitializer: init(6) }).apply(a) as tf.SymbolicTensor;
   const sum = tf.layers.add({ name: 'residual' }).apply([a, b]) as tf.SymbolicTensor;
   const sum2d = tf.layers.reshape({ name: 'to2d', targetShape: [1, 24, 6] }).apply(sum) as tf.SymbolicTensor;
-  const padded = tf.layers.zeroPadding2d({ name: 'pad', padding: [[0, 0], [1, 2]] }).apply(sum2d) as tf.SymbolicTensor;
+  const padded = tf.layers
+    .zeroPadding2d({
+      name: 'pad',
+      padding: [
+        [0, 0],
+        [1, 2],
+      ],
+    })
+    .apply(sum2d) as tf.SymbolicTensor;
   const c = tf.layers.conv2d({ name: 'c', filters: 4, kernelSize: [1, 4], strides: [1, 2], padding: 'valid', activation: 'relu6', kernelInitializer: init(7) }).apply(padded) as tf.SymbolicTensor;
   const d = tf.layers.averagePooling2d({ name: 'avg', poolSize: [1, 2], strides: [1, 2], padding: 'same' }).apply(c) as tf.SymbolicTensor;
   const e = tf.layers.conv2d({ name: 'e', filters: 4, kernelSize: 1, kernelInitializer: init(8) }).apply(d) as tf.SymbolicTensor;

@@ -14,7 +14,7 @@ export function buildOracle(name: string, sources: string[], includeDirs: string
 
 /** Feeds the lines to the oracle's stdin and returns its output lines. */
 export function askOracle(exe: string, lines: string[]): string[] {
-  const r = runProgram(exe, [], { input: Buffer.from(lines.join('\n') + '\n') });
+  const r = runProgram(exe, [], { input: Buffer.from(`${lines.join('\n')}\n`) });
   if (r.status !== 0) throw new Error(`${exe} exited with ${r.status}: ${r.stderr}`);
   return r.stdout.toString('utf8').trim().split('\n');
 }

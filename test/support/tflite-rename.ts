@@ -10,7 +10,7 @@ export function renameTfliteTensors(bytes: Uint8Array, rename: (index: number, o
   const tensors = fb.root().tables(2, 'subgraphs')[0]!.tables(0, 'tensors');
   const tail: number[] = [];
   const patches: { at: number; target: number }[] = [];
-  let end = bytes.length + ((4 - (bytes.length % 4)) % 4);
+  const end = bytes.length + ((4 - (bytes.length % 4)) % 4);
   tensors.forEach((t, i) => {
     const at = t.field(3);
     if (at === 0) return; // nameless tensor: leave it

@@ -36,7 +36,7 @@ describe('int8 ADD through input tables', () => {
     }
   });
 
-  it('a table entry is the input byte\'s offset, shifted and rescaled', () => {
+  it("a table entry is the input byte's offset, shifted and rescaled", () => {
     const lut = addInputLut(5, 20, { multiplier: 1 << 30, shift: 0 });
     // (x + 5) * 2^20 * 0.5
     expect(lut[0]).toBe(5 * 2 ** 19);

@@ -5,15 +5,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PORTABLE_KERNELS_DIR } from '../../src/support/paths.ts';
-import {
-  frexp,
-  multiplyByQuantizedMultiplier,
-  multiplyByQuantizedMultiplierS64,
-  quantizeMultiplier,
-  rdbpot,
-  roundHalfAwayFromZero,
-  srdhm,
-} from '../../src/arith/fixedpoint.ts';
+import { frexp, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierS64, quantizeMultiplier, rdbpot, roundHalfAwayFromZero, srdhm } from '../../src/arith/fixedpoint.ts';
 import { askOracle, buildOracle } from '../support/oracle.ts';
 
 const INT32_MIN = -2147483648;
@@ -54,7 +46,10 @@ describe('srdhm', () => {
     for (const a of EDGE) for (const b of EDGE) pairs.push([a, b]);
     const rnd = xorshift(1);
     for (let i = 0; i < 20000; i++) pairs.push([rnd(), rnd()]);
-    const c = askOracle(oracle, pairs.map(([a, b]) => `srdhm ${a} ${b} 0`));
+    const c = askOracle(
+      oracle,
+      pairs.map(([a, b]) => `srdhm ${a} ${b} 0`),
+    );
     pairs.forEach(([a, b], i) => expect(srdhm(a, b), `srdhm(${a}, ${b})`).toBe(Number(c[i])));
   });
 });
@@ -75,7 +70,10 @@ describe('rdbpot', () => {
       for (const x of EDGE) cases.push([x, e]);
       for (let i = 0; i < 200; i++) cases.push([rnd(), e]);
     }
-    const c = askOracle(oracle, cases.map(([x, e]) => `rdbpot ${x} ${e} 0`));
+    const c = askOracle(
+      oracle,
+      cases.map(([x, e]) => `rdbpot ${x} ${e} 0`),
+    );
     cases.forEach(([x, e], i) => expect(rdbpot(x, e), `rdbpot(${x}, ${e})`).toBe(Number(c[i])));
   });
 });
@@ -92,7 +90,10 @@ describe('multiplyByQuantizedMultiplier', () => {
         cases.push([x, 1073741824 + (Math.abs(rnd()) % 1073741824), shift]);
       }
     }
-    const c = askOracle(oracle, cases.map(([x, m, s]) => `mbqm ${x} ${m} ${s}`));
+    const c = askOracle(
+      oracle,
+      cases.map(([x, m, s]) => `mbqm ${x} ${m} ${s}`),
+    );
     cases.forEach(([x, m, s], i) => expect(multiplyByQuantizedMultiplier(x, m, s), `mbqm(${x}, ${m}, ${s})`).toBe(Number(c[i])));
   });
 
@@ -103,7 +104,10 @@ describe('multiplyByQuantizedMultiplier', () => {
     for (let shift = -31; shift <= 30; shift++) {
       for (let i = 0; i < 100; i++) cases.push([shift > 0 ? rnd() >> shift : rnd(), 1073741824 + (Math.abs(rnd()) % 1073741824), shift]);
     }
-    const c = askOracle(single, cases.map(([x, m, s]) => `mbqm ${x} ${m} ${s}`));
+    const c = askOracle(
+      single,
+      cases.map(([x, m, s]) => `mbqm ${x} ${m} ${s}`),
+    );
     cases.forEach(([x, m, s], i) => expect(multiplyByQuantizedMultiplier(x, m, s, 'single')).toBe(Number(c[i])));
   });
 
@@ -130,7 +134,10 @@ describe('multiplyByQuantizedMultiplier', () => {
       // The extremes of the accumulator range, where the result still fits in int32.
       if (shift <= -17) cases.push([-(2 ** 47), 0x7fffffff, shift], [2 ** 47 - 1, 0x40000000, shift]);
     }
-    const c = askOracle(oracle, cases.map(([x, m, s]) => `mbqm64 ${x} ${m} ${s}`));
+    const c = askOracle(
+      oracle,
+      cases.map(([x, m, s]) => `mbqm64 ${x} ${m} ${s}`),
+    );
     cases.forEach(([x, m, s], i) => expect(multiplyByQuantizedMultiplierS64(x, m, s), `s64(${x}, ${m}, ${s})`).toBe(Number(c[i])));
   });
 });
@@ -162,7 +169,10 @@ describe('quantizeMultiplier', () => {
     const rnd = xorshift(5);
     const scales: number[] = [];
     for (let i = 0; i < 5000; i++) scales.push(((rnd() >>> 0) / 2 ** 32 + 0.5) * 2 ** ((Math.abs(rnd()) % 61) - 40));
-    const c = askOracle(oracle, scales.map((s) => `qm ${s.toPrecision(17)} 0 0`));
+    const c = askOracle(
+      oracle,
+      scales.map((s) => `qm ${s.toPrecision(17)} 0 0`),
+    );
     scales.forEach((s, i) => {
       const [m, sh] = c[i]!.split(' ').map(Number);
       expect(quantizeMultiplier(s), `scale ${s}`).toEqual({ multiplier: m, shift: sh });

@@ -70,8 +70,33 @@ describe('tfjs import matches model.predict', () => {
 
   it('SeparableConv1D (the Keras class) with depth multiplier, stride, dilation and causal padding', async () => {
     const m = tf.sequential();
-    m.add(separableConv1d({ name: 'sep', inputShape: [15, 3], filters: 5, kernelSize: 3, strides: 2, padding: 'same', depthMultiplier: 2, depthwiseInitializer: init(7), pointwiseInitializer: init(8), biasInitializer: uniform(9, -1, 1) }));
-    m.add(separableConv1d({ name: 'sep2', filters: 4, kernelSize: 3, dilationRate: 2, padding: 'causal', activation: 'relu6', useBias: false, depthwiseInitializer: init(10), pointwiseInitializer: init(11) }));
+    m.add(
+      separableConv1d({
+        name: 'sep',
+        inputShape: [15, 3],
+        filters: 5,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        depthMultiplier: 2,
+        depthwiseInitializer: init(7),
+        pointwiseInitializer: init(8),
+        biasInitializer: uniform(9, -1, 1),
+      }),
+    );
+    m.add(
+      separableConv1d({
+        name: 'sep2',
+        filters: 4,
+        kernelSize: 3,
+        dilationRate: 2,
+        padding: 'causal',
+        activation: 'relu6',
+        useBias: false,
+        depthwiseInitializer: init(10),
+        pointwiseInitializer: init(11),
+      }),
+    );
     m.add(tf.layers.dense({ name: 'per_step', units: 3, kernelInitializer: init(27) })); // Dense on [N, T, C]: per time step
     m.add(tf.layers.flatten({}));
     const g = await roundTrip(m, [15, 3]);
@@ -245,6 +270,7 @@ async function importError(path: string): Promise<EdgecError> {
 }
 
 /** A saved copy of a small model whose model.json is then edited. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests edit model.json's nested fields freely
 async function savedModel(name: string, edit?: (json: Record<string, any>) => void): Promise<string> {
   const m = tf.sequential();
   m.add(tf.layers.conv1d({ name: 'conv', inputShape: [8, 2], filters: 3, kernelSize: 3, kernelInitializer: init(26) }));

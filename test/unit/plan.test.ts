@@ -17,7 +17,11 @@ function rng(seed: number) {
 
 function bruteLowerBound(rs: BufferRequest[]): number {
   let best = 0;
-  for (let op = 0; op < 64; op++) best = Math.max(best, rs.filter((r) => r.firstOp <= op && op <= r.lastOp).reduce((a, r) => a + r.bytes, 0));
+  for (let op = 0; op < 64; op++)
+    best = Math.max(
+      best,
+      rs.filter((r) => r.firstOp <= op && op <= r.lastOp).reduce((a, r) => a + r.bytes, 0),
+    );
   return best;
 }
 

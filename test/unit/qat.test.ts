@@ -31,7 +31,9 @@ describe('quantization-aware training', () => {
       const level = Math.min(127, Math.max(-128, Math.round(v / scale) + zp));
       expect(y[i]).toBeCloseTo((level - zp) * scale, 6);
     });
-    const g = tf.grad((t: tf.Tensor) => tf.sum(fakeQuantActivation(t, -1, 2.5)))(x).dataSync();
+    const g = tf
+      .grad((t: tf.Tensor) => tf.sum(fakeQuantActivation(t, -1, 2.5)))(x)
+      .dataSync();
     const lo = (-128 - zp) * scale;
     const hi = (127 - zp) * scale;
     x.dataSync().forEach((v, i) => expect(g[i]).toBe(v >= lo && v <= hi ? 1 : 0));
@@ -54,7 +56,10 @@ describe('quantization-aware training', () => {
     m.add(new FakeQuant({ name: 'd1_fq' }));
     m.add(tf.layers.dense({ name: 'd2', units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }));
     m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
-    const xs = tf.tensor2d(windows(16, 8, 5).flatMap((w) => Array.from(w)), [16, 8]);
+    const xs = tf.tensor2d(
+      windows(16, 8, 5).flatMap((w) => Array.from(w)),
+      [16, 8],
+    );
     await m.fit(xs, tf.zeros([16, 3]), { epochs: 2, batchSize: 8, verbose: 0 });
     const fq = m.getLayer('d1_fq') as FakeQuant;
     expect(fq.min).toBeLessThanOrEqual(fq.max);
@@ -66,7 +71,10 @@ describe('quantization-aware training', () => {
     expect(range?.[0]).toBeCloseTo(fq.min, 5);
     expect(range?.[1]).toBeCloseTo(fq.max, 5);
     // Calibration windows far outside the learned range do not change the learned tensor's quantization.
-    const q = quantizeGraph(runPasses(g), windows(8, 8, 6).map((w) => w.map((v) => v * 50)));
+    const q = quantizeGraph(
+      runPasses(g),
+      windows(8, 8, 6).map((w) => w.map((v) => v * 50)),
+    );
     const t = q.tensors.find((x) => x.name === g.tensors[g.ops[0]!.outputs[0]!]!.name)!;
     expect(t.quant).toEqual(chooseActivationQuant(fq.min, fq.max));
   });

@@ -6,7 +6,13 @@ import { activationRange, softmaxParams } from '../../src/arith/op-params.ts';
 
 describe('chooseActivationQuant', () => {
   it('represents real 0 exactly and covers the range', () => {
-    for (const [lo, hi] of [[-1, 3], [0, 6], [-5, -1], [0.5, 2], [-0.001, 100]] as const) {
+    for (const [lo, hi] of [
+      [-1, 3],
+      [0, 6],
+      [-5, -1],
+      [0.5, 2],
+      [-0.001, 100],
+    ] as const) {
       const q = chooseActivationQuant(lo, hi);
       const s = q.scale[0]!;
       const zp = q.zeroPoint[0]!;
@@ -33,7 +39,7 @@ describe('quantizeWeights', () => {
 describe('observers', () => {
   it('percentile clips rare outliers that min/max keeps', () => {
     const values = new Float32Array(100000);
-    for (let i = 0; i < values.length; i++) values[i] = Math.sin(i) ;
+    for (let i = 0; i < values.length; i++) values[i] = Math.sin(i);
     values[5] = 50;
     const mm = new MinMaxObserver();
     const pc = new PercentileObserver(99.9);

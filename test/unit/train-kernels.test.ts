@@ -9,7 +9,10 @@ import { FAST_KERNELS } from '../../src/train/kernels/index.ts';
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s / 2 ** 32) * 2 - 1;
+  };
 }
 
 function randomTensor(shape: number[], seed: number): tf.Tensor {
@@ -58,7 +61,15 @@ describe('fast training kernels equal the stock tfjs CPU kernels', () => {
     it(`DepthwiseConv2dNativeBackpropFilter ${JSON.stringify(c)}`, async () => {
       await tf.setBackend('cpu');
       const x = randomTensor([...c.x], 30 + i);
-      const info = tf.backend_util.computeConv2DInfo([...c.x] as [number, number, number, number], [...c.f] as [number, number, number, number], [...c.strides] as [number, number], [...c.dil] as [number, number], c.pad, undefined, true);
+      const info = tf.backend_util.computeConv2DInfo(
+        [...c.x] as [number, number, number, number],
+        [...c.f] as [number, number, number, number],
+        [...c.strides] as [number, number],
+        [...c.dil] as [number, number],
+        c.pad,
+        undefined,
+        true,
+      );
       const dy = randomTensor([c.x[0], info.outHeight, info.outWidth, c.f[2] * c.f[3]], 40 + i);
       const attrs = { strides: [...c.strides], dilations: [...c.dil], pad: c.pad, dimRoundingMode: undefined, filterShape: [...c.f] };
       const mine = run('DepthwiseConv2dNativeBackpropFilter', { x, dy }, attrs, true);
@@ -71,7 +82,10 @@ describe('fast training kernels equal the stock tfjs CPU kernels', () => {
         const want = new Float32Array(size);
         for (let k = 0; k < size; k++) {
           want[k] = tf.tidy(() => {
-            const w = tf.oneHot(tf.tensor1d([k], 'int32'), size).toFloat().reshape([...c.f]) as tf.Tensor4D;
+            const w = tf
+              .oneHot(tf.tensor1d([k], 'int32'), size)
+              .toFloat()
+              .reshape([...c.f]) as tf.Tensor4D;
             const y = tf.depthwiseConv2d(x as tf.Tensor4D, w, [...c.strides] as [number, number], c.pad, 'NHWC', [...c.dil] as [number, number]);
             return tf.sum(tf.mul(y, dy)).dataSync()[0]!;
           });
@@ -91,7 +105,14 @@ describe('every fast training kernel equals the stock tfjs CPU kernel', () => {
     { x: [1, 8, 9, 2], f: [2, 3, 2, 3], strides: [1, 1], dil: [2, 2], pad: 'same' },
   ] as const;
   conv.forEach((c, i) => {
-    const info = () => tf.backend_util.computeConv2DInfo([...c.x] as [number, number, number, number], [...c.f] as [number, number, number, number], [...c.strides] as [number, number], [...c.dil] as [number, number], c.pad);
+    const info = () =>
+      tf.backend_util.computeConv2DInfo(
+        [...c.x] as [number, number, number, number],
+        [...c.f] as [number, number, number, number],
+        [...c.strides] as [number, number],
+        [...c.dil] as [number, number],
+        c.pad,
+      );
     it(`Conv2D ${JSON.stringify(c)}`, async () => {
       await tf.setBackend('cpu');
       const x = randomTensor([...c.x], 50 + i);
@@ -122,7 +143,15 @@ describe('every fast training kernel equals the stock tfjs CPU kernel', () => {
       const filter = randomTensor([...c.f], 100 + i);
       const attrs = { strides: [...c.strides], pad: c.pad, dilations: [1, 1], dimRoundingMode: undefined };
       close(run('DepthwiseConv2dNative', { x, filter }, attrs, true), run('DepthwiseConv2dNative', { x, filter }, attrs, false));
-      const o = tf.backend_util.computeConv2DInfo([...c.x] as [number, number, number, number], [...c.f] as [number, number, number, number], [...c.strides] as [number, number], 1, c.pad, undefined, true);
+      const o = tf.backend_util.computeConv2DInfo(
+        [...c.x] as [number, number, number, number],
+        [...c.f] as [number, number, number, number],
+        [...c.strides] as [number, number],
+        1,
+        c.pad,
+        undefined,
+        true,
+      );
       const dy = randomTensor([c.x[0], o.outHeight, o.outWidth, c.f[2] * c.f[3]], 110 + i);
       const battrs = { ...attrs, inputShape: [...c.x] };
       close(run('DepthwiseConv2dNativeBackpropInput', { dy, filter }, battrs, true), run('DepthwiseConv2dNativeBackpropInput', { dy, filter }, battrs, false));
@@ -146,12 +175,24 @@ describe('every fast training kernel equals the stock tfjs CPU kernel', () => {
   it('Add, Sub, Multiply, RealDiv with equal, bias, scalar and middle-axis broadcasts', async () => {
     await tf.setBackend('cpu');
     const pairs = [
-      [[4, 1, 6, 5], [4, 1, 6, 5]],
+      [
+        [4, 1, 6, 5],
+        [4, 1, 6, 5],
+      ],
       [[4, 1, 6, 5], [5]],
-      [[1, 1, 1, 5], [4, 1, 6, 5]],
-      [[4, 1, 1, 5], [4, 1, 6, 5]],
+      [
+        [1, 1, 1, 5],
+        [4, 1, 6, 5],
+      ],
+      [
+        [4, 1, 1, 5],
+        [4, 1, 6, 5],
+      ],
       [[], [3, 2]],
-      [[3, 1], [1, 4]],
+      [
+        [3, 1],
+        [1, 4],
+      ],
     ];
     pairs.forEach(([sa, sb], k) => {
       const a = randomTensor(sa!, 130 + k);

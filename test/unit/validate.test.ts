@@ -16,10 +16,16 @@ const q = (scale: number, zeroPoint = 0) => ({ scale: [scale], zeroPoint: [zeroP
 function validGraph(): Graph {
   const b = new GraphBuilder();
   const x = b.addTensor({ name: 'x', shape: [1, 1, 8, 2], dtype: 'int8', quant: q(0.05, 3) });
-  const w = b.addTensor({ name: 'w', shape: [4, 1, 3, 2], dtype: 'int8', quant: { scale: [0.01, 0.02, 0.01, 0.03], zeroPoint: [0, 0, 0, 0], axis: 0 }, data: new Int8Array(24).map((_, i) => (i * 7) % 23 - 11) });
+  const w = b.addTensor({
+    name: 'w',
+    shape: [4, 1, 3, 2],
+    dtype: 'int8',
+    quant: { scale: [0.01, 0.02, 0.01, 0.03], zeroPoint: [0, 0, 0, 0], axis: 0 },
+    data: new Int8Array(24).map((_, i) => ((i * 7) % 23) - 11),
+  });
   const bias = b.addTensor({ name: 'b', shape: [4], dtype: 'int32', quant: { scale: [5e-4, 1e-3, 5e-4, 1.5e-3], zeroPoint: [0, 0, 0, 0] }, data: new Int32Array([10, -20, 30, 0]) });
   const c = b.addTensor({ name: 'c', shape: [1, 1, 8, 4], dtype: 'int8', quant: q(0.1, -5) });
-  const fw = b.addTensor({ name: 'fw', shape: [3, 32], dtype: 'int8', quant: q(0.02), data: new Int8Array(96).map((_, i) => (i * 5) % 17 - 8) });
+  const fw = b.addTensor({ name: 'fw', shape: [3, 32], dtype: 'int8', quant: q(0.02), data: new Int8Array(96).map((_, i) => ((i * 5) % 17) - 8) });
   const f = b.addTensor({ name: 'f', shape: [1, 3], dtype: 'int8', quant: q(0.2, 1) });
   const s = b.addTensor({ name: 's', shape: [1, 3], dtype: 'int8', quant: q(1 / 256, -128) });
   const pad = { top: 0, bottom: 0, left: 1, right: 1 };

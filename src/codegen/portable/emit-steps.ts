@@ -109,7 +109,15 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
     const outTensor = l.graph.tensors[s.output]!;
     const outBytes = outTensor.shape.reduce((a, b) => a * b, 1);
     steps.push({ index, comment: `${safeText(s.op.name)}: ${s.op.kind} -> ${out.kernel}`, lines: out.lines, layer: safeText(s.op.name), outPtr: ctx.tensor(s.output, s.op.name), outBytes });
-    stepInfo.push({ index, layer: s.op.name, op: s.op.kind, kernel: out.kernel, ...(backend.backend === 'cmsis-nn' ? { library: cmsis ? ('cmsis-nn' as const) : ('portable' as const) } : {}), output: s.output, outBytes });
+    stepInfo.push({
+      index,
+      layer: s.op.name,
+      op: s.op.kind,
+      kernel: out.kernel,
+      ...(backend.backend === 'cmsis-nn' ? { library: cmsis ? ('cmsis-nn' as const) : ('portable' as const) } : {}),
+      output: s.output,
+      outBytes,
+    });
   });
   return {
     constants,

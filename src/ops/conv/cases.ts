@@ -19,7 +19,12 @@ function common(r: CaseReader, actType: 'int8' | 'int16', biasType: 'int32' | 'i
   const int4 = w.dtype === 'int4x2_packed';
   const filterDims = r.dims('filter_dims');
   const outputDims = r.dims('output_dims');
-  const weights = int4 ? unpackInt4(r.data('weights'), w.shape.reduce((a, b) => a * b, 1)) : Int8Array.from(r.data('weights'));
+  const weights = int4
+    ? unpackInt4(
+        r.data('weights'),
+        w.shape.reduce((a, b) => a * b, 1),
+      )
+    : Int8Array.from(r.data('weights'));
   const biasData = r.optData('bias');
   const tensors = caseTensors([
     { name: 'input', dtype: actType, shape: dimsShape(r.dims('input_dims')), init: r.data('input') },

@@ -99,7 +99,11 @@ function int4Call(s: (ConvStep | DepthwiseStep) & Named, ctx: CmsisEmitContext, 
   const fn = dw ? 'arm_depthwise_conv_wrapper_s4' : 'arm_convolve_wrapper_s4';
   const sizes = sizesOf((p) => (dw ? depthwiseS4BufferSize : convS4BufferSize)(p, geometry(s)));
   const c = cmsisScratchLines(scratch, sizes, `${fn}_get_buffer_size(&${params}, &${d.i}, &${d.f}, &${d.o})`);
-  return finish(fn, c, `${fn}(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${d.i}, ${ctx.tensor(s.input, n)}, &${d.f}, ${ctx.tensor(s.weights, n)}, &${d.b}, ${bias(s.bias, n, ctx)}, &${d.o}, ${ctx.tensor(s.output, n)})`);
+  return finish(
+    fn,
+    c,
+    `${fn}(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${d.i}, ${ctx.tensor(s.input, n)}, &${d.f}, ${ctx.tensor(s.weights, n)}, &${d.b}, ${bias(s.bias, n, ctx)}, &${d.o}, ${ctx.tensor(s.output, n)})`,
+  );
 }
 
 export const convCmsis: CmsisEmitter<ConvStep> = {
@@ -124,9 +128,17 @@ export const convCmsis: CmsisEmitter<ConvStep> = {
       '1_x_n': `arm_convolve_1_x_n_s8_get_buffer_size(&${params}, &${i}, &${f}, &${o})`,
       generic: `arm_convolve_s8_get_buffer_size(&${i}, &${f})`,
     }[kernel];
-    const c = cmsisScratchLines(scratch, sizesOf((p) => convKernelScratch(s, kernel, p)), asked);
+    const c = cmsisScratchLines(
+      scratch,
+      sizesOf((p) => convKernelScratch(s, kernel, p)),
+      asked,
+    );
     const upscale = kernel === 'generic' ? ' NULL,' : ''; // arm_convolve_s8: not a transposed convolution
-    return finish(fn, c, `${fn}(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, ${bias(s.bias, n, ctx)},${upscale} &${o}, ${ctx.tensor(s.output, n)})`);
+    return finish(
+      fn,
+      c,
+      `${fn}(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, ${bias(s.bias, n, ctx)},${upscale} &${o}, ${ctx.tensor(s.output, n)})`,
+    );
   },
 };
 
@@ -146,9 +158,22 @@ export const depthwiseCmsis: CmsisEmitter<DepthwiseStep> = {
     // one-input-channel conversion to a conv is internal to the wrapper, so that case keeps it).
     const kernel = depthwiseWrapperKernel(ctx.path, geometry(s), s.chMult);
     const fn = { to_conv: 'arm_depthwise_conv_wrapper_s8', '3x3': 'arm_depthwise_conv_3x3_s8', opt: 'arm_depthwise_conv_s8_opt', generic: 'arm_depthwise_conv_s8' }[kernel];
-    const asked = { to_conv: `arm_depthwise_conv_wrapper_s8_get_buffer_size(&${params}, &${i}, &${f}, &${o})`, '3x3': null, opt: `arm_depthwise_conv_s8_opt_get_buffer_size(&${i}, &${f})`, generic: null }[kernel];
-    const c = cmsisScratchLines(scratch, sizesOf((p) => depthwiseKernelScratch(s, kernel, p)), asked);
-    return finish(fn, c, `${fn}(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, ${bias(s.bias, n, ctx)}, &${o}, ${ctx.tensor(s.output, n)})`);
+    const asked = {
+      to_conv: `arm_depthwise_conv_wrapper_s8_get_buffer_size(&${params}, &${i}, &${f}, &${o})`,
+      '3x3': null,
+      opt: `arm_depthwise_conv_s8_opt_get_buffer_size(&${i}, &${f})`,
+      generic: null,
+    }[kernel];
+    const c = cmsisScratchLines(
+      scratch,
+      sizesOf((p) => depthwiseKernelScratch(s, kernel, p)),
+      asked,
+    );
+    return finish(
+      fn,
+      c,
+      `${fn}(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, ${bias(s.bias, n, ctx)}, &${o}, ${ctx.tensor(s.output, n)})`,
+    );
   },
 };
 
@@ -160,8 +185,16 @@ export const convS16Cmsis: CmsisEmitter<ConvS16Step> = {
     const params = ctx.constStruct('params', 'cmsis_nn_conv_params', convParams(s), n);
     const { i, f, b, o } = allDims(s, ctx);
     const biasData = ctx.constStruct('bias_data', 'cmsis_nn_bias_data', `{ .data = ${bias(s.bias, n, ctx)}, .is_int32_bias = ${s.biasIs32 ? 'true' : 'false'} }`, n);
-    const c = cmsisScratchLines(scratch, sizesOf((p) => convS16BufferSize(p, geometry(s))), `arm_convolve_wrapper_s16_get_buffer_size(&${params}, &${i}, &${f}, &${o})`);
-    return finish('arm_convolve_wrapper_s16', c, `arm_convolve_wrapper_s16(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, &${biasData}, &${o}, ${ctx.tensor(s.output, n)})`);
+    const c = cmsisScratchLines(
+      scratch,
+      sizesOf((p) => convS16BufferSize(p, geometry(s))),
+      `arm_convolve_wrapper_s16_get_buffer_size(&${params}, &${i}, &${f}, &${o})`,
+    );
+    return finish(
+      'arm_convolve_wrapper_s16',
+      c,
+      `arm_convolve_wrapper_s16(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, &${biasData}, &${o}, ${ctx.tensor(s.output, n)})`,
+    );
   },
 };
 
@@ -173,8 +206,16 @@ export const depthwiseS16Cmsis: CmsisEmitter<DepthwiseS16Step> = {
     const n = s.op.name;
     const params = ctx.constStruct('params', 'cmsis_nn_dw_conv_params', dwParams(s), n);
     const { i, f, b, o } = allDims(s, ctx);
-    const c = cmsisScratchLines(scratch, sizesOf((p) => depthwiseS16BufferSize(p, geometry(s), s.chMult)), `arm_depthwise_conv_wrapper_s16_get_buffer_size(&${params}, &${i}, &${f}, &${o})`);
-    return finish('arm_depthwise_conv_wrapper_s16', c, `arm_depthwise_conv_wrapper_s16(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, ${bias(s.bias, n, ctx)}, &${o}, ${ctx.tensor(s.output, n)})`);
+    const c = cmsisScratchLines(
+      scratch,
+      sizesOf((p) => depthwiseS16BufferSize(p, geometry(s), s.chMult)),
+      `arm_depthwise_conv_wrapper_s16_get_buffer_size(&${params}, &${i}, &${f}, &${o})`,
+    );
+    return finish(
+      'arm_depthwise_conv_wrapper_s16',
+      c,
+      `arm_depthwise_conv_wrapper_s16(&${c.name}, &${params}, &${perChannelQuant(s, ctx)}, &${i}, ${ctx.tensor(s.input, n)}, &${f}, ${ctx.tensor(s.weights, n)}, &${b}, ${bias(s.bias, n, ctx)}, &${o}, ${ctx.tensor(s.output, n)})`,
+    );
   },
 };
 
@@ -216,4 +257,3 @@ export const transposeConvCmsis: CmsisEmitter<TransposeConvStep> = {
     );
   },
 };
-

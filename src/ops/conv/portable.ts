@@ -18,14 +18,29 @@ const CONV_FILES = ['edgec_conv.h', 'edgec_conv.c', 'edgec_int4.h'];
 type Geometry = ConvStep | DepthwiseStep | ConvS16Step | DepthwiseS16Step | TransposeConvStep;
 
 function convParams(s: Geometry): string {
-  return struct('edgec_conv_params', { input_offset: s.inputOffset, output_offset: s.outputOffset, stride: tile(s.stride), padding: tile(s.padding), dilation: tile(s.dilation), activation: range(s.activation) });
+  return struct('edgec_conv_params', {
+    input_offset: s.inputOffset,
+    output_offset: s.outputOffset,
+    stride: tile(s.stride),
+    padding: tile(s.padding),
+    dilation: tile(s.dilation),
+    activation: range(s.activation),
+  });
 }
 
 function dwParams(s: (DepthwiseStep | DepthwiseS16Step) & Named, ctx: EmitContext): string {
   return ctx.constStruct(
     'params',
     'edgec_dw_conv_params',
-    struct('edgec_dw_conv_params', { ch_mult: s.chMult, input_offset: s.inputOffset, output_offset: s.outputOffset, stride: tile(s.stride), padding: tile(s.padding), dilation: tile(s.dilation), activation: range(s.activation) }),
+    struct('edgec_dw_conv_params', {
+      ch_mult: s.chMult,
+      input_offset: s.inputOffset,
+      output_offset: s.outputOffset,
+      stride: tile(s.stride),
+      padding: tile(s.padding),
+      dilation: tile(s.dilation),
+      activation: range(s.activation),
+    }),
     s.op.name,
   );
 }

@@ -47,7 +47,8 @@ function build(r: CaseReader, kind: 'fully_connected_s8' | 'fully_connected_s4' 
     shift: perChannel ? Int32Array.from(r.data('output_shift')) : Int32Array.of(r.int('output_shift')),
     perChannel,
   };
-  const step: FullyConnectedStep | FullyConnectedS4Step | FullyConnectedS16Step = kind === 'fully_connected_s16' ? { kind, ...fields, biasIs32: r.tensor('bias').dtype === 'int32' } : { kind, ...fields };
+  const step: FullyConnectedStep | FullyConnectedS4Step | FullyConnectedS16Step =
+    kind === 'fully_connected_s16' ? { kind, ...fields, biasIs32: r.tensor('bias').dtype === 'int32' } : { kind, ...fields };
   return { step: { ...step, op: { id: 0, name: 'case', kind: 'fully_connected' } }, tensors: caseTensors(specs), output };
 }
 

@@ -13,7 +13,6 @@ import type { FullyConnectedS16Step, FullyConnectedS4Step, FullyConnectedStep } 
 
 type AnyFc = (FullyConnectedStep | FullyConnectedS4Step | FullyConnectedS16Step) & Named;
 
-
 export const PORTABLE_FILES = ['edgec_fully_connected.h', 'edgec_fully_connected.c', 'edgec_int4.h', 'edgec_dot_s8.h', 'edgec_dot_s8.c'];
 export const PORTABLE_S16_FILES = ['edgec_conv_s16.h', 'edgec_conv_s16.c', 'edgec_conv.h', 'edgec_fully_connected.h'];
 
@@ -25,7 +24,12 @@ function constBias(s: AnyFc, ctx: EmitContext): ArrayLike<number> | null {
 }
 
 function params(s: AnyFc, ctx: EmitContext): string {
-  return ctx.constStruct('params', 'edgec_fc_params', struct('edgec_fc_params', { input_offset: s.inputOffset, filter_offset: s.filterOffset, output_offset: s.outputOffset, activation: range(s.activation) }), s.op.name);
+  return ctx.constStruct(
+    'params',
+    'edgec_fc_params',
+    struct('edgec_fc_params', { input_offset: s.inputOffset, filter_offset: s.filterOffset, output_offset: s.outputOffset, activation: range(s.activation) }),
+    s.op.name,
+  );
 }
 
 function quant(s: AnyFc, ctx: EmitContext): string {
@@ -54,7 +58,18 @@ export function emitPortableS8(s: FullyConnectedStep & Named, ctx: EmitContext, 
 /** Packed int4 weights (the weights tensor's bytes are its packed form). */
 export function emitPortableS4(s: FullyConnectedS4Step & Named, ctx: EmitContext): Emitted {
   const n = s.op.name;
-  const args = [`&${params(s, ctx)}`, `&${quant(s, ctx)}`, String(s.perChannel ? 1 : 0), String(s.batches), String(s.accumDepth), String(s.outputDepth), ctx.tensor(s.input, n), ctx.tensor(s.weights, n), bias(s, ctx), ctx.tensor(s.output, n)];
+  const args = [
+    `&${params(s, ctx)}`,
+    `&${quant(s, ctx)}`,
+    String(s.perChannel ? 1 : 0),
+    String(s.batches),
+    String(s.accumDepth),
+    String(s.outputDepth),
+    ctx.tensor(s.input, n),
+    ctx.tensor(s.weights, n),
+    bias(s, ctx),
+    ctx.tensor(s.output, n),
+  ];
   return { kernel: 'edgec_fully_connected_s4', lines: [`status = ${call('edgec_fully_connected_s4', args)};`] };
 }
 
@@ -62,7 +77,18 @@ export function emitPortableS4(s: FullyConnectedS4Step & Named, ctx: EmitContext
 export function emitPortableS16(s: FullyConnectedS16Step & Named, ctx: EmitContext): Emitted {
   const n = s.op.name;
   const b = ctx.constStruct('bias_data', 'edgec_bias_data', designated({ data: bias(s, ctx), is_int32: s.biasIs32 ? 1 : 0 }), n);
-  const args = [`&${params(s, ctx)}`, `&${quant(s, ctx)}`, String(s.perChannel ? 1 : 0), String(s.batches), String(s.accumDepth), String(s.outputDepth), ctx.tensor(s.input, n), ctx.tensor(s.weights, n), `&${b}`, ctx.tensor(s.output, n)];
+  const args = [
+    `&${params(s, ctx)}`,
+    `&${quant(s, ctx)}`,
+    String(s.perChannel ? 1 : 0),
+    String(s.batches),
+    String(s.accumDepth),
+    String(s.outputDepth),
+    ctx.tensor(s.input, n),
+    ctx.tensor(s.weights, n),
+    `&${b}`,
+    ctx.tensor(s.output, n),
+  ];
   return { kernel: 'edgec_fully_connected_s16', lines: [`status = ${call('edgec_fully_connected_s16', args)};`] };
 }
 
@@ -78,7 +104,12 @@ function cmsisPerChannelQuant(s: AnyFc, ctx: EmitContext): string {
 /** The params, quant and dims structs every CMSIS-NN fully connected call takes, in this order. */
 function cmsisStructs(s: AnyFc, ctx: EmitContext) {
   const n = s.op.name;
-  const params = ctx.constStruct('params', 'cmsis_nn_fc_params', `{ .input_offset = ${s.inputOffset}, .filter_offset = ${s.filterOffset}, .output_offset = ${s.outputOffset}, .activation = ${cmsisRange(s.activation)} }`, n);
+  const params = ctx.constStruct(
+    'params',
+    'cmsis_nn_fc_params',
+    `{ .input_offset = ${s.inputOffset}, .filter_offset = ${s.filterOffset}, .output_offset = ${s.outputOffset}, .activation = ${cmsisRange(s.activation)} }`,
+    n,
+  );
   const quant = s.perChannel ? cmsisPerChannelQuant(s, ctx) : ctx.constStruct('quant', 'cmsis_nn_per_tensor_quant_params', `{ .multiplier = ${s.multiplier[0]}, .shift = ${s.shift[0]} }`, n);
   return {
     params,

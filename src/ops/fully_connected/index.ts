@@ -62,7 +62,10 @@ export const fullyConnected: OpFamily<FullyConnectedOps, FullyConnectedSteps> = 
           if (!requireRank(c, w, [2], 'the weights')) return 0;
           const [units, depth] = w.shape as [number, number];
           const batches = size(x) / depth;
-          if (!Number.isInteger(batches)) return (c.fail(`the input's ${size(x)} values are not whole rows of the weights' ${depth}`, x, 'E-GRAPH-SHAPE'), 0);
+          if (!Number.isInteger(batches)) {
+            c.fail(`the input's ${size(x)} values are not whole rows of the weights' ${depth}`, x, 'E-GRAPH-SHAPE');
+            return 0;
+          }
           if (size(y) !== batches * units || y.shape[y.shape.length - 1] !== units) c.fail(`output ${shapeText(y.shape)} is not ${batches} row(s) of ${units}`, y, 'E-GRAPH-SHAPE');
           requireWeightQuant(c, w, units, 0);
           requireBias(c, c.input(2), units);

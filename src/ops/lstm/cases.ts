@@ -12,7 +12,7 @@ import type { CaseReader } from '../../formats/conformance-case.ts';
 import { effectiveBias } from '../../kernels/lstm.ts';
 import type { CaseAdapter } from '../contract.ts';
 import { caseTensors, type CaseTensorSpec } from '../shared/case.ts';
-import { GATES, type LstmGateStep, type LstmS16Step, type LstmStep } from './steps.ts';
+import type { GATES, LstmGateStep, LstmS16Step, LstmStep } from './steps.ts';
 
 function build(r: CaseReader, s16: boolean) {
   const dtype = s16 ? 'int16' : 'int8';
@@ -64,7 +64,9 @@ function build(r: CaseReader, s16: boolean) {
     cellClip: r.int('cell_clip'),
     cellScalePower: r.int('cell_scale_power'),
   };
-  const step: LstmStep | LstmS16Step = s16 ? { kind: 'lstm_s16', ...fields, gates: gates as LstmS16Step['gates'] } : { kind: 'lstm_s8', ...fields, gates: gates as Record<(typeof GATES)[number], LstmGateStep> };
+  const step: LstmStep | LstmS16Step = s16
+    ? { kind: 'lstm_s16', ...fields, gates: gates as LstmS16Step['gates'] }
+    : { kind: 'lstm_s8', ...fields, gates: gates as Record<(typeof GATES)[number], LstmGateStep> };
   return { step: { ...step, op: { id: 0, name: 'case', kind: 'lstm' as const } }, tensors: caseTensors(specs), output };
 }
 

@@ -49,7 +49,14 @@ function lower(g: Graph, op: Op & { kind: 'lstm' }): LstmStep {
   const x = T(0);
   const hidden = T(13);
   const cell = T(14);
-  const p = lstmParams(q(x), [1, 2, 3, 4].map((k) => q(T(k))), [5, 6, 7, 8].map((k) => q(T(k))), q(hidden), q(cell), op.attrs.cellClip);
+  const p = lstmParams(
+    q(x),
+    [1, 2, 3, 4].map((k) => q(T(k))),
+    [5, 6, 7, 8].map((k) => q(T(k))),
+    q(hidden),
+    q(cell),
+    op.attrs.cellClip,
+  );
   const [d0, d1, inputSize] = x.shape as [number, number, number];
   const hiddenSize = T(1).shape[0]!;
   const gate = (k: number): LstmGateStep => {
@@ -190,7 +197,13 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
         if (why) return c.problem(why);
         // x, input weights (i, f, c, o), recurrent weights (i, f, c, o), biases (i, f, c, o), hidden and cell state.
         const order = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15, 18, 19];
-        c.addOp({ kind: 'lstm', name: c.name, attrs: { timeMajor: (c.options?.int(3, 0, 'u8') ?? 0) !== 0, cellClip: c.options?.float(1, 0) ?? 0 }, inputs: order.map((k) => c.inputs[k]!), outputs: c.outputs });
+        c.addOp({
+          kind: 'lstm',
+          name: c.name,
+          attrs: { timeMajor: (c.options?.int(3, 0, 'u8') ?? 0) !== 0, cellClip: c.options?.float(1, 0) ?? 0 },
+          inputs: order.map((k) => c.inputs[k]!),
+          outputs: c.outputs,
+        });
       },
     },
   },

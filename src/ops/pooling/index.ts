@@ -125,8 +125,7 @@ function poolFloat(op: OpOf<'max_pool2d' | 'avg_pool2d'>, g: Graph, x: Float32Ar
 function meanFloat(op: OpOf<'mean_hw' | 'mean_hw_requant'>, g: Graph, x: Float32Array): Float32Array {
   const [n, h, w, C] = nhwcOf(g.tensors[op.inputs[0]!]!.shape);
   const out = new Float32Array(n * C);
-  for (let b = 0; b < n; b++)
-    for (let i = 0; i < h * w; i++) for (let c = 0; c < C; c++) out[b * C + c]! += x[(b * h * w + i) * C + c]! / (h * w);
+  for (let b = 0; b < n; b++) for (let i = 0; i < h * w; i++) for (let c = 0; c < C; c++) out[b * C + c]! += x[(b * h * w + i) * C + c]! / (h * w);
   return out;
 }
 
@@ -183,7 +182,15 @@ export const pooling: OpFamily<PoolingOps, PoolingSteps> = {
         const x = g.tensors[op.inputs[0]!]!;
         const out = g.tensors[op.outputs[0]!]!;
         const d = dimsOf(x);
-        return { kind: 'mean_s8', input: x.id, output: out.id, inputDims: d, inputZeroPoint: quantOf(x).zeroPoint[0]!, outputZeroPoint: quantOf(out).zeroPoint[0]!, ...meanParams(quantOf(x), quantOf(out), d.h * d.w) };
+        return {
+          kind: 'mean_s8',
+          input: x.id,
+          output: out.id,
+          inputDims: d,
+          inputZeroPoint: quantOf(x).zeroPoint[0]!,
+          outputZeroPoint: quantOf(out).zeroPoint[0]!,
+          ...meanParams(quantOf(x), quantOf(out), d.h * d.w),
+        };
       },
     },
   },

@@ -39,7 +39,6 @@ export interface MeanStep {
   shift: number;
 }
 
-
 /** A pooling step of one kind; `int16` steps take their tensors through int16_t pointers. */
 export function poolStep<K extends PoolKind>(kind: K): StepDef<PoolStep<K>> {
   const avg = kind.startsWith('avg');
@@ -61,7 +60,14 @@ export function poolStep<K extends PoolKind>(kind: K): StepDef<PoolStep<K>> {
         const fn = `edgec_${name}`;
         const params = ctx.constStruct('params', 'edgec_pool_params', struct('edgec_pool_params', { stride: tile(s.stride), padding: tile(s.padding), activation: range(s.activation) }), n);
         const filter = dims(ctx, 'filter_dims', { n: 1, h: s.filter.h, w: s.filter.w, c: 1 }, n);
-        const args = [`&${params}`, `&${dims(ctx, 'input_dims', s.inputDims, n)}`, ptr(ctx.tensor(s.input, n)), `&${filter}`, `&${dims(ctx, 'output_dims', s.outputDims, n)}`, ptr(ctx.tensor(s.output, n))];
+        const args = [
+          `&${params}`,
+          `&${dims(ctx, 'input_dims', s.inputDims, n)}`,
+          ptr(ctx.tensor(s.input, n)),
+          `&${filter}`,
+          `&${dims(ctx, 'output_dims', s.outputDims, n)}`,
+          ptr(ctx.tensor(s.output, n)),
+        ];
         return { kernel: fn, lines: [`status = ${call(fn, args)};`] };
       },
     },
@@ -77,7 +83,13 @@ export function poolStep<K extends PoolKind>(kind: K): StepDef<PoolStep<K>> {
         const i = cmsisDims(ctx, 'input_dims', s.inputDims, n);
         const f = cmsisDims(ctx, 'filter_dims', { n: 1, h: s.filter.h, w: s.filter.w, c: 1 }, n);
         const o = cmsisDims(ctx, 'output_dims', s.outputDims, n);
-        const c = avg ? cmsisScratchLines(buf, CMSIS_PATHS.map((p) => scratch(s, p)), `${fn}_get_buffer_size(${s.outputDims.w}, ${s.inputDims.c})`) : cmsisScratchLines(buf, [], null);
+        const c = avg
+          ? cmsisScratchLines(
+              buf,
+              CMSIS_PATHS.map((p) => scratch(s, p)),
+              `${fn}_get_buffer_size(${s.outputDims.w}, ${s.inputDims.c})`,
+            )
+          : cmsisScratchLines(buf, [], null);
         const args = [`&${c.name}`, `&${params}`, `&${i}`, ptr(ctx.tensor(s.input, n)), `&${f}`, `&${o}`, ptr(ctx.tensor(s.output, n))];
         return { kernel: fn, lines: [...c.lines, `    status = (int32_t)${call(fn, args)};`, '}'] };
       },
@@ -94,7 +106,15 @@ export const meanStep: StepDef<MeanStep> = {
     files: ['edgec_mean.h', 'edgec_mean.c'],
     emit(s, ctx) {
       const n = s.op.name;
-      const args = [ctx.tensor(s.input, n), `&${dims(ctx, 'input_dims', s.inputDims, n)}`, String(s.inputZeroPoint), String(s.outputZeroPoint), String(s.multiplier), String(s.shift), ctx.tensor(s.output, n)];
+      const args = [
+        ctx.tensor(s.input, n),
+        `&${dims(ctx, 'input_dims', s.inputDims, n)}`,
+        String(s.inputZeroPoint),
+        String(s.outputZeroPoint),
+        String(s.multiplier),
+        String(s.shift),
+        ctx.tensor(s.output, n),
+      ];
       return { kernel: 'edgec_mean_hw_s8', lines: [`status = ${call('edgec_mean_hw_s8', args)};`] };
     },
   },

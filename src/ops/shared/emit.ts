@@ -32,7 +32,13 @@ export const as = (ctype: string, ptr: string) => `(${ctype} *)(void *)${ptr}`;
  * check that CMSIS-NN asks for exactly the size computed here for the path it was compiled for
  * (`sizes` per path: plain, dsp, mve), and no more than reserved. The caller closes the block.
  */
-export function cmsisScratchLines(scratch: StepScratch, sizes: readonly number[], asked: string | null, buf = scratch.bytes > 0 ? scratch.ptr : 'NULL', size = scratch.bytes): { name: string; lines: string[] } {
+export function cmsisScratchLines(
+  scratch: StepScratch,
+  sizes: readonly number[],
+  asked: string | null,
+  buf = scratch.bytes > 0 ? scratch.ptr : 'NULL',
+  size = scratch.bytes,
+): { name: string; lines: string[] } {
   const lines: string[] = [];
   if (asked) {
     lines.push(

@@ -27,7 +27,12 @@ export function sameQuant(a: Tensor, b: Tensor): boolean {
 
 /** Byte-copying ops (pad, reshape, pooling, transpose, slices, concatenation) cannot rescale. */
 export function requireSameQuant(c: RuleContext, a: Tensor, b: Tensor): void {
-  if (!sameQuant(a, b)) c.fail(`${c.op.kind} copies values, so its output must be quantized like its input (input scale ${a.quant?.scale[0]}, zero point ${a.quant?.zeroPoint[0]}; output ${b.quant?.scale[0]}, ${b.quant?.zeroPoint[0]})`, b, 'E-GRAPH-QUANT');
+  if (!sameQuant(a, b))
+    c.fail(
+      `${c.op.kind} copies values, so its output must be quantized like its input (input scale ${a.quant?.scale[0]}, zero point ${a.quant?.zeroPoint[0]}; output ${b.quant?.scale[0]}, ${b.quant?.zeroPoint[0]})`,
+      b,
+      'E-GRAPH-QUANT',
+    );
 }
 
 export function requireShape(c: RuleContext, t: Tensor, want: readonly number[], nhwc = false): boolean {
@@ -63,7 +68,7 @@ export function requireWeightQuant(c: RuleContext, w: Tensor, channels: number, 
 export function requireBias(c: RuleContext, b: Tensor | undefined, channels: number): void {
   if (!b) return;
   if (size(b) !== channels) c.fail(`bias has ${size(b)} values for ${channels} output channels`, b, 'E-GRAPH-SHAPE');
-  if (isInt(b) && b.quant && b.quant.zeroPoint.some((z) => z !== 0)) c.fail('bias must have zero point 0', b, 'E-GRAPH-QUANT');
+  if (isInt(b) && b.quant?.zeroPoint.some((z) => z !== 0)) c.fail('bias must have zero point 0', b, 'E-GRAPH-QUANT');
 }
 
 /** Output extent of a window op: floor((in + pads - dilated filter) / stride) + 1 (<= 0: none). */

@@ -3,7 +3,7 @@
  * output slot, found with one stride per axis (0 on the reduced axes). Other dtypes go to the stock
  * kernel.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { cpu, stockKernel, values } from './util.ts';
 
 function reduce(name: 'Sum' | 'Mean'): tf.KernelConfig {

@@ -1,5 +1,5 @@
 /** Float32 Relu and Step (ReLU's gradient mask) for the tfjs CPU backend: flat loops. */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { cpu, stockKernel, values } from './util.ts';
 
 function unary(name: 'Relu' | 'Step'): tf.KernelConfig {
