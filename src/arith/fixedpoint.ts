@@ -149,7 +149,3 @@ export function multiplyByQuantizedMultiplierS64(x: number, multiplier: number, 
 export function clamp(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;
 }
-
-export function saturateInt32(x: number): number {
-  return clamp(x, INT32_MIN, INT32_MAX);
-}

@@ -44,9 +44,9 @@ export function call(fn: string, args: readonly string[]): string {
   return `${fn}(${args.join(', ')})`;
 }
 
-/** A block comment holding text from anywhere (a layer name, say), sanitized. */
-export function comment(text: string): string {
-  return `/* ${safeText(text)} */`;
+/** A block comment holding text from anywhere (a layer name, say), sanitized, then the toolchain's own words. */
+export function comment(text: string, own = ''): string {
+  return `/* ${safeText(text)}${own} */`;
 }
 
 /** A string literal holding text from anywhere, sanitized (no quote, backslash or trigraph survives). */

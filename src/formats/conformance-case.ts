@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { EdgecError, fail } from '../support/diagnostics.ts';
+import { fail } from '../support/diagnostics.ts';
 
 export type CaseDtype = 'int8' | 'int16' | 'int32' | 'int64' | 'int4x2_packed';
 const DTYPES: readonly CaseDtype[] = ['int8', 'int16', 'int32', 'int64', 'int4x2_packed'];
@@ -221,8 +221,4 @@ export class CaseReader {
   expected(): CaseTensor {
     return this.tensor('expected_output');
   }
-}
-
-export function isEdgecError(e: unknown): e is EdgecError {
-  return e instanceof EdgecError;
 }

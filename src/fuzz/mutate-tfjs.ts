@@ -434,8 +434,6 @@ const MUTATIONS: readonly (readonly [number, string, Mutation])[] = [
   [6, 'calibration', calibration],
 ];
 
-export const TFJS_MUTATIONS = MUTATIONS.map(([, name]) => name);
-
 /** The model's input size from (possibly mutated) batch_input_shape, or null when unusable. */
 function inputSize(s: State): number | null {
   const first = layersOf(s)[0];

@@ -522,7 +522,6 @@ const MUTATIONS: readonly (readonly [number, string, Mutation])[] = [
 ];
 
 /** Names of every mutation, for documentation and tests. */
-export const TFLITE_MUTATIONS = MUTATIONS.map(([, name]) => name);
 
 export interface Mutant {
   bytes: Uint8Array;

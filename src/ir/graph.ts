@@ -135,13 +135,3 @@ export function dtypeBytes(d: DType): number {
 export function tensorBytes(t: Pick<Tensor, 'shape' | 'dtype'>): number {
   return tensorSize(t) * dtypeBytes(t.dtype);
 }
-
-export function isConstant(t: Tensor): boolean {
-  return t.data !== undefined;
-}
-
-export function tensorById(g: Graph, id: number): Tensor {
-  const t = g.tensors[id];
-  if (!t || t.id !== id) throw new Error(`graph ${g.name}: no tensor ${id}`);
-  return t;
-}

@@ -30,7 +30,3 @@ export interface PerTensorQuant {
   multiplier: number;
   shift: number;
 }
-
-export function dimsSize(d: Dims): number {
-  return d.n * d.h * d.w * d.c;
-}

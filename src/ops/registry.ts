@@ -121,11 +121,3 @@ export function tfjsImporter(layerClass: string): TfjsImporter | undefined {
 export function caseAdapter(op: string, actDtype: string): CaseAdapter | undefined {
   return CASES.find((a) => a.op === op && a.actDtypes.includes(actDtype));
 }
-
-export function tfjsLayerClasses(): string[] {
-  return [...TFJS.keys()];
-}
-
-export function tfliteBuiltins(): string[] {
-  return [...TFLITE.keys()];
-}

@@ -63,12 +63,6 @@ typedef struct {
     int32_t max;
 } edgec_activation;
 
-/* Scratch memory handed to a kernel; its size comes from the kernel's *_get_buffer_size. */
-typedef struct {
-    void *buf;
-    int32_t size;
-} edgec_context;
-
 /* Per-output-channel requantization: multiplier[c], shift[c]. */
 typedef struct {
     const int32_t *multiplier;

@@ -6,9 +6,8 @@
 import type { Tensor } from '../../ir/graph.ts';
 import type { Lowered, Step } from '../../lower/lower.ts';
 import type { StepInfo } from '../../formats/manifest.ts';
-import { arrayBody, ctypeOf as cTypeOf, type CType } from '../../cgen/c.ts';
+import { arrayBody, comment, ctypeOf as cTypeOf, stringLiteral, type CType } from '../../cgen/c.ts';
 import { NameTable, cIdentifier } from '../names.ts';
-import { safeText } from '../../support/sanitize.ts';
 import type { EmitContext, StepScratch } from '../../ops/contract.ts';
 import { cmsisEmitterFor, portableEmitterFor } from '../select.ts';
 import type { CmsisPath } from '../../ops/contract.ts';
@@ -108,7 +107,7 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
     kernelNames.add(out.kernel);
     const outTensor = l.graph.tensors[s.output]!;
     const outBytes = outTensor.shape.reduce((a, b) => a * b, 1);
-    steps.push({ index, comment: `${safeText(s.op.name)}: ${s.op.kind} -> ${out.kernel}`, lines: out.lines, layer: safeText(s.op.name), outPtr: ctx.tensor(s.output, s.op.name), outBytes });
+    steps.push({ index, comment: comment(s.op.name, `: ${s.op.kind} -> ${out.kernel}`), lines: out.lines, layer: stringLiteral(s.op.name), outPtr: ctx.tensor(s.output, s.op.name), outBytes });
     stepInfo.push({
       index,
       layer: s.op.name,
