@@ -2,8 +2,8 @@
 #   make har    train the HAR example on WISDM, compile it, verify it, print its budgets
 #   make test   type-check and run every test (what CI runs)
 
-APT_PACKAGES_HOST := gcc libc6-dev make
-APT_PACKAGES_CORTEX := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+# Debian packages come from the `tools` field of targets/*.json (targets/packages.mjs reads them).
+APT_INSTALL := apt-get update -qq && apt-get install -y --no-install-recommends
 
 .PHONY: har test setup deps toolchain golden bench
 
@@ -15,14 +15,14 @@ test: setup
 
 setup: deps
 
-# npm packages (only when package-lock.json changed), the host C compiler and the Cortex-M toolchain
-# and QEMU if missing (Debian packages, without recommends).
+# npm packages (only when package-lock.json changed), and the Debian packages (without recommends) of
+# every tool the targets name that is not on PATH: host gcc, the Cortex-M toolchain, QEMU.
 deps: node_modules/.package-lock.json
-	@command -v gcc >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y --no-install-recommends $(APT_PACKAGES_HOST))
-	@command -v arm-none-eabi-gcc >/dev/null 2>&1 && command -v qemu-system-arm >/dev/null 2>&1 || $(MAKE) toolchain
+	@missing="$$(node targets/packages.mjs --missing)"; [ -z "$$missing" ] || ($(APT_INSTALL) $$missing)
 
+# Every target's Debian packages, installed or not.
 toolchain:
-	apt-get update -qq && apt-get install -y --no-install-recommends $(APT_PACKAGES_CORTEX)
+	$(APT_INSTALL) $$(node targets/packages.mjs)
 
 node_modules/.package-lock.json: package-lock.json
 	npm install --no-audit --no-fund

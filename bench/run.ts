@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../src/support/paths.ts';
 import { measureBudget } from '../src/report/budget.ts';
+import { listRunnableTargets } from '../src/targets/targets.ts';
 import { benchKernels } from './kernels.ts';
 
 const rows = benchKernels();
@@ -33,7 +34,7 @@ if (!hasCortex) {
 } else {
   console.log('\nHAR example (generated/har), portable kernels, per inference (instructions are executed instructions, not cycles):');
   console.log(`${'target'.padEnd(12)}${'instructions'.padStart(14)}${'arena B'.padStart(10)}${'stack B'.padStart(10)}${'code B'.padStart(10)}${'weights B'.padStart(11)}`);
-  for (const t of ['cortex-m4', 'cortex-m7', 'cortex-m33', 'cortex-m55', 'cortex-m3']) {
+  for (const t of listRunnableTargets()) {
     const b = await measureBudget(join(PACKAGE_ROOT, 'generated/har'), t);
     console.log(
       `${t.padEnd(12)}${String(b.instructions.total).padStart(14)}${String(b.ram.arena).padStart(10)}${String(b.ram.stack).padStart(10)}${String(b.flash.code).padStart(10)}${String(b.flash.weights).padStart(11)}`,

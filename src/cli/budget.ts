@@ -8,6 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { notApplicable, parseTarget, type CliContext } from './options.ts';
+import { fail } from '../support/diagnostics.ts';
+import { targetFit } from '../targets/fit.ts';
+import { DEFAULT_TARGET, HOST, listTargets, loadTarget } from '../targets/targets.ts';
 import { checkFileOutput, writeFileAtomically, type OutputOptions } from '../io/atomic.ts';
 import { openModelFolder } from './inputs.ts';
 
@@ -30,16 +33,19 @@ export function registerBudgetCommand(program: Command, ctx: CliContext): void {
   program
     .command('budget <dir>')
     .description('flash, RAM and executed-instruction budgets of a generated model on Cortex-M targets (QEMU); writes budget*.md/json into the folder')
-    .option('--target <name>', 'a Cortex-M target, or "all"', 'cortex-m4')
+    .option('--target <name>', `a Cortex-M target (${listTargets().join(', ')}), or "all" (default: the core the folder was compiled for)`)
     .option('--json', 'print JSON')
     .option('--force', 'replace budget*.md/json files in the folder that edgec did not write')
-    .action(async (dir: string, opts: { target: string; json?: boolean; force?: boolean }) => {
-      if (opts.target === 'host') notApplicable('--target host', 'budgets are measured on Cortex-M targets (cortex-m4, ..., or all)');
-      const targetName = await parseTarget(opts.target, '--target', ['all']);
-      const { listTargets, loadTarget } = await import('../toolchain/cortex-m.ts');
-      const { cmsisTargetMismatch } = await import('../toolchain/model-cortex.ts');
+    .action(async (dir: string, opts: { target?: string; json?: boolean; force?: boolean }) => {
+      if (opts.target === HOST) notApplicable('--target host', `budgets are measured on Cortex-M targets (${listTargets().join(', ')}, or all)`);
+      if (opts.target !== undefined) await parseTarget(opts.target, '--target', ['all']);
       const { measureBudget, formatBudgets } = await import('../report/budget.ts');
       const m = openModelFolder(dir);
+      const targetName = opts.target ?? m.target ?? DEFAULT_TARGET;
+      if (targetName === HOST)
+        fail('E-CLI-OPTION', 'cli', `this folder was compiled for the host; budgets are measured on Cortex-M targets: pass --target ${DEFAULT_TARGET} (or all)`, { field: '--target' });
+      // An unknown name recorded in a (hand-edited) manifest fails here, with the list of targets.
+      if (targetName !== 'all') await parseTarget(targetName, 'manifest.json target', []);
       const stem = targetName === 'all' ? 'budget' : `budget-${targetName}`;
       const md = join(dir, `${stem}.md`);
       const json = join(dir, `${stem}.json`);
@@ -49,11 +55,13 @@ export function registerBudgetCommand(program: Command, ctx: CliContext): void {
       const names = targetName === 'all' ? listTargets() : [targetName];
       const budgets = [];
       for (const t of names) {
-        const mismatch = targetName === 'all' ? cmsisTargetMismatch(m, loadTarget(t)) : null;
-        if (mismatch) {
-          ctx.log(`skipping ${t}: ${mismatch}`);
+        const fit = targetFit(m, loadTarget(t));
+        if (fit && 'refused' in fit) {
+          if (targetName !== 'all') fail('E-CMSIS-NN-TARGET', 'toolchain', fit.refused, { file: dir });
+          ctx.log(`skipping ${t}: ${fit.refused}`);
           continue;
         }
+        if (fit && targetName !== 'all') ctx.log(`note: ${fit.note}`);
         ctx.log(`measuring ${t} ...`);
         budgets.push(await measureBudget(dir, t));
       }

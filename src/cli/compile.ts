@@ -11,6 +11,8 @@ import { checkFolderOutput } from '../io/atomic.ts';
 import { DEFAULT_LIMITS } from '../validate/validate.ts';
 import { checkInputFile, checkOutputAvoidsInputs } from './inputs.ts';
 import { given, notApplicable, parseChoice, parseInteger, parseTarget, type CliContext } from './options.ts';
+import { targetHelp } from './targets.ts';
+import { DEFAULT_TARGET, HOST } from '../targets/targets.ts';
 
 const OBSERVERS = ['minmax', 'percentile'] as const;
 const BACKENDS = ['portable', 'cmsis-nn'] as const;
@@ -29,7 +31,7 @@ interface CompileFlags {
 
 /** Which library runs each layer of a cmsis-nn folder (ops CMSIS-NN lacks run portable kernels). */
 function formatPlacement(m: Manifest): string {
-  const lines = [`  backend cmsis-nn (scratch sized for ${m.cmsisNn?.target}, ${m.cmsisNn?.path} path):`];
+  const lines = [`  backend cmsis-nn (scratch sized for ${m.target}, ${m.cmsisNn?.path} path):`];
   for (const s of m.steps) lines.push(`    ${(s.library ?? 'portable').padEnd(9)} ${s.kernel.padEnd(36)} ${s.layer} (${s.op})`);
   return `${lines.join('\n')}\n`;
 }
@@ -69,8 +71,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
   }
   const observer = parseChoice(opts.observer ?? 'minmax', '--observer', OBSERVERS);
   const backend = parseChoice(opts.backend, '--backend', BACKENDS);
-  if (backend === 'portable' && opts.target !== undefined) notApplicable('--target', 'it picks the CMSIS-NN code path; the portable backend runs on every target (use it with --backend cmsis-nn)');
-  const target = await parseTarget(opts.target ?? 'cortex-m4', '--target', ['host']);
+  const target = await parseTarget(opts.target ?? DEFAULT_TARGET, '--target', [HOST]);
   if (backend === 'cmsis-nn') (await import('../toolchain/cmsis-nn.ts')).cmsisNnDir();
   if (opts.name !== undefined && opts.name.trim() === '') fail('E-CLI-OPTION', 'cli', '--name must not be empty', { field: '--name' });
   const limits = {
@@ -99,7 +100,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
   });
   const m = r.manifest;
   ctx.out(
-    `${r.quantReport ? `${formatQuantReport(r.quantReport)}\n` : ''}compiled '${m.name}' -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n${m.backend === 'cmsis-nn' ? formatPlacement(m) : ''}`,
+    `${r.quantReport ? `${formatQuantReport(r.quantReport)}\n` : ''}compiled '${m.name}' for ${m.target} -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n${m.backend === 'cmsis-nn' ? formatPlacement(m) : ''}`,
   );
 }
 
@@ -113,7 +114,10 @@ export function registerCompile(program: Command, ctx: CliContext): void {
     .option('--name <name>', 'model name (C prefix); default: from the model')
     .option('--observer <kind>', 'tfjs: calibration observer, minmax | percentile (default: minmax)')
     .option('--backend <name>', 'kernel library: portable | cmsis-nn (needs CMSIS_NN_DIR; ops CMSIS-NN lacks use portable kernels)', 'portable')
-    .option('--target <name>', 'cmsis-nn: the target whose CMSIS-NN code path sizes the scratch buffers (host, cortex-m0plus/m3: plain C; m4/m7/m33: DSP; m55: MVE; default: cortex-m4)')
+    .option(
+      '--target <name>',
+      `${targetHelp('the core the folder is made for, recorded in manifest.json')}; default: ${DEFAULT_TARGET}. Portable C is the same for every core; cmsis-nn sizes its scratch for the core's CMSIS-NN code path`,
+    )
     .option('--max-arena-bytes <n>', `refuse a model whose activation arena exceeds n bytes (default: ${DEFAULT_LIMITS.arenaBytes})`)
     .option('--max-weights-bytes <n>', `refuse a model whose weights exceed n bytes (default: ${DEFAULT_LIMITS.weightsBytes})`)
     .action((model: string, opts: CompileFlags, cmd: Command) => compileCommand(ctx, model, opts, cmd));

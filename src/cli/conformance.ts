@@ -1,32 +1,37 @@
 /** `edgec conformance`: the operator suite through one backend. */
 import type { Command } from 'commander';
 import { fail } from '../support/diagnostics.ts';
+import { listRunnableTargets, shortName } from '../targets/targets.ts';
 import { DEFAULT_SUITE_DIR } from '../support/paths.ts';
 import { cortexPlatform, hostPlatform } from '../conformance/platforms.ts';
 import { formatReport, loadSuite, runCBackend, runTsBackend, type ConformanceReport } from '../conformance/run.ts';
+import type { ConformanceCase } from '../formats/conformance-case.ts';
 import { checkInputFolder } from './inputs.ts';
 import { parseChoice, parseRegex, type CliContext } from './options.ts';
 
-export const CONFORMANCE_BACKENDS = [
-  'ts',
-  'c-host',
-  'c-host-sanitize',
-  'c-m3',
-  'c-m4',
-  'c-m7',
-  'c-m33',
-  'c-m55',
-  'c-m4-O0',
-  'cmsis-nn-host',
-  'cmsis-nn-m3',
-  'cmsis-nn-m4',
-  'cmsis-nn-m7',
-  'cmsis-nn-m33',
-  'cmsis-nn-m55',
-] as const;
+/**
+ * The backends: the TS reference, and the portable kernels and CMSIS-NN built for the host and for every
+ * target QEMU runs (targets/*.json, by short name: c-m4 is cortex-m4); c-m4-O0 is a -O0 debug build.
+ */
+function conformanceRunners(): Map<string, (cases: ConformanceCase[]) => Promise<ConformanceReport>> {
+  const runnable = listRunnableTargets();
+  return new Map([
+    ['ts', async (cases) => runTsBackend(cases)],
+    ['c-host', (cases) => runCBackend(cases, hostPlatform())],
+    ['c-host-sanitize', (cases) => runCBackend(cases, hostPlatform({ sanitize: true }))],
+    ...runnable.map((t) => [`c-${shortName(t)}`, (cases: ConformanceCase[]) => runCBackend(cases, cortexPlatform(t))] as const),
+    ['c-m4-O0', (cases) => runCBackend(cases, cortexPlatform('cortex-m4', { debug: true }))],
+    ['cmsis-nn-host', (cases) => runCBackend(cases, hostPlatform({ cmsisNn: true }))],
+    ...runnable.map((t) => [`cmsis-nn-${shortName(t)}`, (cases: ConformanceCase[]) => runCBackend(cases, cortexPlatform(t, { cmsisNn: true }))] as const),
+  ]);
+}
+
+export function conformanceBackends(): string[] {
+  return [...conformanceRunners().keys()];
+}
 
 export async function runConformance(backend: string, suite: string, filter?: string): Promise<ConformanceReport> {
-  parseChoice(backend, '--backend', CONFORMANCE_BACKENDS);
+  parseChoice(backend, '--backend', conformanceBackends());
   const re = filter !== undefined ? parseRegex(filter, '--filter') : undefined;
   checkInputFolder(suite, 'the suite folder');
   const cases = loadSuite(suite, re ? (n) => re.test(n) : undefined);
@@ -36,28 +41,14 @@ export async function runConformance(backend: string, suite: string, filter?: st
       ...(re ? { field: '--filter' } : {}),
     });
   }
-  switch (backend) {
-    case 'ts':
-      return runTsBackend(cases);
-    case 'c-host':
-      return runCBackend(cases, hostPlatform());
-    case 'c-host-sanitize':
-      return runCBackend(cases, hostPlatform({ sanitize: true }));
-    case 'c-m4-O0':
-      return runCBackend(cases, cortexPlatform('cortex-m4', { debug: true }));
-    case 'cmsis-nn-host':
-      return runCBackend(cases, hostPlatform({ cmsisNn: true }));
-    default:
-      if (backend.startsWith('cmsis-nn-m')) return runCBackend(cases, cortexPlatform(`cortex-${backend.slice('cmsis-nn-'.length)}`, { cmsisNn: true }));
-      return runCBackend(cases, cortexPlatform(`cortex-${backend.slice(2)}`));
-  }
+  return conformanceRunners().get(backend)!(cases);
 }
 
 export function registerConformance(program: Command, ctx: CliContext): void {
   program
     .command('conformance')
     .description('run every operator conformance case through a backend and compare every output byte')
-    .option('--backend <name>', `one of ${CONFORMANCE_BACKENDS.join(', ')}`, 'ts')
+    .option('--backend <name>', `one of ${conformanceBackends().join(', ')}`, 'ts')
     .option('--suite <dir>', 'suite folder (cmsisnn-testcase/1 JSON files)', DEFAULT_SUITE_DIR)
     .option('--filter <regex>', 'only cases whose name matches')
     .option('--json', 'print the report as JSON')

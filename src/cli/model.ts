@@ -15,8 +15,8 @@ import { decodeSample, encodeOutputs, formatVerifyReport, verifyFolder } from '.
 import { runTarget } from '../verify/targets.ts';
 import { checkInputFile, checkOutputOutsideFolder, openModelFolder, readSamples } from './inputs.ts';
 import { given, notApplicable, parseInteger, parsePositive, parseTarget, type CliContext } from './options.ts';
+import { checkTargetFit, targetHelp } from './targets.ts';
 
-const TARGET_HELP = 'host, or a Cortex-M target (cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55)';
 const NO_SANITIZE_HELP = 'host: build without AddressSanitizer/UndefinedBehaviorSanitizer (faster; undefined behaviour goes unnoticed)';
 const FORCE_FILE_HELP = 'replace an existing --out file (never a folder, link or device)';
 
@@ -87,13 +87,14 @@ export function registerModelCommands(program: Command, ctx: CliContext): void {
       .requiredOption('--input <file>', 'input bytes')
       .requiredOption('--out <file>', 'output bytes; a new file unless --force')
       .option('--force', FORCE_FILE_HELP)
-      .option('--target <name>', TARGET_HELP, 'host')
+      .option('--target <name>', targetHelp('the core to build and run it for'), 'host')
       .option('--reset-each', 'reset the state of a stateful model before every input (default: the inputs are one stream)'),
   ).action(async (dir: string, opts: HostFlags & { input: string; out: string; force?: boolean; resetEach?: boolean }, cmd: Command) => {
     const host = await hostOptions(opts, cmd, opts.target === 'host');
     const m = openModelFolder(dir);
     const buf = readSamples(opts.input, m);
     checkOutFile(opts.out, dir, opts.force);
+    checkTargetFit(ctx, dir, m, host.target);
     const { outputs } = await runTarget(host.target, { sanitize: host.sanitize, limits: host.limits }).run(dir, m, buf, { resetEach: opts.resetEach });
     writeFileAtomically(opts.out, outputs, { force: opts.force });
     ctx.log(`ran ${buf.length / sampleBytes(folderInputs(m))} input(s) on ${host.target} -> ${opts.out}`);
@@ -103,7 +104,7 @@ export function registerModelCommands(program: Command, ctx: CliContext): void {
     program
       .command('verify <dir>')
       .description('compare every output byte of the compiled C with the simulator on many inputs (a Cortex-M target also checks the host build: three-way)')
-      .option('--target <name>', TARGET_HELP, 'host')
+      .option('--target <name>', targetHelp('the core to build and run it for (a Cortex-M core runs in QEMU)'), 'host')
       .option('--inputs <n>', 'number of inputs (calibration samples first, then seeded random)', '100')
       .option('--seed <n>', 'seed of the random inputs (0 to 4294967295)', '1')
       .option('--json', 'print the report(s) as JSON'),
@@ -112,7 +113,7 @@ export function registerModelCommands(program: Command, ctx: CliContext): void {
     const host = await hostOptions(opts, cmd, true);
     const n = parseInteger(opts.inputs, '--inputs', 1, 10_000_000);
     const seed = parseInteger(opts.seed, '--seed', 0, 0xffffffff);
-    openModelFolder(dir);
+    checkTargetFit(ctx, dir, openModelFolder(dir), host.target);
     const targets = host.target === 'host' ? ['host'] : [host.target, 'host'];
     const reports = [];
     for (const t of targets) reports.push(await verifyFolder(dir, runTarget(t, { sanitize: host.sanitize, limits: host.limits }), { inputs: n, seed, onProgress: ctx.log }));

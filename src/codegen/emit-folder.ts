@@ -32,12 +32,12 @@ import { cmsisEmitterFor, portableScratch } from './select.ts';
 import type { CmsisPath } from '../ops/contract.ts';
 import type { Lowered } from '../lower/lower.ts';
 import { cmsisNnDir } from '../targets/cmsis-nn.ts';
-import { cmsisPathOf, loadTarget } from '../targets/targets.ts';
+import { cmsisPathOf, DEFAULT_TARGET, HOST, loadTarget } from '../targets/targets.ts';
 
-/** cmsis-nn: the target whose CMSIS-NN code path sizes the scratch buffers, and that path. */
-function cmsisSetup(targetName: string): { target: string; path: CmsisPath } {
+/** cmsis-nn: the CMSIS-NN code path the target compiles to, which sizes the scratch buffers. */
+function cmsisSetup(targetName: string): { path: CmsisPath } {
   cmsisNnDir(); // a clear error now rather than a folder nobody can build
-  return { target: targetName, path: targetName === 'host' ? 'plain' : cmsisPathOf(loadTarget(targetName)) };
+  return { path: targetName === HOST ? 'plain' : cmsisPathOf(loadTarget(targetName)) };
 }
 
 /**
@@ -73,7 +73,11 @@ import { renderTemplate } from '../support/templates.ts';
 export interface EmitOptions {
   /** Kernel library: the project's portable kernels (default) or CMSIS-NN with portable fallbacks. */
   backend?: 'portable' | 'cmsis-nn';
-  /** cmsis-nn: the target whose CMSIS-NN code path sizes the scratch buffers (default cortex-m4). */
+  /**
+   * The core the folder is made for (default cortex-m4), recorded in manifest.json. cmsis-nn: its
+   * CMSIS-NN code path sizes the scratch buffers. Portable C is the same for every core (the kernels
+   * pick their code path from the compiler's feature macros).
+   */
   target?: string;
   /** Float calibration windows; the first ones are saved quantized as sample_inputs.bin. */
   calibration?: readonly Float32Array[];
@@ -110,7 +114,9 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
   }
   assertValidGraph(g, opts.limits);
   const lowered = lowerGraph(g);
-  const cmsis = opts.backend === 'cmsis-nn' ? cmsisSetup(opts.target ?? 'cortex-m4') : null;
+  const target = opts.target ?? DEFAULT_TARGET;
+  if (target !== HOST) loadTarget(target); // an unknown name fails here, with the list of targets
+  const cmsis = opts.backend === 'cmsis-nn' ? cmsisSetup(target) : null;
   const requests = scratchRequests(g, lowered, cmsis?.path ?? null);
   const { plan, linearBytes } = planGraph(g, { alignment: opts.alignment ?? 8, scratch: requests });
   const arenaCap = opts.limits?.arenaBytes ?? DEFAULT_LIMITS.arenaBytes;
@@ -195,7 +201,8 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     toolchainVersion: VERSION,
     modelHash: hash,
     backend: cmsis ? 'cmsis-nn' : 'portable',
-    ...(cmsis ? { cmsisNn: { target: cmsis.target, path: cmsis.path } } : {}),
+    target,
+    ...(cmsis ? { cmsisNn: { path: cmsis.path } } : {}),
     ...(requests.length > 0 ? { scratchBytes: requests.reduce((a, r) => Math.max(a, r.bytes), 0) } : {}),
     ...(state.bytes > 0 ? { stateBytes: state.bytes } : {}),
     input: ioInfo(input),

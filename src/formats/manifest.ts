@@ -35,8 +35,13 @@ export interface Manifest {
   toolchainVersion: string;
   modelHash: string;
   backend: 'portable' | 'cmsis-nn';
-  /** cmsis-nn: the target the scratch sizes were computed for, and its CMSIS-NN code path. */
-  cmsisNn?: { target: string; path: 'plain' | 'dsp' | 'mve' };
+  /**
+   * The core the folder was compiled for (`compile --target`): the default of `budget`; a cmsis-nn
+   * folder's scratch is sized for it. Absent in folders written by earlier edgec versions.
+   */
+  target?: string;
+  /** cmsis-nn: the CMSIS-NN code path of the target, which sized the scratch buffers. */
+  cmsisNn?: { path: 'plain' | 'dsp' | 'mve' };
   /** cmsis-nn: the largest kernel scratch buffer, placed inside the arena by the planner. */
   scratchBytes?: number;
   /** Stateful models: bytes of state (LSTM hidden and cell state) kept across invokes, outside the arena. */
@@ -78,6 +83,8 @@ export function readManifest(dir: string): Manifest {
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,63}$/;
+/** A name from targets/ (checked again against the target list where it is used). */
+const TARGET_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 2147483647;
 
 function checkIo(io: unknown): string | null {
@@ -99,6 +106,8 @@ function checkManifest(m: Manifest): { field: string; message: string } | null {
   if (typeof m.prefix !== 'string' || !IDENTIFIER.test(m.prefix)) return { field: 'prefix', message: 'the prefix is not a C identifier' };
   if (typeof m.name !== 'string') return { field: 'name', message: 'the name is not a string' };
   if (m.backend !== 'portable' && m.backend !== 'cmsis-nn') return { field: 'backend', message: `unknown backend ${JSON.stringify(m.backend)}` };
+  if (m.target !== undefined && (typeof m.target !== 'string' || !TARGET_NAME.test(m.target))) return { field: 'target', message: 'the target is not a target name' };
+  if (m.cmsisNn !== undefined && !['plain', 'dsp', 'mve'].includes(m.cmsisNn?.path)) return { field: 'cmsisNn.path', message: 'unknown CMSIS-NN code path' };
   for (const [field, io] of [['input', m.input], ['output', m.output], ...(m.inputs ?? []).map((x, i) => [`inputs[${i}]`, x]), ...(m.outputs ?? []).map((x, i) => [`outputs[${i}]`, x])] as [
     string,
     unknown,

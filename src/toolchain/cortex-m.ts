@@ -13,12 +13,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgecError, fail } from '../support/diagnostics.ts';
 import { HARNESS_DIR } from '../support/paths.ts';
-import type { TargetDescriptor } from '../targets/targets.ts';
+import { debianPackages, type TargetDescriptor } from '../targets/targets.ts';
 
-export { cmsisPathOf, listTargets, loadTarget, TARGETS_DIR, type TargetDescriptor } from '../targets/targets.ts';
+export { cmsisPathOf, listRunnableTargets, listTargets, loadTarget, TARGETS_DIR, type TargetDescriptor } from '../targets/targets.ts';
 
 export const ICOUNT_SHIFT = 10;
-export const DEBIAN_PACKAGES = 'gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm';
 import { renderTemplate } from '../support/templates.ts';
 import { exec } from './exec.ts';
 
@@ -30,7 +29,8 @@ function has(cmd: string): boolean {
 export function checkCortexToolchain(needQemu: boolean): void {
   const missing = ['arm-none-eabi-gcc', ...(needQemu ? ['qemu-system-arm'] : [])].filter((c) => !has(c));
   if (missing.length > 0) {
-    fail('E-TOOL-MISSING', 'toolchain', `${missing.join(' and ')} not found: install them with \`apt-get install -y --no-install-recommends ${DEBIAN_PACKAGES}\` (or \`make toolchain\`)`);
+    const packages = debianPackages(missing).join(' ');
+    fail('E-TOOL-MISSING', 'toolchain', `${missing.join(' and ')} not found: install them with \`apt-get install -y --no-install-recommends ${packages}\` (or \`make toolchain\`)`);
   }
 }
 

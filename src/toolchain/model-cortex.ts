@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join, resolve } from 'node:path';
 import type { Manifest } from '../formats/manifest.ts';
 import { BUILD_DIR, HARNESS_DIR } from '../support/paths.ts';
-import { buildElf, cmsisPathOf, runQemu, ticksToInstructions, type TargetDescriptor } from './cortex-m.ts';
+import { buildElf, runQemu, ticksToInstructions, type TargetDescriptor } from './cortex-m.ts';
+import { targetFit } from '../targets/fit.ts';
 import { fail } from '../support/diagnostics.ts';
 import { folderDigest, glueHeader, modelSources } from './model-host.ts';
 import { cmsisNnIncludeDir, cmsisNnLibrary, cortexCmsisNnPlatform } from './cmsis-nn.ts';
@@ -24,23 +25,11 @@ export interface CortexBuildOptions {
   checkScratch?: boolean;
 }
 
-/**
- * Why a cmsis-nn folder cannot run on the target, or null. Its scratch was sized for one CMSIS-NN
- * code path (and the host's plain C path); a target compiling CMSIS-NN to another path asks for
- * other sizes (and, on MVE, for kernel sums the folder may not hold).
- */
-export function cmsisTargetMismatch(m: Manifest, target: TargetDescriptor): string | null {
-  if (m.backend !== 'cmsis-nn' || !m.cmsisNn) return null;
-  const path = cmsisPathOf(target);
-  if (path === m.cmsisNn.path || path === 'plain') return null;
-  return `this folder calls CMSIS-NN with scratch sized for ${m.cmsisNn.target} (${m.cmsisNn.path} path); ${target.name} runs its ${path} path: compile again with --backend cmsis-nn --target ${target.name}`;
-}
-
 export async function buildModelCortex(dir: string, m: Manifest, target: TargetDescriptor, opts: CortexBuildOptions = {}): Promise<{ elf: string; workDir: string }> {
   const abs = resolve(dir);
   const profile = opts.profile ?? 'none';
-  const mismatch = cmsisTargetMismatch(m, target);
-  if (mismatch) fail('E-CMSIS-NN-TARGET', 'toolchain', mismatch, { file: dir });
+  const fit = targetFit(m, target);
+  if (fit && 'refused' in fit) fail('E-CMSIS-NN-TARGET', 'toolchain', fit.refused, { file: dir });
   const cmsis = m.backend === 'cmsis-nn' ? { lib: await cmsisNnLibrary(cortexCmsisNnPlatform(target), (l) => process.stderr.write(`${l}\n`)), include: cmsisNnIncludeDir() } : null;
   const tag = `${m.prefix}-${folderDigest(abs, m)}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}${(opts.checkScratch ?? profile === 'none') ? '' : '-nocheck'}${opts.resetEach ? '-reset' : ''}`;
   const workDir = join(BUILD_DIR, 'models', tag);

@@ -7,7 +7,7 @@
  * folder, never /dev/null or /dev/zero: a regression must not be able to replace or read a device.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,13 @@ beforeAll(async () => {
   unlinkSync(p('nograph', 'graph.json'));
   cpSync(G, p('badgraph'), { recursive: true });
   writeFileSync(p('badgraph', 'graph.json'), '{');
+  await emitModelFolder(importTflite(TFLITE), p('gen-host'), { target: 'host' });
+  const withTarget = (dir: string, target: string) => {
+    cpSync(G, p(dir), { recursive: true });
+    writeFileSync(p(dir, 'manifest.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(G, 'manifest.json'), 'utf8')), target }));
+  };
+  withTarget('gen-m99', 'cortex-m99');
+  withTarget('gen-pathtarget', '../../etc');
   cpSync(G, p('gen-budget'), { recursive: true });
   writeFileSync(p('gen-budget', 'budget-cortex-m4.md'), 'my notes\n');
   mkdirSync(p('gen-budget', 'budget-cortex-m3.json'));
@@ -122,7 +129,8 @@ const ROWS: Row[] = [
   ['compile: --observer for an int8 .tflite', tfl('--observer', 'minmax'), 'E-CLI-OPTION'],
   ['compile: --observer unknown', tfjs('--observer', 'median'), 'E-CLI-OPTION'],
   ['compile: --backend unknown', tfl('--backend', 'tvm'), 'E-CLI-OPTION'],
-  ['compile: --target on a portable compile', tfl('--target', 'cortex-m4'), 'E-CLI-OPTION'],
+  ['compile: --target unknown', tfl('--target', 'cortex-m99'), 'E-TARGET'],
+  ['compile: --target all', tfl('--target', 'all'), 'E-TARGET'],
   ['compile: --backend cmsis-nn --target unknown', tfl('--backend', 'cmsis-nn', '--target', 'cortex-m99'), 'E-TARGET'],
   ['compile: --backend cmsis-nn without CMSIS_NN_DIR', tfl('--backend', 'cmsis-nn'), 'E-CMSIS-NN', { CMSIS_NN_DIR: undefined }],
   ['compile: --max-arena-bytes not a number', tfl('--max-arena-bytes', 'lots'), 'E-CLI-OPTION'],
@@ -198,6 +206,9 @@ const ROWS: Row[] = [
   // budget
   ['budget: --target host', ['budget', G, '--target', 'host'], 'E-CLI-OPTION'],
   ['budget: --target unknown', ['budget', G, '--target', 'cortex-m99'], 'E-TARGET'],
+  ['budget: a folder compiled for the host, no --target', ['budget', p('gen-host')], 'E-CLI-OPTION'],
+  ['budget: the manifest names an unknown target', ['budget', p('gen-m99')], 'E-TARGET'],
+  ['budget: the manifest target is not a name', ['budget', p('gen-pathtarget')], 'E-DIR-MANIFEST'],
   ['budget: folder missing', ['budget', p('nope')], 'E-CLI-INPUT'],
   ['budget: folder without manifest', ['budget', p('emptydir')], 'E-DIR-MANIFEST'],
   ['budget: budget file written by the user', ['budget', p('gen-budget')], 'E-OUT-EXISTS'],

@@ -19,6 +19,7 @@ import { emitModelFolder } from '../../src/codegen/emit-folder.ts';
 import { readManifest } from '../../src/formats/manifest.ts';
 import { importTflite } from '../../src/import/tflite.ts';
 import { HARNESS_DIR, PACKAGE_ROOT, PORTABLE_KERNELS_DIR } from '../../src/support/paths.ts';
+import { debianPackages } from '../../src/targets/targets.ts';
 import { buildElf, CORTEX_CFLAGS, listTargets, loadTarget, type TargetDescriptor } from '../../src/toolchain/cortex-m.ts';
 import { exec, mapLimit, parallelism } from '../../src/toolchain/exec.ts';
 import { HOST_CFLAGS, hostCompiler } from '../../src/toolchain/host.ts';
@@ -36,7 +37,7 @@ const TFLITE_MODELS = ['mnist_lstm_int8', 'keyword_scrambled_8bit', 'micro_speec
 const HOOKS = ['EDGEC_DEBUG_DUMP', 'EDGEC_RESET_EACH_INPUT', 'EDGEC_CHECK_SCRATCH'];
 
 const HAS_CROSS_GCC = spawnSync('arm-none-eabi-gcc', ['--version'], { stdio: 'ignore' }).status === 0;
-const CROSS_SKIP_REASON = 'arm-none-eabi-gcc missing (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)';
+const CROSS_SKIP_REASON = `arm-none-eabi-gcc missing (apt-get install ${debianPackages(['arm-none-eabi-gcc']).join(' ')})`;
 
 interface Compiler {
   name: string;
