@@ -8,6 +8,7 @@ import { PACKAGE_ROOT } from '../src/support/paths.ts';
 import { measureBudget } from '../src/report/budget.ts';
 import { listRunnableTargets } from '../src/targets/targets.ts';
 import { benchKernels } from './kernels.ts';
+import { benchKernelChoices, type ChosenFolder } from './kernel-choices.ts';
 
 const rows = benchKernels();
 console.log('kernel throughput (TS simulator vs portable C, host gcc -O2), M MAC/s:');
@@ -73,8 +74,10 @@ if (hasCortex) {
   console.log(`${'model'.padEnd(36)}${cols('backend')}`);
   const models: [string, () => import('../src/ir/graph.ts').Graph][] = [
     ['har (generated/har)', () => deserializeGraph(readFileSync(join(PACKAGE_ROOT, 'generated/har/graph.json'), 'utf8'), 'generated/har/graph.json')],
-    ...Object.keys(TFLM).map((name) => [name, () => importTflite(join(PACKAGE_ROOT, 'test/models', `${name}.tflite`))] as [string, () => import('../src/ir/graph.ts').Graph]),
+    // keyword_scrambled (SVDF) has no TFLite Micro figure in design.md §7; it is here for the kernel choices below.
+    ...[...Object.keys(TFLM), 'keyword_scrambled_8bit'].map((name) => [name, () => importTflite(join(PACKAGE_ROOT, 'test/models', `${name}.tflite`))] as [string, () => import('../src/ir/graph.ts').Graph]),
   ];
+  const chosen: ChosenFolder[] = [];
   for (const [name, load] of models) {
     let g: import('../src/ir/graph.ts').Graph;
     try {
@@ -93,10 +96,12 @@ if (hasCortex) {
       const dir = join(work, `${name.replace(/\W/g, '_')}-${backend}`);
       await emitModelFolder(g, dir, { backend, target: 'cortex-m4' });
       const b = await measureBudget(dir, 'cortex-m4');
+      if (backend === 'cmsis-nn') chosen.push({ name, graph: g, dir, budget: b });
       const r = (x: number, y: number | undefined) => (y ? (x / y).toFixed(2) : '-').padStart(7);
       console.log(
         `${(backend === 'portable' ? name : '').padEnd(36)}${backend.padEnd(10)}${String(b.instructions.total).padStart(13)}${r(b.instructions.total!, ref?.instructions)}${String(b.ram.arena + b.ram.state).padStart(9)}${r(b.ram.arena + b.ram.state, ref?.arena)}${String(b.flash.code).padStart(8)}${r(b.flash.code, ref?.code)}`,
       );
     }
   }
+  if (!noCmsis) await benchKernelChoices(chosen, work);
 }

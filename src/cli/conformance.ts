@@ -1,7 +1,7 @@
 /** `edgec conformance`: the operator suite through one backend. */
 import type { Command } from 'commander';
 import { fail } from '../support/diagnostics.ts';
-import { listRunnableTargets, shortName } from '../targets/targets.ts';
+import { DEFAULT_TARGET, listRunnableTargets, shortName } from '../targets/targets.ts';
 import { DEFAULT_SUITE_DIR } from '../support/paths.ts';
 import { cortexPlatform, hostPlatform } from '../conformance/platforms.ts';
 import { formatReport, loadSuite, runCBackend, runTsBackend, type ConformanceReport } from '../conformance/run.ts';
@@ -11,7 +11,8 @@ import { parseChoice, parseRegex, type CliContext } from './options.ts';
 
 /**
  * The backends: the TS reference, and the portable kernels and CMSIS-NN built for the host and for every
- * target QEMU runs (targets/*.json, by short name: c-m4 is cortex-m4); c-m4-O0 is a -O0 debug build.
+ * target QEMU runs (targets/*.json, by short name: c-m4 is cortex-m4); c-m4-O0 is a -O0 debug build of the default
+ * target.
  */
 function conformanceRunners(): Map<string, (cases: ConformanceCase[]) => Promise<ConformanceReport>> {
   const runnable = listRunnableTargets();
@@ -20,7 +21,7 @@ function conformanceRunners(): Map<string, (cases: ConformanceCase[]) => Promise
     ['c-host', (cases) => runCBackend(cases, hostPlatform())],
     ['c-host-sanitize', (cases) => runCBackend(cases, hostPlatform({ sanitize: true }))],
     ...runnable.map((t) => [`c-${shortName(t)}`, (cases: ConformanceCase[]) => runCBackend(cases, cortexPlatform(t))] as const),
-    ['c-m4-O0', (cases) => runCBackend(cases, cortexPlatform('cortex-m4', { debug: true }))],
+    [`c-${shortName(DEFAULT_TARGET)}-O0`, (cases: ConformanceCase[]) => runCBackend(cases, cortexPlatform(DEFAULT_TARGET, { debug: true }))],
     ['cmsis-nn-host', (cases) => runCBackend(cases, hostPlatform({ cmsisNn: true }))],
     ...runnable.map((t) => [`cmsis-nn-${shortName(t)}`, (cases: ConformanceCase[]) => runCBackend(cases, cortexPlatform(t, { cmsisNn: true }))] as const),
   ]);

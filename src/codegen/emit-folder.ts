@@ -45,9 +45,9 @@ function cmsisSetup(targetName: string): { path: CmsisPath } {
  * folder is also verified on the host (plain C path), so its CMSIS-NN steps reserve the larger of
  * the two paths' sizes.
  */
-function scratchRequests(g: Graph, l: Lowered, path: CmsisPath | null): { step: number; opIndex: number; bytes: number; name: string }[] {
+function scratchRequests(g: Graph, l: Lowered, path: CmsisPath | null, everywhere: boolean): { step: number; opIndex: number; bytes: number; name: string }[] {
   return l.steps.flatMap((s, step) => {
-    const e = path ? cmsisEmitterFor(s, path) : undefined;
+    const e = path ? cmsisEmitterFor(s, path, everywhere) : undefined;
     const bytes = e && path ? Math.max(e.scratch(s as never, path), e.scratch(s as never, 'plain')) : portableScratch(s);
     return bytes > 0 ? [{ step, opIndex: g.ops.findIndex((o) => o.id === s.op.id), bytes, name: `${s.op.name} (scratch)` }] : [];
   });
@@ -79,6 +79,11 @@ export interface EmitOptions {
    * pick their code path from the compiler's feature macros).
    */
   target?: string;
+  /**
+   * cmsis-nn: call CMSIS-NN wherever it has a kernel, also where a family's portableIsFaster rule
+   * keeps the portable one (`npm run bench` measures those rules this way). Not a CLI option.
+   */
+  cmsisEverywhere?: boolean;
   /** Float calibration windows; the first ones are saved quantized as sample_inputs.bin. */
   calibration?: readonly Float32Array[];
   alignment?: number;
@@ -117,7 +122,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
   const target = opts.target ?? DEFAULT_TARGET;
   if (target !== HOST) loadTarget(target); // an unknown name fails here, with the list of targets
   const cmsis = opts.backend === 'cmsis-nn' ? cmsisSetup(target) : null;
-  const requests = scratchRequests(g, lowered, cmsis?.path ?? null);
+  const requests = scratchRequests(g, lowered, cmsis?.path ?? null, opts.cmsisEverywhere ?? false);
   const { plan, linearBytes } = planGraph(g, { alignment: opts.alignment ?? 8, scratch: requests });
   const arenaCap = opts.limits?.arenaBytes ?? DEFAULT_LIMITS.arenaBytes;
   if (plan.arenaBytes > arenaCap) {
@@ -132,7 +137,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     if (!b) throw new Error(`planner placed no buffer for tensor ${id}`);
     return b.offset;
   };
-  const backend: BackendOptions = cmsis ? { backend: 'cmsis-nn', path: cmsis.path } : { backend: 'portable' };
+  const backend: BackendOptions = cmsis ? { backend: 'cmsis-nn', path: cmsis.path, everywhere: opts.cmsisEverywhere } : { backend: 'portable' };
   const layout: MemoryLayout = {
     arenaOffset: offsetOf,
     stateOffset: (id) => state.offsets.get(id)!,

@@ -18,8 +18,11 @@ export function portableScratch(s: Step): number {
   return portableEmitterFor(s).scratch?.(s) ?? 0;
 }
 
-/** The CMSIS-NN emitter for a step on a path, or undefined when the portable kernel runs it. */
-export function cmsisEmitterFor(s: Step, path: CmsisPath): CmsisEmitter<unknown> | undefined {
+/**
+ * The CMSIS-NN emitter for a step on a path, or undefined when the portable kernel runs it.
+ * `everywhere` ignores the portableIsFaster rules: the bench builds such folders to measure them.
+ */
+export function cmsisEmitterFor(s: Step, path: CmsisPath, everywhere = false): CmsisEmitter<unknown> | undefined {
   const e = stepDef(s.kind)?.cmsisNn;
-  return e && !e.conformanceOnly && !e.portableIsFaster?.(s, path) ? e : undefined;
+  return e && !e.conformanceOnly && (everywhere || !e.portableIsFaster?.(s, path)) ? e : undefined;
 }

@@ -13,7 +13,7 @@ import { cmsisEmitterFor, portableEmitterFor } from '../select.ts';
 import type { CmsisPath } from '../../ops/contract.ts';
 
 /** Which kernel library a folder calls; cmsis-nn falls back to portable kernels op by op. */
-export type BackendOptions = { backend: 'portable' } | { backend: 'cmsis-nn'; path: CmsisPath };
+export type BackendOptions = { backend: 'portable' } | { backend: 'cmsis-nn'; path: CmsisPath; everywhere?: boolean };
 
 /** Where the planner put things: activations in the arena, state tensors in the state region, each step's scratch. */
 export interface MemoryLayout {
@@ -92,7 +92,7 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
   const stepInfo: StepInfo[] = [];
   l.steps.forEach((s: Step, index) => {
     currentStep = index;
-    const cmsis = backend.backend === 'cmsis-nn' ? cmsisEmitterFor(s, backend.path) : undefined;
+    const cmsis = backend.backend === 'cmsis-nn' ? cmsisEmitterFor(s, backend.path, backend.everywhere) : undefined;
     let out: { kernel: string; lines: string[] };
     if (cmsis && backend.backend === 'cmsis-nn') {
       out = cmsis.emit(s as never, { ...ctx, path: backend.path }, layout.scratch(index));

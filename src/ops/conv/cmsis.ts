@@ -2,7 +2,7 @@
  * The convolution family's CMSIS-NN calls. For models the kernel CMSIS-NN's wrapper would choose is
  * called directly (the shapes are known at compile time and the linker keeps only the kernels used);
  * per path, layers whose portable kernel was measured faster keep it (`portableIsFaster`, each rule
- * with its measurement). Scratch sizes are computed here per path and checked against CMSIS-NN's own
+ * with its reason; `npm run bench` measures each choice (its kernel-choices table)). Scratch sizes are computed here per path and checked against CMSIS-NN's own
  * size functions in builds that define EDGEC_CHECK_SCRATCH.
  *
  * Conventions (design.md §4): cmsis_nn_tile is {w, h}; input_offset = -zp_in, output_offset = +zp_out.
@@ -108,9 +108,8 @@ function int4Call(s: (ConvStep | DepthwiseStep) & Named, ctx: CmsisEmitContext, 
 
 export const convCmsis: CmsisEmitter<ConvStep> = {
   // On the DSP path the portable folded convolution (receptive field as one vector, four filter rows
-  // per pass) beats arm_convolve_s8 and arm_convolve_1_x_n_s8 (Cortex-M4: kws's first layer 1,025,561
-  // vs 1,074,380 instructions, HAR's conv1 104,959 vs 127,060); CMSIS-NN's 1x1 kernels stay ahead
-  // (HAR's sep1/pointwise 132,410 vs 152,553) and keep their layers.
+  // per pass) beats arm_convolve_s8 and arm_convolve_1_x_n_s8; CMSIS-NN's 1x1 kernels stay ahead and
+  // keep their layers. `npm run bench` measures each choice (its kernel-choices table).
   portableIsFaster: (s, path) => path === 'dsp' && s.groups === 1 && ['generic', '1_x_n'].includes(convKernel(s, path)),
   scratch: (s, path) => (s.int4 ? convS4BufferSize(path, geometry(s)) : convKernelScratch(s, convKernel(s, path), path)),
   emit(s, ctx, scratch) {
@@ -144,9 +143,8 @@ export const convCmsis: CmsisEmitter<ConvStep> = {
 
 export const depthwiseCmsis: CmsisEmitter<DepthwiseStep> = {
   // On the DSP path the portable folded kernel runs one-input-channel layers as a convolution with a
-  // compile-time transposed filter (micro_speech: 1,195,389 vs about 1.46M instructions on Cortex-M4)
-  // and multiplier-1 layers four channels at a time ahead of arm_depthwise_conv_s8_opt (HAR's
-  // sep1/depthwise 74,372 vs 98,140); CMSIS-NN's 3x3 kernel stays ahead (kws: 560,940 vs 633,670).
+  // compile-time transposed filter, and multiplier-1 layers four channels at a time, ahead of
+  // arm_depthwise_conv_s8_opt; CMSIS-NN's 3x3 kernel stays ahead. `npm run bench` measures each choice (its kernel-choices table).
   portableIsFaster: (s, path) => path === 'dsp' && (s.inputDims.c === 1 || (s.chMult === 1 && depthwiseWrapperKernel(path, geometry(s), s.chMult) !== '3x3')),
   scratch: (s, path) => (s.int4 ? depthwiseS4BufferSize(path, geometry(s)) : depthwiseKernelScratch(s, depthwiseWrapperKernel(path, geometry(s), s.chMult), path)),
   emit(s, ctx, scratch) {

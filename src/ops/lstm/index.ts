@@ -174,7 +174,7 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
       portable: { header: 'edgec_lstm.h', files: PORTABLE_FILES, scratch: scratchBytes, emit: emitPortable },
       cmsisNn: {
         // On the DSP path the portable edgec_lstm_s8 (four weight rows by eight columns per pass, SMLAD)
-        // executes fewer instructions than arm_lstm_unidirectional_s8 with the same bytes; elsewhere
+        // executes fewer instructions than arm_lstm_unidirectional_s8 with the same bytes (`npm run bench` measures each choice (its kernel-choices table)); elsewhere
         // (MVE, plain C) CMSIS-NN's runs. Both take the compiler's effective biases.
         portableIsFaster: (_s, path) => path === 'dsp',
         scratch: scratchBytes,

@@ -72,8 +72,8 @@ export function poolStep<K extends PoolKind>(kind: K): StepDef<PoolStep<K>> {
       },
     },
     cmsisNn: {
-      // On the DSP path the portable kernel (four channels per SSUB8/SEL) runs HAR's pool1 in 14,948
-      // instructions against arm_max_pool_s8's 25,055 on Cortex-M4.
+      // On the DSP path the portable kernel (four channels per SSUB8/SEL) runs in fewer instructions
+      // than arm_max_pool_s8; `npm run bench` measures each choice (its kernel-choices table).
       ...(kind === 'max_pool_s8' ? { portableIsFaster: (_s: PoolStep, path: CmsisPath) => path === 'dsp' } : {}),
       scratch,
       emit(s, ctx, buf) {
