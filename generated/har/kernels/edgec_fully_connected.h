@@ -22,6 +22,7 @@ edgec_status edgec_fully_connected_s8(const edgec_fc_params *params, const edgec
                                       const int32_t *bias, int8_t *output);
 
 /* The same with packed int4 weights: element k in byte k >> 1, low nibble for even k. */
+/* Conformance only: no lowering produces int4 FULLY_CONNECTED weights yet. */
 edgec_status edgec_fully_connected_s4(const edgec_fc_params *params, const edgec_per_channel_quant *quant,
                                       int32_t per_channel, int32_t batches, int32_t accum_depth,
                                       int32_t output_depth, const int8_t *input, const int8_t *filter,

@@ -5,6 +5,7 @@
 #include "edgec_types.h"
 
 /* Arguments as arm_elementwise_add_s8 (offsets are -zero points for inputs, +zero point for the output). */
+/* Conformance only: the interchangeable reference of edgec_add_s8_lut, which generated code calls. */
 edgec_status edgec_add_s8(const int8_t *input_1, const int8_t *input_2, int32_t input_1_offset,
                           int32_t input_1_mult, int32_t input_1_shift, int32_t input_2_offset,
                           int32_t input_2_mult, int32_t input_2_shift, int32_t left_shift, int8_t *output,
@@ -20,6 +21,7 @@ edgec_status edgec_add_s8_lut(const int8_t *input_1, const int8_t *input_2, cons
                               int8_t *output, int32_t output_offset, int32_t output_mult, int32_t output_shift,
                               int32_t activation_min, int32_t activation_max, int32_t block_size);
 
+/* Conformance only: no lowering produces an int16 ADD yet. */
 edgec_status edgec_add_s16(const int16_t *input_1, const int16_t *input_2, int32_t input_1_offset,
                            int32_t input_1_mult, int32_t input_1_shift, int32_t input_2_offset,
                            int32_t input_2_mult, int32_t input_2_shift, int32_t left_shift, int16_t *output,
@@ -27,10 +29,12 @@ edgec_status edgec_add_s16(const int16_t *input_1, const int16_t *input_2, int32
                            int32_t activation_min, int32_t activation_max, int32_t block_size);
 
 /* Arguments as arm_elementwise_mul_s8 / _s16. */
+/* Conformance only: no lowering produces MUL yet. */
 edgec_status edgec_mul_s8(const int8_t *input_1, const int8_t *input_2, int32_t input_1_offset,
                           int32_t input_2_offset, int8_t *output, int32_t output_offset, int32_t output_mult,
                           int32_t output_shift, int32_t activation_min, int32_t activation_max, int32_t block_size);
 
+/* Conformance only: no lowering produces MUL yet. */
 edgec_status edgec_mul_s16(const int16_t *input_1, const int16_t *input_2, int32_t input_1_offset,
                            int32_t input_2_offset, int16_t *output, int32_t output_offset, int32_t output_mult,
                            int32_t output_shift, int32_t activation_min, int32_t activation_max, int32_t block_size);
