@@ -75,7 +75,9 @@ if (hasCortex) {
   const models: [string, () => import('../src/ir/graph.ts').Graph][] = [
     ['har (generated/har)', () => deserializeGraph(readFileSync(join(PACKAGE_ROOT, 'generated/har/graph.json'), 'utf8'), 'generated/har/graph.json')],
     // keyword_scrambled (SVDF) has no TFLite Micro figure in design.md §7; it is here for the kernel choices below.
-    ...[...Object.keys(TFLM), 'keyword_scrambled_8bit'].map((name) => [name, () => importTflite(join(PACKAGE_ROOT, 'test/models', `${name}.tflite`))] as [string, () => import('../src/ir/graph.ts').Graph]),
+    ...[...Object.keys(TFLM), 'keyword_scrambled_8bit'].map(
+      (name) => [name, () => importTflite(join(PACKAGE_ROOT, 'test/models', `${name}.tflite`))] as [string, () => import('../src/ir/graph.ts').Graph],
+    ),
   ];
   const chosen: ChosenFolder[] = [];
   for (const [name, load] of models) {

@@ -8,10 +8,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join, resolve } from 'node:path';
 import type { Manifest } from '../formats/manifest.ts';
 import { BUILD_DIR, HARNESS_DIR } from '../support/paths.ts';
-import { buildElf, runQemu, ticksToInstructions, type TargetDescriptor } from './cortex-m.ts';
+import { buildElf, CORTEX_CFLAGS, runQemu, ticksToInstructions, type TargetDescriptor } from './cortex-m.ts';
 import { targetFit } from '../targets/fit.ts';
 import { fail } from '../support/diagnostics.ts';
-import { folderDigest, glueHeader, modelSources } from './model-host.ts';
+import { folderDigest, glueHeader, modelSources, recipeDigest } from './model-host.ts';
 import { cmsisNnIncludeDir, cmsisNnLibrary, cortexCmsisNnPlatform } from './cmsis-nn.ts';
 
 export type ProfileMode = 'none' | 'total' | 'steps';
@@ -31,7 +31,8 @@ export async function buildModelCortex(dir: string, m: Manifest, target: TargetD
   const fit = targetFit(m, target);
   if (fit && 'refused' in fit) fail('E-CMSIS-NN-TARGET', 'toolchain', fit.refused, { file: dir });
   const cmsis = m.backend === 'cmsis-nn' ? { lib: await cmsisNnLibrary(cortexCmsisNnPlatform(target), (l) => process.stderr.write(`${l}\n`)), include: cmsisNnIncludeDir() } : null;
-  const tag = `${m.prefix}-${folderDigest(abs, m)}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}${(opts.checkScratch ?? profile === 'none') ? '' : '-nocheck'}${opts.resetEach ? '-reset' : ''}`;
+  const recipe = recipeDigest([...CORTEX_CFLAGS, JSON.stringify(target)], join(HARNESS_DIR, 'cortex-m'));
+  const tag = `${m.prefix}-${folderDigest(abs, m)}-${recipe}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}${(opts.checkScratch ?? profile === 'none') ? '' : '-nocheck'}${opts.resetEach ? '-reset' : ''}`;
   const workDir = join(BUILD_DIR, 'models', tag);
   const elf = join(workDir, 'prog.elf');
   if (existsSync(elf)) return { elf, workDir };

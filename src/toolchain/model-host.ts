@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { fail } from '../support/diagnostics.ts';
 import { folderInputs, folderOutputs, ioElementBytes, sampleBytes, type Manifest } from '../formats/manifest.ts';
 import { BUILD_DIR, HARNESS_DIR } from '../support/paths.ts';
-import { compileHost, runProgram } from './host.ts';
+import { compileHost, HOST_CFLAGS, hostCompiler, runProgram } from './host.ts';
 import { cmsisNnIncludeDir, cmsisNnLibrary, hostCmsisNnPlatform } from './cmsis-nn.ts';
 
 /**
@@ -73,11 +73,27 @@ export function folderDigest(dir: string, m: Manifest): string {
   return h.digest('hex').slice(0, 16);
 }
 
+/**
+ * The build recipe besides the folder: compiler flags, target facts and the harness sources, so that
+ * a change to any of them builds anew instead of reusing a cached executable.
+ */
+export function recipeDigest(parts: readonly string[], harnessDir: string): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(`${p}\0`);
+  for (const f of readdirSync(harnessDir).sort()) {
+    h.update(f);
+    h.update(readFileSync(join(harnessDir, f)));
+  }
+  for (const f of readdirSync(HARNESS_DIR).filter((n) => n.endsWith('.h'))) h.update(readFileSync(join(HARNESS_DIR, f)));
+  return h.digest('hex').slice(0, 8);
+}
+
 export async function buildModelHost(dir: string, m: Manifest, opts: { debug?: boolean; sanitize?: boolean; resetEach?: boolean } = {}): Promise<string> {
   const abs = resolve(dir);
   // A cmsis-nn folder links CMSIS-NN's pure-C path, built once into .cache (needs CMSIS_NN_DIR).
   const cmsis = m.backend === 'cmsis-nn' ? { lib: await cmsisNnLibrary(hostCmsisNnPlatform(), log), include: cmsisNnIncludeDir() } : null;
-  const tag = `${m.prefix}-${folderDigest(abs, m)}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}${opts.debug ? '-debug' : ''}${opts.sanitize ? '-san' : ''}${opts.resetEach ? '-reset' : ''}`;
+  const recipe = recipeDigest([...HOST_CFLAGS, hostCompiler()], join(HARNESS_DIR, 'host'));
+  const tag = `${m.prefix}-${folderDigest(abs, m)}-${recipe}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}${opts.debug ? '-debug' : ''}${opts.sanitize ? '-san' : ''}${opts.resetEach ? '-reset' : ''}`;
   const work = join(BUILD_DIR, 'models', tag);
   const exe = join(work, 'model');
   if (existsSync(exe)) return exe;

@@ -122,20 +122,24 @@ describe('compile --target records the core; budget and run read it', () => {
     expect((JSON.parse(readFileSync(join(tmp, 'ad01-default', 'manifest.json'), 'utf8')) as Manifest).target).toBe('cortex-m4');
   });
 
-  it.skipIf(!HAS_CORTEX)('budget without --target measures the recorded core; run on another core says it was compiled for cortex-m7', () => {
-    let r = edgec('budget', dir, '--json');
-    expect(r.status, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as { target: string }).target).toBe('cortex-m7');
-    expect(existsSync(join(dir, 'budget-cortex-m7.json'))).toBe(true);
-    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    writeFileSync(join(tmp, 'in.bin'), Buffer.alloc(m.input.size, 1));
-    r = edgec('run', dir, '--target', 'cortex-m3', '--input', join(tmp, 'in.bin'), '--out', join(tmp, 'out-m3.bin'));
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain('note: compiled for cortex-m7, running on cortex-m3: portable C is the same for every core');
-    r = edgec('run', dir, '--target', 'cortex-m7', '--input', join(tmp, 'in.bin'), '--out', join(tmp, 'out-m7.bin'));
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).not.toContain('note:');
-    expect(readFileSync(join(tmp, 'out-m3.bin'))).toEqual(readFileSync(join(tmp, 'out-m7.bin')));
-  }, 300_000);
+  it.skipIf(!HAS_CORTEX)(
+    'budget without --target measures the recorded core; run on another core says it was compiled for cortex-m7',
+    () => {
+      let r = edgec('budget', dir, '--json');
+      expect(r.status, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as { target: string }).target).toBe('cortex-m7');
+      expect(existsSync(join(dir, 'budget-cortex-m7.json'))).toBe(true);
+      const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+      writeFileSync(join(tmp, 'in.bin'), Buffer.alloc(m.input.size, 1));
+      r = edgec('run', dir, '--target', 'cortex-m3', '--input', join(tmp, 'in.bin'), '--out', join(tmp, 'out-m3.bin'));
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain('note: compiled for cortex-m7, running on cortex-m3: portable C is the same for every core');
+      r = edgec('run', dir, '--target', 'cortex-m7', '--input', join(tmp, 'in.bin'), '--out', join(tmp, 'out-m7.bin'));
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('note:');
+      expect(readFileSync(join(tmp, 'out-m3.bin'))).toEqual(readFileSync(join(tmp, 'out-m7.bin')));
+    },
+    300_000,
+  );
   if (!HAS_CORTEX) it.skip(`budget and run on Cortex-M: ${CORTEX_SKIP_REASON}`, () => {});
 });

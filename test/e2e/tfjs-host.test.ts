@@ -1,6 +1,6 @@
 /**
  * End to end on the host, through the CLI a user runs: a tfjs model saved to disk is compiled, and
- * the generated C (gcc, -Wall -Wextra -Werror) matches the int8 simulator on every output byte;
+ * the generated C (gcc with the toolchain's flags, HOST_CFLAGS: -Wall -Wextra -Wconversion -Wsign-conversion -Werror) matches the int8 simulator on every output byte;
  * simulate and run agree; bad input gives one located error, a non-zero exit and no output folder.
  */
 import { spawnSync } from 'node:child_process';
