@@ -21,7 +21,7 @@ import { formatVerifyReport, verifyFolder } from '../../src/verify/verify.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
 import { formatBudgets, measureBudget } from '../../src/report/budget.ts';
 import { compileHar, MODEL_DIR } from './golden.ts';
-import { trainHar } from './train.ts';
+import { harPreprocessing, trainHar } from './train.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => {
@@ -56,13 +56,13 @@ async function main(): Promise<void> {
     // (build/har-model*, or the committed model with --update-committed-model), saved before edgec
     // marked its saves, hence force; the C output (--out) is replaced only if it is edgec's.
     const files = { 'calibration.f32': new Uint8Array(flat.buffer) };
-    await saveModelToDir(trained.model, trainedModelDir, { edgecName: 'har', edgecLabels: [...trained.labels] }, { files, force: true });
+    await saveModelToDir(trained.model, trainedModelDir, { edgecName: 'har', edgecLabels: [...trained.labels], edgecPreprocessing: harPreprocessing(trained.normalization) }, { files, force: true });
     if (trained.qat) {
       // Post-training quantization of the float model, for comparison with the QAT model compiled below.
       const ptq = await compileHar(join(PACKAGE_ROOT, 'build/har-ptq'), undefined, trainedModelDir);
       ptqAccuracy = quantizationReport(ptq.floatGraph, ptq.int8Graph, trained.testWindows, trained.testLabels).int8Accuracy!;
       modelDir = `${trainedModelDir}-qat`;
-      await saveModelToDir(trained.qat.model, modelDir, { edgecName: 'har', edgecLabels: [...trained.labels] }, { files, force: true });
+      await saveModelToDir(trained.qat.model, modelDir, { edgecName: 'har', edgecLabels: [...trained.labels], edgecPreprocessing: harPreprocessing(trained.normalization) }, { files, force: true });
     }
   } else if (!existsSync(join(MODEL_DIR, 'model.json'))) {
     throw new Error(`no committed model in ${MODEL_DIR}; run without --regenerate-golden first`);

@@ -15,6 +15,26 @@ export const WINDOW = 128;
 export const HOP = 64;
 export const TEST_SUBJECTS = [1604];
 
+/** Channel order of the windows (src/data/wisdm.ts interleaves accelerometer then gyroscope). */
+export const CHANNEL_NAMES = ['accel_x', 'accel_y', 'accel_z', 'gyro_x', 'gyro_y', 'gyro_z'];
+export const SAMPLE_RATE_HZ = 20;
+
+/** The normalisation of the training subjects (what trainHar fits), from the data alone. */
+export function harNormalization(): Normalization {
+  const all = makeWindows(loadRecordings(join(PACKAGE_ROOT, 'data/wisdm2019-watch')), WINDOW, HOP);
+  return fitNormalization(splitBySubject(all, TEST_SUBJECTS).train);
+}
+
+/** What the deployed model's input must be, saved in model.json (`edgecPreprocessing`) and shown in the folder's README. */
+export function harPreprocessing(n: Normalization): { sampleRateHz: number; channels: string[]; normalization: Normalization; description: string } {
+  return {
+    sampleRateHz: SAMPLE_RATE_HZ,
+    channels: CHANNEL_NAMES,
+    normalization: { mean: [...n.mean], std: [...n.std] },
+    description: `Windows of ${WINDOW} samples (${WINDOW / SAMPLE_RATE_HZ} s) from a smartwatch: accelerometer in m/s^2 and gyroscope in rad/s, each gyroscope sample the one nearest in time to its accelerometer sample (WISDM 2019, data/wisdm2019-watch).`,
+  };
+}
+
 export interface HarTrained {
   model: tf.LayersModel;
   floatAccuracy: number;

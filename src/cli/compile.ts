@@ -13,6 +13,7 @@ import { checkInputFile, checkOutputAvoidsInputs } from './inputs.ts';
 import { given, notApplicable, parseChoice, parseInteger, parseTarget, type CliContext } from './options.ts';
 import { targetHelp } from './targets.ts';
 import { DEFAULT_TARGET, HOST } from '../targets/targets.ts';
+import { IO_MODES } from '../codegen/io-placement.ts';
 
 const OBSERVERS = ['minmax', 'percentile'] as const;
 const BACKENDS = ['portable', 'cmsis-nn'] as const;
@@ -27,6 +28,7 @@ interface CompileFlags {
   force?: boolean;
   maxArenaBytes?: string;
   maxWeightsBytes?: string;
+  io?: string;
 }
 
 /** Which library runs each layer of a cmsis-nn folder (ops CMSIS-NN lacks run portable kernels). */
@@ -70,6 +72,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
     checkCalibration(opts.calib);
   }
   const observer = parseChoice(opts.observer ?? 'minmax', '--observer', OBSERVERS);
+  const io = parseChoice(opts.io ?? 'arena', '--io', IO_MODES);
   const backend = parseChoice(opts.backend, '--backend', BACKENDS);
   const target = await parseTarget(opts.target ?? DEFAULT_TARGET, '--target', [HOST]);
   if (backend === 'cmsis-nn') (await import('../toolchain/cmsis-nn.ts')).cmsisNnDir();
@@ -91,6 +94,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
     observer,
     backend,
     target,
+    io,
     force: opts.force,
     limits,
     report: true,
@@ -118,6 +122,7 @@ export function registerCompile(program: Command, ctx: CliContext): void {
       '--target <name>',
       `${targetHelp('the core the folder is made for, recorded in manifest.json')}; default: ${DEFAULT_TARGET}. Portable C is the same for every core; cmsis-nn sizes its scratch for the core's CMSIS-NN code path`,
     )
+    .option('--io <placement>', 'inputs and outputs inside the arena (arena: least RAM; invoke overwrites the input) or in buffers of their own that invoke never writes (separate); default: arena')
     .option('--max-arena-bytes <n>', `refuse a model whose activation arena exceeds n bytes (default: ${DEFAULT_LIMITS.arenaBytes})`)
     .option('--max-weights-bytes <n>', `refuse a model whose weights exceed n bytes (default: ${DEFAULT_LIMITS.weightsBytes})`)
     .action((model: string, opts: CompileFlags, cmd: Command) => compileCommand(ctx, model, opts, cmd));

@@ -1,8 +1,12 @@
 /**
  * Writes `generated/<name>/` for the portable backend:
  *
- *   <prefix>.h / <prefix>.c   API and one call per layer into one static arena
- *   kernels/                  only the portable kernels the model uses (+ shared headers)
+ *   <prefix>.h / <prefix>.c   API (context, caller's arena) and one call per layer
+ *   <prefix>_selftest.c       embedded sample inputs and the simulator's outputs for them
+ *   <prefix>_quantize.c       float conversions at the model's edge
+ *   kernels/                  only the portable kernels the model uses (+ shared headers), their
+ *                             symbols prefixed by kernels/edgec_prefix.h
+ *   README.md                 the firmware engineer's page: API, memory contract, I/O, flags
  *   model.mk, CMakeLists.txt  drop-in build snippets
  *   model.ts                  typed host-side constants, quantizeInput/dequantizeOutput, simulate
  *   graph.json                the int8 graph the C came from (for simulate/verify)
@@ -20,13 +24,16 @@ import { writeFolderAtomically } from '../io/atomic.ts';
 import { assertValidGraph, DEFAULT_LIMITS, type GraphLimits } from '../validate/validate.ts';
 import { CMSIS_GLUE_DIR, PORTABLE_KERNELS_DIR } from '../support/paths.ts';
 import { formatPlan, planGraph } from '../plan/index.ts';
-import { quantizeValues } from '../arith/tensor-quant.ts';
 import { VERSION } from '../support/version.ts';
 import { lowerGraph } from '../lower/lower.ts';
 import type { IoInfo, Manifest } from '../formats/manifest.ts';
 import { emitModelTs } from './model-ts.ts';
 import { cIdentifier } from './names.ts';
 import { safeText } from '../support/sanitize.ts';
+import { stringLiteral } from '../cgen/c.ts';
+import { folderReadme, quantizeSource, sampleInputs, SELFTEST_SAMPLES, selftestSource } from './folder-extras.ts';
+import { ioOverlap, ioPlacement, type IoMode } from './io-placement.ts';
+import { kernelSymbols, prefixHeader } from './kernel-prefix.ts';
 import { CMSIS_GLUE_HEADER, emitSteps, type BackendOptions, type MemoryLayout } from './portable/emit-steps.ts';
 import { cmsisEmitterFor, portableScratch } from './select.ts';
 import type { CmsisPath } from '../ops/contract.ts';
@@ -84,6 +91,8 @@ export interface EmitOptions {
    * keeps the portable one (`npm run bench` measures those rules this way). Not a CLI option.
    */
   cmsisEverywhere?: boolean;
+  /** Inputs and outputs inside the arena (default) or in buffers of their own (src/codegen/io-placement.ts). */
+  io?: IoMode;
   /** Float calibration windows; the first ones are saved quantized as sample_inputs.bin. */
   calibration?: readonly Float32Array[];
   alignment?: number;
@@ -123,7 +132,8 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
   if (target !== HOST) loadTarget(target); // an unknown name fails here, with the list of targets
   const cmsis = opts.backend === 'cmsis-nn' ? cmsisSetup(target) : null;
   const requests = scratchRequests(g, lowered, cmsis?.path ?? null, opts.cmsisEverywhere ?? false);
-  const { plan, linearBytes } = planGraph(g, { alignment: opts.alignment ?? 8, scratch: requests });
+  const placement = ioPlacement(g, lowered.aliases, opts.io ?? 'arena');
+  const { plan, linearBytes } = planGraph(g, { alignment: opts.alignment ?? 8, scratch: requests, external: new Set(placement.external.keys()) });
   const arenaCap = opts.limits?.arenaBytes ?? DEFAULT_LIMITS.arenaBytes;
   if (plan.arenaBytes > arenaCap) {
     fail('E-GRAPH-LIMIT', 'plan', `the planned arena of ${plan.arenaBytes} bytes exceeds the limit of ${arenaCap} bytes (--max-arena-bytes)`, { file: g.meta.source });
@@ -140,6 +150,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
   const backend: BackendOptions = cmsis ? { backend: 'cmsis-nn', path: cmsis.path, everywhere: opts.cmsisEverywhere } : { backend: 'portable' };
   const layout: MemoryLayout = {
     arenaOffset: offsetOf,
+    external: (root) => placement.external.get(root) ?? null,
     stateOffset: (id) => state.offsets.get(id)!,
     scratch(step) {
       const k = requests.findIndex((r) => r.step === step);
@@ -164,7 +175,8 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
         macro: `${prefix.toUpperCase()}_${suffix.toUpperCase()}`,
         prefix,
         isInput: role === 'input',
-        offset: offsetOf(id),
+        offset: placement.mode === 'arena' ? offsetOf(id) : 0,
+        bytes: tensorBytes(t),
         size: t.shape.reduce((a, b) => a * b, 1),
         rank: t.shape.length,
         shapeList: t.shape.join(', '),
@@ -173,6 +185,14 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
       };
     });
   const io = [...ioView('input', g.inputs), ...ioView('output', g.outputs)];
+  const ioInArena = placement.mode === 'arena';
+  const overlap =
+    ioInArena &&
+    ioOverlap(
+      io.filter((x) => x.isInput),
+      io.filter((x) => !x.isInput),
+    );
+  const labels = g.meta.labels && g.meta.labels.length > 0 ? g.meta.labels : null;
   const kernelSources = emitted.kernelFiles.filter((f) => f.endsWith('.c'));
   const cBanner = banner('c', g, hash);
   const planText = formatPlan(plan);
@@ -198,6 +218,12 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     cmsisNn: cmsis !== null,
     stateBytes: state.bytes,
     stateResets: state.resets,
+    ioInArena,
+    ioOverlap: overlap,
+    ioCountMinusOne: io.length - 1,
+    labels,
+    labelList: (labels ?? []).map((l) => stringLiteral(l)).join(', '),
+    selftestInputs: 0,
   };
   const manifest: Manifest = {
     format: 'edgec-manifest/1',
@@ -207,6 +233,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     modelHash: hash,
     backend: cmsis ? 'cmsis-nn' : 'portable',
     target,
+    io: placement.mode,
     ...(cmsis ? { cmsisNn: { path: cmsis.path } } : {}),
     ...(requests.length > 0 ? { scratchBytes: requests.reduce((a, r) => Math.max(a, r.bytes), 0) } : {}),
     ...(state.bytes > 0 ? { stateBytes: state.bytes } : {}),
@@ -216,6 +243,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
       ? { inputs: g.inputs.map((id) => ioInfo(g.tensors[id]!)), outputs: g.outputs.map((id) => ioInfo(g.tensors[id]!)) }
       : {}),
     ...(g.meta.labels ? { labels: [...g.meta.labels] } : {}),
+    ...(g.meta.preprocessing ? { preprocessing: g.meta.preprocessing } : {}),
     arenaBytes: plan.arenaBytes,
     linearArenaBytes: linearBytes,
     arenaLowerBound: plan.lowerBound,
@@ -223,21 +251,30 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     kernels: emitted.kernelNames,
     steps: emitted.stepInfo,
   };
+  const samples = sampleInputs(manifest, opts.calibration ?? []);
+  view.selftestInputs = Math.min(SELFTEST_SAMPLES, samples.length);
   await writeFolderAtomically(
     outDir,
     (tmp) => {
       writeFileSync(join(tmp, `${prefix}.h`), renderTemplate('model/model.h.hbs', view));
       writeFileSync(join(tmp, `${prefix}.c`), renderTemplate('model/model.c.hbs', view));
+      writeFileSync(join(tmp, `${prefix}_selftest.c`), selftestSource(manifest, lowered, samples, cBanner));
+      writeFileSync(join(tmp, `${prefix}_quantize.c`), quantizeSource(manifest, cBanner));
+      writeFileSync(
+        join(tmp, 'README.md'),
+        folderReadme({ manifest, arenaAlign: view.arenaAlign, ioInArena, ioOverlap: overlap, selftestCount: view.selftestInputs, preprocessing: g.meta.preprocessing }),
+      );
       writeFileSync(join(tmp, 'model.mk'), renderTemplate('model/model.mk.hbs', { ...view, banner: banner('hash', g, hash) }));
       writeFileSync(join(tmp, 'CMakeLists.txt'), renderTemplate('model/CMakeLists.txt.hbs', { ...view, banner: banner('hash', g, hash) }));
       mkdirSync(join(tmp, 'kernels'));
       for (const f of emitted.kernelFiles) copyFileSync(join(f === CMSIS_GLUE_HEADER ? CMSIS_GLUE_DIR : PORTABLE_KERNELS_DIR, f), join(tmp, 'kernels', f));
+      const portableHeaders = emitted.kernelFiles.filter((f) => f.endsWith('.h') && f !== CMSIS_GLUE_HEADER);
+      writeFileSync(join(tmp, 'kernels', 'edgec_prefix.h'), prefixHeader(prefix, kernelSymbols(PORTABLE_KERNELS_DIR, portableHeaders), cBanner));
       writeFileSync(join(tmp, 'graph.json'), serializeGraph(g));
       writeFileSync(join(tmp, 'plan.txt'), `${planText}\n`);
       writeFileSync(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
       writeFileSync(join(tmp, 'model.ts'), emitModelTs(manifest, banner('ts', g, hash)));
-      const samples = (opts.calibration ?? []).map((w) => quantizeValues(w, manifest.input.scale, manifest.input.zeroPoint));
-      writeFileSync(join(tmp, 'sample_inputs.bin'), Buffer.concat(samples.map((s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength))));
+      writeFileSync(join(tmp, 'sample_inputs.bin'), Buffer.concat(samples));
     },
     { force: opts.force },
   );

@@ -24,7 +24,7 @@ export function errorInfo(e: unknown): ErrorInfo {
 }
 
 /** The files every generated folder must hold (besides <prefix>.c and <prefix>.h). */
-const FOLDER_FILES = ['model.mk', 'CMakeLists.txt', 'kernels', 'graph.json', 'plan.txt', 'manifest.json', 'model.ts', 'sample_inputs.bin'];
+const FOLDER_FILES = ['model.mk', 'CMakeLists.txt', 'kernels', 'graph.json', 'plan.txt', 'manifest.json', 'model.ts', 'sample_inputs.bin', 'README.md'];
 
 /** What the compile left beside or inside --out that it should not have. */
 function leftovers(job: Job, compiled: boolean): string[] {
@@ -42,7 +42,7 @@ function leftovers(job: Job, compiled: boolean): string[] {
   } catch (e) {
     found.push(`manifest.json unreadable: ${(e as Error).message.split('\n')[0]}`);
   }
-  const want = [...FOLDER_FILES, ...(prefix ? [`${prefix}.c`, `${prefix}.h`] : [])];
+  const want = [...FOLDER_FILES, ...(prefix ? [`${prefix}.c`, `${prefix}.h`, `${prefix}_selftest.c`, `${prefix}_quantize.c`] : [])];
   for (const f of want) if (!existsSync(join(job.out, f))) found.push(`${f} missing from the compiled folder`);
   return found;
 }

@@ -9,6 +9,7 @@
  * is NHWC with batch 1; a 1-D layer becomes 2-D with H = 1. Batch norm, standalone activations and
  * identities are left for the passes (src/passes).
  */
+import { parsePreprocessing } from '../formats/preprocessing.ts';
 import { basename, dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { EdgecError, fail } from '../support/diagnostics.ts';
@@ -69,7 +70,8 @@ export function importLayersModel(model: tf.LayersModel, source: string, labels?
 
 /**
  * Loads model.json (+ shards) from disk and imports it. `source` is recorded in the graph (default:
- * the path). model.json may carry `edgecName` and `edgecLabels` (written by saveModelToDir's `extra`).
+ * the path). model.json may carry `edgecName`, `edgecLabels` and `edgecPreprocessing` (written by
+ * saveModelToDir's `extra`).
  */
 export async function importTfjsModel(modelJsonPath: string, source: string = modelJsonPath, limits?: GraphLimits): Promise<Graph> {
   const { artifacts, json, layers } = readModelFiles(modelJsonPath);
@@ -83,7 +85,9 @@ export async function importTfjsModel(modelJsonPath: string, source: string = mo
   }
   try {
     const labels = Array.isArray(json.edgecLabels) ? json.edgecLabels.map(String) : undefined;
-    const g = importLayersModel(model, source, labels, limits);
+    const preprocessing = parsePreprocessing(json.edgecPreprocessing, modelJsonPath);
+    const imported = importLayersModel(model, source, labels, limits);
+    const g = preprocessing ? { ...imported, meta: { ...imported.meta, preprocessing } } : imported;
     return typeof json.edgecName === 'string' ? { ...g, name: json.edgecName } : g;
   } finally {
     model.dispose();

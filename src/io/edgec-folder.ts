@@ -8,7 +8,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const EMITTED = new Set(['kernels', 'model.mk', 'CMakeLists.txt', 'model.ts', 'graph.json', 'plan.txt', 'manifest.json', 'sample_inputs.bin']);
+const EMITTED = new Set(['kernels', 'model.mk', 'CMakeLists.txt', 'model.ts', 'graph.json', 'plan.txt', 'manifest.json', 'sample_inputs.bin', 'README.md']);
+/** <prefix> followed by these. */
+const MODEL_FILES = ['.h', '.c', '_selftest.c', '_quantize.c'];
 const BUDGET = /^budget(-[a-z0-9-]+)?\.(md|json)$/;
 
 /** The manifest's C prefix, or null when there is no edgec manifest. */
@@ -33,7 +35,7 @@ function entries(dir: string): string[] {
 export function foreignEntries(dir: string): string[] {
   const prefix = manifestPrefix(dir);
   if (prefix === null) return entries(dir);
-  return entries(dir).filter((e) => !EMITTED.has(e) && !BUDGET.test(e) && e !== `${prefix}.h` && e !== `${prefix}.c`);
+  return entries(dir).filter((e) => !EMITTED.has(e) && !BUDGET.test(e) && !MODEL_FILES.some((suffix) => e === `${prefix}${suffix}`));
 }
 
 export function isEdgecModelFolder(dir: string): boolean {

@@ -10,6 +10,9 @@
  *   fully_connected weights   [C_OUT, C_IN]
  * A pass never mutates a graph: it returns a new one (see src/passes).
  */
+import type { Preprocessing } from '../formats/preprocessing.ts';
+
+export type { Preprocessing };
 
 export type DType = 'float32' | 'int8' | 'int16' | 'int32' | 'int64';
 
@@ -92,6 +95,7 @@ export interface GraphMeta {
   source: string;
   /** Class labels of the output, when known. */
   labels?: readonly string[];
+  preprocessing?: Preprocessing;
   /**
    * The original model takes float input and/or gives float output through QUANTIZE/DEQUANTIZE at its
    * edges; the compiled model is int8 end to end and the application converts with these parameters.

@@ -3,9 +3,10 @@
  * generated C so `edgec simulate|verify DIR` run the same int8 graph the C was emitted from, and
  * hashed into every generated file's header.
  */
+import { parsePreprocessing } from '../formats/preprocessing.ts';
 import { createHash } from 'node:crypto';
 import { fail } from '../support/diagnostics.ts';
-import type { DType, Graph, Tensor, TensorData } from './graph.ts';
+import type { DType, Graph, GraphMeta, Tensor, TensorData } from './graph.ts';
 
 interface TensorJson extends Omit<Tensor, 'data'> {
   data?: string;
@@ -81,7 +82,11 @@ export function deserializeGraph(text: string, file: string): Graph {
     const { data, ...rest } = t;
     return data === undefined ? rest : { ...rest, data: fromBase64(data, t.dtype, file, t.name) };
   });
-  return { name: json.name, meta: json.meta, inputs: json.inputs, outputs: json.outputs, ops: json.ops, tensors };
+  const meta = json.meta as GraphMeta;
+  if (meta.labels !== undefined && (!Array.isArray(meta.labels) || !meta.labels.every((l) => typeof l === 'string')))
+    fail('E-GRAPH-JSON', 'import', "'meta.labels' must be a list of strings", { file, field: 'meta.labels' });
+  const preprocessing = parsePreprocessing(meta.preprocessing, file, 'meta.preprocessing');
+  return { name: json.name, meta: preprocessing ? { ...meta, preprocessing } : meta, inputs: json.inputs, outputs: json.outputs, ops: json.ops, tensors };
 }
 
 /** SHA-256 of the serialized graph: identifies the model in generated headers and reports. */

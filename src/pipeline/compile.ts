@@ -16,6 +16,7 @@ import { importTflite } from '../import/tflite.ts';
 import { runPasses } from '../passes/index.ts';
 import { quantizeGraph, type QuantizeOptions } from '../quantize/quantize-graph.ts';
 import { emitModelFolder, type EmitResult } from '../codegen/emit-folder.ts';
+import type { IoMode } from '../codegen/io-placement.ts';
 import { quantizationReport, type QuantReport } from '../quantize/report.ts';
 
 export interface CompileOptions extends QuantizeOptions {
@@ -27,6 +28,8 @@ export interface CompileOptions extends QuantizeOptions {
   /** Kernel library of the generated C (default portable), and the target that sizes CMSIS-NN's scratch. */
   backend?: 'portable' | 'cmsis-nn';
   target?: string;
+  /** Inputs and outputs inside the arena (default) or in buffers of their own. */
+  io?: IoMode;
   /** Also compute the per-layer SQNR report on (up to 64 of) the calibration windows. */
   report?: boolean;
   /** Replace an --out folder edgec did not create (never '.', an ancestor of the cwd, home or '/'). */
@@ -50,6 +53,7 @@ export async function compileGraph(imported: Graph, calibration: readonly Float3
     calibration: calibration.slice(0, opts.sampleInputs ?? 64),
     backend: opts.backend,
     target: opts.target,
+    io: opts.io,
     force: opts.force,
     limits: opts.limits,
   });
@@ -97,7 +101,7 @@ export async function compileModelFile(modelPath: string, calibPath: string | un
   if (extname(modelPath) === '.tflite') {
     // Already int8 with its own quantization: no passes, no calibration.
     const int8Graph = importTflite(modelPath, opts.name, opts.limits);
-    const emitted = await emitModelFolder(int8Graph, opts.out, { backend: opts.backend, target: opts.target, force: opts.force, limits: opts.limits });
+    const emitted = await emitModelFolder(int8Graph, opts.out, { backend: opts.backend, target: opts.target, io: opts.io, force: opts.force, limits: opts.limits });
     return { ...emitted, floatGraph: int8Graph, int8Graph };
   }
   const imported = await importTfjsModel(modelPath, modelPath, opts.limits);

@@ -6,8 +6,8 @@ import { planMemory, type Plan } from './planner.ts';
 export { aliasRoots, bufferRequests, type BufferRequest, type ScratchRequest } from './lifetimes.ts';
 export { lowerBound, overlaps, planMemory, type Plan, type PlacedBuffer, type Strategy } from './planner.ts';
 
-export function planGraph(g: Graph, opts: { scratch?: ScratchRequest[]; alignment?: number } = {}): { plan: Plan; linearBytes: number } {
-  const requests = bufferRequests(g, opts.scratch);
+export function planGraph(g: Graph, opts: { scratch?: ScratchRequest[]; alignment?: number; external?: ReadonlySet<number> } = {}): { plan: Plan; linearBytes: number } {
+  const requests = bufferRequests(g, opts.scratch, opts.external);
   const plan = planMemory(requests, { alignment: opts.alignment, strategy: 'greedy' });
   const linear = planMemory(requests, { alignment: opts.alignment, strategy: 'linear' });
   return { plan, linearBytes: linear.arenaBytes };

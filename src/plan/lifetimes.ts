@@ -33,7 +33,8 @@ export function aliasRoots(g: Graph): Map<number, number> {
   return roots;
 }
 
-export function bufferRequests(g: Graph, scratch: readonly ScratchRequest[] = []): BufferRequest[] {
+/** `external`: tensor ids (alias roots) kept outside the arena, e.g. separate input and output buffers. */
+export function bufferRequests(g: Graph, scratch: readonly ScratchRequest[] = [], external: ReadonlySet<number> = new Set()): BufferRequest[] {
   const roots = aliasRoots(g);
   const root = (id: number) => roots.get(id) ?? id;
   const last = g.ops.length - 1;
@@ -42,7 +43,7 @@ export function bufferRequests(g: Graph, scratch: readonly ScratchRequest[] = []
     const r = root(id);
     const t = g.tensors[r]!;
     // Constants live in flash; state tensors in their own region, kept across invokes.
-    if (t.data || t.variable) return;
+    if (t.data || t.variable || external.has(r)) return;
     const s = span.get(r);
     if (!s) span.set(r, { first: at, last: at });
     else {

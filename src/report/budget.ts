@@ -28,7 +28,7 @@ export interface Budget {
 
 /** Symbols of the harness (startup, semihosting, libc, main): not part of the model's budget. */
 const HARNESS =
-  /^(edgec_(reset|fault|default)_handler|edgec_vectors|edgec_stack_(unused|size)|edgec_sh_\w+|edgec_semihost|edgec_profile_step|edgec_debug_tensor|edgec_case_output|memcpy|memmove|memset|memcmp|main|write_u32|input|step_ticks|last_tick|steps_seen|dump_fd|current_input|out_fd|edgec_strlen)(\.\d+)?$/;
+  /^(edgec_(reset|fault|default)_handler|edgec_vectors|edgec_stack_(unused|size)|edgec_sh_\w+|edgec_semihost|edgec_profile_step|edgec_debug_tensor|edgec_case_output|edgec_harness_\w+|memcpy|memmove|memset|memcmp|main|write_u32|input|step_ticks|last_tick|steps_seen|dump_fd|current_input|out_fd|edgec_strlen)(\.\d+)?$/;
 
 interface Sym {
   name: string;
@@ -51,7 +51,7 @@ export function flashAndStatic(elf: string, m: Manifest): { flash: Budget['flash
   const syms = symbols(elf).filter((s) => !HARNESS.test(s.name));
   const code = syms.filter((s) => /^[tT]$/.test(s.type));
   const rodata = syms.filter((s) => /^[rR]$/.test(s.type));
-  const ram = syms.filter((s) => /^[bBdD]$/.test(s.type) && s.name !== `${m.prefix}_arena` && s.name !== `${m.prefix}_state`);
+  const ram = syms.filter((s) => /^[bBdD]$/.test(s.type) && s.name !== `${m.prefix}_static_arena` && s.name !== `${m.prefix}_static_ctx`);
   const sum = (list: Sym[]) => list.reduce((a, s) => a + s.size, 0);
   const weights = sum(rodata);
   const codeBytes = sum(code);

@@ -61,6 +61,11 @@ export function safeText(text: string, max = SAFE_TEXT_MAX): string {
   return out;
 }
 
+/** Text from a model for a Markdown document: safe characters, with Markdown's syntax characters escaped. */
+export function markdownText(text: string, max = SAFE_TEXT_MAX): string {
+  return safeText(text, max).replace(/[\\`*_[\]<>|#!~]/g, '\\$&');
+}
+
 export function tsString(value: string): string {
   return JSON.stringify(value)
     .replace(/\u2028/g, '\\u2028')

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { EdgecError, fail } from '../support/diagnostics.ts';
 import { HARNESS_DIR } from '../support/paths.ts';
 import { debianPackages, type TargetDescriptor } from '../targets/targets.ts';
+import { CORTEX_CFLAGS } from '../targets/flags.ts';
 
 export { cmsisPathOf, listRunnableTargets, listTargets, loadTarget, TARGETS_DIR, type TargetDescriptor } from '../targets/targets.ts';
 
@@ -34,7 +35,7 @@ export function checkCortexToolchain(needQemu: boolean): void {
   }
 }
 
-export const CORTEX_CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror', '-O2', '-ffp-contract=off', '-ffreestanding', '-ffunction-sections', '-fdata-sections'];
+export { CORTEX_CFLAGS };
 
 export function harnessSources(): string[] {
   const dir = join(HARNESS_DIR, 'cortex-m');

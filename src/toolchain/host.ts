@@ -5,7 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { fail } from '../support/diagnostics.ts';
 
-export const HOST_CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Wconversion', '-Wsign-conversion', '-Werror', '-ffp-contract=off'];
+import { HOST_CFLAGS } from '../targets/flags.ts';
+
+export { HOST_CFLAGS };
 
 export interface HostBuild {
   sources: string[];

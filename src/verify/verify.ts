@@ -7,10 +7,12 @@
  *   simulator ──┐
  *   C build ────┴──> byte compare ──> [mismatch] debug build ──> per-layer compare ──> first layer
  */
+import { xorshift32Bytes } from '../support/xorshift.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { folderInputs, folderOutputs, ioElementBytes, readManifest, sampleBytes, type Manifest } from '../formats/manifest.ts';
-import { loadFolderGraph, simulateLowered, type ActivationData } from '../sim/int8.ts';
+import { folderInputs, folderOutputs, readManifest, sampleBytes, type Manifest } from '../formats/manifest.ts';
+import { loadFolderGraph, simulateLowered } from '../sim/int8.ts';
+import { decodeSample, encodeOutputs } from '../sim/samples.ts';
 
 export interface Mismatch {
   input: number;
@@ -44,19 +46,7 @@ export interface RunTarget {
   run(dir: string, m: Manifest, inputs: Buffer, opts: { dump?: boolean; resetEach?: boolean }): Promise<{ outputs: Buffer; dump?: Buffer }>;
 }
 
-export function xorshift32Bytes(count: number, seed: number): Int8Array {
-  let s = seed >>> 0 || 1;
-  const out = new Int8Array(count);
-  for (let i = 0; i < count; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = s & 0xff;
-  }
-  return out;
-}
+export { xorshift32Bytes };
 
 /**
  * N samples (every input's bytes back to back): the folder's quantized calibration windows first,
@@ -75,21 +65,7 @@ export function verificationInputs(dir: string, m: Manifest, n: number, seed = 1
   return samples;
 }
 
-/** A sample's bytes as the simulator's typed inputs. */
-export function decodeSample(m: Manifest, sample: Buffer): ActivationData[] {
-  let p = 0;
-  return folderInputs(m).map((io) => {
-    const start = p;
-    p += io.size * ioElementBytes(io);
-    const copy = new Uint8Array(sample.subarray(start, p)).buffer;
-    return io.dtype === 'int32' ? new Int32Array(copy) : io.dtype === 'int16' ? new Int16Array(copy) : new Int8Array(copy);
-  });
-}
-
-/** The simulator's outputs as the bytes the C writes (all outputs back to back). */
-export function encodeOutputs(outputs: readonly ActivationData[]): Buffer {
-  return Buffer.concat(outputs.map((o) => Buffer.from(o.buffer, o.byteOffset, o.byteLength)));
-}
+export { decodeSample, encodeOutputs };
 
 function firstDifference(a: Uint8Array | Int8Array, b: Uint8Array | Int8Array): number {
   const n = Math.min(a.length, b.length);

@@ -90,6 +90,15 @@ function cTokens(src: string): string[] {
   ];
 }
 
+/**
+ * The structure of a Markdown page: per line, its heading, code-fence and table-cell markers (an
+ * escaped \| is text). Names from a model must not add a heading, a fence, a cell or an HTML tag.
+ */
+function markdownShape(src: string): string[] {
+  const count = (l: string, re: RegExp) => (l.match(re) ?? []).length;
+  return src.split('\n').map((l) => `${/^#+ /.exec(l)?.[0] ?? ''}${l.startsWith('```') ? '```' : ''}|${count(l, /(?<!\\)\|/g)}<${count(l, /(?<!\\)<[a-zA-Z!/]/g)}`);
+}
+
 /** Non-comment lines of a Make or CMake snippet with identifiers replaced; comments checked. */
 function buildLines(src: string): string[] {
   const lines = src.split('\n');
@@ -112,6 +121,9 @@ function expectSameProgram(hostile: string, plain: string): void {
   for (const [h, p] of [
     [`${hm.prefix}.c`, `${pm.prefix}.c`],
     [`${hm.prefix}.h`, `${pm.prefix}.h`],
+    [`${hm.prefix}_selftest.c`, `${pm.prefix}_selftest.c`],
+    [`${hm.prefix}_quantize.c`, `${pm.prefix}_quantize.c`],
+    ['kernels/edgec_prefix.h', 'kernels/edgec_prefix.h'],
   ] as const) {
     const hs = readFileSync(join(hostile, h), 'utf8');
     expect(hs).not.toMatch(/\?\?[=/'()!<>-]/);
@@ -120,7 +132,8 @@ function expectSameProgram(hostile: string, plain: string): void {
   for (const f of ['model.mk', 'CMakeLists.txt']) expect(buildLines(readFileSync(join(hostile, f), 'utf8'))).toEqual(buildLines(readFileSync(join(plain, f), 'utf8')));
   expect(tsTokens(readFileSync(join(hostile, 'model.ts'), 'utf8'))).toEqual(tsTokens(readFileSync(join(plain, 'model.ts'), 'utf8')));
   JSON.parse(readFileSync(join(hostile, 'graph.json'), 'utf8'));
-  for (const f of readdirSync(hostile)) expect(f).toMatch(/^[a-z0-9_]+\.[ch]$|^(kernels|model\.mk|CMakeLists\.txt|model\.ts|graph\.json|manifest\.json|plan\.txt|sample_inputs\.bin)$/);
+  expect(markdownShape(readFileSync(join(hostile, 'README.md'), 'utf8'))).toEqual(markdownShape(readFileSync(join(plain, 'README.md'), 'utf8')));
+  for (const f of readdirSync(hostile)) expect(f).toMatch(/^[a-z0-9_]+\.[ch]$|^(kernels|model\.mk|CMakeLists\.txt|model\.ts|graph\.json|manifest\.json|plan\.txt|sample_inputs\.bin|README\.md)$/);
 }
 
 /** `make` reads the snippet (its commands would run while it is parsed) and lists the sources. */

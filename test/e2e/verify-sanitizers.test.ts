@@ -53,7 +53,7 @@ describe('host verification under sanitizers', () => {
   });
 
   it('a run that never finishes stops at the time limit', async () => {
-    const dir = editedCopy('hang', (c) => c.replace(/int har_invoke\(void\)\n\{/, 'int har_invoke(void)\n{\n    for (volatile int spin = 1; spin; ) {\n    }'));
+    const dir = editedCopy('hang', (c) => c.replace(/int har_invoke\(har_ctx \*ctx\)\n\{/, 'int har_invoke(har_ctx *ctx)\n{\n    for (volatile int spin = 1; spin; ) {\n    }'));
     const e = await verifyError(dir, hostRunTarget({ limits: { timeoutMs: 3000 } }));
     expect(e.diagnostics[0]!.code).toBe('E-RUN-TIMEOUT');
   });

@@ -18,6 +18,8 @@ export type BackendOptions = { backend: 'portable' } | { backend: 'cmsis-nn'; pa
 /** Where the planner put things: activations in the arena, state tensors in the state region, each step's scratch. */
 export interface MemoryLayout {
   arenaOffset(id: number): number;
+  /** The C expression of a tensor kept outside the arena (separate I/O buffers), or null. */
+  external(id: number): string | null;
   /** Offset in the state region of a variable tensor. */
   stateOffset(id: number): number;
   scratch(step: number): StepScratch;
@@ -49,6 +51,8 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
   const emittedTensors = new Map<number, string>();
 
   const shared = new Map<string, string>();
+  // Weight arrays take the model's placement macro (defined empty unless the user sets a section).
+  const weightsAttr = `${prefix.toUpperCase()}_WEIGHTS_ATTR`;
   let currentStep = 0;
   const ctx: EmitContext = {
     graph: l.graph,
@@ -64,7 +68,7 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
     constArray(role: string, ctype: CType, data: ArrayLike<number>, layer: string): string {
       const name = names.unique(layer ? `${prefix}_${cIdentifier(layer)}_${role}` : `${prefix}_${role}`);
       const align = ctype === 'int8_t' ? 4 : 8;
-      constants.push(`static const ${ctype} ${name}[${Math.max(data.length, 1)}] EDGEC_ALIGNED(${align}) = {\n${arrayBody(data.length ? data : [0], ctype)}\n};`);
+      constants.push(`static const ${ctype} ${name}[${Math.max(data.length, 1)}] EDGEC_ALIGNED(${align}) ${weightsAttr} = {\n${arrayBody(data.length ? data : [0], ctype)}\n};`);
       constBytes += data.length * CTYPE_BYTES[ctype];
       return name;
     },
@@ -84,7 +88,8 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
         return name;
       }
       if (t.variable) return `(state + ${layout.stateOffset(id)})`;
-      return `(arena + ${layout.arenaOffset(l.aliases.get(id) ?? id)})`;
+      const root = l.aliases.get(id) ?? id;
+      return layout.external(root) ?? `(arena + ${layout.arenaOffset(root)})`;
     },
   };
 

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include "edgec_prefix.h"
 
 /* Shared loop bodies are specialised per element type or weight format by forced inlining, so the
  * int8 path never pays for a runtime format check. */
