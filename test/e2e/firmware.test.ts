@@ -13,6 +13,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dequantizeValues, quantizeValues } from '../../src/arith/tensor-quant.ts';
 import { emitModelFolder } from '../../src/codegen/emit-folder.ts';
 import { readManifest, type Manifest } from '../../src/formats/manifest.ts';
 import { importTflite } from '../../src/import/tflite.ts';
@@ -304,6 +305,80 @@ describe('the context API on the host, under AddressSanitizer', () => {
     const separate = readFileSync(join(AD_SEPARATE, 'ad01_int8.h'), 'utf8');
     expect(separate).toMatch(/never writes an input/);
     expect(readFileSync(join(HAR, 'har.h'), 'utf8')).toMatch(/Inputs? and outputs? live in the arena/);
+  });
+});
+
+describe('the float conversions of <prefix>_quantize.c', () => {
+  it('quantize and dequantize exactly as the simulator (halves, near-halves, saturation, NaN, infinities, subnormals)', () => {
+    const m = readManifest(HAR);
+    const s = Math.fround(m.input.scale);
+    const values: number[] = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e30, -1e30, 1e-40, -1e-40, 3.4e38];
+    for (let k = -200; k <= 200; k++) {
+      const half = Math.fround((k + 0.5) * s);
+      values.push(half, Math.fround(half * (1 + 2 ** -23)), Math.fround(half * (1 - 2 ** -23)), Math.fround(k * s));
+    }
+    // Inputs whose quotient x / scale is the float just below or above a half, where some float x
+    // reaches it: round-half-to-even or truncation gets these wrong.
+    const bits = new DataView(new ArrayBuffer(4));
+    const step = (v: number, d: number) => {
+      bits.setFloat32(0, v);
+      bits.setUint32(0, bits.getUint32(0) + (v >= 0 ? d : -d));
+      return bits.getFloat32(0);
+    };
+    for (let k = -130; k <= 130; k++) {
+      for (const d of [-1, 1]) {
+        const target = step(k + 0.5, d);
+        let x = Math.fround(target * s);
+        for (let t = 0; t < 64 && Math.fround(x / s) !== target; t++) x = step(x, Math.fround(x / s) < target === x >= 0 ? 1 : -1);
+        if (Math.fround(x / s) === target) values.push(x);
+      }
+    }
+    const random = xorshift32Bytes(4000, 11);
+    for (let i = 0; i < random.length; i += 2) values.push(((random[i]! * 256 + (random[i + 1]! & 0xff)) / 32768) * 12);
+    const x = Float32Array.from(values);
+    const dir = join(tmp, 'quantize');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'x.f32'), new Uint8Array(x.buffer));
+    writeFileSync(
+      join(dir, 'main.c'),
+      `#include <stdio.h>
+#include "har.h"
+static float x[${x.length}];
+static int8_t q[${x.length}];
+int main(int argc, char **argv)
+{
+    FILE *in = fopen(argv[1], "rb");
+    FILE *out = fopen(argv[2], "wb");
+    int8_t all[256];
+    float back[256];
+    (void)argc;
+    if (in == NULL || out == NULL || fread(x, sizeof x[0], ${x.length}u, in) != ${x.length}u) return 2;
+    har_quantize_input(x, q, ${x.length}u);
+    for (int i = 0; i < 256; i++) all[i] = (int8_t)(i - 128);
+    har_dequantize_output(all, back, 256u);
+    fwrite(q, 1, sizeof q, out);
+    fwrite(back, sizeof back[0], 256u, out);
+    return fclose(out) == 0 ? 0 : 1;
+}
+`,
+    );
+    const exe = join(dir, 'prog');
+    const cc = spawnSync('gcc', [...readmeFlags(HAR, 'host gcc'), `-I${HAR}`, join(dir, 'main.c'), join(HAR, 'har_quantize.c'), '-o', exe], { encoding: 'utf8' });
+    expect(cc.status, cc.stderr).toBe(0);
+    const run = spawnSync(exe, [join(dir, 'x.f32'), join(dir, 'out.bin')], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const out = readFileSync(join(dir, 'out.bin'));
+    expect(Array.from(new Int8Array(out.buffer, out.byteOffset, x.length))).toEqual(Array.from(quantizeValues(x, m.input.scale, m.input.zeroPoint)));
+    const back = new Float32Array(out.buffer.slice(out.byteOffset + x.length, out.byteOffset + x.length + 1024));
+    expect(Array.from(back)).toEqual(
+      Array.from(
+        dequantizeValues(
+          Int8Array.from({ length: 256 }, (_, i) => i - 128),
+          m.output.scale,
+          m.output.zeroPoint,
+        ),
+      ),
+    );
   });
 });
 
