@@ -42,6 +42,7 @@ typedef enum {
     HAR_ERROR_NOT_INITIALIZED = -5,    /* the context was not initialized by har_init() */
     HAR_ERROR_BAD_INDEX = -6,          /* no input or output of that index */
     HAR_ERROR_SELFTEST = -7,           /* har_selftest(): an output differs from the expected bytes */
+    HAR_ERROR_WEIGHTS = -8,            /* weights blob: missing, misaligned, for another model or layout, or corrupted */
     HAR_ERROR_SCRATCH = -1000          /* builds with EDGEC_CHECK_SCRATCH: CMSIS-NN asked for another scratch size */
 } har_status;
 

@@ -14,6 +14,7 @@ import { given, notApplicable, parseChoice, parseInteger, parseTarget, type CliC
 import { targetHelp } from './targets.ts';
 import { DEFAULT_TARGET, HOST } from '../targets/targets.ts';
 import { IO_MODES } from '../codegen/io-placement.ts';
+import { WEIGHTS_MODES } from '../codegen/weights-blob.ts';
 
 const OBSERVERS = ['minmax', 'percentile'] as const;
 const BACKENDS = ['portable', 'cmsis-nn'] as const;
@@ -29,6 +30,7 @@ interface CompileFlags {
   maxArenaBytes?: string;
   maxWeightsBytes?: string;
   io?: string;
+  weights?: string;
 }
 
 /** Which library runs each layer of a cmsis-nn folder (ops CMSIS-NN lacks run portable kernels). */
@@ -73,6 +75,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
   }
   const observer = parseChoice(opts.observer ?? 'minmax', '--observer', OBSERVERS);
   const io = parseChoice(opts.io ?? 'arena', '--io', IO_MODES);
+  const weights = parseChoice(opts.weights ?? 'c', '--weights', WEIGHTS_MODES);
   const backend = parseChoice(opts.backend, '--backend', BACKENDS);
   const target = await parseTarget(opts.target ?? DEFAULT_TARGET, '--target', [HOST]);
   if (backend === 'cmsis-nn') (await import('../toolchain/cmsis-nn.ts')).cmsisNnDir();
@@ -95,6 +98,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
     backend,
     target,
     io,
+    weights,
     force: opts.force,
     limits,
     report: true,
@@ -123,6 +127,7 @@ export function registerCompile(program: Command, ctx: CliContext): void {
       `${targetHelp('the core the folder is made for, recorded in manifest.json')}; default: ${DEFAULT_TARGET}. Portable C is the same for every core; cmsis-nn sizes its scratch for the core's CMSIS-NN code path`,
     )
     .option('--io <placement>', 'inputs and outputs inside the arena (arena: least RAM; invoke overwrites the input) or in buffers of their own that invoke never writes (separate); default: arena')
+    .option('--weights <where>', 'weight arrays in the C, as const data (c), or in weights.bin, given to the model at run time and checked (blob: external flash, updates); default: c')
     .option('--max-arena-bytes <n>', `refuse a model whose activation arena exceeds n bytes (default: ${DEFAULT_LIMITS.arenaBytes})`)
     .option('--max-weights-bytes <n>', `refuse a model whose weights exceed n bytes (default: ${DEFAULT_LIMITS.weightsBytes})`)
     .action((model: string, opts: CompileFlags, cmd: Command) => compileCommand(ctx, model, opts, cmd));

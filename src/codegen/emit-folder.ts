@@ -34,6 +34,7 @@ import { stringLiteral } from '../cgen/c.ts';
 import { folderReadme, quantizeSource, sampleInputs, SELFTEST_SAMPLES, selftestSource } from './folder-extras.ts';
 import { ioOverlap, ioPlacement, type IoMode } from './io-placement.ts';
 import { kernelSymbols, prefixHeader } from './kernel-prefix.ts';
+import { BLOB_HEADER_BYTES, BLOB_LAYOUT_VERSION, BLOB_MAGIC, modelId, NIBBLE, WeightsBlob, type WeightsMode } from './weights-blob.ts';
 import { CMSIS_GLUE_HEADER, emitSteps, type BackendOptions, type MemoryLayout } from './portable/emit-steps.ts';
 import { cmsisEmitterFor, portableScratch } from './select.ts';
 import type { CmsisPath } from '../ops/contract.ts';
@@ -93,6 +94,8 @@ export interface EmitOptions {
   cmsisEverywhere?: boolean;
   /** Inputs and outputs inside the arena (default) or in buffers of their own (src/codegen/io-placement.ts). */
   io?: IoMode;
+  /** Weight arrays in the C (default) or in weights.bin, given to the model at run time (src/codegen/weights-blob.ts). */
+  weights?: WeightsMode;
   /** Float calibration windows; the first ones are saved quantized as sample_inputs.bin. */
   calibration?: readonly Float32Array[];
   alignment?: number;
@@ -159,7 +162,10 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
       return { ptr: `(arena + ${placed.offset})`, bytes: requests[k]!.bytes };
     },
   };
-  const emitted = emitSteps(lowered, prefix, layout, backend);
+  const blob = opts.weights === 'blob' ? new WeightsBlob() : undefined;
+  const emitted = emitSteps(lowered, prefix, layout, backend, blob);
+  if (blob && blob.payloadBytes === 0) fail('E-CODEGEN-WEIGHTS', 'codegen', '--weights blob: this model has no constant arrays to put in a blob', { file: g.meta.source });
+  const blobFile = blob ? blob.file(hash) : null;
   const input = g.tensors[g.inputs[0]!]!;
   const output = g.tensors[g.outputs[0]!]!;
   // The first input and output keep the plain names (<model>_input()); more are numbered (_input_1()).
@@ -224,6 +230,20 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     labels,
     labelList: (labels ?? []).map((l) => stringLiteral(l)).join(', '),
     selftestInputs: 0,
+    locals: emitted.locals,
+    weightsBlob:
+      blob && blobFile
+        ? {
+            fileBytes: blobFile.length,
+            payloadBytes: blob.payloadBytes,
+            headerBytes: BLOB_HEADER_BYTES,
+            version: BLOB_LAYOUT_VERSION,
+            magic: `0x${BLOB_MAGIC.toString(16).toUpperCase()}`,
+            idLow: `0x${modelId(hash)[0].toString(16).toUpperCase().padStart(8, '0')}`,
+            idHigh: `0x${modelId(hash)[1].toString(16).toUpperCase().padStart(8, '0')}`,
+            crcTable: NIBBLE.map((c) => `0x${c.toString(16).toUpperCase().padStart(8, '0')}u`).join(', '),
+          }
+        : null,
   };
   const manifest: Manifest = {
     format: 'edgec-manifest/1',
@@ -234,6 +254,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     backend: cmsis ? 'cmsis-nn' : 'portable',
     target,
     io: placement.mode,
+    ...(blobFile ? { weightsBlobBytes: blobFile.length } : {}),
     ...(cmsis ? { cmsisNn: { path: cmsis.path } } : {}),
     ...(requests.length > 0 ? { scratchBytes: requests.reduce((a, r) => Math.max(a, r.bytes), 0) } : {}),
     ...(state.bytes > 0 ? { stateBytes: state.bytes } : {}),
@@ -262,7 +283,15 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
       writeFileSync(join(tmp, `${prefix}_quantize.c`), quantizeSource(manifest, cBanner));
       writeFileSync(
         join(tmp, 'README.md'),
-        folderReadme({ manifest, arenaAlign: view.arenaAlign, ioInArena, ioOverlap: overlap, selftestCount: view.selftestInputs, preprocessing: g.meta.preprocessing }),
+        folderReadme({
+          manifest,
+          arenaAlign: view.arenaAlign,
+          ioInArena,
+          ioOverlap: overlap,
+          selftestCount: view.selftestInputs,
+          weightsBlob: blobFile?.length ?? null,
+          preprocessing: g.meta.preprocessing,
+        }),
       );
       writeFileSync(join(tmp, 'model.mk'), renderTemplate('model/model.mk.hbs', { ...view, banner: banner('hash', g, hash) }));
       writeFileSync(join(tmp, 'CMakeLists.txt'), renderTemplate('model/CMakeLists.txt.hbs', { ...view, banner: banner('hash', g, hash) }));
@@ -275,6 +304,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
       writeFileSync(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
       writeFileSync(join(tmp, 'model.ts'), emitModelTs(manifest, banner('ts', g, hash)));
       writeFileSync(join(tmp, 'sample_inputs.bin'), Buffer.concat(samples));
+      if (blobFile) writeFileSync(join(tmp, 'weights.bin'), blobFile);
     },
     { force: opts.force },
   );

@@ -137,6 +137,8 @@ export interface ReadmeFacts {
   ioInArena: boolean;
   ioOverlap: boolean;
   selftestCount: number;
+  /** Bytes of weights.bin, or null when the weights are in the C. */
+  weightsBlob: number | null;
   preprocessing?: Preprocessing;
 }
 
@@ -165,6 +167,7 @@ export function folderReadme(f: ReadmeFacts): string {
     prefix: m.prefix,
     upper: m.prefix.toUpperCase(),
     selftestCount: f.selftestCount,
+    weightsBlob: f.weightsBlob,
     arenaBytes: m.arenaBytes,
     arenaAlign: f.arenaAlign,
     stateBytes: m.stateBytes ?? 0,

@@ -40,6 +40,8 @@ export interface Manifest {
    * folder's scratch is sized for it. Absent in folders written by earlier edgec versions.
    */
   target?: string;
+  /** `compile --weights blob`: bytes of weights.bin, which the harness loads and gives to <prefix>_set_weights(). */
+  weightsBlobBytes?: number;
   /** Inputs and outputs inside the arena, or in buffers of their own (`compile --io`); absent: arena. */
   io?: 'arena' | 'separate';
   /** How input windows are prepared, when the model said (README.md shows it). */
@@ -111,6 +113,7 @@ function checkManifest(m: Manifest): { field: string; message: string } | null {
   if (typeof m.name !== 'string') return { field: 'name', message: 'the name is not a string' };
   if (m.backend !== 'portable' && m.backend !== 'cmsis-nn') return { field: 'backend', message: `unknown backend ${JSON.stringify(m.backend)}` };
   if (m.target !== undefined && (typeof m.target !== 'string' || !TARGET_NAME.test(m.target))) return { field: 'target', message: 'the target is not a target name' };
+  if (m.weightsBlobBytes !== undefined && (!isCount(m.weightsBlobBytes) || m.weightsBlobBytes === 0)) return { field: 'weightsBlobBytes', message: 'not a byte count' };
   if (m.io !== undefined && m.io !== 'arena' && m.io !== 'separate') return { field: 'io', message: `unknown I/O placement ${JSON.stringify(m.io)}` };
   if (m.cmsisNn !== undefined && !['plain', 'dsp', 'mve'].includes(m.cmsisNn?.path)) return { field: 'cmsisNn.path', message: 'unknown CMSIS-NN code path' };
   for (const [field, io] of [['input', m.input], ['output', m.output], ...(m.inputs ?? []).map((x, i) => [`inputs[${i}]`, x]), ...(m.outputs ?? []).map((x, i) => [`outputs[${i}]`, x])] as [

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const EMITTED = new Set(['kernels', 'model.mk', 'CMakeLists.txt', 'model.ts', 'graph.json', 'plan.txt', 'manifest.json', 'sample_inputs.bin', 'README.md']);
+const EMITTED = new Set(['kernels', 'model.mk', 'CMakeLists.txt', 'model.ts', 'graph.json', 'plan.txt', 'manifest.json', 'sample_inputs.bin', 'README.md', 'weights.bin']);
 /** <prefix> followed by these. */
 const MODEL_FILES = ['.h', '.c', '_selftest.c', '_quantize.c'];
 const BUDGET = /^budget(-[a-z0-9-]+)?\.(md|json)$/;

@@ -17,6 +17,7 @@ import { runPasses } from '../passes/index.ts';
 import { quantizeGraph, type QuantizeOptions } from '../quantize/quantize-graph.ts';
 import { emitModelFolder, type EmitResult } from '../codegen/emit-folder.ts';
 import type { IoMode } from '../codegen/io-placement.ts';
+import type { WeightsMode } from '../codegen/weights-blob.ts';
 import { quantizationReport, type QuantReport } from '../quantize/report.ts';
 
 export interface CompileOptions extends QuantizeOptions {
@@ -30,6 +31,8 @@ export interface CompileOptions extends QuantizeOptions {
   target?: string;
   /** Inputs and outputs inside the arena (default) or in buffers of their own. */
   io?: IoMode;
+  /** Weight arrays in the C (default) or in weights.bin. */
+  weights?: WeightsMode;
   /** Also compute the per-layer SQNR report on (up to 64 of) the calibration windows. */
   report?: boolean;
   /** Replace an --out folder edgec did not create (never '.', an ancestor of the cwd, home or '/'). */
@@ -54,6 +57,7 @@ export async function compileGraph(imported: Graph, calibration: readonly Float3
     backend: opts.backend,
     target: opts.target,
     io: opts.io,
+    weights: opts.weights,
     force: opts.force,
     limits: opts.limits,
   });
@@ -101,7 +105,7 @@ export async function compileModelFile(modelPath: string, calibPath: string | un
   if (extname(modelPath) === '.tflite') {
     // Already int8 with its own quantization: no passes, no calibration.
     const int8Graph = importTflite(modelPath, opts.name, opts.limits);
-    const emitted = await emitModelFolder(int8Graph, opts.out, { backend: opts.backend, target: opts.target, io: opts.io, force: opts.force, limits: opts.limits });
+    const emitted = await emitModelFolder(int8Graph, opts.out, { backend: opts.backend, target: opts.target, io: opts.io, weights: opts.weights, force: opts.force, limits: opts.limits });
     return { ...emitted, floatGraph: int8Graph, int8Graph };
   }
   const imported = await importTfjsModel(modelPath, modelPath, opts.limits);

@@ -20,7 +20,8 @@ import { xorshift32Bytes } from '../verify/verify.ts';
 
 export interface Budget {
   target: string;
-  flash: { weights: number; code: number; total: number; per_kernel: { name: string; bytes: number }[] };
+  /** weights: the const data in the image plus weights.bin of a --weights blob folder (weights_blob, wherever it is placed). */
+  flash: { weights: number; weights_blob: number; code: number; total: number; per_kernel: { name: string; bytes: number }[] };
   /** state: bytes a stateful model keeps between invokes (LSTM hidden/cell), outside the arena. */
   ram: { arena: number; scratch: number; state: number; stack: number; static: number; total: number };
   instructions: { total: number | null; per_layer: { name: string; op: string; instructions: number }[]; overhead: number | null; note: string };
@@ -53,16 +54,20 @@ export function flashAndStatic(elf: string, m: Manifest): { flash: Budget['flash
   const rodata = syms.filter((s) => /^[rR]$/.test(s.type));
   const ram = syms.filter((s) => /^[bBdD]$/.test(s.type) && s.name !== `${m.prefix}_static_arena` && s.name !== `${m.prefix}_static_ctx`);
   const sum = (list: Sym[]) => list.reduce((a, s) => a + s.size, 0);
-  const weights = sum(rodata);
+  const blob = m.weightsBlobBytes ?? 0;
+  const weights = sum(rodata) + blob;
   const codeBytes = sum(code);
+  // Kernel symbols carry the model's prefix (kernels/edgec_prefix.h); reported by their own names.
+  const kernelPrefix = `${m.prefix}_edgec_`;
   return {
     flash: {
       weights,
+      weights_blob: blob,
       code: codeBytes,
       total: weights + codeBytes,
       per_kernel: code
-        .filter((s) => s.name.startsWith('edgec_') || s.name.startsWith('arm_'))
-        .map((s) => ({ name: s.name, bytes: s.size }))
+        .filter((s) => s.name.startsWith(kernelPrefix) || s.name.startsWith('edgec_') || s.name.startsWith('arm_'))
+        .map((s) => ({ name: s.name.startsWith(kernelPrefix) ? s.name.slice(m.prefix.length + 1) : s.name, bytes: s.size }))
         .sort((a, b) => b.bytes - a.bytes),
     },
     staticBytes: sum(ram),
@@ -115,6 +120,7 @@ export function formatBudgets(budgets: Budget[]): string {
   lines.push(`| ${'budget'.padEnd(28)} | ${budgets.map((b) => b.target.padStart(12)).join(' | ')} |`);
   lines.push(`|${'-'.repeat(30)}|${budgets.map(() => '-'.repeat(14)).join('|')}|`);
   lines.push(row('flash: weights (bytes)', (b) => String(b.flash.weights)));
+  if (budgets.some((b) => b.flash.weights_blob > 0)) lines.push(row('  of which weights.bin', (b) => String(b.flash.weights_blob)));
   lines.push(row('flash: code (bytes)', (b) => String(b.flash.code)));
   lines.push(row('flash: total (bytes)', (b) => String(b.flash.total)));
   lines.push(row('RAM: arena (bytes)', (b) => String(b.ram.arena)));

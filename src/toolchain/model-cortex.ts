@@ -4,7 +4,7 @@
  * profile (total only, or per step) and the painted-stack high-water mark.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Manifest } from '../formats/manifest.ts';
 import { BUILD_DIR, HARNESS_DIR } from '../support/paths.ts';
@@ -40,6 +40,8 @@ export async function buildModelCortex(dir: string, m: Manifest, target: TargetD
   const tmp = `${workDir}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   mkdirSync(tmp, { recursive: true });
   writeFileSync(join(tmp, 'edgec_model_glue.h'), glueHeader(m));
+  // A weights-blob folder: the harness reads ../weights.bin from its run folder inside this one.
+  if (m.weightsBlobBytes) copyFileSync(join(abs, 'weights.bin'), join(tmp, 'weights.bin'));
   const defines = [
     ...(opts.debug ? ['EDGEC_DEBUG_DUMP'] : []),
     ...(profile !== 'none' && target.counter ? ['EDGEC_PROFILE', `EDGEC_COUNTER_ADDRESS=${target.counter.address}u`, `EDGEC_MAX_STEPS=${Math.max(m.steps.length, 1)}`] : []),

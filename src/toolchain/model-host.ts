@@ -25,7 +25,13 @@ export function glueHeader(m: Manifest): string {
     `#include "${m.prefix}.h"`,
     `static ${m.prefix}_ctx edgec_harness_ctx;`,
     `static int8_t edgec_harness_arena[${upper}_ARENA_BYTES] __attribute__((aligned(${upper}_ARENA_ALIGN)));`,
-    `#define EDGEC_INIT() ${m.prefix}_init(&edgec_harness_ctx, edgec_harness_arena, sizeof edgec_harness_arena)`,
+    ...(m.weightsBlobBytes
+      ? [
+          `#define EDGEC_WEIGHTS_BLOB_BYTES ${m.weightsBlobBytes}u`,
+          `static int64_t edgec_harness_weights[${Math.ceil(m.weightsBlobBytes / 8)}];`,
+          `#define EDGEC_INIT() (${m.prefix}_init(&edgec_harness_ctx, edgec_harness_arena, sizeof edgec_harness_arena) != 0 ? -1 : ${m.prefix}_set_weights(&edgec_harness_ctx, edgec_harness_weights, sizeof edgec_harness_weights))`,
+        ]
+      : [`#define EDGEC_INIT() ${m.prefix}_init(&edgec_harness_ctx, edgec_harness_arena, sizeof edgec_harness_arena)`]),
     `#define EDGEC_RESET() ${m.prefix}_reset(&edgec_harness_ctx)`,
     `#define EDGEC_INVOKE() ${m.prefix}_invoke(&edgec_harness_ctx)`,
     `#define EDGEC_NUM_INPUTS ${ins.length}`,
@@ -73,7 +79,7 @@ export function folderDigest(dir: string, m: Manifest): string {
         .sort()
         .map((f) => join(kdir, f))
     : [];
-  const extras = [`${m.prefix}_selftest.c`, `${m.prefix}_quantize.c`].map((f) => join(dir, f)).filter((f) => existsSync(f));
+  const extras = [`${m.prefix}_selftest.c`, `${m.prefix}_quantize.c`, 'weights.bin'].map((f) => join(dir, f)).filter((f) => existsSync(f));
   for (const f of [join(dir, `${m.prefix}.c`), join(dir, `${m.prefix}.h`), ...extras, ...kernelFiles]) {
     h.update(f.slice(dir.length));
     h.update(readFileSync(f));
@@ -168,7 +174,8 @@ export function classifyHostFailure(exe: string, r: { status: number | null; sig
 }
 
 /** Runs the host build on inputs (K * input size bytes); returns K * output size bytes. */
-export function runModelHost(exe: string, m: Manifest, inputs: Buffer, opts: { dump?: boolean; limits?: RunLimits; sanitized?: boolean } = {}): HostRun {
+/** `weights`: a weights-blob folder's weights.bin, which the harness reads (EDGEC_WEIGHTS). */
+export function runModelHost(exe: string, m: Manifest, inputs: Buffer, opts: { dump?: boolean; limits?: RunLimits; sanitized?: boolean; weights?: string } = {}): HostRun {
   if (inputs.length % m.input.size !== 0) {
     fail('E-RUN-INPUT', 'toolchain', `input has ${inputs.length} bytes, not a multiple of the model's input size ${m.input.size}`);
   }
@@ -186,6 +193,7 @@ export function runModelHost(exe: string, m: Manifest, inputs: Buffer, opts: { d
     ...process.env,
     ASAN_OPTIONS: `hard_rss_limit_mb=${limits.memoryMb}:detect_leaks=0:abort_on_error=0:exitcode=86`,
     UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1:exitcode=87',
+    ...(opts.weights ? { EDGEC_WEIGHTS: opts.weights } : {}),
   };
   const r = runProgram('/bin/sh', ['-c', opts.sanitized ? 'exec "$0" "$@"' : `ulimit -v ${limits.memoryMb * 1024} && exec "$0" "$@"`, exe, inPath, outPath, ...(opts.dump ? [dumpPath] : [])], {
     timeoutMs: limits.timeoutMs,

@@ -1,4 +1,5 @@
 /** Run targets for `run` and `verify`: the host build, and Cortex-M targets in QEMU. */
+import { join } from 'node:path';
 import { buildModelHost, runModelHost, type RunLimits } from '../toolchain/model-host.ts';
 import { buildModelCortex, runModelCortex } from '../toolchain/model-cortex.ts';
 import { loadTarget } from '../toolchain/cortex-m.ts';
@@ -15,7 +16,7 @@ export function hostRunTarget(opts: { sanitize?: boolean; limits?: RunLimits } =
     name: 'host',
     async run(dir, m, inputs, o) {
       const exe = await buildModelHost(dir, m, { debug: o.dump, resetEach: o.resetEach, sanitize });
-      return runModelHost(exe, m, inputs, { dump: o.dump, sanitized: sanitize, limits: opts.limits });
+      return runModelHost(exe, m, inputs, { dump: o.dump, sanitized: sanitize, limits: opts.limits, ...(m.weightsBlobBytes ? { weights: join(dir, 'weights.bin') } : {}) });
     },
   };
 }

@@ -23,6 +23,10 @@ import { HARNESS_DIR, PACKAGE_ROOT, PORTABLE_KERNELS_DIR } from '../../src/suppo
 import { renderTemplate } from '../../src/support/templates.ts';
 import { xorshift32Bytes } from '../../src/support/xorshift.ts';
 import { loadTarget } from '../../src/targets/targets.ts';
+import { deserializeGraph } from '../../src/ir/serialize.ts';
+import { verifyFolder } from '../../src/verify/verify.ts';
+import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
+import zlib from 'node:zlib';
 import { runQemu } from '../../src/toolchain/cortex-m.ts';
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
 
@@ -380,6 +384,145 @@ int main(int argc, char **argv)
       ),
     );
   });
+});
+
+describe('--weights blob', () => {
+  const HAR_BLOB = join(tmp, 'har-blob');
+  const AD_BLOB = join(tmp, 'ad01-blob');
+  beforeAll(async () => {
+    const har = deserializeGraph(readFileSync(join(HAR, 'graph.json'), 'utf8'), join(HAR, 'graph.json'));
+    await emitModelFolder(har, HAR_BLOB, { weights: 'blob' });
+    await emitModelFolder(importTflite(join(PACKAGE_ROOT, 'test/models/ad01_int8.tflite')), AD_BLOB, { weights: 'blob', io: 'separate' });
+  }, 120_000);
+
+  it('weights.bin: a header with magic, layout, sizes, model id and the CRC-32 zlib computes; no weight array left in the C', () => {
+    const m = readManifest(HAR_BLOB);
+    const blob = readFileSync(join(HAR_BLOB, 'weights.bin'));
+    expect(blob.length).toBe(m.weightsBlobBytes);
+    expect(blob.subarray(0, 4).toString('latin1')).toBe('EDGW');
+    expect([blob.readUInt32LE(4), blob.readUInt32LE(8), blob.readUInt32LE(12)]).toEqual([1, 32, blob.length - 32]);
+    expect(blob.readUInt32LE(16)).toBe(zlib.crc32(blob.subarray(32)));
+    expect(blob.subarray(20, 28).toString('hex')).toBe(m.modelHash.slice(0, 16));
+    const c = readFileSync(join(HAR_BLOB, 'har.c'), 'utf8');
+    expect(c).not.toMatch(/static const int(8|32)_t har_\w+\[/);
+    expect(c).toMatch(/\(w \+ \d+\)/);
+  });
+
+  it('verifies bit-exact on the host', async () => {
+    for (const dir of [HAR_BLOB, AD_BLOB]) expect((await verifyFolder(dir, hostTarget, { inputs: 20 })).exact).toBe(20);
+  }, 120_000);
+
+  it.skipIf(!HAS_CORTEX)(
+    'verifies bit-exact on Cortex-M4 (QEMU)',
+    async () => {
+      for (const dir of [HAR_BLOB, AD_BLOB]) expect((await verifyFolder(dir, cortexTarget('cortex-m4'), { inputs: 10 })).exact).toBe(10);
+    },
+    300_000,
+  );
+
+  it("the C refuses a blob that is corrupted, truncated, misaligned or another model's, and invoke refuses to run without one (ASan)", () => {
+    const m = readManifest(HAR_BLOB);
+    const l = loadFolderGraph(HAR_BLOB);
+    const input = Buffer.from(xorshift32Bytes(m.input.size, 3).buffer);
+    const expected = encodeOutputs(simulateLowered(l, decodeSample(m, input)).outputs);
+    const dir = join(tmp, 'blob-host');
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'main.c'),
+      `#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "har.h"
+
+static const int8_t input[${input.length}] = { ${Array.from(new Int8Array(input.buffer, input.byteOffset, input.length)).join(', ')} };
+static const int8_t expected[${expected.length}] = { ${Array.from(new Int8Array(expected.buffer, expected.byteOffset, expected.length)).join(', ')} };
+
+#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "failed: %s (line %d)\\n", #cond, __LINE__); return 1; } } while (0)
+
+static uint8_t *load(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *b;
+    if (f == NULL) return NULL;
+    fseek(f, 0, SEEK_END);
+    *n = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    b = (uint8_t *)aligned_alloc(8, (*n + 8u) & ~(size_t)7u);
+    if (b != NULL && fread(b, 1, *n, f) != *n) return NULL;
+    fclose(f);
+    return b;
+}
+
+int main(int argc, char **argv)
+{
+    static int8_t arena[HAR_ARENA_BYTES] __attribute__((aligned(8)));
+    har_ctx ctx;
+    size_t n = 0, other_n = 0;
+    uint8_t *blob = load(argv[1], &n);
+    uint8_t *other = load(argv[2], &other_n);
+    uint8_t *shifted = (uint8_t *)aligned_alloc(8, (n + 15u) & ~(size_t)7u);
+    (void)argc;
+    CHECK(blob != NULL && other != NULL && shifted != NULL && n == HAR_WEIGHTS_BLOB_BYTES);
+    memset(&ctx, 0, sizeof ctx);
+    CHECK(har_set_weights(&ctx, blob, n) == HAR_ERROR_NOT_INITIALIZED);
+    CHECK(har_init(&ctx, arena, sizeof arena) == HAR_OK);
+    memcpy(har_input(&ctx), input, sizeof input);
+    CHECK(har_invoke(&ctx) == HAR_ERROR_WEIGHTS);
+    CHECK(har_set_weights(&ctx, NULL, n) == HAR_ERROR_WEIGHTS);
+    CHECK(har_set_weights(&ctx, blob, n - 1u) == HAR_ERROR_WEIGHTS);
+    memcpy(shifted + 4, blob, n);
+    CHECK(har_set_weights(&ctx, shifted + 4, n) == HAR_ERROR_WEIGHTS);
+    CHECK(har_set_weights(&ctx, other, other_n) == HAR_ERROR_WEIGHTS);
+    for (size_t at = 0; at < n; at += n / 7u + 1u) {
+        blob[at] ^= 0x10u;
+        CHECK(har_set_weights(&ctx, blob, n) == HAR_ERROR_WEIGHTS);
+        CHECK(har_invoke(&ctx) == HAR_ERROR_WEIGHTS);
+        blob[at] ^= 0x10u;
+    }
+    blob[n - 1u] ^= 0x01u;
+    CHECK(har_set_weights(&ctx, blob, n) == HAR_ERROR_WEIGHTS);
+    blob[n - 1u] ^= 0x01u;
+    CHECK(har_set_weights(&ctx, blob, n) == HAR_OK);
+    CHECK(har_invoke(&ctx) == HAR_OK);
+    CHECK(memcmp(har_output(&ctx), expected, sizeof expected) == 0);
+    CHECK(har_selftest(&ctx) == HAR_OK);
+    puts("ok");
+    free(blob);
+    free(other);
+    free(shifted);
+    return 0;
+}
+`,
+    );
+    const sources = readFileSync(join(HAR_BLOB, 'model.mk'), 'utf8');
+    const files = /^HAR_SRCS := (.*)$/m
+      .exec(sources)![1]!
+      .split(' ')
+      .map((f) => f.replace('$(HAR_DIR)', `${HAR_BLOB}/`));
+    const exe = join(dir, 'prog');
+    const cc = spawnSync(
+      'gcc',
+      [
+        ...readmeFlags(HAR_BLOB, 'host gcc').filter((f) => f !== '-std=c99'),
+        '-std=c11',
+        '-fsanitize=address,undefined',
+        '-fno-sanitize-recover=all',
+        '-g',
+        `-I${HAR_BLOB}`,
+        join(dir, 'main.c'),
+        ...files,
+        join(HAR_BLOB, 'har_selftest.c'),
+        '-o',
+        exe,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(cc.status, cc.stderr).toBe(0);
+    const run = spawnSync(exe, [join(HAR_BLOB, 'weights.bin'), join(AD_BLOB, 'weights.bin')], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('ok');
+  }, 120_000);
 });
 
 describe('kernel symbols carry the model prefix', () => {

@@ -11,6 +11,7 @@ import { NameTable, cIdentifier } from '../names.ts';
 import type { EmitContext, StepScratch } from '../../ops/contract.ts';
 import { cmsisEmitterFor, portableEmitterFor } from '../select.ts';
 import type { CmsisPath } from '../../ops/contract.ts';
+import type { WeightsBlob } from '../weights-blob.ts';
 
 /** Which kernel library a folder calls; cmsis-nn falls back to portable kernels op by op. */
 export type BackendOptions = { backend: 'portable' } | { backend: 'cmsis-nn'; path: CmsisPath; everywhere?: boolean };
@@ -27,6 +28,8 @@ export interface MemoryLayout {
 
 export interface EmittedSteps {
   constants: string[];
+  /** Weights-blob mode: the structs, as locals of invoke (their arrays live in the blob, read through `w`). */
+  locals: string[];
   constBytes: number;
   headers: string[];
   kernelFiles: string[];
@@ -41,9 +44,14 @@ const CTYPE_BYTES: Record<CType, number> = { int8_t: 1, uint8_t: 1, int16_t: 2, 
 /** The project's own header between generated code and CMSIS-NN (templates/kernels/cmsis-nn). */
 export const CMSIS_GLUE_HEADER = 'edgec_cmsis_nn.h';
 
-export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, backend: BackendOptions = { backend: 'portable' }): EmittedSteps {
+/**
+ * `blob`: put every constant array into the weights blob (src/codegen/weights-blob.ts) instead of the C;
+ * arrays are then `w + offset` and the structs that point at them locals of invoke.
+ */
+export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, backend: BackendOptions = { backend: 'portable' }, blob?: WeightsBlob): EmittedSteps {
   const names = new NameTable();
   const constants: string[] = [];
+  const locals: string[] = [];
   let constBytes = 0;
   const files = new Set<string>(ALWAYS);
   const headers = new Set<string>();
@@ -68,13 +76,15 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
     constArray(role: string, ctype: CType, data: ArrayLike<number>, layer: string): string {
       const name = names.unique(layer ? `${prefix}_${cIdentifier(layer)}_${role}` : `${prefix}_${role}`);
       const align = ctype === 'int8_t' ? 4 : 8;
-      constants.push(`static const ${ctype} ${name}[${Math.max(data.length, 1)}] EDGEC_ALIGNED(${align}) ${weightsAttr} = {\n${arrayBody(data.length ? data : [0], ctype)}\n};`);
       constBytes += data.length * CTYPE_BYTES[ctype];
+      if (blob) return `((const ${ctype} *)(const void *)(w + ${blob.add(data, ctype, align)}))`;
+      constants.push(`static const ${ctype} ${name}[${Math.max(data.length, 1)}] EDGEC_ALIGNED(${align}) ${weightsAttr} = {\n${arrayBody(data.length ? data : [0], ctype)}\n};`);
       return name;
     },
     constStruct(role: string, ctype: string, init: string, layer: string): string {
       const name = names.unique(`${prefix}_${cIdentifier(layer)}_${role}`);
-      constants.push(`static const ${ctype} ${name} = ${init};`);
+      if (blob) locals.push(`const ${ctype} ${name} = ${init};`);
+      else constants.push(`static const ${ctype} ${name} = ${init};`);
       return name;
     },
     tensor(id: number, layer: string): string {
@@ -125,6 +135,7 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
   });
   return {
     constants,
+    locals,
     constBytes,
     headers: [...headers].sort(),
     kernelFiles: [...files].sort(),

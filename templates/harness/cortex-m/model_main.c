@@ -66,6 +66,17 @@ int main(void)
 #if defined(EDGEC_PROFILE)
     const int32_t prof_fd = edgec_sh_open("profile.bin", EDGEC_SH_MODE_WB);
 #endif
+#if defined(EDGEC_WEIGHTS_BLOB_BYTES)
+    {
+        /* A weights-blob folder: the toolchain copies weights.bin beside the build. */
+        const int32_t w_fd = edgec_sh_open("../weights.bin", EDGEC_SH_MODE_RB);
+        if (w_fd < 0 || edgec_sh_read(w_fd, edgec_harness_weights, EDGEC_WEIGHTS_BLOB_BYTES) != 0) {
+            edgec_sh_puts("edgec: cannot read weights.bin\n");
+            return 2;
+        }
+        (void)edgec_sh_close(w_fd);
+    }
+#endif
     if (EDGEC_INIT() != 0) {
         edgec_sh_puts("edgec: init failed\n");
         return 3;

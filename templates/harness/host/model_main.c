@@ -5,6 +5,7 @@
  * records: u32 input index, u32 step, u32 nbytes, bytes (little-endian).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include "edgec_model_glue.h"
@@ -50,6 +51,18 @@ int main(int argc, char **argv)
     if (argc > 3) {
         dump_file = fopen(argv[3], "wb");
     }
+#if defined(EDGEC_WEIGHTS_BLOB_BYTES)
+    {
+        /* A weights-blob folder: the blob's path comes from the toolchain (EDGEC_WEIGHTS). */
+        const char *path = getenv("EDGEC_WEIGHTS");
+        FILE *w = path != NULL ? fopen(path, "rb") : NULL;
+        if (w == NULL || fread(edgec_harness_weights, 1, EDGEC_WEIGHTS_BLOB_BYTES, w) != EDGEC_WEIGHTS_BLOB_BYTES) {
+            fprintf(stderr, "cannot read the weights blob named by EDGEC_WEIGHTS\n");
+            return 2;
+        }
+        fclose(w);
+    }
+#endif
     if (EDGEC_INIT() != 0) {
         fprintf(stderr, "init failed\n");
         return 3;
