@@ -52,7 +52,7 @@ function checkModelPath(model: string): 'tfjs' | 'tflite' {
   return fail('E-CLI-INPUT', 'cli', `expected a TensorFlow.js model.json or an int8 .tflite file, not a '${ext || 'file without extension'}'`, { file: model });
 }
 
-/** A JSON calibration file must parse (the reader in src/compile.ts checks the rest). */
+/** A JSON calibration file must parse (the reader in src/pipeline/compile.ts checks the rest). */
 function checkCalibration(path: string): void {
   checkInputFile(path, 'the calibration file');
   if (extname(path) !== '.json') return;

@@ -1,4 +1,4 @@
-/** Names in generated C: identifiers come from the one sanitizer (src/text/sanitize.ts). */
+/** Names in generated C: identifiers come from the one sanitizer (src/support/sanitize.ts). */
 export { cIdentifier } from '../support/sanitize.ts';
 
 /** Makes names unique by suffixing _2, _3, ... in order of first use. */

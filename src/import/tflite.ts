@@ -200,7 +200,7 @@ export function importTfliteModel(m: TfliteModel, name?: string, limits?: GraphL
   return assertValidGraph(g, limits);
 }
 
-/** Reads, imports and validates a .tflite file (`limits`: the caps of src/ir/validate.ts). */
+/** Reads, imports and validates a .tflite file (`limits`: the caps of src/validate/validate.ts). */
 export function importTflite(path: string, name?: string, limits?: GraphLimits): Graph {
   return importTfliteModel(readTflite(path), name, limits);
 }

@@ -1,7 +1,7 @@
 /**
  * MEAN over H and W of an int8 NHWC tensor with its own output quantization (TFLite Micro's int8
  * MEAN): the sum of N inputs, offset by N * zp_in, requantized with 1/N folded into the multiplier
- * (see meanParams in src/quantize/op-params.ts), plus zp_out. Twin of edgec_mean.c.
+ * (see meanParams in src/arith/op-params.ts), plus zp_out. Twin of edgec_mean.c.
  */
 import { multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
 import type { Dims } from './types.ts';

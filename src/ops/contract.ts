@@ -34,7 +34,7 @@ export interface TensorTable {
 // ---------------------------------------------------------------------------------------------
 // Validation and quantization
 
-/** What a validation rule sees of one op (src/ir/validate.ts builds it). */
+/** What a validation rule sees of one op (src/validate/validate.ts builds it). */
 export interface RuleContext {
   g: Graph;
   op: Op;
@@ -46,7 +46,7 @@ export interface RuleContext {
   failures?: number;
 }
 
-/** Arity, slots, dtype signatures and shape rules the graph validator checks (src/ir/validate.ts). */
+/** Arity, slots, dtype signatures and shape rules the graph validator checks (src/validate/validate.ts). */
 export interface OpRule {
   inputs: readonly [number, number];
   outputs: number;
@@ -165,7 +165,7 @@ export interface OpDef<K extends OpKind, S> {
 
 /**
  * A requantization constant a step's kernels use, held at lowering to the range TFLite's kernels
- * accept (src/codegen/lower-ranges.ts): multiplier in [0, 2^31), shift in `shiftRange` (default
+ * accept (src/lower/ranges.ts): multiplier in [0, 2^31), shift in `shiftRange` (default
  * [-31, 30]). A multiplier of 0 means only the shift is checked.
  */
 export interface Requantizer {

@@ -37,7 +37,7 @@ export interface CompileOptions extends QuantizeOptions {
   report?: boolean;
   /** Replace an --out folder edgec did not create (never '.', an ancestor of the cwd, home or '/'). */
   force?: boolean;
-  /** Caps on arena and weight bytes (default DEFAULT_LIMITS in src/ir/validate.ts). */
+  /** Caps on arena and weight bytes (default DEFAULT_LIMITS in src/validate/validate.ts). */
   limits?: GraphLimits;
 }
 

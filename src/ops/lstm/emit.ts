@@ -1,6 +1,6 @@
 /**
  * The C calls of the LSTM steps. Both backends' parameter structs share field names and meanings,
- * so one initializer builder (src/codegen/lstm-fields.ts) serves both; each adds its own fields (the
+ * so one initializer builder (src/ops/lstm/fields.ts) serves both; each adds its own fields (the
  * portable kernel's sigmoid table, one per program; CMSIS-NN's unused `.bias`).
  *
  *   scratch:  [ temp1: batch * hidden int16 | temp2: batch * hidden int16 ]   (gate values between phases)
