@@ -55,12 +55,9 @@ export interface ElfBuild {
   cflags?: string[];
 }
 
-/** Compiles and links an ELF for the target; returns its path (and the map file beside it). */
-export async function buildElf(b: ElfBuild): Promise<string> {
-  checkCortexToolchain(false);
-  mkdirSync(b.workDir, { recursive: true });
-  const t = b.target;
-  const ld = join(b.workDir, 'link.ld');
+/** Writes the harness's linker script for the target's memory map into `dir`; returns its path. */
+export function writeLinkerScript(t: TargetDescriptor, dir: string, stackBytes = 32768): string {
+  const ld = join(dir, 'link.ld');
   writeFileSync(
     ld,
     renderTemplate('harness/cortex-m/link.ld.hbs', {
@@ -69,9 +66,18 @@ export async function buildElf(b: ElfBuild): Promise<string> {
       flashLength: t.memory.flash.length,
       ramOrigin: t.memory.ram.origin,
       ramLength: t.memory.ram.length,
-      stackBytes: b.stackBytes ?? 32768,
+      stackBytes,
     }),
   );
+  return ld;
+}
+
+/** Compiles and links an ELF for the target; returns its path (and the map file beside it). */
+export async function buildElf(b: ElfBuild): Promise<string> {
+  checkCortexToolchain(false);
+  mkdirSync(b.workDir, { recursive: true });
+  const t = b.target;
+  const ld = writeLinkerScript(t, b.workDir, b.stackBytes);
   const elf = join(b.workDir, 'prog.elf');
   const args = [
     ...t.cflags,

@@ -20,14 +20,13 @@ import { importTflite } from '../../src/import/tflite.ts';
 import { loadFolderGraph, simulateLowered } from '../../src/sim/int8.ts';
 import { decodeSample, encodeOutputs } from '../../src/sim/samples.ts';
 import { HARNESS_DIR, PACKAGE_ROOT, PORTABLE_KERNELS_DIR } from '../../src/support/paths.ts';
-import { renderTemplate } from '../../src/support/templates.ts';
 import { xorshift32Bytes } from '../../src/support/xorshift.ts';
 import { loadTarget } from '../../src/targets/targets.ts';
 import { deserializeGraph } from '../../src/ir/serialize.ts';
 import { verifyFolder } from '../../src/verify/verify.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
 import zlib from 'node:zlib';
-import { runQemu } from '../../src/toolchain/cortex-m.ts';
+import { runQemu, writeLinkerScript } from '../../src/toolchain/cortex-m.ts';
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
 
 const HAR = join(PACKAGE_ROOT, 'generated/har');
@@ -119,22 +118,7 @@ int main(void)
 
 const HARNESS_SOURCES = ['startup.c', 'edgec_semihost.c', 'edgec_libc.c'].map((f) => join(HARNESS_DIR, 'cortex-m', f));
 
-function linkerScript(dir: string): string {
-  const t = loadTarget('cortex-m4');
-  const ld = join(dir, 'link.ld');
-  writeFileSync(
-    ld,
-    renderTemplate('harness/cortex-m/link.ld.hbs', {
-      name: t.name,
-      flashOrigin: t.memory.flash.origin,
-      flashLength: t.memory.flash.length,
-      ramOrigin: t.memory.ram.origin,
-      ramLength: t.memory.ram.length,
-      stackBytes: 32768,
-    }),
-  );
-  return ld;
-}
+const linkerScript = (dir: string): string => writeLinkerScript(loadTarget('cortex-m4'), dir);
 
 /** Runs the firmware in QEMU and checks every status and output byte. */
 async function runFirmware(elf: string, dir: string): Promise<void> {
