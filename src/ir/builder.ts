@@ -10,6 +10,7 @@ export interface TensorInit {
   dtype: DType;
   quant?: QuantParams;
   data?: TensorData;
+  variable?: boolean;
 }
 
 export type OpInit = OpAttrs & { name: string; inputs: readonly number[]; outputs: readonly number[] };

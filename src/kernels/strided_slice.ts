@@ -9,9 +9,13 @@
  * `step[a]` elements along output axis a, from input element `start`. Twin of edgec_strided_copy_s8.
  */
 export function stridedCopyS8(input: Int8Array, start: number, step: readonly number[], outShape: readonly number[]): Int8Array {
+  return stridedCopy(input, start, step, outShape, new Int8Array(outShape.reduce((a, b) => a * b, 1)));
+}
+
+/** The same walk for any element type (the float reference slices float32). */
+export function stridedCopy<T extends Int8Array | Float32Array>(input: T, start: number, step: readonly number[], outShape: readonly number[], out: T): T {
   const rank = outShape.length;
-  const total = outShape.reduce((a, b) => a * b, 1);
-  const out = new Int8Array(total);
+  const total = out.length;
   const idx = new Array<number>(rank).fill(0);
   let src = start;
   for (let o = 0; o < total; o++) {
@@ -35,11 +39,16 @@ export function rowMajorStrides(shape: readonly number[]): number[] {
 }
 
 export function stridedSliceS8(input: Int8Array, shape: readonly number[], begin: readonly number[], strides: readonly number[], outShape: readonly number[]): Int8Array {
+  return stridedSlice(input, shape, begin, strides, outShape, new Int8Array(outShape.reduce((a, b) => a * b, 1)));
+}
+
+export function stridedSlice<T extends Int8Array | Float32Array>(input: T, shape: readonly number[], begin: readonly number[], strides: readonly number[], outShape: readonly number[], out: T): T {
   const inStride = rowMajorStrides(shape);
-  return stridedCopyS8(
+  return stridedCopy(
     input,
     begin.reduce((acc, b, a) => acc + b * inStride[a]!, 0),
     strides.map((s, a) => s * inStride[a]!),
     outShape,
+    out,
   );
 }

@@ -67,9 +67,25 @@ export interface OpRule {
  */
 export interface QuantRule {
   output: 'calibrated' | 'input' | 'inputs' | { scale: number; zeroPoint: number };
-  weights?: { slot: number; axis: number | 'dense' };
-  bias?: { slot: number };
+  /** 'tensor': always per tensor (the recurrent kernels' one scale per matrix). */
+  weights?: WeightQuantRule | readonly WeightQuantRule[];
+  /** `weightSlot`: the weights whose scale the bias shares (default the first weights rule's). */
+  bias?: { slot: number; weightSlot?: number } | readonly { slot: number; weightSlot: number }[];
+  /**
+   * State (variable) inputs: quantized as the output ('output': the hidden state a recurrent layer
+   * emits), or int16 with a power-of-two scale covering their calibrated range ('int16-pow2': TFLite's
+   * LSTM cell state). The float reference reports each state's values (FloatResult.states).
+   */
+  states?: readonly { slot: number; as: 'output' | 'int16-pow2' }[];
 }
+
+export interface WeightQuantRule {
+  slot: number;
+  axis: number | 'dense' | 'tensor';
+}
+
+/** A float reference's result: the output, and for a stateful op the values its states took (calibration). */
+export type FloatResult = Float32Array | { output: Float32Array; states: Float32Array[] };
 
 // ---------------------------------------------------------------------------------------------
 // Simulation
@@ -158,7 +174,7 @@ export interface OpDef<K extends OpKind, S> {
   rule: OpRule;
   quant: QuantRule;
   /** The float32 reference (calibration, tfjs agreement); absent for ops no float graph holds. */
-  float?(op: OpOf<K>, g: Graph, inputs: Float32Array[]): Float32Array;
+  float?(op: OpOf<K>, g: Graph, inputs: Float32Array[]): FloatResult;
   /** The kernel call with every constant computed; null when the op is an alias (reshape). */
   lower(g: Graph, op: OpOf<K>): S | null;
 }

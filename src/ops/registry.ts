@@ -15,6 +15,7 @@ import { elementwise, type ElementwiseOps, type ElementwiseSteps } from './eleme
 import { fullyConnected, type FullyConnectedOps, type FullyConnectedSteps } from './fully_connected/index.ts';
 import { batchMatmul, type BatchMatmulOps, type BatchMatmulSteps } from './batch_matmul.ts';
 import { lstm, type LstmOps, type LstmSteps } from './lstm/index.ts';
+import { recurrent, type RecurrentOps, type RecurrentSteps } from './recurrent/index.ts';
 import { svdf, type SvdfOps, type SvdfSteps } from './svdf.ts';
 import { conv, type ConvOps, type ConvSteps } from './conv/index.ts';
 import { concat, type ConcatOps, type ConcatSteps } from './concat.ts';
@@ -34,6 +35,7 @@ export interface RegisteredOps
     FullyConnectedOps,
     BatchMatmulOps,
     LstmOps,
+    RecurrentOps,
     SvdfOps,
     ConvOps,
     ConcatOps,
@@ -58,6 +60,7 @@ export interface RegisteredSteps
     FullyConnectedSteps,
     BatchMatmulSteps,
     LstmSteps,
+    RecurrentSteps,
     SvdfSteps,
     ConvSteps,
     ConcatSteps,
@@ -70,7 +73,7 @@ export interface RegisteredSteps
 /** A kernel call of any family, tied to the layer it computes. */
 export type Step = RegisteredSteps[keyof RegisteredSteps] & Named;
 
-export const FAMILIES = [pad, pooling, softmax, activations, elementwise, fullyConnected, batchMatmul, lstm, svdf, conv, concat, reshape, transpose, stridedSlice, quantize, normalization] as const;
+export const FAMILIES = [pad, pooling, softmax, activations, elementwise, fullyConnected, batchMatmul, lstm, recurrent, svdf, conv, concat, reshape, transpose, stridedSlice, quantize, normalization] as const;
 
 type AnyOpDef = OpDef<OpKind, unknown>;
 type AnyStepDef = StepDef<unknown>;

@@ -7,7 +7,7 @@
  *     -> IR strided_slice { begin, stride, size } -> step strided_slice_s8 -> edgec_strided_slice_s8
  */
 import { call } from '../cgen/c.ts';
-import { stridedSliceS8 } from '../kernels/strided_slice.ts';
+import { stridedSlice as stridedSliceFloat, stridedSliceS8 } from '../kernels/strided_slice.ts';
 import { stridedSliceAxes } from '../arith/op-params.ts';
 import type { OpFamily, OpOf } from './contract.ts';
 import { isPosInt, requireSameQuant, size } from './shared/rules.ts';
@@ -37,7 +37,10 @@ export const stridedSlice: OpFamily<StridedSliceOps, StridedSliceSteps> = {
       rule: {
         inputs: [1, 1],
         outputs: 1,
-        signatures: [['int8', 'int8']],
+        signatures: [
+          ['float32', 'float32'],
+          ['int8', 'int8'],
+        ],
         check(c) {
           const op = c.op as OpOf<'strided_slice'>;
           const [x, y] = [c.input(0)!, c.output(0)];
@@ -63,6 +66,7 @@ export const stridedSlice: OpFamily<StridedSliceOps, StridedSliceSteps> = {
         },
       },
       quant: { output: 'input' },
+      float: (op, g, [x]) => stridedSliceFloat(x!, g.tensors[op.inputs[0]!]!.shape, op.attrs.begin, op.attrs.stride, op.attrs.size, new Float32Array(size(g.tensors[op.outputs[0]!]!))),
       lower: (g, op) => ({
         kind: 'strided_slice_s8',
         input: op.inputs[0]!,

@@ -18,7 +18,7 @@ import { roundHalfAwayFromZero } from '../arith/fixedpoint.ts';
 import { chooseActivationQuant } from '../arith/tensor-quant.ts';
 import { makeObserver, type Observer, type ObserverKind } from './observers.ts';
 import { opDef } from '../ops/registry.ts';
-import type { QuantRule } from '../ops/contract.ts';
+import type { QuantRule, WeightQuantRule } from '../ops/contract.ts';
 
 export interface QuantizeOptions {
   observer?: ObserverKind;
@@ -57,14 +57,31 @@ export function calibrate(g: Graph, windows: readonly Float32Array[], opts: Quan
   return observers;
 }
 
+/**
+ * TFLite's power-of-two scale for an int16 state (the LSTM cell): 2^ceil(log2 max|v|) / 32768, its
+ * exponent held to the integer LSTM's [-30, -9] (a larger range saturates at +-64).
+ */
+export function int16PowerOfTwoQuant(range: { lo: number; hi: number } | null): QuantParams {
+  const maxAbs = range ? Math.max(Math.abs(range.lo), Math.abs(range.hi)) : 0;
+  const bits = maxAbs > 0 ? Math.ceil(Math.log2(maxAbs)) : -15;
+  const power = Math.min(-9, Math.max(-30, bits - 15));
+  return { scale: [2 ** power], zeroPoint: [0] };
+}
+
 function activationQuants(g: Graph, observers: Map<number, Observer>): Map<number, QuantParams> {
   const uf = new UnionFind(g.tensors.length);
   const fixed = new Map<number, QuantParams>();
+  const int16 = new Map<number, QuantParams>();
   for (const op of g.ops) {
     const rule = quantRule(op);
     if (typeof rule.output === 'object') fixed.set(op.outputs[0]!, { scale: [rule.output.scale], zeroPoint: [rule.output.zeroPoint] });
     if (rule.output === 'input') uf.union(op.outputs[0]!, op.inputs[0]!);
     if (rule.output === 'inputs') for (const id of op.inputs) uf.union(op.outputs[0]!, id);
+    for (const st of rule.states ?? []) {
+      const id = op.inputs[st.slot]!;
+      if (st.as === 'output') uf.union(id, op.outputs[0]!);
+      else int16.set(id, int16PowerOfTwoQuant(observers.get(id)?.range() ?? null));
+    }
   }
   const groups = new Map<number, number[]>();
   for (const t of g.tensors) {
@@ -72,8 +89,9 @@ function activationQuants(g: Graph, observers: Map<number, Observer>): Map<numbe
     const root = uf.find(t.id);
     groups.set(root, [...(groups.get(root) ?? []), t.id]);
   }
-  const result = new Map<number, QuantParams>();
+  const result = new Map<number, QuantParams>(int16);
   for (const members of groups.values()) {
+    if (members.some((id) => int16.has(id))) continue;
     const pinned = members.map((id) => fixed.get(id)).find((q) => q !== undefined);
     let lo = Infinity;
     let hi = -Infinity;
@@ -138,23 +156,31 @@ export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], op
   const actQuant = activationQuants(g, observers);
   const b = new GraphBuilder();
   const map = new Map<number, number>();
+  const int16States = new Set(g.ops.flatMap((op) => (quantRule(op).states ?? []).filter((st) => st.as === 'int16-pow2').map((st) => op.inputs[st.slot]!)));
   for (const t of g.tensors) {
-    if (!t.data) map.set(t.id, b.copyTensor(t, { dtype: 'int8', quant: actQuant.get(t.id)! }));
+    if (!t.data) map.set(t.id, b.copyTensor(t, { dtype: int16States.has(t.id) ? 'int16' : 'int8', quant: actQuant.get(t.id)! }));
   }
   for (const op of g.ops) {
     const rule = quantRule(op);
-    const axisOf = (a: number | 'dense') => (a === 'dense' ? (opts.perChannelDense ? 0 : undefined) : a);
+    const weightRules = rule.weights ? ([] as WeightQuantRule[]).concat(rule.weights) : [];
+    const biasRules = rule.bias ? ([] as { slot: number; weightSlot?: number }[]).concat(rule.bias) : [];
+    const axisOf = (a: WeightQuantRule['axis']) => (a === 'tensor' ? undefined : a === 'dense' ? (opts.perChannelDense ? 0 : undefined) : a);
+    const weightsAt = (slot: number) => {
+      const wr = weightRules.find((r) => r.slot === slot)!;
+      return quantizeWeights(g.tensors[op.inputs[slot]!]!, axisOf(wr.axis));
+    };
     const inputs = op.inputs.map((id, k) => {
       if (id < 0) return id;
       const t = g.tensors[id]!;
       if (!t.data) return map.get(id)!;
-      if (rule?.weights && k === rule.weights.slot) {
-        const w = quantizeWeights(t, axisOf(rule.weights.axis));
+      if (weightRules.some((r) => r.slot === k)) {
+        const w = weightsAt(k);
         return b.copyTensor(t, { dtype: 'int8', data: w.data, quant: w.quant });
       }
-      if (rule?.weights && rule.bias && k === rule.bias.slot) {
+      const br = biasRules.find((r) => r.slot === k);
+      if (br && weightRules.length > 0) {
         const inScale = actQuant.get(op.inputs[0]!)!.scale[0]!;
-        const wq = quantizeWeights(g.tensors[op.inputs[rule.weights.slot]!]!, axisOf(rule.weights.axis)).quant;
+        const wq = weightsAt(br.weightSlot ?? weightRules[0]!.slot).quant;
         const q = quantizeBias(t, inScale, wq.scale);
         return b.copyTensor(t, { dtype: 'int32', data: q.data, quant: q.quant });
       }

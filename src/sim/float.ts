@@ -5,6 +5,7 @@
  */
 import type { Graph, Op } from '../ir/graph.ts';
 import { opDef } from '../ops/registry.ts';
+import type { FloatResult } from '../ops/contract.ts';
 
 export interface FloatRun {
   outputs: Float32Array[];
@@ -12,7 +13,7 @@ export interface FloatRun {
   tensors: Map<number, Float32Array>;
 }
 
-function runOp(op: Op, g: Graph, inputs: Float32Array[]): Float32Array {
+function runOp(op: Op, g: Graph, inputs: Float32Array[]): FloatResult {
   const def = opDef(op.kind);
   if (!def) throw new Error(`float interpreter: no family defines op kind '${op.kind}'`);
   if (!def.float) throw new Error(`float interpreter: ${op.name}: ${op.kind} is only supported in integer graphs`);
@@ -23,8 +24,18 @@ export function runFloatGraph(g: Graph, inputs: readonly Float32Array[]): FloatR
   const tensors = new Map<number, Float32Array>();
   g.inputs.forEach((id, i) => tensors.set(id, inputs[i]!));
   for (const op of g.ops) {
-    const ins = op.inputs.filter((id) => id >= 0 && !g.tensors[id]!.data).map((id) => tensors.get(id)!);
-    tensors.set(op.outputs[0]!, runOp(op, g, ins));
+    // State (variable) tensors are not inputs: the float reference starts from reset state and
+    // reports the values its states took, which calibration observes.
+    const ins = op.inputs.filter((id) => id >= 0 && !g.tensors[id]!.data && !g.tensors[id]!.variable).map((id) => tensors.get(id)!);
+    const r = runOp(op, g, ins);
+    if (r instanceof Float32Array) tensors.set(op.outputs[0]!, r);
+    else {
+      tensors.set(op.outputs[0]!, r.output);
+      const states = op.inputs.filter((id) => id >= 0 && g.tensors[id]!.variable);
+      states.forEach((id, k) => {
+        if (r.states[k]) tensors.set(id, r.states[k]!);
+      });
+    }
   }
   return { outputs: g.outputs.map((id) => tensors.get(id)!), tensors };
 }

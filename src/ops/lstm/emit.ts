@@ -7,6 +7,7 @@
  *   state:    cell state (int16) and hidden state (the activation type), variable tensors kept by the model
  */
 import { lstmParamsInit } from './fields.ts';
+import { resetStateLines } from '../shared/recurrent.ts';
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import type { CmsisEmitContext, EmitContext, Emitted, Named, StepScratch } from '../contract.ts';
 import type { LstmS16Step, LstmStep } from './steps.ts';
@@ -28,6 +29,8 @@ function paramsInit(s: AnyLstm, ctx: EmitContext, activation: (a: 'sigmoid' | 't
   return lstmParamsInit(s as unknown as LstmStep & Named, int64, activation, gateExtra, extra);
 }
 
+const resets = (s: AnyLstm, ctx: EmitContext) => (s.resetState ? resetStateLines(ctx, [s.hiddenState, s.cellState], s.op.name) : []);
+
 export function emitPortable(s: AnyLstm, ctx: EmitContext): Emitted {
   const n = s.op.name;
   const table = ctx.sharedConstArray('sigmoid_table', 'uint16_t', sigmoidTableU16());
@@ -39,6 +42,7 @@ export function emitPortable(s: AnyLstm, ctx: EmitContext): Emitted {
   return {
     kernel: fn,
     lines: [
+      ...resets(s, ctx),
       '{',
       `    edgec_lstm_buffers buffers = { .temp1 = (int16_t *)(void *)${scratch.ptr}, .temp2 = (int16_t *)(void *)(${scratch.ptr} + ${half}), .cell_state = (int16_t *)(void *)${ctx.tensor(s.cellState, n)}, .hidden_state = ${ctx.tensor(s.hiddenState, n)} };`,
       `    status = ${fn}(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, &${params}, &buffers);`,
@@ -56,6 +60,7 @@ export function emitCmsis(s: AnyLstm, ctx: CmsisEmitContext, scratch: StepScratc
   return {
     kernel: fn,
     lines: [
+      ...resets(s, ctx),
       '{',
       `    cmsis_nn_lstm_context buffers = { .temp1 = ${scratch.ptr}, .temp2 = ${scratch.ptr} + ${half}, .cell_state = ${ctx.tensor(s.cellState, n)}, .hidden_state = ${ctx.tensor(s.hiddenState, n)} };`,
       `    status = (int32_t)${fn}(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, &${params}, &buffers);`,

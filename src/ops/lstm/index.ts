@@ -3,6 +3,7 @@
  * cell state, the hidden and cell state in variable tensors kept across invokes.
  *
  *   tflite UNIDIRECTIONAL_SEQUENCE_LSTM (no CIFG, peephole, projection or layer normalization)
+ *   tfjs LSTM (sigmoid gates; see tfjs.ts)
  *   -> IR lstm { timeMajor, cellClip }  (x, input weights i/f/c/o, recurrent weights, biases, hidden, cell)
  *   -> step lstm_s8 -> edgec_lstm_s8 | arm_lstm_unidirectional_s8 (same effective biases, from the compiler)
  * Conformance only: lstm_s16 (int16 activations, int64 effective biases).
@@ -18,6 +19,8 @@ import { GATES, type LstmOps, type LstmGateStep, type LstmStep, type LstmS16Step
 
 export { GATES, type LstmOps, type LstmGateStep, type LstmStep, type LstmS16Step, type LstmSteps };
 import { emitCmsis, emitPortable, PORTABLE_FILES, scratchBytes } from './emit.ts';
+import { lstmFloat, lstmTfjs } from './tfjs.ts';
+import { resetStates } from '../shared/recurrent.ts';
 
 const q = (t: { name: string; quant?: QuantParams }): QuantParams => {
   if (!t.quant) throw new Error(`tensor '${t.name}' has no quantization`);
@@ -41,6 +44,7 @@ function paramsOf(s: LstmStep | LstmS16Step, env: SimEnv): LstmParams {
 }
 
 function state(s: LstmStep | LstmS16Step, env: SimEnv) {
+  if (s.resetState) resetStates(env, [s.hiddenState, s.cellState]);
   return { hidden: env.state.get(s.hiddenState)!, cell: env.state.get(s.cellState) as Int16Array };
 }
 
@@ -83,6 +87,7 @@ function lower(g: Graph, op: Op & { kind: 'lstm' }): LstmStep {
     hiddenState: hidden.id,
     cellState: cell.id,
     timeMajor: op.attrs.timeMajor,
+    ...(op.attrs.stateful === false ? { resetState: true as const } : {}),
     batchSize: op.attrs.timeMajor ? d1 : d0,
     timeSteps: op.attrs.timeMajor ? d0 : d1,
     inputSize,
@@ -124,7 +129,10 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
         outputs: 1,
         constant: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
         state: [13, 14],
-        signatures: [['int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int32', 'int32', 'int32', 'int32', 'int8', 'int16', 'int8']],
+        signatures: [
+          new Array<'float32'>(16).fill('float32'),
+          ['int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int32', 'int32', 'int32', 'int32', 'int8', 'int16', 'int8'],
+        ],
         check(c) {
           const op = c.op as Op & { kind: 'lstm' };
           const x = c.input(0)!;
@@ -152,8 +160,18 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
           return batch * time * 4 * hidden * (inputSize + hidden);
         },
       },
-      // Only .tflite files hold LSTMs, already quantized; float graphs have none (no float reference).
-      quant: { output: 'calibrated' },
+      // Float graphs (tfjs): one scale per matrix, biases at input x input-weight scale; the hidden
+      // state (|h| < 1) in tanh's 1/128, the cell in the power-of-two int16 scale TFLite requires.
+      quant: {
+        output: { scale: 1 / 128, zeroPoint: 0 },
+        weights: [1, 2, 3, 4, 5, 6, 7, 8].map((slot) => ({ slot, axis: 'tensor' as const })),
+        bias: [9, 10, 11, 12].map((slot) => ({ slot, weightSlot: slot - 8 })),
+        states: [
+          { slot: 13, as: 'output' },
+          { slot: 14, as: 'int16-pow2' },
+        ],
+      },
+      float: lstmFloat,
       lower,
     },
   },
@@ -188,6 +206,7 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
       conformanceOnly: true,
     },
   },
+  tfjs: { LSTM: lstmTfjs },
   tflite: {
     UNIDIRECTIONAL_SEQUENCE_LSTM: {
       inputs: [24, 24],

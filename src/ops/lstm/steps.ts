@@ -1,8 +1,11 @@
 /** The LSTM family's IR op and step kinds (int8 activations with an int16 cell; int16 for the suite). */
 
 export interface LstmOps {
-  /** cellClip is in real units (0: none). */
-  lstm: { timeMajor: boolean; cellClip: number };
+  /**
+   * cellClip is in real units (0: none). `stateful` false (tfjs's default): every invoke starts from
+   * reset state; absent or true (TFLite's variable tensors): the state carries over until `_reset()`.
+   */
+  lstm: { timeMajor: boolean; cellClip: number; stateful?: boolean };
 }
 
 export const GATES = ['input', 'forget', 'cell', 'output'] as const;
@@ -28,6 +31,8 @@ export interface LstmStep {
   /** Variable tensors: the state kept across invokes. */
   hiddenState: number;
   cellState: number;
+  /** Reset both states before each call (a layer that is not stateful). */
+  resetState?: true;
   timeMajor: boolean;
   batchSize: number;
   timeSteps: number;

@@ -1,0 +1,129 @@
+/**
+ * Integer GRU and SimpleRNN (int8 input and hidden state, int8 weights, int16 gates), twin of
+ * edgec_recurrent.c. TFLite has no GRU kernel; this arithmetic follows its integer LSTM's (see
+ * src/kernels/lstm.ts and docs/recurrent-arithmetic.md):
+ *
+ *   pre(g)  = sat16( sat16(requant(W_g x + bx_g, Mx_g)) + requant(U_g h + bh_g, Mh_g) )     Q3.12
+ *             with the zero points folded into the effective biases bx_g, bh_g (compiler constants)
+ *   z, r    = sigma(pre)        sigma: the int16 sigmoid (TFLite's) or hard sigmoid
+ *                               clamp(requant(pre, 1.6) + 16384, 0, 32767) (tfjs: 0.2 x + 0.5)  Q0.15
+ *   rh      = requant(r * (h - zp), 2^-15)                     r o h, zero-centred, in h's scale
+ *   hh      = tanh(sat16(sat16(requant(W_h x + bx_h, Mx_h)) + requant(U_h rh, Mh_h)))          Q0.15
+ *   h'      = sat8(zp + requant(z * (h - zp), 2^-15) + requant((32768 - z) * hh, 2^-30 / s_h))
+ *
+ * which is tfjs's GRU (reset before the recurrent product, h' = z h + (1 - z) hh). SimpleRNN:
+ *   h'      = sat8(zp + requant(tanh(pre), 2^-15 / s_h))
+ * Accumulators are int32 with wrap-around, as the C's. The state h (int8, the output's quantization)
+ * is read at the start of a step and replaced at its end.
+ */
+import { multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
+import { activationS16 } from './activations_s16.ts';
+
+export interface Requant {
+  multiplier: number;
+  shift: number;
+}
+
+export interface RecurrentGate {
+  /** [hidden, input] and [hidden, hidden], row major. */
+  inputWeights: Int8Array;
+  hiddenWeights: Int8Array;
+  /** bias + input_offset * row sums of W; -hidden zero point * row sums of U (zero where the operand is zero-centred). */
+  inputBias: ArrayLike<number>;
+  hiddenBias: ArrayLike<number>;
+  input: Requant;
+  hidden: Requant;
+}
+
+export type GateActivation = 'sigmoid' | 'hard_sigmoid';
+
+interface Shape {
+  timeSteps: number;
+  inputSize: number;
+  hiddenSize: number;
+  /** +hidden state (and output) zero point. */
+  hiddenOffset: number;
+  /** Every step's hidden state, or only the last. */
+  returnSequences: boolean;
+}
+
+export interface GruParams extends Shape {
+  gateActivation: GateActivation;
+  /** 1.6: Q3.12 -> Q0.15 of tfjs's 0.2 slope (hard sigmoid only). */
+  hardSigmoid: Requant;
+  update: RecurrentGate;
+  reset: RecurrentGate;
+  candidate: RecurrentGate;
+  /** 2^-15: a Q0.15 gate times a zero-centred hidden value, back to the hidden scale. */
+  gateProduct: Requant;
+  /** 2^-30 / s_h: (1 - z) times the candidate, both Q0.15, to the hidden scale. */
+  blend: Requant;
+}
+
+export interface SimpleRnnParams extends Shape {
+  gate: RecurrentGate;
+  /** 2^-15 / s_h: tanh's Q0.15 to the hidden scale. */
+  output: Requant;
+}
+
+const sat = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
+const sat16 = (v: number) => sat(v, -32768, 32767);
+const rq = (x: number, q: Requant) => multiplyByQuantizedMultiplier(x, q.multiplier, q.shift);
+
+/** Row r of w . x plus bias[r], int32 with wrap-around. */
+function dot(w: Int8Array, x: ArrayLike<number>, bias: ArrayLike<number>, r: number, cols: number): number {
+  let acc = bias[r]!;
+  for (let c = 0; c < cols; c++) acc = (acc + x[c]! * w[r * cols + c]!) | 0;
+  return acc;
+}
+
+/** Q3.12 pre-activations of a gate: the input product, then the recurrent one (operand `h`). */
+function preActivation(g: RecurrentGate, x: ArrayLike<number>, h: ArrayLike<number>, p: Shape): Int16Array {
+  const out = new Int16Array(p.hiddenSize);
+  for (let r = 0; r < p.hiddenSize; r++) {
+    const fromInput = sat16(rq(dot(g.inputWeights, x, g.inputBias, r, p.inputSize), g.input));
+    out[r] = sat16(fromInput + rq(dot(g.hiddenWeights, h, g.hiddenBias, r, p.hiddenSize), g.hidden));
+  }
+  return out;
+}
+
+function gateActivation(pre: Int16Array, p: GruParams): Int16Array {
+  if (p.gateActivation === 'sigmoid') return activationS16(pre, 0, 'sigmoid');
+  return Int16Array.from(pre, (v) => sat(rq(v, p.hardSigmoid) + 16384, 0, 32767));
+}
+
+function gruStep(x: ArrayLike<number>, h: Int8Array, p: GruParams): Int8Array {
+  const H = p.hiddenSize;
+  const zp = p.hiddenOffset;
+  const z = gateActivation(preActivation(p.update, x, h, p), p);
+  const r = gateActivation(preActivation(p.reset, x, h, p), p);
+  const rh = Int16Array.from(r, (rv, j) => rq(rv * (h[j]! - zp), p.gateProduct));
+  const hh = activationS16(preActivation(p.candidate, x, rh, p), 0, 'tanh');
+  const next = new Int8Array(H);
+  for (let j = 0; j < H; j++) {
+    const keep = rq(z[j]! * (h[j]! - zp), p.gateProduct);
+    const blend = rq((32768 - z[j]!) * hh[j]!, p.blend);
+    next[j] = sat(zp + keep + blend, -128, 127);
+  }
+  return next;
+}
+
+function simpleRnnStep(x: ArrayLike<number>, h: Int8Array, p: SimpleRnnParams): Int8Array {
+  const a = activationS16(preActivation(p.gate, x, h, p), 0, 'tanh');
+  return Int8Array.from(a, (v) => sat(p.hiddenOffset + rq(v, p.output), -128, 127));
+}
+
+/** Runs the sequence [T, inputSize] from the state `hidden`, updated in place. */
+function run<P extends Shape>(p: P, input: Int8Array, hidden: Int8Array, step: (x: Int8Array, h: Int8Array, p: P) => Int8Array): Int8Array {
+  const H = p.hiddenSize;
+  const out = new Int8Array(p.returnSequences ? p.timeSteps * H : H);
+  for (let t = 0; t < p.timeSteps; t++) {
+    hidden.set(step(input.subarray(t * p.inputSize, (t + 1) * p.inputSize), hidden, p));
+    if (p.returnSequences) out.set(hidden, t * H);
+  }
+  if (!p.returnSequences) out.set(hidden);
+  return out;
+}
+
+export const gruS8 = (p: GruParams, input: Int8Array, hidden: Int8Array) => run(p, input, hidden, gruStep);
+export const simpleRnnS8 = (p: SimpleRnnParams, input: Int8Array, hidden: Int8Array) => run(p, input, hidden, simpleRnnStep);

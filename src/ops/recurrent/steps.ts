@@ -1,0 +1,59 @@
+/** The recurrent family's IR op and step kinds: GRU and SimpleRNN (int8, int16 gates). */
+import type { GateActivation, Requant } from '../../kernels/recurrent.ts';
+
+interface SequenceAttrs {
+  /** Every step's hidden state [1, T, H], or the last one [1, H]. */
+  returnSequences: boolean;
+  /** false (tfjs's default): every invoke starts from reset state; true: it carries over until `_reset()`. */
+  stateful: boolean;
+}
+
+export interface RecurrentOps {
+  /** Inputs: x [1, T, I], W z/r/h [H, I], U z/r/h [H, H], biases z/r/h [H], hidden state [1, H]. */
+  gru: SequenceAttrs & { recurrentActivation: GateActivation };
+  /** Inputs: x [1, T, I], W [H, I], U [H, H], bias [H], hidden state [1, H]. */
+  simple_rnn: SequenceAttrs;
+}
+
+export interface RecurrentGateStep {
+  inputWeights: number; // tensor ids
+  hiddenWeights: number;
+  /** bias + input_offset * row sums of W; -hidden zero point * row sums of U (zeros for the GRU candidate). */
+  inputEffectiveBias: Int32Array;
+  hiddenEffectiveBias: Int32Array;
+  input: Requant;
+  hidden: Requant;
+}
+
+interface SequenceStep {
+  input: number;
+  output: number;
+  /** The variable tensor holding h. */
+  hiddenState: number;
+  resetState: boolean;
+  timeSteps: number;
+  inputSize: number;
+  hiddenSize: number;
+  hiddenOffset: number;
+  returnSequences: boolean;
+}
+
+export interface GruStep extends SequenceStep {
+  kind: 'gru_s8';
+  gateActivation: GateActivation;
+  hardSigmoid: Requant;
+  gateProduct: Requant;
+  blend: Requant;
+  gates: { update: RecurrentGateStep; reset: RecurrentGateStep; candidate: RecurrentGateStep };
+}
+
+export interface SimpleRnnStep extends SequenceStep {
+  kind: 'simple_rnn_s8';
+  outputMul: Requant;
+  gate: RecurrentGateStep;
+}
+
+export interface RecurrentSteps {
+  gru_s8: GruStep;
+  simple_rnn_s8: SimpleRnnStep;
+}
