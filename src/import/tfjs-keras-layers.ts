@@ -1,5 +1,5 @@
 /**
- * Keras layers that tfjs lacks (SeparableConv1D, ZeroPadding1D), as tfjs layer classes registered
+ * Keras layers that tfjs lacks (SeparableConv1D, ZeroPadding1D, causal Conv1D as CausalConv1D), as tfjs layer classes registered
  * under their Keras names. Importing this module lets `tf.loadLayersModel` read a model.json exported
  * from Python Keras that uses them, and lets tests and training code build such models in tfjs. Their
  * weights use Keras's shapes and names, so a Keras export loads unchanged:
@@ -190,8 +190,97 @@ export class ZeroPadding1D extends tf.layers.Layer {
   }
 }
 
+export interface CausalConv1DArgs {
+  filters: number;
+  kernelSize: number | number[];
+  dilationRate?: number | number[];
+  activation?: string;
+  useBias?: boolean;
+  kernelInitializer?: unknown;
+  biasInitializer?: unknown;
+  name?: string;
+  inputShape?: Shape;
+  batchInputShape?: Shape;
+  trainable?: boolean;
+}
+
+/**
+ * Keras's `Conv1D(padding='causal')`, which tfjs cannot run: output t sees inputs t - (k-1)d .. t
+ * (left padding of (k - 1) * dilation, stride 1), so a TCN trains in tfjs. Its weights are Conv1D's
+ * (kernel [K, C_IN, FILTERS], bias [FILTERS]); a Keras model.json's causal Conv1D loads as this class
+ * (the importer renames it), and this class imports as a convolution with that left padding.
+ */
+export class CausalConv1D extends tf.layers.Layer {
+  static className = 'CausalConv1D';
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly dilationRate: number;
+  readonly activation: string;
+  readonly useBias: boolean;
+  private readonly inits: { kernel: Initializer; bias: Initializer };
+  private kernel: tf.LayerVariable | null = null;
+  private bias: tf.LayerVariable | null = null;
+
+  constructor(args: CausalConv1DArgs) {
+    super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
+    this.filters = args.filters;
+    this.kernelSize = first(args.kernelSize, 1);
+    this.dilationRate = first(args.dilationRate, 1);
+    this.activation = typeof args.activation === 'string' ? args.activation : 'linear';
+    this.useBias = args.useBias !== false;
+    this.inits = {
+      kernel: toInitializer(args.kernelInitializer, () => tf.initializers.glorotUniform({})),
+      bias: toInitializer(args.biasInitializer, () => tf.initializers.zeros()),
+    };
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const c = (inputShape as Shape)[2]!;
+    this.kernel = this.addWeight('kernel', [this.kernelSize, c, this.filters], 'float32', this.inits.kernel);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], 'float32', this.inits.bias);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = inputShape as Shape;
+    return [s[0]!, s[1]!, this.filters];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
+      const padded = tf.pad(x, [
+        [0, 0],
+        [(this.kernelSize - 1) * this.dilationRate, 0],
+        [0, 0],
+      ]);
+      let y: tf.Tensor = tf.conv1d(padded, this.kernel!.read() as tf.Tensor3D, 1, 'valid', 'NWC', this.dilationRate);
+      if (this.bias) y = tf.add(y, this.bias.read());
+      return applyActivation(this.activation, y);
+    });
+  }
+
+  override getConfig(): ConfigDict {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: [this.kernelSize],
+      strides: [1],
+      padding: 'causal',
+      dilationRate: [this.dilationRate],
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.inits.kernel),
+      biasInitializer: serializeInitializer(this.inits.bias),
+    };
+  }
+}
+
 tf.serialization.registerClass(SeparableConv1D);
 tf.serialization.registerClass(ZeroPadding1D);
+tf.serialization.registerClass(CausalConv1D);
+
+export const causalConv1d = (args: CausalConv1DArgs): CausalConv1D => new CausalConv1D(args);
 
 export const separableConv1d = (args: SeparableConv1DArgs): SeparableConv1D => new SeparableConv1D(args);
 export const zeroPadding1d = (args: ZeroPadding1DArgs = {}): ZeroPadding1D => new ZeroPadding1D(args);

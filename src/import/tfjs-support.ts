@@ -11,8 +11,17 @@ import { ACTIVATIONS } from '../ops/shared/tfjs.ts';
 import { tfjsImporter } from '../ops/registry.ts';
 import type { RawLayer } from './tfjs-io.ts';
 
-/** tfjs's own Conv1D computes 'causal' outputs with 'valid' lengths and cannot run it: only ours. */
-const CAUSAL_OK = new Set(['SeparableConv1D']);
+/**
+ * tfjs's own Conv1D computes 'causal' outputs with 'valid' lengths and cannot run it: only ours. A
+ * model.json's causal Conv1D loads as CausalConv1D (`renameCausalConv1D`); one built in memory must
+ * use `causalConv1d` (src/import/tfjs-keras-layers.ts).
+ */
+const CAUSAL_OK = new Set(['SeparableConv1D', 'CausalConv1D']);
+
+/** model.json's causal Conv1D layers become CausalConv1D (same config and weights), which tfjs can run. */
+export function renameCausalConv1D(layers: RawLayer[]): void {
+  for (const l of layers) if (l.class_name === 'Conv1D' && l.config.padding === 'causal') l.class_name = 'CausalConv1D';
+}
 
 /** model.json keys are snake_case, tfjs configs camelCase: read both the same way. */
 function camelKeys(config: Record<string, unknown>): Record<string, unknown> {
@@ -28,7 +37,7 @@ export function unsupportedOptions(className: string, rawConfig: Record<string, 
   const why: string[] = [];
   if (config.dataFormat === 'channelsFirst' || config.dataFormat === 'channels_first') why.push('data_format channels_first');
   if (config.padding === 'causal' && !CAUSAL_OK.has(className)) {
-    why.push(className === 'Conv1D' ? "padding 'causal' (tfjs cannot run it; use ZeroPadding1D([(kernel - 1) * dilation, 0]) and padding 'valid')" : "padding 'causal'");
+    why.push(className === 'Conv1D' ? "padding 'causal' (tfjs cannot run it; build it with causalConv1d from edgec's training API)" : "padding 'causal'");
   }
   if ('activation' in config && !ACTIVATIONS.has(String(config.activation))) why.push(`activation '${String(config.activation)}'`);
   return why;

@@ -1,7 +1,8 @@
 /**
  * The convolution family's front ends.
  *   tflite CONV_2D, DEPTHWISE_CONV_2D (padding from TFLite's own output size; groups from the filter)
- *   tfjs Conv1D, Conv2D, DepthwiseConv2D, SeparableConv1D/2D (depthwise + a 1x1 conv carrying the bias)
+ *   tfjs Conv1D, CausalConv1D (left padding (k - 1) * dilation), Conv2D, DepthwiseConv2D,
+ *        SeparableConv1D/2D (depthwise + a 1x1 conv carrying the bias)
  * Weight layouts are converted to the IR's (src/ir/graph.ts): tfjs conv kernels are HWIO, the IR OHWI;
  * a depthwise kernel [KH, KW, C, MULT] is [1, KH, KW, C * MULT] with the same bytes.
  */
@@ -105,6 +106,7 @@ export const convTfliteImporters: Record<string, TfliteImporter> = { CONV_2D: co
 
 export const convTfjsImporters: Record<string, TfjsImporter> = {
   Conv1D: conv,
+  CausalConv1D: conv,
   Conv2D: conv,
   DepthwiseConv2D: { convert: (ctx) => convLike(ctx, true) },
   SeparableConv1D: { convert: separable },
