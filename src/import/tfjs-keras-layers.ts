@@ -254,7 +254,16 @@ export class CausalConv1D extends tf.layers.Layer {
         [(this.kernelSize - 1) * this.dilationRate, 0],
         [0, 0],
       ]);
-      let y: tf.Tensor = tf.conv1d(padded, this.kernel!.read() as tf.Tensor3D, 1, 'valid', 'NWC', this.dilationRate);
+      const kernel = this.kernel!.read() as tf.Tensor3D;
+      let y: tf.Tensor;
+      if (this.dilationRate === 1) y = tf.conv1d(padded, kernel, 1, 'valid');
+      else {
+        // tfjs has no gradient for dilated convolutions: one 1x1 convolution per tap, on the input
+        // shifted by that tap's dilation, summed (the same sum, differentiable).
+        const steps = x.shape[1];
+        const taps = tf.split(kernel, this.kernelSize, 0) as tf.Tensor3D[];
+        y = tf.addN(taps.map((w, j) => tf.conv1d(padded.slice([0, j * this.dilationRate, 0], [-1, steps, -1]) as tf.Tensor3D, w, 1, 'valid')));
+      }
       if (this.bias) y = tf.add(y, this.bias.read());
       return applyActivation(this.activation, y);
     });

@@ -73,7 +73,25 @@ export interface RegisteredSteps
 /** A kernel call of any family, tied to the layer it computes. */
 export type Step = RegisteredSteps[keyof RegisteredSteps] & Named;
 
-export const FAMILIES = [pad, pooling, softmax, activations, elementwise, fullyConnected, batchMatmul, lstm, recurrent, svdf, conv, concat, reshape, transpose, stridedSlice, quantize, normalization] as const;
+export const FAMILIES = [
+  pad,
+  pooling,
+  softmax,
+  activations,
+  elementwise,
+  fullyConnected,
+  batchMatmul,
+  lstm,
+  recurrent,
+  svdf,
+  conv,
+  concat,
+  reshape,
+  transpose,
+  stridedSlice,
+  quantize,
+  normalization,
+] as const;
 
 type AnyOpDef = OpDef<OpKind, unknown>;
 type AnyStepDef = StepDef<unknown>;

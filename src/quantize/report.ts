@@ -21,6 +21,8 @@ export interface QuantReport {
   layers: LayerSqnr[];
   floatAccuracy?: number;
   int8Accuracy?: number;
+  /** Windows on which the float and int8 outputs pick the same class (outputs of more than one value). */
+  sameTopClass?: number;
 }
 
 const argmax = (a: ArrayLike<number>) => {
@@ -37,6 +39,7 @@ export function quantizationReport(floatGraph: Graph, int8Graph: Graph, windows:
   const noise = new Map<string, number>();
   let floatOk = 0;
   let int8Ok = 0;
+  let same = 0;
   windows.forEach((w, k) => {
     const f = runFloatGraph(floatGraph, [w]);
     const q = simulateLowered(lowered, [quantizeValues(w, input.scale[0]!, input.zeroPoint[0]!)]);
@@ -58,18 +61,21 @@ export function quantizationReport(floatGraph: Graph, int8Graph: Graph, windows:
       signal.set(op.name, (signal.get(op.name) ?? 0) + sig);
       noise.set(op.name, (noise.get(op.name) ?? 0) + err);
     }
+    if (argmax(f.outputs[0]!) === argmax(q.outputs[0]!)) same++;
     if (labels) {
       if (argmax(f.outputs[0]!) === labels[k]) floatOk++;
       if (argmax(q.outputs[0]!) === labels[k]) int8Ok++;
     }
   });
   const layers = int8Graph.ops.filter((op) => signal.has(op.name)).map((op) => ({ layer: op.name, op: op.kind, sqnrDb: 10 * Math.log10(signal.get(op.name)! / Math.max(noise.get(op.name)!, 1e-30)) }));
-  return { windows: windows.length, layers, ...(labels ? { floatAccuracy: floatOk / windows.length, int8Accuracy: int8Ok / windows.length } : {}) };
+  const classes = int8Graph.tensors[int8Graph.outputs[0]!]!.shape.reduce((a, b) => a * b, 1);
+  return { windows: windows.length, layers, ...(classes > 1 ? { sameTopClass: same } : {}), ...(labels ? { floatAccuracy: floatOk / windows.length, int8Accuracy: int8Ok / windows.length } : {}) };
 }
 
 export function formatQuantReport(r: QuantReport): string {
   const lines = [`quantization report over ${r.windows} windows (SQNR of int8 vs float, per layer):`];
   for (const l of r.layers) lines.push(`  ${l.layer.padEnd(36)} ${l.op.padEnd(18)} ${l.sqnrDb.toFixed(1).padStart(6)} dB`);
+  if (r.sameTopClass !== undefined) lines.push(`  output agreement: float and int8 pick the same class on ${r.sameTopClass}/${r.windows} windows`);
   if (r.floatAccuracy !== undefined) lines.push(`  accuracy: float ${(100 * r.floatAccuracy).toFixed(1)}%, int8 ${(100 * r.int8Accuracy!).toFixed(1)}%`);
   return lines.join('\n');
 }

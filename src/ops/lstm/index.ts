@@ -129,10 +129,7 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
         outputs: 1,
         constant: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
         state: [13, 14],
-        signatures: [
-          new Array<'float32'>(16).fill('float32'),
-          ['int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int32', 'int32', 'int32', 'int32', 'int8', 'int16', 'int8'],
-        ],
+        signatures: [new Array<'float32'>(16).fill('float32'), ['int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int32', 'int32', 'int32', 'int32', 'int8', 'int16', 'int8']],
         check(c) {
           const op = c.op as Op & { kind: 'lstm' };
           const x = c.input(0)!;

@@ -22,7 +22,13 @@ function affine(m: Matrices, x: ArrayLike<number>, h: ArrayLike<number>, I: numb
   return acc;
 }
 
-function sequence(g: Graph, op: { inputs: readonly number[]; attrs: { returnSequences: boolean } }, x: Float32Array, gates: number, step: (m: Matrices[], xt: Float32Array, h: Float32Array) => Float32Array): FloatResult {
+function sequence(
+  g: Graph,
+  op: { inputs: readonly number[]; attrs: { returnSequences: boolean } },
+  x: Float32Array,
+  gates: number,
+  step: (m: Matrices[], xt: Float32Array, h: Float32Array) => Float32Array,
+): FloatResult {
   const T = (k: number) => g.tensors[op.inputs[k]!]!;
   const [, steps, I] = T(0).shape as [number, number, number];
   const H = T(1).shape[0]!;
