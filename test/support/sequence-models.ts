@@ -53,6 +53,17 @@ export const SEQUENCE_MODELS: Record<string, Build> = {
     return head(m);
   },
   tcn,
+  bidirectional: () => {
+    const m = tf.sequential({ name: 'bidirectional' });
+    m.add(tf.layers.bidirectional({ inputShape: [STEPS, FEATURES], layer: tf.layers.gru({ units: 6, returnSequences: true }) as tf.RNN, name: 'bi_gru' }));
+    m.add(tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 5, recurrentActivation: 'sigmoid' }) as tf.RNN, name: 'bi_lstm' }));
+    return head(m);
+  },
+  bidirectional_rnn: () => {
+    const m = tf.sequential({ name: 'bidirectional_rnn' });
+    m.add(tf.layers.bidirectional({ inputShape: [STEPS, FEATURES], layer: tf.layers.simpleRNN({ units: 6 }) as tf.RNN, name: 'bi_rnn' }));
+    return head(m);
+  },
   /** A recurrent layer over a TCN's features, as PPG and sleep models stack them. */
   tcn_gru: () => {
     const m = tf.sequential({ name: 'tcn_gru' });

@@ -4,7 +4,8 @@
  * src/kernels/recurrent.ts and docs/recurrent-arithmetic.md). TFLite has no GRU operator: these
  * layers come from TensorFlow.js.
  *
- *   tfjs GRU (sigmoid or hardSigmoid gates), SimpleRNN (tanh)
+ *   tfjs GRU (sigmoid or hardSigmoid gates), SimpleRNN (tanh); Bidirectional around them and the
+ *        LSTM (bidirectional.ts: a reversed copy of the sequence, two layers, a concatenation)
  *   -> reshape [1, T, C] -> IR gru | simple_rnn { returnSequences, stateful }
  *   -> step gru_s8 | simple_rnn_s8 -> edgec_gru_s8 | edgec_simple_rnn_s8 (portable on every target)
  *
@@ -21,6 +22,7 @@ import { requireBias, requireRank, requireSameQuant, requireShape, requireWeight
 import { gruFloat, simpleRnnFloat } from './float.ts';
 import type { GruStep, RecurrentGateStep, RecurrentOps, RecurrentSteps, SimpleRnnStep } from './steps.ts';
 import { recurrentTfjsImporters } from './tfjs.ts';
+import { bidirectional } from './bidirectional.ts';
 
 export type { RecurrentOps, RecurrentSteps, GruStep, SimpleRnnStep };
 
@@ -219,5 +221,5 @@ export const recurrent: OpFamily<RecurrentOps, RecurrentSteps> = {
       },
     },
   },
-  tfjs: recurrentTfjsImporters,
+  tfjs: { ...recurrentTfjsImporters, Bidirectional: bidirectional },
 };
