@@ -48,18 +48,24 @@ export interface HarTrained {
   qat?: { model: tf.LayersModel; accuracy: number; epochs: number };
 }
 
-export async function trainHar(opts: { log?: (s: string) => void; epochs?: number; seed?: number; stockKernels?: boolean; qatEpochs?: number } = {}): Promise<HarTrained> {
-  const log = opts.log ?? (() => undefined);
-  await tf.setBackend('cpu');
-  if (!opts.stockKernels) registerFastKernels();
+export interface HarData {
+  fit: { x: Float32Array[]; y: number[] };
+  val: { x: Float32Array[]; y: number[] };
+  test: { x: Float32Array[]; y: number[] };
+  normalization: Normalization;
+  /** Calibration: training windows only (the test subject stays unseen), a spread-out subset. */
+  calibration: Float32Array[];
+}
+
+/** WISDM watch windows, normalised by the training subjects: training, validation (every 5th of a seeded shuffle), held-out test subject. */
+export function harData(seed: number, log: (s: string) => void = () => undefined): HarData {
   const recordings = loadRecordings(join(PACKAGE_ROOT, 'data/wisdm2019-watch'));
   const all = makeWindows(recordings, WINDOW, HOP);
   const { train: rawTrain, test: rawTest } = splitBySubject(all, TEST_SUBJECTS);
   const normalization = fitNormalization(rawTrain);
   const train = normalize(rawTrain, normalization);
   const test = normalize(rawTest, normalization);
-  // Validation: every 5th window of a seeded shuffle of the training subjects.
-  const order = seededShuffle(train.x.length, opts.seed ?? 1);
+  const order = seededShuffle(train.x.length, seed);
   const valIdx = new Set(order.filter((_, k) => k % 5 === 0));
   const pick = (keep: boolean) => {
     const idx = train.x.map((_, i) => i).filter((i) => valIdx.has(i) === keep);
@@ -68,6 +74,17 @@ export async function trainHar(opts: { log?: (s: string) => void; epochs?: numbe
   const fit = pick(false);
   const val = pick(true);
   log(`WISDM watch: ${all.x.length} windows of ${WINDOW}x${CHANNELS}; train ${fit.x.length}, validation ${val.x.length}, test ${test.x.length} (subject ${TEST_SUBJECTS.join(', ')})`);
+  const calibration = seededShuffle(fit.x.length, 99)
+    .slice(0, 200)
+    .map((i) => fit.x[i]!);
+  return { fit, val, test: { x: test.x, y: test.y }, normalization, calibration };
+}
+
+export async function trainHar(opts: { log?: (s: string) => void; epochs?: number; seed?: number; stockKernels?: boolean; qatEpochs?: number } = {}): Promise<HarTrained> {
+  const log = opts.log ?? (() => undefined);
+  await tf.setBackend('cpu');
+  if (!opts.stockKernels) registerFastKernels();
+  const { fit, val, test, normalization, calibration: calibrationWindows } = harData(opts.seed ?? 1, log);
   const model = buildHarModel(WINDOW, CHANNELS, ACTIVITIES.length, opts.seed ?? 1);
   const r = await trainClassifier(model, fit, val, { windowShape: [WINDOW, CHANNELS], classes: ACTIVITIES.length, epochs: opts.epochs ?? 12, seed: opts.seed ?? 1, log });
   const floatAccuracy = accuracy(model, { x: test.x, y: test.y }, [WINDOW, CHANNELS]);
@@ -90,9 +107,5 @@ export async function trainHar(opts: { log?: (s: string) => void; epochs?: numbe
     log(`quantization-aware fine-tuning: ${rq.epochs} epochs; fake-quant accuracy on held-out subject: ${(100 * acc).toFixed(1)}%`);
     qat = { model: q, accuracy: acc, epochs: rq.epochs };
   }
-  // Calibration: training windows only (the test subject stays unseen), a spread-out subset.
-  const calibrationWindows = seededShuffle(fit.x.length, 99)
-    .slice(0, 200)
-    .map((i) => fit.x[i]!);
   return { model, floatAccuracy, testWindows: test.x, testLabels: test.y, calibrationWindows, labels: ACTIVITIES, normalization, secondsPerEpoch: r.secondsPerEpoch, ...(qat ? { qat } : {}) };
 }

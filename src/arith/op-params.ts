@@ -51,12 +51,15 @@ export interface AddParams {
   output: QuantizedMultiplier;
 }
 
-/** ADD (int8): both inputs rescaled to 2 * max(s1, s2) with a 2^20 headroom, then to the output. */
-export function addParams(in1: QuantParams, in2: QuantParams, out: QuantParams): AddParams {
+/**
+ * ADD: both inputs rescaled to 2 * max(s1, s2) with a 2^20 headroom (int8; int16 2^15, as TFLite
+ * Micro's CalculateOpData), then to the output.
+ */
+export function addParams(in1: QuantParams, in2: QuantParams, out: QuantParams, dtype: 'int8' | 'int16' = 'int8'): AddParams {
   const s1 = Math.fround(in1.scale[0]!);
   const s2 = Math.fround(in2.scale[0]!);
   const so = Math.fround(out.scale[0]!);
-  const leftShift = 20;
+  const leftShift = dtype === 'int16' ? 15 : 20;
   const twiceMax = 2 * Math.max(s1, s2);
   return {
     input1Offset: -in1.zeroPoint[0]!,

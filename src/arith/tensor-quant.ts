@@ -27,6 +27,20 @@ export function dequantizeValues(q: ArrayLike<number>, scale: number, zeroPoint:
 }
 
 /** TFLite's ChooseQuantizationParams for int8 over [lo, hi] (widened to include 0). */
+/** 16x8's int16 activations: symmetric, zero point 0, scale max|v| / 32767 (TFLite's 16x8 quantizer). */
+export function chooseActivationQuant16(lo: number, hi: number): QuantParams {
+  const maxAbs = Math.max(Math.abs(lo), Math.abs(hi));
+  return { scale: [Math.fround(maxAbs > 1e-9 ? maxAbs / 32767 : 1 / 32768)], zeroPoint: [0] };
+}
+
+/**
+ * A kernel's fixed int8 output quantization (softmax 1/256 at -128, tanh 1/128 at 0) carried to int16:
+ * the same real range, symmetric (softmax and logistic 1/32768, tanh 1/32768), as TFLite's int16 kernels fix them.
+ */
+export function fixedQuant16(scale: number, zeroPoint: number): QuantParams {
+  return { scale: [Math.fround((Math.max(128 + zeroPoint, 128 - zeroPoint) * scale) / 32768)], zeroPoint: [0] };
+}
+
 export function chooseActivationQuant(lo: number, hi: number): QuantParams {
   const rmin = Math.min(lo, 0);
   const rmax = Math.max(hi, 0);

@@ -31,7 +31,10 @@ interface CompileFlags {
   maxWeightsBytes?: string;
   io?: string;
   weights?: string;
+  activations?: string;
 }
+
+const ACTIVATION_TYPES = ['int8', 'int16'] as const;
 
 /** Which library runs each layer of a cmsis-nn folder (ops CMSIS-NN lacks run portable kernels). */
 function formatPlacement(m: Manifest): string {
@@ -69,11 +72,13 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
     const why = 'an int8 .tflite keeps its own quantization (calibration applies to tfjs model.json files)';
     if (opts.calib !== undefined) notApplicable('--calib', why);
     if (given(cmd, 'observer')) notApplicable('--observer', why);
+    if (given(cmd, 'activations')) notApplicable('--activations', why);
   } else {
     if (opts.calib === undefined) fail('E-CALIB-MISSING', 'quantize', 'post-training quantization needs real input windows: pass --calib FILE (float32 .bin or .json)', { file: model });
     checkCalibration(opts.calib);
   }
   const observer = parseChoice(opts.observer ?? 'minmax', '--observer', OBSERVERS);
+  const activations = parseChoice(opts.activations ?? 'int8', '--activations', ACTIVATION_TYPES);
   const io = parseChoice(opts.io ?? 'arena', '--io', IO_MODES);
   const weights = parseChoice(opts.weights ?? 'c', '--weights', WEIGHTS_MODES);
   const backend = parseChoice(opts.backend, '--backend', BACKENDS);
@@ -95,6 +100,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
     out: opts.out,
     name: opts.name,
     observer,
+    activations,
     backend,
     target,
     io,
@@ -121,6 +127,7 @@ export function registerCompile(program: Command, ctx: CliContext): void {
     .option('--calib <file>', 'tfjs: calibration windows, float32 .bin or JSON array of arrays')
     .option('--name <name>', 'model name (C prefix); default: from the model')
     .option('--observer <kind>', 'tfjs: calibration observer, minmax | percentile (default: minmax)')
+    .option('--activations <type>', 'tfjs: activation type, int8 | int16 ("16x8": int16 activations, int8 weights; for ops with int16 kernels) (default: int8)')
     .option('--backend <name>', 'kernel library: portable | cmsis-nn (needs CMSIS_NN_DIR; ops CMSIS-NN lacks use portable kernels)', 'portable')
     .option(
       '--target <name>',

@@ -25,7 +25,7 @@ export const SELFTEST_SAMPLES = 2;
 export function sampleInputs(m: Manifest, calibration: readonly Float32Array[]): Buffer[] {
   if (calibration.length > 0) {
     return calibration.map((w) => {
-      const q = quantizeValues(w, m.input.scale, m.input.zeroPoint);
+      const q = m.input.dtype === 'int16' ? quantizeValues(w, m.input.scale, m.input.zeroPoint, 'int16') : quantizeValues(w, m.input.scale, m.input.zeroPoint);
       return Buffer.from(q.buffer, q.byteOffset, q.byteLength);
     });
   }

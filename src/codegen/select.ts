@@ -24,5 +24,5 @@ export function portableScratch(s: Step): number {
  */
 export function cmsisEmitterFor(s: Step, path: CmsisPath, everywhere = false): CmsisEmitter<unknown> | undefined {
   const e = stepDef(s.kind)?.cmsisNn;
-  return e && !e.conformanceOnly && (everywhere || !e.portableIsFaster?.(s, path)) ? e : undefined;
+  return e && !e.conformanceOnly && e.supports?.(s) !== false && (everywhere || !e.portableIsFaster?.(s, path)) ? e : undefined;
 }

@@ -21,8 +21,12 @@ export interface ConcatStep {
   output: number;
   axisSizes: number[];
   outer: number;
+  /** In bytes: an int16 concatenation is the same byte copy with runs twice as long (`int16`). */
   inner: number;
+  int16?: true;
 }
+
+const bytesOf = (x: Int8Array | Int16Array | Int32Array) => new Int8Array(x.buffer, x.byteOffset, x.byteLength);
 
 export interface ConcatSteps {
   concat_s8: ConcatStep;
@@ -37,7 +41,7 @@ export const concat: OpFamily<ConcatOps, ConcatSteps> = {
       rule: {
         inputs: [1, 64],
         outputs: 1,
-        signatures: [['*']],
+        signatures: [['float32'], ['int8'], ['int16']],
         check(c) {
           const op = c.op as OpOf<'concat'>;
           const y = c.output(0);
@@ -86,33 +90,37 @@ export const concat: OpFamily<ConcatOps, ConcatSteps> = {
           output: out.id,
           axisSizes: op.inputs.map((id) => g.tensors[id]!.shape[axis]!),
           outer: prod(out.shape.slice(0, axis)),
-          inner: prod(out.shape.slice(axis + 1)),
+          inner: prod(out.shape.slice(axis + 1)) * (out.dtype === 'int16' ? 2 : 1),
+          ...(out.dtype === 'int16' ? { int16: true as const } : {}),
         };
       },
     },
   },
   steps: {
     concat_s8: {
-      simulate: (s, env) =>
-        concatS8(
-          s.inputs.map((id) => env.read(id) as Int8Array),
+      simulate(s, env) {
+        const out = concatS8(
+          s.inputs.map((id) => bytesOf(env.read(id))),
           s.axisSizes,
           s.outer,
           s.inner,
-        ),
+        );
+        return s.int16 ? new Int16Array(out.buffer, 0, out.length / 2) : out;
+      },
       portable: {
         header: 'edgec_concat.h',
         files: ['edgec_concat.h', 'edgec_concat.c'],
         emit(s, ctx) {
           const n = s.op.name;
           const sizes = ctx.constArray('axis_sizes', 'int32_t', s.axisSizes, n);
-          const ptrs = `{ ${s.inputs.map((id) => ctx.tensor(id, n)).join(', ')} }`;
+          const bytes = (p: string) => (s.int16 ? `(const int8_t *)(const void *)${p}` : p);
+          const ptrs = `{ ${s.inputs.map((id) => bytes(ctx.tensor(id, n))).join(', ')} }`;
           return {
             kernel: 'edgec_concat_s8',
             lines: [
               `{`,
               `    const int8_t *const inputs[${s.inputs.length}] = ${ptrs};`,
-              `    status = ${call('edgec_concat_s8', ['inputs', sizes, String(s.inputs.length), String(s.outer), String(s.inner), ctx.tensor(s.output, n)])};`,
+              `    status = ${call('edgec_concat_s8', ['inputs', sizes, String(s.inputs.length), String(s.outer), String(s.inner), s.int16 ? `(int8_t *)(void *)${ctx.tensor(s.output, n)}` : ctx.tensor(s.output, n)])};`,
               `}`,
             ],
           };

@@ -158,6 +158,8 @@ export interface PortableEmitter<S> {
 export interface CmsisEmitter<S> {
   /** True where the portable kernel is measured faster on this path: it runs instead (same bytes). */
   portableIsFaster?(s: S, path: CmsisPath): boolean;
+  /** False where the CMSIS-NN kernel cannot take this step's form (e.g. a bias width): the portable kernel runs it. */
+  supports?(s: S): boolean;
   /**
    * Set when generated code never calls this CMSIS-NN kernel (the conformance suite still runs it
    * through this emitter): why the portable kernel keeps the layer, e.g. a measurement.

@@ -1,12 +1,12 @@
 /**
- * Element-wise ops on two tensors: ADD of same-shape int8 tensors, and the kernels only the
- * conformance suite reaches (int16 ADD, int8/int16 MUL, broadcasting int8 MAXIMUM/MINIMUM).
+ * Element-wise ops on two tensors: ADD of same-shape int8 or int16 tensors, and the kernels only the
+ * conformance suite reaches (int8/int16 MUL, broadcasting int8 MAXIMUM/MINIMUM).
  *
  *   tflite ADD   tfjs Add (n inputs: a chain of two-input adds)
  *   -> IR add { activation }  -> step add_s8  -> edgec_add_s8_lut (each input's rescaling a 256-entry
  *      table computed here); the interchangeable edgec_add_s8 has arm_elementwise_add_s8's arguments
- *   conformance 'add s16', 'mul s8/s16', 'minmax s8' -> conformance-only steps add_s16, mul_s8,
- *      mul_s16, maximum_s8, minimum_s8
+ *                             -> step add_s16 (16x8 models; left shift 15) -> edgec_add_s16 | arm_elementwise_add_s16
+ *   conformance 'mul s8/s16', 'minmax s8' -> conformance-only steps mul_s8, mul_s16, maximum_s8, minimum_s8
  *
  *   ADD: out = clamp(requant(requant((a + off1) << left_shift, m1) + requant((b + off2) << left_shift, m2), m_out) + off_out)
  */
@@ -139,12 +139,12 @@ const addS8Step: StepDef<AddStep<'add_s8'>> = {
 };
 
 /** Conformance only: edgec_<kind> (edgec_add.h) and arm_elementwise_<kind> take the same arguments. */
-function arithmeticStep<S extends AddStep | MulStep>(simulate: StepDef<S>['simulate'], args: (s: S & Named, ctx: EmitContext) => string[]): StepDef<S> {
+function arithmeticStep<S extends AddStep | MulStep>(simulate: StepDef<S>['simulate'], args: (s: S & Named, ctx: EmitContext) => string[], reachedByModels = false): StepDef<S> {
   return {
     simulate,
     portable: { header: 'edgec_add.h', files: ADD_FILES, emit: (s, ctx) => emitted(`edgec_${s.kind}`, args(s, ctx)) },
     cmsisNn: { scratch: () => 0, emit: (s, ctx) => emitted(`arm_elementwise_${s.kind}`, args(s, ctx), '(int32_t)') },
-    conformanceOnly: true,
+    ...(reachedByModels ? {} : { conformanceOnly: true as const }),
   };
 }
 
@@ -183,6 +183,7 @@ export const elementwise: OpFamily<ElementwiseOps, ElementwiseSteps> = {
         signatures: [
           [F, F, F],
           ['int8', 'int8', 'int8'],
+          ['int16', 'int16', 'int16'],
         ],
         check(c) {
           requireActivation(c, (c.op as OpOf<'add'>).attrs.activation);
@@ -197,6 +198,9 @@ export const elementwise: OpFamily<ElementwiseOps, ElementwiseSteps> = {
       lower(g, op) {
         const [a, b, out] = [g.tensors[op.inputs[0]!]!, g.tensors[op.inputs[1]!]!, g.tensors[op.outputs[0]!]!];
         if (!a.quant || !b.quant || !out.quant) throw new Error(`add '${op.name}': a tensor has no quantization`);
+        if (a.dtype === 'int16') {
+          return { kind: 'add_s16', inputs: [a.id, b.id], output: out.id, size: size(out), params: addParams(a.quant, b.quant, out.quant, 'int16'), activation: activationRange(op.attrs.activation, out.quant, 'int16') };
+        }
         return { kind: 'add_s8', inputs: [a.id, b.id], output: out.id, size: size(out), params: addParams(a.quant, b.quant, out.quant), activation: activationRange(op.attrs.activation, out.quant) };
       },
     },
@@ -206,6 +210,7 @@ export const elementwise: OpFamily<ElementwiseOps, ElementwiseSteps> = {
     add_s16: arithmeticStep(
       (s, env) => addS16(env.read(s.inputs[0]) as Int16Array, env.read(s.inputs[1]) as Int16Array, s.params, s.activation, s.size),
       (s, ctx) => addArgs(s, operands(s, ctx, true)),
+      true, // 16x8 models' ADD
     ),
     mul_s8: arithmeticStep(
       (s, env) => mulS8(env.read(s.inputs[0]) as Int8Array, env.read(s.inputs[1]) as Int8Array, s.params, s.activation, s.size),

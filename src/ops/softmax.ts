@@ -4,14 +4,15 @@
  *
  *   tflite SOFTMAX   tfjs Softmax (and softmax activations, see shared/tfjs.ts)
  *   -> IR softmax { beta }  -> step softmax_s8 | softmax_s8_s16  -> edgec_softmax_s8[_s16] | arm_softmax_s8
- *   conformance 'softmax s16' -> step softmax_s16 (conformance only: no IR graph holds int16 input)
+ *   int16 in and out (16x8 models: output 1/32768, zero point 0) -> step softmax_s16 -> edgec_softmax_s16 | arm_softmax_s16
  *
  * TFLite's kernels ignore the output scale, so the quantizer fixes it; the compiler computes the
  * input scaling (beta * input scale) and the diff_min radius.
  */
 import { call, designated } from '../cgen/c.ts';
 import { softmaxS8, softmaxS8S16 } from '../kernels/softmax.ts';
-import { softmaxS16 } from '../kernels/softmax_s16.ts';
+import { softmaxLutsS16, softmaxS16 } from '../kernels/softmax_s16.ts';
+import { quantizeMultiplier } from '../arith/fixedpoint.ts';
 import { softmaxParams, type SoftmaxParams } from '../arith/op-params.ts';
 import type { CaseAdapter, OpFamily, OpOf, StepDef } from './contract.ts';
 import { caseTensors } from './shared/case.ts';
@@ -117,7 +118,6 @@ const softmaxS16Step: StepDef<SoftmaxS16Step> = {
       return { kernel: 'arm_softmax_s16', lines: [`status = (int32_t)${call('arm_softmax_s16', args)};`] };
     },
   },
-  conformanceOnly: true,
 };
 
 /** A softmax case: rows of `row_size` values, the compiler's parameters given by the case. */
@@ -156,13 +156,15 @@ export const softmax: OpFamily<SoftmaxOps, SoftmaxSteps> = {
           [F, F],
           ['int8', 'int8'],
           ['int8', 'int16'],
+          ['int16', 'int16'],
         ],
         check(c) {
           const beta = (c.op as OpOf<'softmax'>).attrs.beta;
           if (typeof beta !== 'number' || !Number.isFinite(beta) || beta <= 0) c.fail(`beta ${beta} must be finite and positive`);
           const [x, y] = [c.input(0)!, c.output(0)];
           if (x.shape[x.shape.length - 1] !== y.shape[y.shape.length - 1]) c.fail('input and output rows differ in length', y, 'E-GRAPH-SHAPE');
-          requireOutputQuant(c, y, { int8: [1 / 256, -128], int16: [1 / 65536, -32768] });
+          if (x.dtype === 'int16') requireOutputQuant(c, y, { int16: [1 / 32768, 0] });
+          else requireOutputQuant(c, y, { int8: [1 / 256, -128], int16: [1 / 65536, -32768] });
           return checkSameSize(c);
         },
       },
@@ -186,6 +188,12 @@ export const softmax: OpFamily<SoftmaxOps, SoftmaxSteps> = {
         if (!x.quant) throw new Error(`tensor '${x.name}' has no quantization`);
         const rowSize = x.shape[x.shape.length - 1]!;
         const rows = x.shape.reduce((a, b) => a * b, 1) / rowSize;
+        if (x.dtype === 'int16') {
+          // TFLite's int16 softmax: input differences scaled so that [-65535, 0] spans exp's [-10, 0].
+          const m = quantizeMultiplier((Math.fround(x.quant.scale[0]!) * Math.fround(op.attrs.beta)) / (10 / 65535));
+          const { expLut, oneByOneLut } = softmaxLutsS16();
+          return { kind: 'softmax_s16', input: x.id, output: out.id, rows, rowSize, multiplier: m.multiplier, shift: m.shift, expLut: Array.from(expLut), oneByOneLut: Array.from(oneByOneLut) };
+        }
         return { kind: out.dtype === 'int16' ? 'softmax_s8_s16' : 'softmax_s8', input: x.id, output: out.id, rows, rowSize, params: softmaxParams(op.attrs.beta, x.quant) };
       },
     },

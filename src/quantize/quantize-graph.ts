@@ -15,13 +15,18 @@ import { GraphBuilder } from '../ir/builder.ts';
 import type { Graph, Op, QuantParams, Tensor } from '../ir/graph.ts';
 import { runFloatGraph } from '../sim/float.ts';
 import { roundHalfAwayFromZero } from '../arith/fixedpoint.ts';
-import { chooseActivationQuant } from '../arith/tensor-quant.ts';
+import { chooseActivationQuant, chooseActivationQuant16, fixedQuant16 } from '../arith/tensor-quant.ts';
 import { makeObserver, type Observer, type ObserverKind } from './observers.ts';
 import { opDef } from '../ops/registry.ts';
 import type { QuantRule, WeightQuantRule } from '../ops/contract.ts';
 
 export interface QuantizeOptions {
   observer?: ObserverKind;
+  /**
+   * 'int16': "16x8" (int16 activations, symmetric, zero point 0; int8 weights; int32 biases), for the
+   * ops that have int16 kernels; the validator refuses, located, any op that has none.
+   */
+  activations?: 'int8' | 'int16';
   perChannelDense?: boolean;
   /** Called after each calibration window (progress output). */
   onProgress?: (done: number, total: number) => void;
@@ -68,13 +73,13 @@ export function int16PowerOfTwoQuant(range: { lo: number; hi: number } | null): 
   return { scale: [2 ** power], zeroPoint: [0] };
 }
 
-function activationQuants(g: Graph, observers: Map<number, Observer>): Map<number, QuantParams> {
+function activationQuants(g: Graph, observers: Map<number, Observer>, int16Activations: boolean): Map<number, QuantParams> {
   const uf = new UnionFind(g.tensors.length);
   const fixed = new Map<number, QuantParams>();
   const int16 = new Map<number, QuantParams>();
   for (const op of g.ops) {
     const rule = quantRule(op);
-    if (typeof rule.output === 'object') fixed.set(op.outputs[0]!, { scale: [rule.output.scale], zeroPoint: [rule.output.zeroPoint] });
+    if (typeof rule.output === 'object') fixed.set(op.outputs[0]!, int16Activations ? fixedQuant16(rule.output.scale, rule.output.zeroPoint) : { scale: [rule.output.scale], zeroPoint: [rule.output.zeroPoint] });
     if (rule.output === 'input') uf.union(op.outputs[0]!, op.inputs[0]!);
     if (rule.output === 'inputs') for (const id of op.inputs) uf.union(op.outputs[0]!, id);
     for (const st of rule.states ?? []) {
@@ -108,7 +113,8 @@ function activationQuants(g: Graph, observers: Map<number, Observer>): Map<numbe
       lo = Math.min(lo, r[0]);
       hi = Math.max(hi, r[1]);
     }
-    const q = pinned ?? chooseActivationQuant(Number.isFinite(lo) ? lo : 0, Number.isFinite(hi) ? hi : 0);
+    const choose = int16Activations ? chooseActivationQuant16 : chooseActivationQuant;
+    const q = pinned ?? choose(Number.isFinite(lo) ? lo : 0, Number.isFinite(hi) ? hi : 0);
     for (const id of members) result.set(id, q);
   }
   return result;
@@ -153,12 +159,14 @@ function quantRule(op: Op): QuantRule {
 export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], opts: QuantizeOptions = {}): Graph {
   if (calibration.length === 0) fail('E-QUANT-CALIB', 'quantize', 'the calibration set is empty', { file: g.meta.source });
   const observers = calibrate(g, calibration, opts);
-  const actQuant = activationQuants(g, observers);
+  const int16Activations = opts.activations === 'int16';
+  const actQuant = activationQuants(g, observers, int16Activations);
+  const activationType = int16Activations ? 'int16' : 'int8';
   const b = new GraphBuilder();
   const map = new Map<number, number>();
   const int16States = new Set(g.ops.flatMap((op) => (quantRule(op).states ?? []).filter((st) => st.as === 'int16-pow2').map((st) => op.inputs[st.slot]!)));
   for (const t of g.tensors) {
-    if (!t.data) map.set(t.id, b.copyTensor(t, { dtype: int16States.has(t.id) ? 'int16' : 'int8', quant: actQuant.get(t.id)! }));
+    if (!t.data) map.set(t.id, b.copyTensor(t, { dtype: int16States.has(t.id) ? 'int16' : activationType, quant: actQuant.get(t.id)! }));
   }
   for (const op of g.ops) {
     const rule = quantRule(op);

@@ -42,7 +42,8 @@ export function quantizationReport(floatGraph: Graph, int8Graph: Graph, windows:
   let same = 0;
   windows.forEach((w, k) => {
     const f = runFloatGraph(floatGraph, [w]);
-    const q = simulateLowered(lowered, [quantizeValues(w, input.scale[0]!, input.zeroPoint[0]!)]);
+    const x = int8Graph.tensors[int8Graph.inputs[0]!]!.dtype === 'int16' ? quantizeValues(w, input.scale[0]!, input.zeroPoint[0]!, 'int16') : quantizeValues(w, input.scale[0]!, input.zeroPoint[0]!);
+    const q = simulateLowered(lowered, [x]);
     for (const op of int8Graph.ops) {
       const t = int8Graph.tensors[op.outputs[0]!]!;
       const fid = byName.get(t.name);

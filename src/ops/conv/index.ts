@@ -1,11 +1,12 @@
 /**
- * CONV_2D and DEPTHWISE_CONV_2D (and, for the conformance suite, their int16 and transposed forms):
+ * CONV_2D and DEPTHWISE_CONV_2D, int8 and int16 ("16x8"), and for the conformance suite the transposed form:
  * one place for the whole family. Parts: steps.ts (IR ops, step kinds, geometry), rule.ts (validation),
  * float.ts (float reference), import.ts (tflite and tfjs), portable.ts and cmsis.ts (C calls), cases.ts
  * (conformance adapters); the TS reference kernels are src/kernels/conv*.ts and depthwise.ts, the C
  * kernels templates/kernels/portable/edgec_conv*.c and edgec_depthwise_folded.c.
  *
  *   IR conv2d | depthwise_conv2d -> step conv_s8 | depthwise_s8 (weights OHWI | [1, KH, KW, C * mult])
+ *                                -> conv_s16 | depthwise_s16 (int16 activations, int32 bias)
  */
 import { convolveS8 } from '../../kernels/conv.ts';
 import { convolveS16, depthwiseConvS16 } from '../../kernels/conv_s16.ts';
@@ -22,7 +23,7 @@ import { convFloat } from './float.ts';
 import { convTfjsImporters, convTfliteImporters } from './import.ts';
 import { convPortable, convS16Portable, depthwisePortable, depthwiseS16Portable, transposeConvPortable } from './portable.ts';
 import { convRule, depthwiseRule } from './rule.ts';
-import type { ConvOps, ConvStep, ConvSteps, DepthwiseStep } from './steps.ts';
+import type { ConvOps, ConvS16Step, ConvStep, ConvSteps, DepthwiseS16Step, DepthwiseStep } from './steps.ts';
 
 export type { ConvOps, ConvSteps, ConvStep, DepthwiseStep };
 
@@ -34,7 +35,7 @@ function dims(t: Tensor): Dims {
 const q = (t: Tensor): QuantParams => t.quant!;
 
 /** Every constant of a conv or depthwise layer: per-channel (multiplier, shift), offsets, clamp range. */
-function lowerConv(g: Graph, op: OpOf<'conv2d' | 'depthwise_conv2d'>): ConvStep | DepthwiseStep {
+function lowerConv(g: Graph, op: OpOf<'conv2d' | 'depthwise_conv2d'>): ConvStep | DepthwiseStep | ConvS16Step | DepthwiseS16Step {
   const x = g.tensors[op.inputs[0]!]!;
   const w = g.tensors[op.inputs[1]!]!;
   const out = g.tensors[op.outputs[0]!]!;
@@ -55,10 +56,15 @@ function lowerConv(g: Graph, op: OpOf<'conv2d' | 'depthwise_conv2d'>): ConvStep 
     stride: { ...a.stride },
     padding: { h: a.padding.top, w: a.padding.left },
     dilation: { ...a.dilation },
-    activation: activationRange(a.activation, q(out)),
+    activation: activationRange(a.activation, q(out), out.dtype === 'int16' ? 'int16' : 'int8'),
     multiplier,
     shift,
   };
+  if (x.dtype === 'int16') {
+    // 16x8 with an int32 bias: the ordinary 32-bit requantization (TFLite's and CMSIS-NN's is_int32_bias path).
+    if (op.kind === 'depthwise_conv2d') return { kind: 'depthwise_s16', ...base, chMult: op.attrs.depthMultiplier, biasIs32: true };
+    return { kind: 'conv_s16', ...base, biasIs32: true };
+  }
   if (op.kind === 'depthwise_conv2d') return { kind: 'depthwise_s8', ...base, chMult: op.attrs.depthMultiplier };
   return { kind: 'conv_s8', ...base, groups: op.attrs.groups };
 }
@@ -88,13 +94,11 @@ export const conv: OpFamily<ConvOps, ConvSteps> = {
       cmsisNn: depthwiseCmsis,
     },
     conv_s16: {
-      conformanceOnly: true,
       simulate: (s, env) => convolveS16(s, quantOf(s), s.inputDims, env.read(s.input) as Int16Array, s.filterDims, int8(env, s.weights), bias16(env, s), s.outputDims),
       portable: convS16Portable,
       cmsisNn: convS16Cmsis,
     },
     depthwise_s16: {
-      conformanceOnly: true,
       simulate: (s, env) => depthwiseConvS16(s, quantOf(s), s.inputDims, env.read(s.input) as Int16Array, s.filterDims, int8(env, s.weights), bias16(env, s), s.outputDims),
       portable: depthwiseS16Portable,
       cmsisNn: depthwiseS16Cmsis,

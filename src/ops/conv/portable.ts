@@ -132,7 +132,7 @@ export const depthwisePortable: PortableEmitter<DepthwiseStep> = {
 function s16Call(s: (ConvS16Step | DepthwiseS16Step) & Named, ctx: EmitContext, fn: string, params: string): Emitted {
   const n = s.op.name;
   const biasData = ctx.constStruct('bias_data', 'edgec_bias_data', `{ .data = ${bias(s.bias, n, ctx)}, .is_int32 = ${s.biasIs32 ? 1 : 0} }`, n);
-  const call = `status = ${fn}(&${params}, &${quantStruct(s, ctx)}, &${dims(ctx, 'input_dims', s.inputDims, n)}, ${ctx.tensor(s.input, n)}, &${dims(ctx, 'filter_dims', s.filterDims, n)}, ${ctx.tensor(s.weights, n)}, &${biasData}, &${dims(ctx, 'output_dims', s.outputDims, n)}, ${ctx.tensor(s.output, n)});`;
+  const call = `status = ${fn}(&${params}, &${quantStruct(s, ctx)}, &${dims(ctx, 'input_dims', s.inputDims, n)}, ${as('int16_t', ctx.tensor(s.input, n))}, &${dims(ctx, 'filter_dims', s.filterDims, n)}, ${ctx.tensor(s.weights, n)}, &${biasData}, &${dims(ctx, 'output_dims', s.outputDims, n)}, ${as('int16_t', ctx.tensor(s.output, n))});`;
   return { kernel: fn, lines: [call] };
 }
 

@@ -45,6 +45,7 @@ const F = 'float32';
 const SIGNATURES = [
   [F, F, F, F],
   ['int8', 'int8', 'int32', 'int8'],
+  ['int16', 'int8', 'int32', 'int16'],
 ] as const;
 
 export const convRule: OpRule = { inputs: [2, 3], outputs: 1, optional: [2], constant: [1, 2], signatures: SIGNATURES, check: (c) => checkConv(c, false) };

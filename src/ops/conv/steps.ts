@@ -2,7 +2,7 @@
  * The convolution family's IR ops and step kinds, and the geometry facts its emitters share.
  *
  *   conv_s8, depthwise_s8        int8 activations, int8 (or packed int4: `int4`) per-channel weights
- *   conv_s16, depthwise_s16      int16 activations (16x8), int32 or int64 bias   (suite only, for now)
+ *   conv_s16, depthwise_s16      int16 activations (16x8), int32 bias (models, `--activations int16`) or int64 (.tflite, the suite)
  *   transpose_conv_s8            transposed convolution                           (suite only)
  */
 import type { Conv2dAttrs, DepthwiseAttrs } from '../../ir/graph.ts';

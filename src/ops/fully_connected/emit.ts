@@ -8,7 +8,7 @@ import { call, designated, struct } from '../../cgen/c.ts';
 import { fullyConnectedS8BufferSize } from '../shared/cmsis-buffer-sizes.ts';
 import { vectorSumS8 } from '../shared/kernel-sums.ts';
 import type { CmsisEmitContext, EmitContext, Emitted, Named, StepScratch } from '../contract.ts';
-import { CMSIS_PATHS, cmsisDims, cmsisRange, cmsisScratchLines, range } from '../shared/emit.ts';
+import { as, CMSIS_PATHS, cmsisDims, cmsisRange, cmsisScratchLines, range } from '../shared/emit.ts';
 import type { FullyConnectedS16Step, FullyConnectedS4Step, FullyConnectedStep } from './steps.ts';
 
 type AnyFc = (FullyConnectedStep | FullyConnectedS4Step | FullyConnectedS16Step) & Named;
@@ -84,10 +84,10 @@ export function emitPortableS16(s: FullyConnectedS16Step & Named, ctx: EmitConte
     String(s.batches),
     String(s.accumDepth),
     String(s.outputDepth),
-    ctx.tensor(s.input, n),
+    as('int16_t', ctx.tensor(s.input, n)),
     ctx.tensor(s.weights, n),
     `&${b}`,
-    ctx.tensor(s.output, n),
+    as('int16_t', ctx.tensor(s.output, n)),
   ];
   return { kernel: 'edgec_fully_connected_s16', lines: [`status = ${call('edgec_fully_connected_s16', args)};`] };
 }
@@ -123,7 +123,8 @@ function cmsisStructs(s: AnyFc, ctx: EmitContext) {
 
 function cmsisCall(fn: string, s: AnyFc, ctx: EmitContext, st: ReturnType<typeof cmsisStructs>, c: { name: string; lines: string[] }): Emitted {
   const n = s.op.name;
-  const line = `${fn}(&${c.name}, &${st.params}, &${st.quant}, &${st.i}, ${ctx.tensor(s.input, n)}, &${st.f}, ${ctx.tensor(s.weights, n)}, &${st.b}, ${bias(s, ctx)}, &${st.o}, ${ctx.tensor(s.output, n)})`;
+  const io = (p: string) => (s.kind === 'fully_connected_s16' ? as('int16_t', p) : p);
+  const line = `${fn}(&${c.name}, &${st.params}, &${st.quant}, &${st.i}, ${io(ctx.tensor(s.input, n))}, &${st.f}, ${ctx.tensor(s.weights, n)}, &${st.b}, ${bias(s, ctx)}, &${st.o}, ${io(ctx.tensor(s.output, n))})`;
   return { kernel: fn, lines: [...c.lines, `    status = (int32_t)${line};`, '}'] };
 }
 

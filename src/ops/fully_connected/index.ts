@@ -6,7 +6,8 @@
  *   -> step fully_connected_s8 -> edgec_fully_connected_s8_folded (kernel sums in flash; generated code)
  *                              |  edgec_fully_connected_s8 (interchangeable, CMSIS-NN's arguments)
  *                              |  arm_fully_connected_s8 / _per_channel_s8 (MVE kernel sums in flash)
- * Conformance only: fully_connected_s4 (packed int4 weights) and fully_connected_s16 (int16 activations).
+ *   int16 activations ("16x8", int32 bias) -> step fully_connected_s16 -> edgec_fully_connected_s16 | arm_fully_connected_s16
+ * Conformance only: fully_connected_s4 (packed int4 weights).
  *
  * Weights are quantized per tensor unless per-channel dense weights are asked for; bias int32.
  */
@@ -53,6 +54,7 @@ export const fullyConnected: OpFamily<FullyConnectedOps, FullyConnectedSteps> = 
         signatures: [
           [F, F, F, F],
           ['int8', 'int8', 'int32', 'int8'],
+          ['int16', 'int8', 'int32', 'int16'],
         ],
         check(c) {
           const x = c.input(0)!;
@@ -95,7 +97,8 @@ export const fullyConnected: OpFamily<FullyConnectedOps, FullyConnectedSteps> = 
         const perChannel = q(w).scale.length > 1;
         const { multiplier, shift } = channelMultipliers(q(x), q(w), q(out), perChannel ? w.shape[0]! : 1);
         const accumDepth = w.shape[1]!;
-        return {
+        const int16 = x.dtype === 'int16';
+        const step: FullyConnectedStep = {
           kind: 'fully_connected_s8',
           input: x.id,
           output: out.id,
@@ -107,11 +110,13 @@ export const fullyConnected: OpFamily<FullyConnectedOps, FullyConnectedSteps> = 
           inputOffset: -q(x).zeroPoint[0]!,
           filterOffset: 0,
           outputOffset: q(out).zeroPoint[0]!,
-          activation: activationRange(op.attrs.activation, q(out)),
+          activation: activationRange(op.attrs.activation, q(out), int16 ? 'int16' : 'int8'),
           multiplier,
           shift,
           perChannel,
         };
+        // 16x8 with an int32 bias: the ordinary 32-bit requantization.
+        return int16 ? { ...step, kind: 'fully_connected_s16', biasIs32: true } : step;
       },
     },
   },
@@ -142,8 +147,8 @@ export const fullyConnected: OpFamily<FullyConnectedOps, FullyConnectedSteps> = 
         return fullyConnectedS16(s, s, s.perChannel, s.batches, s.accumDepth, s.outputDepth, env.read(s.input) as Int16Array, env.constant(s.weights) as Int8Array, bias);
       },
       portable: { header: 'edgec_conv_s16.h', files: PORTABLE_S16_FILES, emit: emitPortableS16 },
-      cmsisNn: { scratch: () => 0, emit: emitCmsisS16 },
-      conformanceOnly: true,
+      // arm_fully_connected_s16 takes one scale and an int64 bias; 16x8 models' int32 biases run portable.
+      cmsisNn: { supports: (s) => !s.perChannel && !s.biasIs32, scratch: () => 0, emit: emitCmsisS16 },
     },
   },
   tflite: {

@@ -2,7 +2,7 @@
  * Pooling: max and average pooling windows, and the mean over H and W.
  *
  *   tflite MAX_POOL_2D / AVERAGE_POOL_2D           tfjs MaxPooling1D/2D, AveragePooling1D/2D
- *   -> IR max_pool2d / avg_pool2d  -> step max_pool_s8 / avg_pool_s8
+ *   -> IR max_pool2d / avg_pool2d  -> step max_pool_s8 / avg_pool_s8 (int16: max_pool_s16 / avg_pool_s16)
  *   tfjs GlobalMaxPooling1D/2D     -> IR max_pool2d over the whole input
  *   tfjs GlobalAveragePooling1D/2D -> IR mean_hw (quantized as its input) -> step avg_pool_s8
  *   tflite MEAN over H and W       -> IR mean_hw_requant (its own output scale) -> step mean_s8
@@ -77,6 +77,7 @@ const POOL_RULE: OpRule = {
   signatures: [
     [F, F],
     ['int8', 'int8'],
+    ['int16', 'int16'],
   ],
   check: checkPool,
 };
@@ -129,11 +130,15 @@ function meanFloat(op: OpOf<'mean_hw' | 'mean_hw_requant'>, g: Graph, x: Float32
   return out;
 }
 
-function lowerPool<K extends 'max_pool_s8' | 'avg_pool_s8'>(g: Graph, op: OpOf<'max_pool2d' | 'avg_pool2d'>, kind: K): PoolStep<K> {
+/** The int16 twin of an int8 pooling step kind (16x8 models). */
+const S16 = { max_pool_s8: 'max_pool_s16', avg_pool_s8: 'avg_pool_s16' } as const;
+
+function lowerPool(g: Graph, op: OpOf<'max_pool2d' | 'avg_pool2d'>, kind: 'max_pool_s8' | 'avg_pool_s8'): PoolStep {
   const x = g.tensors[op.inputs[0]!]!;
   const out = g.tensors[op.outputs[0]!]!;
+  const int16 = x.dtype === 'int16';
   return {
-    kind,
+    kind: int16 ? S16[kind] : kind,
     input: x.id,
     output: out.id,
     inputDims: dimsOf(x),
@@ -141,7 +146,7 @@ function lowerPool<K extends 'max_pool_s8' | 'avg_pool_s8'>(g: Graph, op: OpOf<'
     filter: { ...op.attrs.filter },
     stride: { ...op.attrs.stride },
     padding: { h: op.attrs.padding.top, w: op.attrs.padding.left },
-    activation: activationRange(op.attrs.activation, quantOf(out)),
+    activation: activationRange(op.attrs.activation, quantOf(out), int16 ? 'int16' : 'int8'),
   };
 }
 
@@ -154,15 +159,17 @@ export const pooling: OpFamily<PoolingOps, PoolingSteps> = {
       rule: meanRule(true, [
         [F, F],
         ['int8', 'int8'],
+        ['int16', 'int16'],
       ]),
       quant: { output: 'input' },
       float: (op, g, [x]) => meanFloat(op, g, x!),
-      lower(g, op): PoolStep<'avg_pool_s8'> {
+      lower(g, op): PoolStep {
         // Same quantization in and out (the quantizer groups them), so MEAN is an average pool.
         const x = g.tensors[op.inputs[0]!]!;
         const d = dimsOf(x);
+        const int16 = x.dtype === 'int16';
         return {
-          kind: 'avg_pool_s8',
+          kind: int16 ? 'avg_pool_s16' : 'avg_pool_s8',
           input: x.id,
           output: op.outputs[0]!,
           inputDims: d,
@@ -170,7 +177,7 @@ export const pooling: OpFamily<PoolingOps, PoolingSteps> = {
           filter: { h: d.h, w: d.w },
           stride: { h: 1, w: 1 },
           padding: { h: 0, w: 0 },
-          activation: { min: -128, max: 127 },
+          activation: int16 ? { min: -32768, max: 32767 } : { min: -128, max: 127 },
         };
       },
     },

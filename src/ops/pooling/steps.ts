@@ -94,7 +94,6 @@ export function poolStep<K extends PoolKind>(kind: K): StepDef<PoolStep<K>> {
         return { kernel: fn, lines: [...c.lines, `    status = (int32_t)${call(fn, args)};`, '}'] };
       },
     },
-    ...(s16 ? { conformanceOnly: true as const } : {}),
   };
 }
 
