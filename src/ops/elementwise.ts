@@ -199,7 +199,14 @@ export const elementwise: OpFamily<ElementwiseOps, ElementwiseSteps> = {
         const [a, b, out] = [g.tensors[op.inputs[0]!]!, g.tensors[op.inputs[1]!]!, g.tensors[op.outputs[0]!]!];
         if (!a.quant || !b.quant || !out.quant) throw new Error(`add '${op.name}': a tensor has no quantization`);
         if (a.dtype === 'int16') {
-          return { kind: 'add_s16', inputs: [a.id, b.id], output: out.id, size: size(out), params: addParams(a.quant, b.quant, out.quant, 'int16'), activation: activationRange(op.attrs.activation, out.quant, 'int16') };
+          return {
+            kind: 'add_s16',
+            inputs: [a.id, b.id],
+            output: out.id,
+            size: size(out),
+            params: addParams(a.quant, b.quant, out.quant, 'int16'),
+            activation: activationRange(op.attrs.activation, out.quant, 'int16'),
+          };
         }
         return { kind: 'add_s8', inputs: [a.id, b.id], output: out.id, size: size(out), params: addParams(a.quant, b.quant, out.quant), activation: activationRange(op.attrs.activation, out.quant) };
       },

@@ -28,6 +28,11 @@ export interface PadStep {
   prePad: Dims;
   postPad: Dims;
   padValue: number;
+  /**
+   * int16 tensors padded as bytes: two bytes per channel value, pad value 0 (an int16 activation's
+   * zero point is 0), so the int8 kernel pads whole int16 values.
+   */
+  int16?: true;
 }
 
 export interface PadSteps {
@@ -46,6 +51,7 @@ export const pad: OpFamily<PadOps, PadSteps> = {
         signatures: [
           [F, F],
           ['int8', 'int8'],
+          ['int16', 'int16'],
         ],
         check(c) {
           const op = c.op as { attrs: PadOps['pad'] };
@@ -82,21 +88,27 @@ export const pad: OpFamily<PadOps, PadSteps> = {
         const x = g.tensors[op.inputs[0]!]!;
         const [n, h, w, c] = nhwcOf(x.shape);
         const p = op.attrs.padding;
+        const int16 = x.dtype === 'int16';
         return {
           kind: 'pad_s8',
           input: x.id,
           output: op.outputs[0]!,
-          inputDims: { n, h, w, c },
+          inputDims: { n, h, w, c: int16 ? 2 * c : c },
           prePad: { n: 0, h: p.top, w: p.left, c: 0 },
           postPad: { n: 0, h: p.bottom, w: p.right, c: 0 },
           padValue: x.quant!.zeroPoint[0]!,
+          ...(int16 ? { int16: true as const } : {}),
         };
       },
     },
   },
   steps: {
     pad_s8: {
-      simulate: (s, env) => padS8(env.read(s.input) as Int8Array, s.padValue, s.inputDims, s.prePad, s.postPad),
+      simulate(s, env) {
+        const x = env.read(s.input);
+        const out = padS8(new Int8Array(x.buffer, x.byteOffset, x.byteLength), s.padValue, s.inputDims, s.prePad, s.postPad);
+        return s.int16 ? new Int16Array(out.buffer, 0, out.length / 2) : out;
+      },
       portable: {
         header: 'edgec_pad.h',
         files: ['edgec_pad.h', 'edgec_pad.c'],

@@ -24,6 +24,8 @@ export interface StridedSliceStep {
   begin: number[];
   stride: number[];
   size: number[];
+  /** int16 tensors sliced as bytes: a last axis of the value's two bytes, taken whole. */
+  int16?: true;
 }
 
 export interface StridedSliceSteps {
@@ -40,6 +42,7 @@ export const stridedSlice: OpFamily<StridedSliceOps, StridedSliceSteps> = {
         signatures: [
           ['float32', 'float32'],
           ['int8', 'int8'],
+          ['int16', 'int16'],
         ],
         check(c) {
           const op = c.op as OpOf<'strided_slice'>;
@@ -48,6 +51,12 @@ export const stridedSlice: OpFamily<StridedSliceOps, StridedSliceSteps> = {
           const rank = x.shape.length;
           if (begin.length !== rank || stride.length !== rank || extent.length !== rank) {
             c.fail(`slice bounds of ${begin.length}/${stride.length}/${extent.length} axes for a rank-${rank} input`);
+            return 0;
+          }
+          // The kernel walks up to 5 axes; an int16 slice uses one of them for the value's bytes.
+          const maxRank = x.dtype === 'int16' ? 4 : 5;
+          if (rank > maxRank) {
+            c.fail(`a rank-${rank} ${x.dtype} slice (the kernel takes ${maxRank} axes at most)`, x, 'E-GRAPH-SHAPE');
             return 0;
           }
           for (let a = 0; a < rank; a++) {
@@ -67,20 +76,27 @@ export const stridedSlice: OpFamily<StridedSliceOps, StridedSliceSteps> = {
       },
       quant: { output: 'input' },
       float: (op, g, [x]) => stridedSliceFloat(x!, g.tensors[op.inputs[0]!]!.shape, op.attrs.begin, op.attrs.stride, op.attrs.size, new Float32Array(size(g.tensors[op.outputs[0]!]!))),
-      lower: (g, op) => ({
-        kind: 'strided_slice_s8',
-        input: op.inputs[0]!,
-        output: op.outputs[0]!,
-        shape: [...g.tensors[op.inputs[0]!]!.shape],
-        begin: [...op.attrs.begin],
-        stride: [...op.attrs.stride],
-        size: [...op.attrs.size],
-      }),
+      lower(g, op) {
+        const x = g.tensors[op.inputs[0]!]!;
+        const bytes = x.dtype === 'int16' ? 2 : 1;
+        const axes = { shape: [...x.shape], begin: [...op.attrs.begin], stride: [...op.attrs.stride], size: [...op.attrs.size] };
+        if (bytes === 2) {
+          axes.shape.push(2);
+          axes.begin.push(0);
+          axes.stride.push(1);
+          axes.size.push(2);
+        }
+        return { kind: 'strided_slice_s8', input: x.id, output: op.outputs[0]!, ...axes, ...(bytes === 2 ? { int16: true as const } : {}) };
+      },
     },
   },
   steps: {
     strided_slice_s8: {
-      simulate: (s, env) => stridedSliceS8(env.read(s.input) as Int8Array, s.shape, s.begin, s.stride, s.size),
+      simulate(s, env) {
+        const x = env.read(s.input);
+        const out = stridedSliceS8(new Int8Array(x.buffer, x.byteOffset, x.byteLength), s.shape, s.begin, s.stride, s.size);
+        return s.int16 ? new Int16Array(out.buffer, 0, out.length / 2) : out;
+      },
       portable: {
         header: 'edgec_strided_slice.h',
         files: ['edgec_strided_slice.h', 'edgec_strided_slice.c'],

@@ -18,7 +18,7 @@ import { quantizeGraph, type QuantizeOptions } from '../quantize/quantize-graph.
 import { emitModelFolder, type EmitResult } from '../codegen/emit-folder.ts';
 import type { IoMode } from '../codegen/io-placement.ts';
 import type { WeightsMode } from '../codegen/weights-blob.ts';
-import { quantizationReport, type QuantReport } from '../quantize/report.ts';
+import { quantizationReport, type QuantReport, withInt8Baseline } from '../quantize/report.ts';
 
 export interface CompileOptions extends QuantizeOptions {
   out: string;
@@ -61,7 +61,12 @@ export async function compileGraph(imported: Graph, calibration: readonly Float3
     force: opts.force,
     limits: opts.limits,
   });
-  const quantReport = opts.report ? quantizationReport(floatGraph, int8Graph, calibration.slice(0, 64)) : undefined;
+  const windows = calibration.slice(0, 64);
+  let quantReport = opts.report ? quantizationReport(floatGraph, int8Graph, windows) : undefined;
+  if (quantReport && opts.activations === 'int16') {
+    // What int16 buys, layer by layer: the same float graph quantized to int8 (not compiled).
+    quantReport = withInt8Baseline(quantReport, quantizationReport(floatGraph, quantizeGraph(floatGraph, calibration, { ...opts, activations: 'int8', onProgress: undefined }), windows));
+  }
   return { ...emitted, floatGraph, int8Graph, ...(quantReport ? { quantReport } : {}) };
 }
 

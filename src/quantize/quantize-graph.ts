@@ -79,7 +79,8 @@ function activationQuants(g: Graph, observers: Map<number, Observer>, int16Activ
   const int16 = new Map<number, QuantParams>();
   for (const op of g.ops) {
     const rule = quantRule(op);
-    if (typeof rule.output === 'object') fixed.set(op.outputs[0]!, int16Activations ? fixedQuant16(rule.output.scale, rule.output.zeroPoint) : { scale: [rule.output.scale], zeroPoint: [rule.output.zeroPoint] });
+    if (typeof rule.output === 'object')
+      fixed.set(op.outputs[0]!, int16Activations ? fixedQuant16(rule.output.scale, rule.output.zeroPoint) : { scale: [rule.output.scale], zeroPoint: [rule.output.zeroPoint] });
     if (rule.output === 'input') uf.union(op.outputs[0]!, op.inputs[0]!);
     if (rule.output === 'inputs') for (const id of op.inputs) uf.union(op.outputs[0]!, id);
     for (const st of rule.states ?? []) {

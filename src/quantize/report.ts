@@ -1,7 +1,8 @@
 /**
- * Quantization report: how far the int8 model is from the float one, layer by layer (SQNR of each
- * dequantized int8 output against the float output of the same layer, over a set of windows) and
- * at the end (classification accuracy of both, when labels are given).
+ * Quantization report: how far the integer model is from the float one, layer by layer (SQNR of each
+ * dequantized int8 or int16 output against the float output of the same layer, over a set of windows;
+ * an int16 model also shows the int8 figure), the windows on which both pick the same class, and the
+ * classification accuracy of both when labels are given.
  *   SQNR = 10 log10( sum x^2 / sum (x - x_int8)^2 )  in dB; higher is better, ~6 dB per bit.
  */
 import type { Graph } from '../ir/graph.ts';
@@ -14,10 +15,14 @@ export interface LayerSqnr {
   layer: string;
   op: string;
   sqnrDb: number;
+  /** The same layer quantized to int8, beside an int16 model's figure (`withInt8Baseline`). */
+  int8SqnrDb?: number;
 }
 
 export interface QuantReport {
   windows: number;
+  /** The integer type of the model's activations. */
+  activations: 'int8' | 'int16';
   layers: LayerSqnr[];
   floatAccuracy?: number;
   int8Accuracy?: number;
@@ -70,13 +75,30 @@ export function quantizationReport(floatGraph: Graph, int8Graph: Graph, windows:
   });
   const layers = int8Graph.ops.filter((op) => signal.has(op.name)).map((op) => ({ layer: op.name, op: op.kind, sqnrDb: 10 * Math.log10(signal.get(op.name)! / Math.max(noise.get(op.name)!, 1e-30)) }));
   const classes = int8Graph.tensors[int8Graph.outputs[0]!]!.shape.reduce((a, b) => a * b, 1);
-  return { windows: windows.length, layers, ...(classes > 1 ? { sameTopClass: same } : {}), ...(labels ? { floatAccuracy: floatOk / windows.length, int8Accuracy: int8Ok / windows.length } : {}) };
+  const activations = int8Graph.tensors[int8Graph.inputs[0]!]!.dtype === 'int16' ? 'int16' : 'int8';
+  return {
+    windows: windows.length,
+    activations,
+    layers,
+    ...(classes > 1 ? { sameTopClass: same } : {}),
+    ...(labels ? { floatAccuracy: floatOk / windows.length, int8Accuracy: int8Ok / windows.length } : {}),
+  };
+}
+
+/** An int16 model's report with each layer's SQNR as an int8 model (`int8`: the same float graph quantized to int8). */
+export function withInt8Baseline(r: QuantReport, int8: QuantReport): QuantReport {
+  const byLayer = new Map(int8.layers.map((l) => [l.layer, l.sqnrDb]));
+  return { ...r, layers: r.layers.map((l) => (byLayer.has(l.layer) ? { ...l, int8SqnrDb: byLayer.get(l.layer)! } : l)) };
 }
 
 export function formatQuantReport(r: QuantReport): string {
-  const lines = [`quantization report over ${r.windows} windows (SQNR of int8 vs float, per layer):`];
-  for (const l of r.layers) lines.push(`  ${l.layer.padEnd(36)} ${l.op.padEnd(18)} ${l.sqnrDb.toFixed(1).padStart(6)} dB`);
-  if (r.sameTopClass !== undefined) lines.push(`  output agreement: float and int8 pick the same class on ${r.sameTopClass}/${r.windows} windows`);
-  if (r.floatAccuracy !== undefined) lines.push(`  accuracy: float ${(100 * r.floatAccuracy).toFixed(1)}%, int8 ${(100 * r.int8Accuracy!).toFixed(1)}%`);
+  const baseline = r.layers.some((l) => l.int8SqnrDb !== undefined);
+  const lines = [`quantization report over ${r.windows} windows (SQNR of ${r.activations} vs float, per layer${baseline ? '; int8 beside it' : ''}):`];
+  for (const l of r.layers) {
+    const int8 = baseline ? `   int8 ${l.int8SqnrDb === undefined ? '    -' : l.int8SqnrDb.toFixed(1).padStart(5)} dB` : '';
+    lines.push(`  ${l.layer.padEnd(36)} ${l.op.padEnd(18)} ${l.sqnrDb.toFixed(1).padStart(6)} dB${int8}`);
+  }
+  if (r.sameTopClass !== undefined) lines.push(`  output agreement: float and ${r.activations} pick the same class on ${r.sameTopClass}/${r.windows} windows`);
+  if (r.floatAccuracy !== undefined) lines.push(`  accuracy: float ${(100 * r.floatAccuracy).toFixed(1)}%, ${r.activations} ${(100 * r.int8Accuracy!).toFixed(1)}%`);
   return lines.join('\n');
 }

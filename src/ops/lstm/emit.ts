@@ -8,6 +8,7 @@
  */
 import { lstmParamsInit } from './fields.ts';
 import { resetStateLines } from '../shared/recurrent.ts';
+import { as } from '../shared/emit.ts';
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import type { CmsisEmitContext, EmitContext, Emitted, Named, StepScratch } from '../contract.ts';
 import type { LstmS16Step, LstmStep } from './steps.ts';
@@ -29,6 +30,9 @@ function paramsInit(s: AnyLstm, ctx: EmitContext, activation: (a: 'sigmoid' | 't
   return lstmParamsInit(s as unknown as LstmStep & Named, int64, activation, gateExtra, extra);
 }
 
+/** The int16 variant's input and output through int16_t pointers (a model's arena is bytes). */
+const io = (s: AnyLstm, ptr: string) => (s.kind === 'lstm_s16' ? as('int16_t', ptr) : ptr);
+
 const resets = (s: AnyLstm, ctx: EmitContext) => (s.resetState ? resetStateLines(ctx, [s.hiddenState, s.cellState], s.op.name) : []);
 
 export function emitPortable(s: AnyLstm, ctx: EmitContext): Emitted {
@@ -45,7 +49,7 @@ export function emitPortable(s: AnyLstm, ctx: EmitContext): Emitted {
       ...resets(s, ctx),
       '{',
       `    edgec_lstm_buffers buffers = { .temp1 = (int16_t *)(void *)${scratch.ptr}, .temp2 = (int16_t *)(void *)(${scratch.ptr} + ${half}), .cell_state = (int16_t *)(void *)${ctx.tensor(s.cellState, n)}, .hidden_state = ${ctx.tensor(s.hiddenState, n)} };`,
-      `    status = ${fn}(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, &${params}, &buffers);`,
+      `    status = ${fn}(${io(s, ctx.tensor(s.input, n))}, ${io(s, ctx.tensor(s.output, n))}, &${params}, &buffers);`,
       '}',
     ],
   };
@@ -63,7 +67,7 @@ export function emitCmsis(s: AnyLstm, ctx: CmsisEmitContext, scratch: StepScratc
       ...resets(s, ctx),
       '{',
       `    cmsis_nn_lstm_context buffers = { .temp1 = ${scratch.ptr}, .temp2 = ${scratch.ptr} + ${half}, .cell_state = ${ctx.tensor(s.cellState, n)}, .hidden_state = ${ctx.tensor(s.hiddenState, n)} };`,
-      `    status = (int32_t)${fn}(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, &${params}, &buffers);`,
+      `    status = (int32_t)${fn}(${io(s, ctx.tensor(s.input, n))}, ${io(s, ctx.tensor(s.output, n))}, &${params}, &buffers);`,
       '}',
     ],
   };

@@ -6,7 +6,7 @@
  *   tfjs LSTM (sigmoid gates; see tfjs.ts)
  *   -> IR lstm { timeMajor, cellClip }  (x, input weights i/f/c/o, recurrent weights, biases, hidden, cell)
  *   -> step lstm_s8 -> edgec_lstm_s8 | arm_lstm_unidirectional_s8 (same effective biases, from the compiler)
- * Conformance only: lstm_s16 (int16 activations, int64 effective biases).
+ *   int16 activations (16x8) -> step lstm_s16 (int64 effective biases) -> edgec_lstm_s16 | arm_lstm_unidirectional_s16
  */
 import type { Graph, Op, QuantParams } from '../../ir/graph.ts';
 import type { TfliteModel, TfliteOperator } from '../../formats/tflite-schema.ts';
@@ -48,7 +48,7 @@ function state(s: LstmStep | LstmS16Step, env: SimEnv) {
   return { hidden: env.state.get(s.hiddenState)!, cell: env.state.get(s.cellState) as Int16Array };
 }
 
-function lower(g: Graph, op: Op & { kind: 'lstm' }): LstmStep {
+function lower(g: Graph, op: Op & { kind: 'lstm' }): LstmStep | LstmS16Step {
   const T = (k: number) => g.tensors[op.inputs[k]!]!;
   const x = T(0);
   const hidden = T(13);
@@ -63,7 +63,9 @@ function lower(g: Graph, op: Op & { kind: 'lstm' }): LstmStep {
   );
   const [d0, d1, inputSize] = x.shape as [number, number, number];
   const hiddenSize = T(1).shape[0]!;
-  const gate = (k: number): LstmGateStep => {
+  // int16 activations (16x8): int64 effective biases, no wrap-around (TFLite's and CMSIS-NN's s16 LSTM).
+  const s16 = x.dtype === 'int16';
+  const gate = (k: number): LstmGateStep<Int32Array | Float64Array> => {
     const wi = T(1 + k);
     const wh = T(5 + k);
     const b = T(9 + k);
@@ -75,13 +77,12 @@ function lower(g: Graph, op: Op & { kind: 'lstm' }): LstmStep {
       inputShift: p.gates[k]!.input.shift,
       hiddenMultiplier: p.gates[k]!.hidden.multiplier,
       hiddenShift: p.gates[k]!.hidden.shift,
-      inputEffectiveBias: Int32Array.from(effectiveBias(wi.data as Int8Array, inputSize, hiddenSize, p.inputOffset, b.data as Int32Array, true)),
-      hiddenEffectiveBias: Int32Array.from(effectiveBias(wh.data as Int8Array, hiddenSize, hiddenSize, -p.outputOffset, null, true)),
+      inputEffectiveBias: (s16 ? Float64Array : Int32Array).from(effectiveBias(wi.data as Int8Array, inputSize, hiddenSize, p.inputOffset, b.data as Int32Array, !s16)),
+      hiddenEffectiveBias: (s16 ? Float64Array : Int32Array).from(effectiveBias(wh.data as Int8Array, hiddenSize, hiddenSize, -p.outputOffset, null, !s16)),
       activation: GATES[k] === 'cell' ? 'tanh' : 'sigmoid',
     };
   };
-  return {
-    kind: 'lstm_s8',
+  const step = {
     input: x.id,
     output: op.outputs[0]!,
     hiddenState: hidden.id,
@@ -101,6 +102,7 @@ function lower(g: Graph, op: Op & { kind: 'lstm' }): LstmStep {
     cellScalePower: p.cellScalePower,
     gates: { input: gate(0), forget: gate(1), cell: gate(2), output: gate(3) },
   };
+  return s16 ? ({ ...step, kind: 'lstm_s16' } as LstmS16Step) : ({ ...step, kind: 'lstm_s8' } as LstmStep);
 }
 
 /** Why an UNIDIRECTIONAL_SEQUENCE_LSTM is outside the supported integer form, or null. */
@@ -129,7 +131,11 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
         outputs: 1,
         constant: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
         state: [13, 14],
-        signatures: [new Array<'float32'>(16).fill('float32'), ['int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int32', 'int32', 'int32', 'int32', 'int8', 'int16', 'int8']],
+        signatures: [
+          new Array<'float32'>(16).fill('float32'),
+          ['int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int32', 'int32', 'int32', 'int32', 'int8', 'int16', 'int8'],
+          ['int16', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int32', 'int32', 'int32', 'int32', 'int16', 'int16', 'int16'],
+        ],
         check(c) {
           const op = c.op as Op & { kind: 'lstm' };
           const x = c.input(0)!;
@@ -200,7 +206,6 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
       simulate: (s, env) => lstmS16(paramsOf(s, env), env.read(s.input) as Int16Array, state(s, env)),
       portable: { header: 'edgec_lstm.h', files: PORTABLE_FILES, scratch: scratchBytes, emit: emitPortable },
       cmsisNn: { scratch: scratchBytes, emit: emitCmsis },
-      conformanceOnly: true,
     },
   },
   tfjs: { LSTM: lstmTfjs },

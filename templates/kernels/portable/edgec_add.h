@@ -21,7 +21,7 @@ edgec_status edgec_add_s8_lut(const int8_t *input_1, const int8_t *input_2, cons
                               int8_t *output, int32_t output_offset, int32_t output_mult, int32_t output_shift,
                               int32_t activation_min, int32_t activation_max, int32_t block_size);
 
-/* Conformance only: no lowering produces an int16 ADD yet. */
+/* int16 ADD of 16x8 models (left shift 15, as TFLite Micro's). */
 edgec_status edgec_add_s16(const int16_t *input_1, const int16_t *input_2, int32_t input_1_offset,
                            int32_t input_1_mult, int32_t input_1_shift, int32_t input_2_offset,
                            int32_t input_2_mult, int32_t input_2_shift, int32_t left_shift, int16_t *output,

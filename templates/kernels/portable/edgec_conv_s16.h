@@ -9,19 +9,19 @@
 #include "edgec_conv.h"
 #include "edgec_fully_connected.h"
 
-/* Conformance only: no lowering produces an int16 convolution yet. */
+/* int16 convolution of 16x8 models (int32 bias) and .tflite files (int64 bias). */
 edgec_status edgec_convolve_s16(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
                                 const edgec_dims *input_dims, const int16_t *input,
                                 const edgec_dims *filter_dims, const int8_t *filter,
                                 const edgec_bias_data *bias, const edgec_dims *output_dims, int16_t *output);
 
-/* Conformance only: no lowering produces an int16 depthwise convolution yet. */
+/* int16 depthwise convolution (16x8). */
 edgec_status edgec_depthwise_conv_s16(const edgec_dw_conv_params *params, const edgec_per_channel_quant *quant,
                                       const edgec_dims *input_dims, const int16_t *input,
                                       const edgec_dims *filter_dims, const int8_t *filter,
                                       const edgec_bias_data *bias, const edgec_dims *output_dims, int16_t *output);
 
-/* Conformance only: no lowering produces an int16 FULLY_CONNECTED yet. */
+/* int16 FULLY_CONNECTED (16x8). */
 edgec_status edgec_fully_connected_s16(const edgec_fc_params *params, const edgec_per_channel_quant *quant,
                                        int32_t per_channel, int32_t batches, int32_t accum_depth,
                                        int32_t output_depth, const int16_t *input, const int8_t *filter,

@@ -61,7 +61,7 @@ typedef struct {
 edgec_status edgec_lstm_s8(const int8_t *input, int8_t *output, const edgec_lstm_params *params,
                            edgec_lstm_buffers *buffers);
 
-/* Conformance only: no lowering produces an int16 LSTM yet. */
+/* int16 LSTM (16x8): int16 input and hidden state, int64 effective biases. */
 edgec_status edgec_lstm_s16(const int16_t *input, int16_t *output, const edgec_lstm_params *params,
                             edgec_lstm_buffers *buffers);
 
