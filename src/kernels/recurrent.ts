@@ -1,5 +1,5 @@
 /**
- * Integer GRU and SimpleRNN (int8 input and hidden state, int8 weights, int16 gates), twin of
+ * Integer GRU and SimpleRNN (int8 or int16 input and hidden state, int8 weights, int16 gates), twin of
  * edgec_recurrent.c. TFLite has no GRU kernel; this arithmetic follows its integer LSTM's (see
  * src/kernels/lstm.ts and docs/recurrent-arithmetic.md):
  *
@@ -15,8 +15,12 @@
  *   h'      = sat8(zp + requant(tanh(pre), 2^-15 / s_h))
  * Accumulators are int32 with wrap-around, as the C's. The state h (int8, the output's quantization)
  * is read at the start of a step and replaced at its end.
+ *
+ * int16 variant (16x8: int16 input and hidden state, zero points 0): the matrix products accumulate in
+ * int64 and requantize with TFLite's 64-bit MultiplyByQuantizedMultiplier (the reduced 16-bit
+ * multiplier, as its int16 LSTM), and h saturates to int16; everything else is the same.
  */
-import { multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
+import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierS64 } from '../arith/fixedpoint.ts';
 import { activationS16 } from './activations_s16.ts';
 
 export interface Requant {
@@ -38,6 +42,8 @@ export interface RecurrentGate {
 export type GateActivation = 'sigmoid' | 'hard_sigmoid';
 
 interface Shape {
+  /** int16 input and hidden state (64-bit matrix products). */
+  s16?: boolean;
   timeSteps: number;
   inputSize: number;
   hiddenSize: number;
@@ -69,11 +75,14 @@ export interface SimpleRnnParams extends Shape {
 const sat = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
 const sat16 = (v: number) => sat(v, -32768, 32767);
 const rq = (x: number, q: Requant) => multiplyByQuantizedMultiplier(x, q.multiplier, q.shift);
+/** A matrix product's requantization: 32-bit, or the 64-bit one of the int16 variant. */
+const rqProduct = (x: number, q: Requant, s16: boolean | undefined) => (s16 ? multiplyByQuantizedMultiplierS64(x, q.multiplier, q.shift) : rq(x, q));
 
-/** Row r of w . x plus bias[r], int32 with wrap-around. */
-function dot(w: Int8Array, x: ArrayLike<number>, bias: ArrayLike<number>, r: number, cols: number): number {
+/** Row r of w . x plus bias[r]: int32 with wrap-around, or exact (int64) for the int16 variant. */
+function dot(w: Int8Array, x: ArrayLike<number>, bias: ArrayLike<number>, r: number, cols: number, s16: boolean | undefined): number {
   let acc = bias[r]!;
-  for (let c = 0; c < cols; c++) acc = (acc + x[c]! * w[r * cols + c]!) | 0;
+  if (s16) for (let c = 0; c < cols; c++) acc += x[c]! * w[r * cols + c]!;
+  else for (let c = 0; c < cols; c++) acc = (acc + x[c]! * w[r * cols + c]!) | 0;
   return acc;
 }
 
@@ -81,42 +90,53 @@ function dot(w: Int8Array, x: ArrayLike<number>, bias: ArrayLike<number>, r: num
 function preActivation(g: RecurrentGate, x: ArrayLike<number>, h: ArrayLike<number>, p: Shape): Int16Array {
   const out = new Int16Array(p.hiddenSize);
   for (let r = 0; r < p.hiddenSize; r++) {
-    const fromInput = sat16(rq(dot(g.inputWeights, x, g.inputBias, r, p.inputSize), g.input));
-    out[r] = sat16(fromInput + rq(dot(g.hiddenWeights, h, g.hiddenBias, r, p.hiddenSize), g.hidden));
+    const fromInput = sat16(rqProduct(dot(g.inputWeights, x, g.inputBias, r, p.inputSize, p.s16), g.input, p.s16));
+    out[r] = sat16(fromInput + rqProduct(dot(g.hiddenWeights, h, g.hiddenBias, r, p.hiddenSize, p.s16), g.hidden, p.s16));
   }
   return out;
 }
+
+const hiddenRange = (p: Shape): [number, number] => (p.s16 ? [-32768, 32767] : [-128, 127]);
 
 function gateActivation(pre: Int16Array, p: GruParams): Int16Array {
   if (p.gateActivation === 'sigmoid') return activationS16(pre, 0, 'sigmoid');
   return Int16Array.from(pre, (v) => sat(rq(v, p.hardSigmoid) + 16384, 0, 32767));
 }
 
-function gruStep(x: ArrayLike<number>, h: Int8Array, p: GruParams): Int8Array {
+type Hidden = Int8Array | Int16Array;
+const hiddenArray = (p: Shape, n: number): Hidden => (p.s16 ? new Int16Array(n) : new Int8Array(n));
+
+function gruStep(x: ArrayLike<number>, h: Hidden, p: GruParams): Hidden {
   const H = p.hiddenSize;
   const zp = p.hiddenOffset;
+  const [lo, hi] = hiddenRange(p);
   const z = gateActivation(preActivation(p.update, x, h, p), p);
   const r = gateActivation(preActivation(p.reset, x, h, p), p);
   const rh = Int16Array.from(r, (rv, j) => rq(rv * (h[j]! - zp), p.gateProduct));
   const hh = activationS16(preActivation(p.candidate, x, rh, p), 0, 'tanh');
-  const next = new Int8Array(H);
+  const next = hiddenArray(p, H);
   for (let j = 0; j < H; j++) {
     const keep = rq(z[j]! * (h[j]! - zp), p.gateProduct);
     const blend = rq((32768 - z[j]!) * hh[j]!, p.blend);
-    next[j] = sat(zp + keep + blend, -128, 127);
+    next[j] = sat(zp + keep + blend, lo, hi);
   }
   return next;
 }
 
-function simpleRnnStep(x: ArrayLike<number>, h: Int8Array, p: SimpleRnnParams): Int8Array {
+function simpleRnnStep(x: ArrayLike<number>, h: Hidden, p: SimpleRnnParams): Hidden {
   const a = activationS16(preActivation(p.gate, x, h, p), 0, 'tanh');
-  return Int8Array.from(a, (v) => sat(p.hiddenOffset + rq(v, p.output), -128, 127));
+  const [lo, hi] = hiddenRange(p);
+  const next = hiddenArray(p, p.hiddenSize);
+  a.forEach((v, j) => {
+    next[j] = sat(p.hiddenOffset + rq(v, p.output), lo, hi);
+  });
+  return next;
 }
 
 /** Runs the sequence [T, inputSize] from the state `hidden`, updated in place. */
-function run<P extends Shape>(p: P, input: Int8Array, hidden: Int8Array, step: (x: Int8Array, h: Int8Array, p: P) => Int8Array): Int8Array {
+function run<P extends Shape>(p: P, input: Hidden, hidden: Hidden, step: (x: Hidden, h: Hidden, p: P) => Hidden): Hidden {
   const H = p.hiddenSize;
-  const out = new Int8Array(p.returnSequences ? p.timeSteps * H : H);
+  const out = hiddenArray(p, p.returnSequences ? p.timeSteps * H : H);
   for (let t = 0; t < p.timeSteps; t++) {
     hidden.set(step(input.subarray(t * p.inputSize, (t + 1) * p.inputSize), hidden, p));
     if (p.returnSequences) out.set(hidden, t * H);
@@ -125,5 +145,6 @@ function run<P extends Shape>(p: P, input: Int8Array, hidden: Int8Array, step: (
   return out;
 }
 
-export const gruS8 = (p: GruParams, input: Int8Array, hidden: Int8Array) => run(p, input, hidden, gruStep);
-export const simpleRnnS8 = (p: SimpleRnnParams, input: Int8Array, hidden: Int8Array) => run(p, input, hidden, simpleRnnStep);
+/** int8 (`p.s16` unset) or int16 (`p.s16`) input and hidden state; the output has the hidden state's type. */
+export const gru = (p: GruParams, input: Hidden, hidden: Hidden) => run(p, input, hidden, gruStep);
+export const simpleRnn = (p: SimpleRnnParams, input: Hidden, hidden: Hidden) => run(p, input, hidden, simpleRnnStep);

@@ -8,6 +8,7 @@
  *        LSTM (bidirectional.ts: a reversed copy of the sequence, two layers, a concatenation)
  *   -> reshape [1, T, C] -> IR gru | simple_rnn { returnSequences, stateful }
  *   -> step gru_s8 | simple_rnn_s8 -> edgec_gru_s8 | edgec_simple_rnn_s8 (portable on every target)
+ *   int16 activations (16x8) -> gru_s16 | simple_rnn_s16 -> edgec_gru_s16 | edgec_simple_rnn_s16
  *
  * The hidden state is a variable tensor quantized as the output (tanh's 1/128, zero point 0: |h| < 1).
  */
@@ -15,8 +16,9 @@ import { effectiveScale, quantizeMultiplier } from '../../arith/fixedpoint.ts';
 import type { Graph, Op, QuantParams, Tensor } from '../../ir/graph.ts';
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import { effectiveBias } from '../../kernels/lstm.ts';
-import { gruS8, simpleRnnS8, type RecurrentGate } from '../../kernels/recurrent.ts';
-import type { EmitContext, OpFamily, OpRule, QuantRule, Requantizer, RuleContext, SimEnv } from '../contract.ts';
+import { gru, simpleRnn, type RecurrentGate } from '../../kernels/recurrent.ts';
+import type { EmitContext, OpFamily, OpRule, QuantRule, Requantizer, RuleContext, SimEnv, StepDef } from '../contract.ts';
+import { as } from '../shared/emit.ts';
 import { resetStateLines, resetStates } from '../shared/recurrent.ts';
 import { requireBias, requireRank, requireSameQuant, requireShape, requireWeightQuant, size } from '../shared/rules.ts';
 import { gruFloat, simpleRnnFloat } from './float.ts';
@@ -42,7 +44,11 @@ function rule(gates: number): OpRule {
     outputs: 1,
     constant: Array.from({ length: 3 * gates }, (_, k) => 1 + k),
     state: [n - 1],
-    signatures: [new Array<'float32'>(n + 1).fill(F), ['int8', ...new Array<'int8'>(2 * gates).fill('int8'), ...new Array<'int32'>(gates).fill('int32'), 'int8', 'int8']],
+    signatures: [
+      new Array<'float32'>(n + 1).fill(F),
+      ['int8', ...new Array<'int8'>(2 * gates).fill('int8'), ...new Array<'int32'>(gates).fill('int32'), 'int8', 'int8'],
+      ['int16', ...new Array<'int8'>(2 * gates).fill('int8'), ...new Array<'int32'>(gates).fill('int32'), 'int16', 'int16'],
+    ],
     check(c: RuleContext) {
       const op = c.op as Op & { kind: 'gru' | 'simple_rnn' };
       const x = c.input(0)!;
@@ -120,9 +126,9 @@ function gateParams(s: RecurrentGateStep, env: SimEnv): RecurrentGate {
   };
 }
 
-function hiddenOf(s: GruStep | SimpleRnnStep, env: SimEnv): Int8Array {
+function hiddenOf(s: GruStep | SimpleRnnStep, env: SimEnv): Int8Array | Int16Array {
   if (s.resetState) resetStates(env, [s.hiddenState]);
-  return env.state.get(s.hiddenState) as Int8Array;
+  return env.state.get(s.hiddenState)!;
 }
 
 const gateRequantizers = (name: string, g: RecurrentGateStep): Requantizer[] => [
@@ -143,10 +149,63 @@ const shapeInit = (s: GruStep | SimpleRnnStep) =>
 function callLines(s: (GruStep | SimpleRnnStep) & { op: { name: string } }, ctx: EmitContext, fn: string, params: string): string[] {
   const n = s.op.name;
   const resets = s.resetState ? resetStateLines(ctx, [s.hiddenState], n) : [];
-  return [...resets, `status = ${fn}(${ctx.tensor(s.input, n)}, ${ctx.tensor(s.output, n)}, ${ctx.tensor(s.hiddenState, n)}, &${params}, ${ctx.scratch().ptr});`];
+  // The int16 variants take int16_t pointers (a model's arena and state are bytes).
+  const ptr = (id: number) => (isS16(s) ? as('int16_t', ctx.tensor(id, n)) : ctx.tensor(id, n));
+  return [...resets, `status = ${fn}(${ptr(s.input)}, ${ptr(s.output)}, ${ptr(s.hiddenState)}, &${params}, ${ctx.scratch().ptr});`];
 }
 
 const FILES = ['edgec_recurrent.h', 'edgec_recurrent.c', 'edgec_dot_s8.h', 'edgec_dot_s8.c', 'edgec_activations_s16.h', 'edgec_activations_s16.c'];
+
+const isS16 = (s: { kind: string }) => s.kind.endsWith('_s16');
+
+function gruStep(): StepDef<GruStep> {
+  return {
+    requantizers: (s) => [
+      ...gateRequantizers('update', s.gates.update),
+      ...gateRequantizers('reset', s.gates.reset),
+      ...gateRequantizers('candidate', s.gates.candidate),
+      { name: 'hard sigmoid slope', ...s.hardSigmoid },
+      { name: 'gate product', ...s.gateProduct },
+      { name: 'blend', ...s.blend },
+    ],
+    simulate(s, env) {
+      const g = s.gates;
+      const p = { ...s, s16: isS16(s), update: gateParams(g.update, env), reset: gateParams(g.reset, env), candidate: gateParams(g.candidate, env) };
+      return gru(p, env.read(s.input) as Int8Array | Int16Array, hiddenOf(s, env));
+    },
+    portable: {
+      header: 'edgec_recurrent.h',
+      files: FILES,
+      scratch: (s) => 8 * s.hiddenSize,
+      emit(s, ctx) {
+        const n = s.op.name;
+        const table = ctx.sharedConstArray('sigmoid_table', 'uint16_t', sigmoidTableU16());
+        const init = `{ ${shapeInit(s)}, .hard_sigmoid = ${s.gateActivation === 'hard_sigmoid' ? 1 : 0}, .hard_sigmoid_multiplier = ${s.hardSigmoid.multiplier}, .hard_sigmoid_shift = ${s.hardSigmoid.shift}, .gate_product_multiplier = ${s.gateProduct.multiplier}, .gate_product_shift = ${s.gateProduct.shift}, .blend_multiplier = ${s.blend.multiplier}, .blend_shift = ${s.blend.shift}, .update_gate = ${gateInit(ctx, 'update', s.gates.update, n)}, .reset_gate = ${gateInit(ctx, 'reset', s.gates.reset, n)}, .candidate_gate = ${gateInit(ctx, 'candidate', s.gates.candidate, n)}, .sigmoid_table = ${table} }`;
+        const fn = `edgec_${s.kind}`;
+        return { kernel: fn, lines: callLines(s, ctx, fn, ctx.constStruct('params', 'edgec_gru_params', init, n)) };
+      },
+    },
+  };
+}
+
+function simpleRnnStep(): StepDef<SimpleRnnStep> {
+  return {
+    requantizers: (s) => [...gateRequantizers('rnn', s.gate), { name: 'output', ...s.outputMul }],
+    simulate: (s, env) => simpleRnn({ ...s, s16: isS16(s), gate: gateParams(s.gate, env), output: s.outputMul }, env.read(s.input) as Int8Array | Int16Array, hiddenOf(s, env)),
+    portable: {
+      header: 'edgec_recurrent.h',
+      files: FILES,
+      scratch: (s) => 2 * s.hiddenSize,
+      emit(s, ctx) {
+        const n = s.op.name;
+        const table = ctx.sharedConstArray('sigmoid_table', 'uint16_t', sigmoidTableU16());
+        const init = `{ ${shapeInit(s)}, .output_multiplier = ${s.outputMul.multiplier}, .output_shift = ${s.outputMul.shift}, .gate = ${gateInit(ctx, 'rnn', s.gate, n)}, .sigmoid_table = ${table} }`;
+        const fn = `edgec_${s.kind}`;
+        return { kernel: fn, lines: callLines(s, ctx, fn, ctx.constStruct('params', 'edgec_simple_rnn_params', init, n)) };
+      },
+    },
+  };
+}
 
 export const recurrent: OpFamily<RecurrentOps, RecurrentSteps> = {
   name: 'recurrent',
@@ -158,7 +217,7 @@ export const recurrent: OpFamily<RecurrentOps, RecurrentSteps> = {
       lower(g, op): GruStep {
         const h = q(g.tensors[op.inputs[10]!]!);
         return {
-          kind: 'gru_s8',
+          kind: g.tensors[op.inputs[0]!]!.dtype === 'int16' ? 'gru_s16' : 'gru_s8',
           ...sequenceStep(g, op, 3),
           gateActivation: op.attrs.recurrentActivation,
           hardSigmoid: quantizeMultiplier(1.6),
@@ -174,52 +233,15 @@ export const recurrent: OpFamily<RecurrentOps, RecurrentSteps> = {
       float: simpleRnnFloat,
       lower(g, op): SimpleRnnStep {
         const h = q(g.tensors[op.inputs[4]!]!);
-        return { kind: 'simple_rnn_s8', ...sequenceStep(g, op, 1), outputMul: quantizeMultiplier(2 ** -15 / Math.fround(h.scale[0]!)), gate: gateStep(g, op, 1, 0, false) };
+        return {
+          kind: g.tensors[op.inputs[0]!]!.dtype === 'int16' ? 'simple_rnn_s16' : 'simple_rnn_s8',
+          ...sequenceStep(g, op, 1),
+          outputMul: quantizeMultiplier(2 ** -15 / Math.fround(h.scale[0]!)),
+          gate: gateStep(g, op, 1, 0, false),
+        };
       },
     },
   },
-  steps: {
-    gru_s8: {
-      requantizers: (s) => [
-        ...gateRequantizers('update', s.gates.update),
-        ...gateRequantizers('reset', s.gates.reset),
-        ...gateRequantizers('candidate', s.gates.candidate),
-        { name: 'hard sigmoid slope', ...s.hardSigmoid },
-        { name: 'gate product', ...s.gateProduct },
-        { name: 'blend', ...s.blend },
-      ],
-      simulate(s, env) {
-        const g = s.gates;
-        const p = { ...s, update: gateParams(g.update, env), reset: gateParams(g.reset, env), candidate: gateParams(g.candidate, env) };
-        return gruS8(p, env.read(s.input) as Int8Array, hiddenOf(s, env));
-      },
-      portable: {
-        header: 'edgec_recurrent.h',
-        files: FILES,
-        scratch: (s) => 8 * s.hiddenSize,
-        emit(s, ctx) {
-          const n = s.op.name;
-          const table = ctx.sharedConstArray('sigmoid_table', 'uint16_t', sigmoidTableU16());
-          const init = `{ ${shapeInit(s)}, .hard_sigmoid = ${s.gateActivation === 'hard_sigmoid' ? 1 : 0}, .hard_sigmoid_multiplier = ${s.hardSigmoid.multiplier}, .hard_sigmoid_shift = ${s.hardSigmoid.shift}, .gate_product_multiplier = ${s.gateProduct.multiplier}, .gate_product_shift = ${s.gateProduct.shift}, .blend_multiplier = ${s.blend.multiplier}, .blend_shift = ${s.blend.shift}, .update_gate = ${gateInit(ctx, 'update', s.gates.update, n)}, .reset_gate = ${gateInit(ctx, 'reset', s.gates.reset, n)}, .candidate_gate = ${gateInit(ctx, 'candidate', s.gates.candidate, n)}, .sigmoid_table = ${table} }`;
-          return { kernel: 'edgec_gru_s8', lines: callLines(s, ctx, 'edgec_gru_s8', ctx.constStruct('params', 'edgec_gru_params', init, n)) };
-        },
-      },
-    },
-    simple_rnn_s8: {
-      requantizers: (s) => [...gateRequantizers('rnn', s.gate), { name: 'output', ...s.outputMul }],
-      simulate: (s, env) => simpleRnnS8({ ...s, gate: gateParams(s.gate, env), output: s.outputMul }, env.read(s.input) as Int8Array, hiddenOf(s, env)),
-      portable: {
-        header: 'edgec_recurrent.h',
-        files: FILES,
-        scratch: (s) => 2 * s.hiddenSize,
-        emit(s, ctx) {
-          const n = s.op.name;
-          const table = ctx.sharedConstArray('sigmoid_table', 'uint16_t', sigmoidTableU16());
-          const init = `{ ${shapeInit(s)}, .output_multiplier = ${s.outputMul.multiplier}, .output_shift = ${s.outputMul.shift}, .gate = ${gateInit(ctx, 'rnn', s.gate, n)}, .sigmoid_table = ${table} }`;
-          return { kernel: 'edgec_simple_rnn_s8', lines: callLines(s, ctx, 'edgec_simple_rnn_s8', ctx.constStruct('params', 'edgec_simple_rnn_params', init, n)) };
-        },
-      },
-    },
-  },
+  steps: { gru_s8: gruStep(), gru_s16: gruStep(), simple_rnn_s8: simpleRnnStep(), simple_rnn_s16: simpleRnnStep() },
   tfjs: { ...recurrentTfjsImporters, Bidirectional: bidirectional },
 };

@@ -38,8 +38,9 @@ interface SequenceStep {
   returnSequences: boolean;
 }
 
+/** `_s16`: int16 input and hidden state (16x8), 64-bit matrix products. */
 export interface GruStep extends SequenceStep {
-  kind: 'gru_s8';
+  kind: 'gru_s8' | 'gru_s16';
   gateActivation: GateActivation;
   hardSigmoid: Requant;
   gateProduct: Requant;
@@ -48,12 +49,14 @@ export interface GruStep extends SequenceStep {
 }
 
 export interface SimpleRnnStep extends SequenceStep {
-  kind: 'simple_rnn_s8';
+  kind: 'simple_rnn_s8' | 'simple_rnn_s16';
   outputMul: Requant;
   gate: RecurrentGateStep;
 }
 
 export interface RecurrentSteps {
   gru_s8: GruStep;
+  gru_s16: GruStep;
   simple_rnn_s8: SimpleRnnStep;
+  simple_rnn_s16: SimpleRnnStep;
 }

@@ -1,6 +1,9 @@
 /*
- * edgec portable kernels: integer GRU and SimpleRNN. Twin of src/kernels/recurrent.ts; the arithmetic
- * is documented there. Matrix rows use edgec_dot1_s8 (SMLAD on cores with DSP).
+ * edgec portable kernels: integer GRU and SimpleRNN, int8 and int16 ("16x8"). Twin of
+ * src/kernels/recurrent.ts; the arithmetic is documented there. One body serves both widths (forced
+ * inlining specialises it); exactly one of each 8-bit/16-bit pointer pair is non-NULL. int8 matrix
+ * rows use edgec_dot1_s8 (SMLAD on cores with DSP) with int32 wrap-around; int16 rows accumulate in
+ * int64 and requantize with the 64-bit (reduced multiplier) requantization.
  */
 #include <string.h>
 
@@ -8,27 +11,48 @@
 #include "edgec_recurrent.h"
 #include "edgec_requant.h"
 
-/* Q3.12 pre-activations: sat16(sat16(requant(W x + bx)) + requant(U h + bh)); h int8 or int16 (one non-NULL). */
-static void edgec_recurrent_pre(const edgec_recurrent_gate *g, const int8_t *x, const int8_t *h8, const int16_t *h16,
-                                int32_t input_size, int32_t hidden_size, int16_t *out)
+/* bias[r] + sum_c v[c] * row[c], requantized: an int8 operand (int32, wrapping) or an int16 one (int64). */
+static EDGEC_ALWAYS_INLINE int32_t edgec_recurrent_product(const int8_t *v8, const int16_t *v16, const int8_t *row,
+                                                         int32_t cols, int32_t bias, int32_t multiplier,
+                                                         int32_t shift)
+{
+    if (v8 != NULL) {
+        return edgec_requantize(edgec_dot1_s8(v8, row, cols, bias), multiplier, shift);
+    }
+    int64_t acc = bias;
+    for (int32_t c = 0; c < cols; c++) {
+        acc += (int32_t)v16[c] * row[c];
+    }
+    return edgec_requantize_s64(acc, multiplier, shift);
+}
+
+/*
+ * Q3.12 pre-activations: sat16(sat16(requant(W x + bx)) + requant(U h + bh)). x is int8 or int16;
+ * h is int8 or int16 (`wide_h`: an int16 operand also for an int8 layer, the GRU's r o h, which
+ * accumulates in int32 like the reference).
+ */
+static EDGEC_ALWAYS_INLINE void edgec_recurrent_pre(const edgec_recurrent_gate *g, const int8_t *x8, const int16_t *x16,
+                                                    const int8_t *h8, const int16_t *h16, int32_t wide_h,
+                                                    int32_t input_size, int32_t hidden_size, int16_t *out)
 {
     for (int32_t r = 0; r < hidden_size; r++) {
         const int32_t from_input = edgec_clamp(
-            edgec_requantize(edgec_dot1_s8(x, g->input_weights + r * input_size, input_size, g->input_effective_bias[r]),
-                             g->input_multiplier, g->input_shift),
+            edgec_recurrent_product(x8, x16, g->input_weights + r * input_size, input_size, g->input_effective_bias[r],
+                                    g->input_multiplier, g->input_shift),
             INT16_MIN, INT16_MAX);
-        int32_t acc;
-        if (h8 != NULL) {
-            acc = edgec_dot1_s8(h8, g->hidden_weights + r * hidden_size, hidden_size, g->hidden_effective_bias[r]);
-        } else {
+        int32_t from_hidden;
+        if (h8 == NULL && !wide_h) {
+            /* r o h of an int8 layer: int16 values, int32 sums with wrap-around. */
             const int8_t *row = g->hidden_weights + r * hidden_size;
             uint32_t sum = (uint32_t)g->hidden_effective_bias[r];
             for (int32_t c = 0; c < hidden_size; c++) {
                 sum += (uint32_t)((int32_t)h16[c] * row[c]);
             }
-            acc = (int32_t)sum;
+            from_hidden = edgec_requantize((int32_t)sum, g->hidden_multiplier, g->hidden_shift);
+        } else {
+            from_hidden = edgec_recurrent_product(h8, h16, g->hidden_weights + r * hidden_size, hidden_size,
+                                                  g->hidden_effective_bias[r], g->hidden_multiplier, g->hidden_shift);
         }
-        const int32_t from_hidden = edgec_requantize(acc, g->hidden_multiplier, g->hidden_shift);
         out[r] = (int16_t)edgec_clamp(from_input + from_hidden, INT16_MIN, INT16_MAX);
     }
 }
@@ -45,62 +69,124 @@ static void edgec_gru_gate(const edgec_gru_params *p, int16_t *v)
     }
 }
 
-edgec_status edgec_gru_s8(const int8_t *input, int8_t *output, int8_t *hidden_state, const edgec_gru_params *p,
-                          void *scratch)
+static EDGEC_ALWAYS_INLINE void edgec_gru(const int8_t *in8, const int16_t *in16, int8_t *out8, int16_t *out16,
+                                          int8_t *h8, int16_t *h16, const edgec_gru_params *p, void *scratch)
 {
     const int32_t H = p->hidden_size;
+    const int32_t I = p->input_size;
     const int32_t zp = p->hidden_offset;
+    const int32_t lo = h16 != NULL ? INT16_MIN : INT8_MIN;
+    const int32_t hi = h16 != NULL ? INT16_MAX : INT8_MAX;
     int16_t *z = (int16_t *)scratch;
     int16_t *r = z + H; /* the reset gate, then r o (h - zp) in place */
     int16_t *hh = r + H;
-    int8_t *next = (int8_t *)(void *)(hh + H);
+    int16_t *next = hh + H;
     for (int32_t t = 0; t < p->time_steps; t++) {
-        const int8_t *x = input + t * p->input_size;
-        edgec_recurrent_pre(&p->update_gate, x, hidden_state, NULL, p->input_size, H, z);
+        const int8_t *x8 = in8 != NULL ? in8 + t * I : NULL;
+        const int16_t *x16 = in16 != NULL ? in16 + t * I : NULL;
+        edgec_recurrent_pre(&p->update_gate, x8, x16, h8, h16, 1, I, H, z);
         edgec_gru_gate(p, z);
-        edgec_recurrent_pre(&p->reset_gate, x, hidden_state, NULL, p->input_size, H, r);
+        edgec_recurrent_pre(&p->reset_gate, x8, x16, h8, h16, 1, I, H, r);
         edgec_gru_gate(p, r);
         for (int32_t j = 0; j < H; j++) {
-            r[j] = (int16_t)edgec_requantize(r[j] * (hidden_state[j] - zp), p->gate_product_multiplier,
-                                             p->gate_product_shift);
+            const int32_t h = h16 != NULL ? h16[j] : h8[j];
+            r[j] = (int16_t)edgec_requantize(r[j] * (h - zp), p->gate_product_multiplier, p->gate_product_shift);
         }
-        edgec_recurrent_pre(&p->candidate_gate, x, NULL, r, p->input_size, H, hh);
+        edgec_recurrent_pre(&p->candidate_gate, x8, x16, NULL, r, h16 != NULL, I, H, hh);
         edgec_activation_s16(hh, hh, H, 0, EDGEC_LSTM_TANH, p->sigmoid_table);
         for (int32_t j = 0; j < H; j++) {
-            const int32_t keep =
-                edgec_requantize(z[j] * (hidden_state[j] - zp), p->gate_product_multiplier, p->gate_product_shift);
+            const int32_t h = h16 != NULL ? h16[j] : h8[j];
+            const int32_t keep = edgec_requantize(z[j] * (h - zp), p->gate_product_multiplier, p->gate_product_shift);
             const int32_t blend = edgec_requantize((32768 - z[j]) * hh[j], p->blend_multiplier, p->blend_shift);
-            next[j] = (int8_t)edgec_clamp(zp + keep + blend, INT8_MIN, INT8_MAX);
+            next[j] = (int16_t)edgec_clamp(zp + keep + blend, lo, hi);
         }
-        memcpy(hidden_state, next, (size_t)H);
+        for (int32_t j = 0; j < H; j++) {
+            if (h16 != NULL) {
+                h16[j] = next[j];
+            } else {
+                h8[j] = (int8_t)next[j];
+            }
+        }
         if (p->return_sequences) {
-            memcpy(output + t * H, next, (size_t)H);
+            if (out16 != NULL) {
+                memcpy(out16 + t * H, h16, (size_t)H * sizeof(int16_t));
+            } else {
+                memcpy(out8 + t * H, h8, (size_t)H);
+            }
         }
     }
     if (!p->return_sequences) {
-        memcpy(output, hidden_state, (size_t)H);
+        if (out16 != NULL) {
+            memcpy(out16, h16, (size_t)H * sizeof(int16_t));
+        } else {
+            memcpy(out8, h8, (size_t)H);
+        }
     }
+}
+
+edgec_status edgec_gru_s8(const int8_t *input, int8_t *output, int8_t *hidden_state, const edgec_gru_params *params,
+                          void *scratch)
+{
+    edgec_gru(input, NULL, output, NULL, hidden_state, NULL, params, scratch);
     return EDGEC_OK;
 }
 
-edgec_status edgec_simple_rnn_s8(const int8_t *input, int8_t *output, int8_t *hidden_state,
-                                 const edgec_simple_rnn_params *p, void *scratch)
+edgec_status edgec_gru_s16(const int16_t *input, int16_t *output, int16_t *hidden_state,
+                           const edgec_gru_params *params, void *scratch)
+{
+    edgec_gru(NULL, input, NULL, output, NULL, hidden_state, params, scratch);
+    return EDGEC_OK;
+}
+
+static EDGEC_ALWAYS_INLINE void edgec_simple_rnn(const int8_t *in8, const int16_t *in16, int8_t *out8,
+                                                 int16_t *out16, int8_t *h8, int16_t *h16,
+                                                 const edgec_simple_rnn_params *p, void *scratch)
 {
     const int32_t H = p->hidden_size;
+    const int32_t I = p->input_size;
+    const int32_t lo = h16 != NULL ? INT16_MIN : INT8_MIN;
+    const int32_t hi = h16 != NULL ? INT16_MAX : INT8_MAX;
     int16_t *pre = (int16_t *)scratch;
     for (int32_t t = 0; t < p->time_steps; t++) {
-        edgec_recurrent_pre(&p->gate, input + t * p->input_size, hidden_state, NULL, p->input_size, H, pre);
+        edgec_recurrent_pre(&p->gate, in8 != NULL ? in8 + t * I : NULL, in16 != NULL ? in16 + t * I : NULL, h8, h16, 1, I,
+                            H, pre);
         edgec_activation_s16(pre, pre, H, 0, EDGEC_LSTM_TANH, p->sigmoid_table);
         for (int32_t j = 0; j < H; j++) {
-            const int32_t v = edgec_requantize(pre[j], p->output_multiplier, p->output_shift) + p->hidden_offset;
-            hidden_state[j] = (int8_t)edgec_clamp(v, INT8_MIN, INT8_MAX);
+            const int32_t v = edgec_clamp(edgec_requantize(pre[j], p->output_multiplier, p->output_shift) + p->hidden_offset,
+                                          lo, hi);
+            if (h16 != NULL) {
+                h16[j] = (int16_t)v;
+            } else {
+                h8[j] = (int8_t)v;
+            }
         }
         if (p->return_sequences) {
-            memcpy(output + t * H, hidden_state, (size_t)H);
+            if (out16 != NULL) {
+                memcpy(out16 + t * H, h16, (size_t)H * sizeof(int16_t));
+            } else {
+                memcpy(out8 + t * H, h8, (size_t)H);
+            }
         }
     }
     if (!p->return_sequences) {
-        memcpy(output, hidden_state, (size_t)H);
+        if (out16 != NULL) {
+            memcpy(out16, h16, (size_t)H * sizeof(int16_t));
+        } else {
+            memcpy(out8, h8, (size_t)H);
+        }
     }
+}
+
+edgec_status edgec_simple_rnn_s8(const int8_t *input, int8_t *output, int8_t *hidden_state,
+                                 const edgec_simple_rnn_params *params, void *scratch)
+{
+    edgec_simple_rnn(input, NULL, output, NULL, hidden_state, NULL, params, scratch);
+    return EDGEC_OK;
+}
+
+edgec_status edgec_simple_rnn_s16(const int16_t *input, int16_t *output, int16_t *hidden_state,
+                                  const edgec_simple_rnn_params *params, void *scratch)
+{
+    edgec_simple_rnn(NULL, input, NULL, output, NULL, hidden_state, params, scratch);
     return EDGEC_OK;
 }

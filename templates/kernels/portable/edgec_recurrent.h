@@ -1,9 +1,9 @@
 /*
- * edgec portable kernels: integer GRU (edgec_gru_s8) and SimpleRNN (edgec_simple_rnn_s8), int8 input
- * and hidden state, int8 weights, int16 gates. TFLite has no GRU; the arithmetic follows its integer
+ * edgec portable kernels: integer GRU (edgec_gru_s8/_s16) and SimpleRNN (edgec_simple_rnn_s8/_s16),
+ * int8 or int16 input and hidden state, int8 weights, int16 gates. TFLite has no GRU; the arithmetic follows its integer
  * LSTM's and is documented in src/kernels/recurrent.ts (the TS twin) and docs/recurrent-arithmetic.md.
  *
- * One sequence [time_steps, input_size] per call (batch 1). hidden_state (int8, hidden_size, kept by
+ * One sequence [time_steps, input_size] per call (batch 1). hidden_state (hidden_size values, kept by
  * the caller) is read at the first step and holds the last step's hidden state on return. The output
  * is every step's hidden state [time_steps, hidden_size], or the last one [hidden_size].
  */
@@ -55,14 +55,18 @@ typedef struct {
     const uint16_t *sigmoid_table;
 } edgec_simple_rnn_params;
 
-/* scratch: EDGEC_GRU_SCRATCH_BYTES(hidden_size) bytes, 2-byte aligned. */
+/* scratch: EDGEC_GRU_SCRATCH_BYTES(hidden_size) bytes, 2-byte aligned (both widths). */
 #define EDGEC_GRU_SCRATCH_BYTES(h) (8 * (h))
 edgec_status edgec_gru_s8(const int8_t *input, int8_t *output, int8_t *hidden_state, const edgec_gru_params *params,
                           void *scratch);
+edgec_status edgec_gru_s16(const int16_t *input, int16_t *output, int16_t *hidden_state,
+                           const edgec_gru_params *params, void *scratch);
 
 /* scratch: EDGEC_SIMPLE_RNN_SCRATCH_BYTES(hidden_size) bytes, 2-byte aligned. */
 #define EDGEC_SIMPLE_RNN_SCRATCH_BYTES(h) (2 * (h))
 edgec_status edgec_simple_rnn_s8(const int8_t *input, int8_t *output, int8_t *hidden_state,
                                  const edgec_simple_rnn_params *params, void *scratch);
+edgec_status edgec_simple_rnn_s16(const int16_t *input, int16_t *output, int16_t *hidden_state,
+                                  const edgec_simple_rnn_params *params, void *scratch);
 
 #endif /* EDGEC_RECURRENT_H */
