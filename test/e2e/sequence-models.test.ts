@@ -3,7 +3,8 @@
  * causal dilated convolutions, a GRU over a TCN), with random weights and trained for a few epochs:
  *  - the importer's float graph computes what tfjs computes (the float reference the int8 model is
  *    measured against);
- *  - the int8 model keeps the float model's top class on most windows (a trained model, a tolerance);
+ *  - each compiles with int8 and with int16 activations; a trained model's integer twin keeps the
+ *    float model's top class on most windows (a tolerance);
  *  - the generated C equals the simulator byte for byte on the host (ASan/UBSan) and on Cortex-M4,
  *    M7, M33 and M55 in QEMU;
  *  - a stateful GRU carries its state across invokes in the simulator and the C alike;
@@ -59,23 +60,23 @@ for (const [kind, build] of Object.entries(SEQUENCE_MODELS)) {
         expect(maxFloatError(model)).toBeLessThan(1e-4);
       });
 
-      it(`${label}: int8 C equals the simulator on the host (sanitized), 100 inputs`, async () => {
-        const r = await compileGraph(importLayersModel(model, 'mem.json'), calibration, { out: dir, name: kind, report: true });
-        if (trained) expect(r.quantReport!.sameTopClass!).toBeGreaterThanOrEqual(0.9 * calibration.length);
-        const v = await verifyFolder(dir, hostTarget, { inputs: 100 });
-        expect(v.exact).toBe(100);
-      }, 120_000);
+      for (const activations of ['int8', 'int16'] as const) {
+        const out = `${dir}_${activations}`;
+        it(`${label}, ${activations}: C equals the simulator on the host (sanitized), 60 inputs`, async () => {
+          const r = await compileGraph(importLayersModel(model, 'mem.json'), calibration, { out, name: kind, report: true, activations });
+          expect(r.int8Graph.tensors[r.int8Graph.inputs[0]!]!.dtype).toBe(activations);
+          if (trained) expect(r.quantReport!.sameTopClass!).toBeGreaterThanOrEqual(0.9 * calibration.length);
+          const v = await verifyFolder(out, hostTarget, { inputs: 60 });
+          expect(v.exact).toBe(60);
+        }, 120_000);
 
-      it.skipIf(!HAS_CORTEX)(
-        `${label}: int8 C equals the simulator on ${CORES.join(', ')} in QEMU`,
-        async () => {
+        it.skipIf(!HAS_CORTEX)(`${label}, ${activations}: C equals the simulator on ${CORES.join(', ')} in QEMU`, async () => {
           for (const core of CORES) {
-            const v = await verifyFolder(dir, cortexTarget(core), { inputs: 12 });
-            expect(v.exact, core).toBe(12);
+            const v = await verifyFolder(out, cortexTarget(core), { inputs: 8 });
+            expect(v.exact, core).toBe(8);
           }
-        },
-        300_000,
-      );
+        }, 300_000);
+      }
     }
   });
 }
