@@ -1,5 +1,5 @@
 /**
- * .tflite -> int8 graph, keeping the file's own quantization parameters (nothing is re-quantized:
+ * .tflite -> int8 (or 16x8: int16 activations, int64 biases) graph, keeping the file's own quantization parameters (nothing is re-quantized:
  * the compiler derives every multiplier from these scales exactly as TFLite Micro's Prepare does).
  * Every unsupported operator, option or tensor type is collected and reported in one error.
  */
@@ -12,13 +12,13 @@ import type { Activation, DType, Graph, Padding2d, QuantParams, TensorData } fro
 import type { Table } from '../formats/flatbuffer.ts';
 import { readTflite, type TfliteModel, type TfliteOperator, type TfliteTensor } from '../formats/tflite-schema.ts';
 
-const SUPPORTED_TYPES: Record<string, DType> = { int8: 'int8', int16: 'int16', int32: 'int32' };
+const SUPPORTED_TYPES: Record<string, DType> = { int8: 'int8', int16: 'int16', int32: 'int32', int64: 'int64' };
 
 function fused(code: number): Activation | null {
   return code === 0 ? 'none' : code === 1 ? 'relu' : code === 3 ? 'relu6' : null;
 }
 
-const ELEMENT_BYTES: Record<string, number> = { int8: 1, int16: 2, int32: 4 };
+const ELEMENT_BYTES: Record<string, number> = { int8: 1, int16: 2, int32: 4, int64: 8 };
 
 /** A constant's values, or null when the buffer's length does not match the tensor's shape and type. */
 function tensorData(t: TfliteTensor, bytes: Uint8Array): TensorData | null {
@@ -28,6 +28,8 @@ function tensorData(t: TfliteTensor, bytes: Uint8Array): TensorData | null {
   const copy = new Uint8Array(bytes).buffer; // aligned copy
   if (t.type === 'int8') return new Int8Array(copy);
   if (t.type === 'int16') return new Int16Array(copy);
+  // int64 (16x8 biases) as exact doubles; a value beyond 2^53 is refused by the validator, located.
+  if (t.type === 'int64') return Float64Array.from(new BigInt64Array(copy), (v) => (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : Number.NaN));
   return new Int32Array(copy);
 }
 
@@ -113,7 +115,7 @@ export function importTfliteModel(m: TfliteModel, name?: string, limits?: GraphL
       problems.push({
         code: 'E-TFLITE-TYPE',
         stage: 'import',
-        message: `tensor type ${t.type} is not supported (int8 models with int32 biases; float inputs around QUANTIZE/DEQUANTIZE are not yet)`,
+        message: `tensor type ${t.type} is not supported (int8 models with int32 biases, 16x8 models with int64 biases; float inputs around QUANTIZE/DEQUANTIZE are not yet)`,
         location: { file: m.file, tensor: t.name },
       });
     }

@@ -16,7 +16,8 @@ export type { Preprocessing };
 
 export type DType = 'float32' | 'int8' | 'int16' | 'int32' | 'int64';
 
-export type TensorData = Float32Array | Int8Array | Int16Array | Int32Array;
+/** int64 constants (16x8 biases) are held as Float64Array: exact integers, |v| <= 2^53 (the importer refuses others). */
+export type TensorData = Float32Array | Int8Array | Int16Array | Int32Array | Float64Array;
 
 /** Affine quantization: real = scale[i] * (q - zeroPoint[i]); one entry, or one per `axis` index. */
 export interface QuantParams {

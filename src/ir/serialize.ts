@@ -17,11 +17,13 @@ interface GraphJson extends Omit<Graph, 'tensors'> {
   tensors: TensorJson[];
 }
 
-function toBase64(d: TensorData): string {
-  return Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64');
+/** Little-endian bytes of the tensor's type (an int64 constant, held as exact doubles, as int64). */
+function toBase64(d: TensorData, dtype: DType): string {
+  const bytes = dtype === 'int64' ? new BigInt64Array(Array.from(d, (v) => BigInt(v))) : d;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
-const WIDTH: Partial<Record<DType, number>> = { int8: 1, int16: 2, int32: 4, float32: 4 };
+const WIDTH: Partial<Record<DType, number>> = { int8: 1, int16: 2, int32: 4, int64: 8, float32: 4 };
 
 function fromBase64(s: unknown, dtype: DType, file: string, tensor: string): TensorData {
   const width = WIDTH[dtype];
@@ -38,7 +40,8 @@ function fromBase64(s: unknown, dtype: DType, file: string, tensor: string): Ten
     case 'float32':
       return new Float32Array(copy);
     case 'int64':
-      throw new Error('int64 constants are not serialized');
+      // Exact doubles; a value beyond 2^53 becomes NaN, which the validator refuses.
+      return Float64Array.from(new BigInt64Array(copy), (v) => (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : Number.NaN));
   }
 }
 
@@ -52,7 +55,7 @@ export function serializeGraph(g: Graph): string {
     ops: g.ops,
     tensors: g.tensors.map((t) => {
       const { data, ...rest } = t;
-      return data ? { ...rest, data: toBase64(data) } : rest;
+      return data ? { ...rest, data: toBase64(data, t.dtype) } : rest;
     }),
   };
   return `${JSON.stringify(json, null, 1)}\n`;

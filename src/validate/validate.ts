@@ -41,7 +41,7 @@ const INT32_MAX = 2147483647;
 const MAX_RANK = 6;
 
 const DTYPE_RANGE: Partial<Record<DType, [number, number]>> = { int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647] };
-const DATA_TYPE: Record<DType, string> = { float32: 'Float32Array', int8: 'Int8Array', int16: 'Int16Array', int32: 'Int32Array', int64: 'BigInt64Array' };
+const DATA_TYPE: Record<DType, string> = { float32: 'Float32Array', int8: 'Int8Array', int16: 'Int16Array', int32: 'Int32Array', int64: 'Float64Array' };
 const DTYPE_BYTES: Record<DType, number> = { float32: 4, int8: 1, int16: 2, int32: 4, int64: 8 };
 
 /** Product of dims, or Infinity once it passes int32 (so huge shapes never lose precision). */
@@ -73,6 +73,10 @@ function checkTensor(t: Tensor, index: number, report: (msg: string, code?: stri
     if (t.dtype === 'float32') {
       const bad = (t.data as Float32Array).findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) report(`constant value ${bad} is ${t.data[bad]} (weights must be finite)`, 'E-GRAPH-DATA');
+    }
+    if (t.dtype === 'int64') {
+      const bad = Array.from(t.data).findIndex((v) => !Number.isSafeInteger(v));
+      if (bad >= 0) report(`int64 constant value ${bad} is ${t.data[bad]} (must be an integer of magnitude below 2^53)`, 'E-GRAPH-DATA');
     }
   }
   if (t.data && t.variable) report('a variable (state) tensor cannot also hold constant data');

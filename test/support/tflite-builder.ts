@@ -141,7 +141,7 @@ export function serialize(root: FbTable): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // TFLite models
 
-export const TYPE = { float32: 0, int32: 2, int16: 7, int8: 9 } as const;
+export const TYPE = { float32: 0, int32: 2, int64: 4, int16: 7, int8: 9 } as const;
 
 export interface TfTensor {
   name: string;
@@ -192,7 +192,8 @@ export function buildTflite(m: TfModel): Uint8Array {
 }
 
 /** Little-endian bytes of typed values. */
-export function bytesOf(values: ArrayLike<number>, type: 'int8' | 'int32'): Uint8Array {
-  const a = type === 'int8' ? Int8Array.from(values) : Int32Array.from(values);
+export function bytesOf(values: ArrayLike<number>, type: 'int8' | 'int16' | 'int32' | 'int64'): Uint8Array {
+  if (type === 'int64') return new Uint8Array(BigInt64Array.from(Array.from(values, (v) => BigInt(v))).buffer);
+  const a = type === 'int8' ? Int8Array.from(values) : type === 'int16' ? Int16Array.from(values) : Int32Array.from(values);
   return new Uint8Array(a.buffer);
 }

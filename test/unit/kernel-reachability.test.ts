@@ -60,12 +60,13 @@ describe('kernels reachable only from conformance', () => {
 
   it('every kernel the suite reaches only through conformance-only steps is marked', () => {
     const onlyConformance = [...reached].filter(([k, kinds]) => declared.has(k) && [...kinds].every((kind) => stepDef(kind)?.conformanceOnly)).map(([k]) => k);
-    expect(onlyConformance.length).toBeGreaterThan(10);
+    // Not vacuous: MUL, MAXIMUM/MINIMUM, BATCH_MATMUL, TRANSPOSE_CONV, int4 weights and more stay suite-only.
+    expect(onlyConformance.length).toBeGreaterThan(5);
     for (const k of onlyConformance) expect(declared.get(k), `${k} lacks "${MARK}" in its header`).toBe(true);
   });
 
   it('every marked kernel is reached by a conformance case', () => {
-    expect(marked.length).toBeGreaterThan(10);
+    expect(marked.length).toBeGreaterThan(5);
     for (const k of marked) expect(reached.has(k), `${k} is marked but no case calls it`).toBe(true);
   });
 

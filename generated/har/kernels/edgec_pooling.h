@@ -20,11 +20,11 @@ edgec_status edgec_avgpool_s8(const edgec_pool_params *params, const edgec_dims 
                               const edgec_dims *filter_dims, const edgec_dims *output_dims, int8_t *output);
 
 /* int16 versions (same semantics). */
-/* Conformance only: no lowering produces int16 pooling yet. */
+/* int16 pooling (16x8). */
 edgec_status edgec_max_pool_s16(const edgec_pool_params *params, const edgec_dims *input_dims, const int16_t *input,
                                 const edgec_dims *filter_dims, const edgec_dims *output_dims, int16_t *output);
 
-/* Conformance only: no lowering produces int16 pooling yet. */
+/* int16 pooling (16x8). */
 edgec_status edgec_avgpool_s16(const edgec_pool_params *params, const edgec_dims *input_dims, const int16_t *input,
                                const edgec_dims *filter_dims, const edgec_dims *output_dims, int16_t *output);
 

@@ -61,9 +61,11 @@ function lowerConv(g: Graph, op: OpOf<'conv2d' | 'depthwise_conv2d'>): ConvStep 
     shift,
   };
   if (x.dtype === 'int16') {
-    // 16x8 with an int32 bias: the ordinary 32-bit requantization (TFLite's and CMSIS-NN's is_int32_bias path).
-    if (op.kind === 'depthwise_conv2d') return { kind: 'depthwise_s16', ...base, chMult: op.attrs.depthMultiplier, biasIs32: true };
-    return { kind: 'conv_s16', ...base, biasIs32: true };
+    // 16x8: an int32 bias (or none) takes the ordinary 32-bit requantization, an int64 one (.tflite) the
+    // 64-bit one with the reduced multiplier, as TFLite Micro chooses by the bias type.
+    const biasIs32 = (op.inputs[2] ?? -1) < 0 || g.tensors[op.inputs[2]!]!.dtype !== 'int64';
+    if (op.kind === 'depthwise_conv2d') return { kind: 'depthwise_s16', ...base, chMult: op.attrs.depthMultiplier, biasIs32 };
+    return { kind: 'conv_s16', ...base, biasIs32 };
   }
   if (op.kind === 'depthwise_conv2d') return { kind: 'depthwise_s8', ...base, chMult: op.attrs.depthMultiplier };
   return { kind: 'conv_s8', ...base, groups: op.attrs.groups };

@@ -46,6 +46,7 @@ const SIGNATURES = [
   [F, F, F, F],
   ['int8', 'int8', 'int32', 'int8'],
   ['int16', 'int8', 'int32', 'int16'],
+  ['int16', 'int8', 'int64', 'int16'],
 ] as const;
 
 export const convRule: OpRule = { inputs: [2, 3], outputs: 1, optional: [2], constant: [1, 2], signatures: SIGNATURES, check: (c) => checkConv(c, false) };

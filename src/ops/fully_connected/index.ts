@@ -55,6 +55,7 @@ export const fullyConnected: OpFamily<FullyConnectedOps, FullyConnectedSteps> = 
           [F, F, F, F],
           ['int8', 'int8', 'int32', 'int8'],
           ['int16', 'int8', 'int32', 'int16'],
+          ['int16', 'int8', 'int64', 'int16'],
         ],
         check(c) {
           const x = c.input(0)!;
@@ -115,8 +116,9 @@ export const fullyConnected: OpFamily<FullyConnectedOps, FullyConnectedSteps> = 
           shift,
           perChannel,
         };
-        // 16x8 with an int32 bias: the ordinary 32-bit requantization.
-        return int16 ? { ...step, kind: 'fully_connected_s16', biasIs32: true } : step;
+        // 16x8: an int32 bias (or none) takes the ordinary 32-bit requantization, an int64 one the 64-bit one.
+        const biasIs32 = (op.inputs[2] ?? -1) < 0 || g.tensors[op.inputs[2]!]!.dtype !== 'int64';
+        return int16 ? { ...step, kind: 'fully_connected_s16', biasIs32 } : step;
       },
     },
   },

@@ -1,7 +1,7 @@
 /*
  * edgec portable kernels: integer GRU and SimpleRNN, int8 and int16 ("16x8"). Twin of
  * src/kernels/recurrent.ts; the arithmetic is documented there. One body serves both widths (forced
- * inlining specialises it); exactly one of each 8-bit/16-bit pointer pair is non-NULL. int8 matrix
+ * inlining specialises it on `wide`); of each 8-bit/16-bit pointer pair only one is used. int8 matrix
  * rows use edgec_dot1_s8 (SMLAD on cores with DSP) with int32 wrap-around; int16 rows accumulate in
  * int64 and requantize with the 64-bit (reduced multiplier) requantization.
  */
@@ -69,46 +69,48 @@ static void edgec_gru_gate(const edgec_gru_params *p, int16_t *v)
     }
 }
 
-static EDGEC_ALWAYS_INLINE void edgec_gru(const int8_t *in8, const int16_t *in16, int8_t *out8, int16_t *out16,
-                                          int8_t *h8, int16_t *h16, const edgec_gru_params *p, void *scratch)
+/* `wide` (a constant in each caller): the int16 variant, whose 8-bit pointers are NULL (and the reverse). */
+static EDGEC_ALWAYS_INLINE void edgec_gru(int32_t wide, const int8_t *in8, const int16_t *in16, int8_t *out8,
+                                          int16_t *out16, int8_t *h8, int16_t *h16, const edgec_gru_params *p,
+                                          void *scratch)
 {
     const int32_t H = p->hidden_size;
     const int32_t I = p->input_size;
     const int32_t zp = p->hidden_offset;
-    const int32_t lo = h16 != NULL ? INT16_MIN : INT8_MIN;
-    const int32_t hi = h16 != NULL ? INT16_MAX : INT8_MAX;
+    const int32_t lo = wide ? INT16_MIN : INT8_MIN;
+    const int32_t hi = wide ? INT16_MAX : INT8_MAX;
     int16_t *z = (int16_t *)scratch;
     int16_t *r = z + H; /* the reset gate, then r o (h - zp) in place */
     int16_t *hh = r + H;
     int16_t *next = hh + H;
     for (int32_t t = 0; t < p->time_steps; t++) {
-        const int8_t *x8 = in8 != NULL ? in8 + t * I : NULL;
-        const int16_t *x16 = in16 != NULL ? in16 + t * I : NULL;
+        const int8_t *x8 = wide ? NULL : in8 + t * I;
+        const int16_t *x16 = wide ? in16 + t * I : NULL;
         edgec_recurrent_pre(&p->update_gate, x8, x16, h8, h16, 1, I, H, z);
         edgec_gru_gate(p, z);
         edgec_recurrent_pre(&p->reset_gate, x8, x16, h8, h16, 1, I, H, r);
         edgec_gru_gate(p, r);
         for (int32_t j = 0; j < H; j++) {
-            const int32_t h = h16 != NULL ? h16[j] : h8[j];
+            const int32_t h = wide ? h16[j] : h8[j];
             r[j] = (int16_t)edgec_requantize(r[j] * (h - zp), p->gate_product_multiplier, p->gate_product_shift);
         }
-        edgec_recurrent_pre(&p->candidate_gate, x8, x16, NULL, r, h16 != NULL, I, H, hh);
+        edgec_recurrent_pre(&p->candidate_gate, x8, x16, NULL, r, wide, I, H, hh);
         edgec_activation_s16(hh, hh, H, 0, EDGEC_LSTM_TANH, p->sigmoid_table);
         for (int32_t j = 0; j < H; j++) {
-            const int32_t h = h16 != NULL ? h16[j] : h8[j];
+            const int32_t h = wide ? h16[j] : h8[j];
             const int32_t keep = edgec_requantize(z[j] * (h - zp), p->gate_product_multiplier, p->gate_product_shift);
             const int32_t blend = edgec_requantize((32768 - z[j]) * hh[j], p->blend_multiplier, p->blend_shift);
             next[j] = (int16_t)edgec_clamp(zp + keep + blend, lo, hi);
         }
         for (int32_t j = 0; j < H; j++) {
-            if (h16 != NULL) {
+            if (wide) {
                 h16[j] = next[j];
             } else {
                 h8[j] = (int8_t)next[j];
             }
         }
         if (p->return_sequences) {
-            if (out16 != NULL) {
+            if (wide) {
                 memcpy(out16 + t * H, h16, (size_t)H * sizeof(int16_t));
             } else {
                 memcpy(out8 + t * H, h8, (size_t)H);
@@ -116,7 +118,7 @@ static EDGEC_ALWAYS_INLINE void edgec_gru(const int8_t *in8, const int16_t *in16
         }
     }
     if (!p->return_sequences) {
-        if (out16 != NULL) {
+        if (wide) {
             memcpy(out16, h16, (size_t)H * sizeof(int16_t));
         } else {
             memcpy(out8, h8, (size_t)H);
@@ -127,41 +129,40 @@ static EDGEC_ALWAYS_INLINE void edgec_gru(const int8_t *in8, const int16_t *in16
 edgec_status edgec_gru_s8(const int8_t *input, int8_t *output, int8_t *hidden_state, const edgec_gru_params *params,
                           void *scratch)
 {
-    edgec_gru(input, NULL, output, NULL, hidden_state, NULL, params, scratch);
+    edgec_gru(0, input, NULL, output, NULL, hidden_state, NULL, params, scratch);
     return EDGEC_OK;
 }
 
 edgec_status edgec_gru_s16(const int16_t *input, int16_t *output, int16_t *hidden_state,
                            const edgec_gru_params *params, void *scratch)
 {
-    edgec_gru(NULL, input, NULL, output, NULL, hidden_state, params, scratch);
+    edgec_gru(1, NULL, input, NULL, output, NULL, hidden_state, params, scratch);
     return EDGEC_OK;
 }
 
-static EDGEC_ALWAYS_INLINE void edgec_simple_rnn(const int8_t *in8, const int16_t *in16, int8_t *out8,
+static EDGEC_ALWAYS_INLINE void edgec_simple_rnn(int32_t wide, const int8_t *in8, const int16_t *in16, int8_t *out8,
                                                  int16_t *out16, int8_t *h8, int16_t *h16,
                                                  const edgec_simple_rnn_params *p, void *scratch)
 {
     const int32_t H = p->hidden_size;
     const int32_t I = p->input_size;
-    const int32_t lo = h16 != NULL ? INT16_MIN : INT8_MIN;
-    const int32_t hi = h16 != NULL ? INT16_MAX : INT8_MAX;
+    const int32_t lo = wide ? INT16_MIN : INT8_MIN;
+    const int32_t hi = wide ? INT16_MAX : INT8_MAX;
     int16_t *pre = (int16_t *)scratch;
     for (int32_t t = 0; t < p->time_steps; t++) {
-        edgec_recurrent_pre(&p->gate, in8 != NULL ? in8 + t * I : NULL, in16 != NULL ? in16 + t * I : NULL, h8, h16, 1, I,
-                            H, pre);
+        edgec_recurrent_pre(&p->gate, wide ? NULL : in8 + t * I, wide ? in16 + t * I : NULL, h8, h16, 1, I, H, pre);
         edgec_activation_s16(pre, pre, H, 0, EDGEC_LSTM_TANH, p->sigmoid_table);
         for (int32_t j = 0; j < H; j++) {
             const int32_t v = edgec_clamp(edgec_requantize(pre[j], p->output_multiplier, p->output_shift) + p->hidden_offset,
                                           lo, hi);
-            if (h16 != NULL) {
+            if (wide) {
                 h16[j] = (int16_t)v;
             } else {
                 h8[j] = (int8_t)v;
             }
         }
         if (p->return_sequences) {
-            if (out16 != NULL) {
+            if (wide) {
                 memcpy(out16 + t * H, h16, (size_t)H * sizeof(int16_t));
             } else {
                 memcpy(out8 + t * H, h8, (size_t)H);
@@ -169,7 +170,7 @@ static EDGEC_ALWAYS_INLINE void edgec_simple_rnn(const int8_t *in8, const int16_
         }
     }
     if (!p->return_sequences) {
-        if (out16 != NULL) {
+        if (wide) {
             memcpy(out16, h16, (size_t)H * sizeof(int16_t));
         } else {
             memcpy(out8, h8, (size_t)H);
@@ -180,13 +181,13 @@ static EDGEC_ALWAYS_INLINE void edgec_simple_rnn(const int8_t *in8, const int16_
 edgec_status edgec_simple_rnn_s8(const int8_t *input, int8_t *output, int8_t *hidden_state,
                                  const edgec_simple_rnn_params *params, void *scratch)
 {
-    edgec_simple_rnn(input, NULL, output, NULL, hidden_state, NULL, params, scratch);
+    edgec_simple_rnn(0, input, NULL, output, NULL, hidden_state, NULL, params, scratch);
     return EDGEC_OK;
 }
 
 edgec_status edgec_simple_rnn_s16(const int16_t *input, int16_t *output, int16_t *hidden_state,
                                   const edgec_simple_rnn_params *params, void *scratch)
 {
-    edgec_simple_rnn(NULL, input, NULL, output, NULL, hidden_state, params, scratch);
+    edgec_simple_rnn(1, NULL, input, NULL, output, NULL, hidden_state, params, scratch);
     return EDGEC_OK;
 }

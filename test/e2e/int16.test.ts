@@ -1,0 +1,167 @@
+/**
+ * int16 activations ("16x8": int16 activations, int8 weights):
+ *  - a tfjs CNN compiled with `edgec compile --activations int16`: its kernels are the int16 ones, the
+ *    report shows each layer's SQNR beside the int8 figure (and int16 is the closer), and the C equals
+ *    the simulator on the host (sanitized) and on Cortex-M4 in QEMU, with the portable kernels and
+ *    through CMSIS-NN;
+ *  - a 16x8 .tflite (int16 activations, int64 biases, as TFLite's converter writes them) compiles and
+ *    verifies;
+ *  - an op with no int16 kernel is refused, located, never run through an int8 kernel.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readManifest } from '../../src/formats/manifest.ts';
+import { importTflite } from '../../src/import/tflite.ts';
+import { saveModelToDir } from '../../src/import/tfjs-io.ts';
+import { compileModelFile } from '../../src/pipeline/compile.ts';
+import { PACKAGE_ROOT } from '../../src/support/paths.ts';
+import { cmsisNnMissingReason } from '../../src/toolchain/cmsis-nn.ts';
+import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
+import { verifyFolder } from '../../src/verify/verify.ts';
+import { smallHarModel, windows } from '../support/models.ts';
+import { buildTflite, bytesOf, f32, i32, u8 } from '../support/tflite-builder.ts';
+import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'edgec-int16-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const edgec = (...args: string[]) => spawnSync('node', [join(PACKAGE_ROOT, 'bin/edgec.js'), ...args], { encoding: 'utf8', cwd: tmp });
+const NO_CMSIS_NN = cmsisNnMissingReason();
+
+function writeCalibration(path: string, ws: Float32Array[]): void {
+  const flat = new Float32Array(ws.reduce((a, w) => a + w.length, 0));
+  ws.forEach((w, i) => flat.set(w, i * w.length));
+  writeFileSync(path, new Uint8Array(flat.buffer));
+}
+
+describe('tfjs CNN with --activations int16', () => {
+  it('compiles to the int16 kernels; every layer is closer to float than its int8 twin; C equals the simulator on the host', async () => {
+    await saveModelToDir(smallHarModel(), join(tmp, 'har'));
+    writeCalibration(join(tmp, 'har.f32'), windows(40, 32 * 6));
+    const r = edgec('compile', join('har', 'model.json'), '--calib', 'har.f32', '--activations', 'int16', '--out', 'har16', '--name', 'har16');
+    expect(r.stderr).not.toContain('error');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('SQNR of int16 vs float, per layer; int8 beside it');
+    const rows = [...r.stdout.matchAll(/^ {2}(\S+)\s+\S+\s+(-?[\d.]+) dB {3}int8\s+(-?[\d.]+) dB$/gm)];
+    expect(rows.length).toBeGreaterThan(3);
+    for (const [, layer, int16, int8] of rows) expect(Number(int16), layer).toBeGreaterThan(Number(int8));
+    const m = readManifest(join(tmp, 'har16'));
+    expect(m.input.dtype).toBe('int16');
+    expect(m.kernels).toEqual(expect.arrayContaining(['edgec_convolve_s16', 'edgec_fully_connected_s16', 'edgec_softmax_s16']));
+    expect(m.kernels.some((k) => k.endsWith('_s8') || k.includes('_s8_'))).toBe(false);
+    const v = edgec('verify', 'har16', '--target', 'host', '--inputs', '200');
+    expect(v.stdout).toContain('200/200 bit-exact');
+  }, 180_000);
+
+  it.skipIf(!HAS_CORTEX)(
+    'the int16 folder equals the simulator on Cortex-M4 in QEMU',
+    async () => {
+      const v = await verifyFolder(join(tmp, 'har16'), cortexTarget('cortex-m4'), { inputs: 30 });
+      expect(v.exact).toBe(30);
+    },
+    180_000,
+  );
+
+  it.skipIf(NO_CMSIS_NN !== null || !HAS_CORTEX)(
+    'through CMSIS-NN (int16 pooling and softmax; int32-bias convolutions stay portable), bit-exact on Cortex-M4',
+    async () => {
+      const r = edgec('compile', join('har', 'model.json'), '--calib', 'har.f32', '--activations', 'int16', '--backend', 'cmsis-nn', '--out', 'har16_cmsis', '--name', 'har16');
+      expect(r.status).toBe(0);
+      expect(readManifest(join(tmp, 'har16_cmsis')).kernels).toEqual(expect.arrayContaining(['arm_softmax_s16']));
+      const v = await verifyFolder(join(tmp, 'har16_cmsis'), cortexTarget('cortex-m4'), { inputs: 30 });
+      expect(v.exact).toBe(30);
+    },
+    180_000,
+  );
+
+  it('an op with no int16 kernel is refused, located at its layer, and nothing is written', async () => {
+    const m = tf.sequential({ name: 'sig' });
+    m.add(tf.layers.dense({ inputShape: [8], units: 4, activation: 'sigmoid', name: 'gate', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
+    await saveModelToDir(m, join(tmp, 'sig'));
+    writeCalibration(join(tmp, 'sig.f32'), windows(8, 8));
+    const r = edgec('compile', join('sig', 'model.json'), '--calib', 'sig.f32', '--activations', 'int16', '--out', 'sig16');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/E-GRAPH-TYPE.*layer 'gate\/sigmoid'.*no logistic kernel takes int16/);
+    expect(r.stderr).not.toContain('    at ');
+    expect(existsSync(join(tmp, 'sig16'))).toBe(false);
+  });
+
+  it('--activations does not apply to a .tflite (it keeps its own quantization)', () => {
+    writeFileSync(join(tmp, 'm.tflite'), readFileSync(join(PACKAGE_ROOT, 'test/models/hello_world_int8.tflite')));
+    const r = edgec('compile', 'm.tflite', '--activations', 'int16', '--out', 'never');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/E-CLI-OPTION.*--activations/);
+  });
+});
+
+/**
+ * A 16x8 model as TFLite's converter writes one: int16 input, CONV_2D (per-channel int8 weights,
+ * int64 bias) with ReLU, MAX_POOL_2D, FULLY_CONNECTED (int64 bias), SOFTMAX to int16 at 1/32768.
+ */
+function model16x8(): Uint8Array {
+  const conv = { out: 4, k: 3, in: 2 };
+  const w = Int8Array.from({ length: conv.out * conv.k * conv.in }, (_, i) => ((i * 37) % 255) - 127);
+  const fcIn = 4 * 7;
+  const fw = Int8Array.from({ length: 3 * fcIn }, (_, i) => ((i * 53) % 251) - 125);
+  const int16 = (scale: number) => ({ scale: [scale], zeroPoint: [0] });
+  return buildTflite({
+    tensors: [
+      { name: 'input', shape: [1, 1, 16, 2], type: 'int16', quant: int16(1 / 8192) },
+      { name: 'conv_w', shape: [4, 1, 3, 2], type: 'int8', data: bytesOf(w, 'int8'), quant: { scale: [0.004, 0.005, 0.003, 0.006], zeroPoint: [0, 0, 0, 0], axis: 0 } },
+      {
+        name: 'conv_b',
+        shape: [4],
+        type: 'int64',
+        data: bytesOf([1200, -3400, 56000, -7], 'int64'),
+        quant: { scale: [0.004 / 8192, 0.005 / 8192, 0.003 / 8192, 0.006 / 8192], zeroPoint: [0, 0, 0, 0] },
+      },
+      { name: 'conv', shape: [1, 1, 14, 4], type: 'int16', quant: int16(1 / 4096) },
+      { name: 'pool', shape: [1, 1, 7, 4], type: 'int16', quant: int16(1 / 4096) },
+      { name: 'fc_w', shape: [3, fcIn], type: 'int8', data: bytesOf(fw, 'int8'), quant: { scale: [0.01], zeroPoint: [0] } },
+      { name: 'fc_b', shape: [3], type: 'int64', data: bytesOf([40000, -250000, 9], 'int64'), quant: { scale: [0.01 / 4096], zeroPoint: [0] } },
+      { name: 'logits', shape: [1, 3], type: 'int16', quant: int16(1 / 1024) },
+      { name: 'probs', shape: [1, 3], type: 'int16', quant: int16(1 / 32768) },
+    ],
+    operators: [
+      // CONV_2D = 3 (Conv2DOptions = 1: padding VALID, stride 1, ReLU); MAX_POOL_2D = 17 (Pool2DOptions = 5);
+      // FULLY_CONNECTED = 9 (FullyConnectedOptions = 8); SOFTMAX = 25 (SoftmaxOptions = 9: beta).
+      { builtin: 3, inputs: [0, 1, 2], outputs: [3], options: { type: 1, fields: [u8(1), i32(1), i32(1), u8(1)] } },
+      { builtin: 17, inputs: [3], outputs: [4], options: { type: 5, fields: [u8(1), i32(2), i32(1), i32(2), i32(1), u8(0)] } },
+      { builtin: 9, inputs: [4, 5, 6], outputs: [7], options: { type: 8, fields: [u8(0)] } },
+      { builtin: 25, inputs: [7], outputs: [8], options: { type: 9, fields: [f32(1)] } },
+    ],
+    inputs: [0],
+    outputs: [8],
+  });
+}
+
+describe('a 16x8 .tflite (int16 activations, int64 biases)', () => {
+  it(`imports with its int64 biases, compiles and equals the simulator on the host${HAS_CORTEX ? ' and Cortex-M4' : ''}`, async () => {
+    const file = join(tmp, 'model16x8.tflite');
+    writeFileSync(file, model16x8());
+    const g = importTflite(file);
+    expect(g.tensors.find((t) => t.name === 'conv_b')!.dtype).toBe('int64');
+    const out = join(tmp, 'out16x8');
+    const r = await compileModelFile(file, undefined, { out });
+    expect(r.manifest.kernels).toEqual(expect.arrayContaining(['edgec_convolve_s16', 'edgec_max_pool_s16', 'edgec_fully_connected_s16', 'edgec_softmax_s16']));
+    expect((await verifyFolder(out, hostTarget, { inputs: 50 })).exact).toBe(50);
+    if (HAS_CORTEX) expect((await verifyFolder(out, cortexTarget('cortex-m4'), { inputs: 20 })).exact).toBe(20);
+  }, 180_000);
+
+  it.skipIf(NO_CMSIS_NN !== null || !HAS_CORTEX)(
+    'through CMSIS-NN (int64-bias convolution and fully connected) on Cortex-M4',
+    async () => {
+      const out = join(tmp, 'out16x8_cmsis');
+      const r = await compileModelFile(join(tmp, 'model16x8.tflite'), undefined, { out, backend: 'cmsis-nn', target: 'cortex-m4' });
+      expect(r.manifest.kernels).toEqual(expect.arrayContaining(['arm_convolve_wrapper_s16', 'arm_fully_connected_s16', 'arm_softmax_s16']));
+      expect((await verifyFolder(out, cortexTarget('cortex-m4'), { inputs: 20 })).exact).toBe(20);
+    },
+    180_000,
+  );
+});
+
+if (!HAS_CORTEX) it.skip(`int16 QEMU checks skipped: ${CORTEX_SKIP_REASON}`, () => {});
+if (NO_CMSIS_NN !== null) it.skip(`int16 CMSIS-NN checks skipped: ${NO_CMSIS_NN}`, () => {});
