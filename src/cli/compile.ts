@@ -32,6 +32,7 @@ interface CompileFlags {
   io?: string;
   weights?: string;
   activations?: string;
+  int16Layers?: string;
 }
 
 const ACTIVATION_TYPES = ['int8', 'int16'] as const;
@@ -73,12 +74,17 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
     if (opts.calib !== undefined) notApplicable('--calib', why);
     if (given(cmd, 'observer')) notApplicable('--observer', why);
     if (given(cmd, 'activations')) notApplicable('--activations', why);
+    if (given(cmd, 'int16Layers')) notApplicable('--int16-layers', why);
   } else {
     if (opts.calib === undefined) fail('E-CALIB-MISSING', 'quantize', 'post-training quantization needs real input windows: pass --calib FILE (float32 .bin or .json)', { file: model });
     checkCalibration(opts.calib);
   }
   const observer = parseChoice(opts.observer ?? 'minmax', '--observer', OBSERVERS);
   const activations = parseChoice(opts.activations ?? 'int8', '--activations', ACTIVATION_TYPES);
+  const int16Layers = opts.int16Layers === undefined ? [] : opts.int16Layers.split(',').map((l) => l.trim());
+  if (int16Layers.some((l) => l === '')) fail('E-CLI-OPTION', 'cli', '--int16-layers takes layer names separated by commas', { field: '--int16-layers' });
+  if (int16Layers.length && activations === 'int16')
+    fail('E-CLI-OPTION', 'cli', '--int16-layers picks int16 layers of an int8 model; with --activations int16 every layer is int16 already', { field: '--int16-layers' });
   const io = parseChoice(opts.io ?? 'arena', '--io', IO_MODES);
   const weights = parseChoice(opts.weights ?? 'c', '--weights', WEIGHTS_MODES);
   const backend = parseChoice(opts.backend, '--backend', BACKENDS);
@@ -101,6 +107,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
     name: opts.name,
     observer,
     activations,
+    int16Layers,
     backend,
     target,
     io,
@@ -127,6 +134,7 @@ export function registerCompile(program: Command, ctx: CliContext): void {
     .option('--calib <file>', 'tfjs: calibration windows, float32 .bin or JSON array of arrays')
     .option('--name <name>', 'model name (C prefix); default: from the model')
     .option('--observer <kind>', 'tfjs: calibration observer, minmax | percentile (default: minmax)')
+    .option('--int16-layers <names>', 'tfjs: these layers (comma-separated) with int16 activations in an int8 model; requantizations are inserted between types')
     .option('--activations <type>', 'tfjs: activation type, int8 | int16 ("16x8": int16 activations, int8 weights; for ops with int16 kernels) (default: int8)')
     .option('--backend <name>', 'kernel library: portable | cmsis-nn (needs CMSIS_NN_DIR; ops CMSIS-NN lacks use portable kernels)', 'portable')
     .option(

@@ -63,9 +63,12 @@ export async function compileGraph(imported: Graph, calibration: readonly Float3
   });
   const windows = calibration.slice(0, 64);
   let quantReport = opts.report ? quantizationReport(floatGraph, int8Graph, windows) : undefined;
-  if (quantReport && opts.activations === 'int16') {
+  if (quantReport && (opts.activations === 'int16' || opts.int16Layers?.length)) {
     // What int16 buys, layer by layer: the same float graph quantized to int8 (not compiled).
-    quantReport = withInt8Baseline(quantReport, quantizationReport(floatGraph, quantizeGraph(floatGraph, calibration, { ...opts, activations: 'int8', onProgress: undefined }), windows));
+    quantReport = withInt8Baseline(
+      quantReport,
+      quantizationReport(floatGraph, quantizeGraph(floatGraph, calibration, { ...opts, activations: 'int8', int16Layers: [], onProgress: undefined }), windows),
+    );
   }
   return { ...emitted, floatGraph, int8Graph, ...(quantReport ? { quantReport } : {}) };
 }

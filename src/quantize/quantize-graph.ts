@@ -16,17 +16,18 @@ import type { Graph, Op, QuantParams, Tensor } from '../ir/graph.ts';
 import { runFloatGraph } from '../sim/float.ts';
 import { roundHalfAwayFromZero } from '../arith/fixedpoint.ts';
 import { chooseActivationQuant, chooseActivationQuant16, fixedQuant16 } from '../arith/tensor-quant.ts';
+import { precisionOf, type ActivationType, type PrecisionOptions } from './precision.ts';
 import { makeObserver, type Observer, type ObserverKind } from './observers.ts';
 import { opDef } from '../ops/registry.ts';
 import type { QuantRule, WeightQuantRule } from '../ops/contract.ts';
 
-export interface QuantizeOptions {
+/**
+ * `activations: 'int16'`: "16x8" (int16 activations, symmetric, zero point 0; int8 weights; int32
+ * biases) for the ops that have int16 kernels (the validator refuses, located, any op that has none);
+ * `int16Layers`: only those layers (src/quantize/precision.ts).
+ */
+export interface QuantizeOptions extends PrecisionOptions {
   observer?: ObserverKind;
-  /**
-   * 'int16': "16x8" (int16 activations, symmetric, zero point 0; int8 weights; int32 biases), for the
-   * ops that have int16 kernels; the validator refuses, located, any op that has none.
-   */
-  activations?: 'int8' | 'int16';
   perChannelDense?: boolean;
   /** Called after each calibration window (progress output). */
   onProgress?: (done: number, total: number) => void;
@@ -73,20 +74,25 @@ export function int16PowerOfTwoQuant(range: { lo: number; hi: number } | null): 
   return { scale: [2 ** power], zeroPoint: [0] };
 }
 
-function activationQuants(g: Graph, observers: Map<number, Observer>, int16Activations: boolean): Map<number, QuantParams> {
+/**
+ * Activation quantization, per tensor and type: tensors that must share quantization (pooling,
+ * reshape, concatenation) share their merged range; each is quantized from it in its own type
+ * (asymmetric int8, or symmetric int16), or takes the op's fixed parameters carried to its type.
+ * The int16 cell state of an LSTM takes its power-of-two scale.
+ */
+function activationQuants(g: Graph, observers: Map<number, Observer>): (id: number, dtype: ActivationType) => QuantParams {
   const uf = new UnionFind(g.tensors.length);
-  const fixed = new Map<number, QuantParams>();
-  const int16 = new Map<number, QuantParams>();
+  const fixed = new Map<number, { scale: number; zeroPoint: number }>();
+  const pow2 = new Map<number, QuantParams>();
   for (const op of g.ops) {
     const rule = quantRule(op);
-    if (typeof rule.output === 'object')
-      fixed.set(op.outputs[0]!, int16Activations ? fixedQuant16(rule.output.scale, rule.output.zeroPoint) : { scale: [rule.output.scale], zeroPoint: [rule.output.zeroPoint] });
+    if (typeof rule.output === 'object') fixed.set(op.outputs[0]!, rule.output);
     if (rule.output === 'input') uf.union(op.outputs[0]!, op.inputs[0]!);
     if (rule.output === 'inputs') for (const id of op.inputs) uf.union(op.outputs[0]!, id);
     for (const st of rule.states ?? []) {
       const id = op.inputs[st.slot]!;
       if (st.as === 'output') uf.union(id, op.outputs[0]!);
-      else int16.set(id, int16PowerOfTwoQuant(observers.get(id)?.range() ?? null));
+      else pow2.set(id, int16PowerOfTwoQuant(observers.get(id)?.range() ?? null));
     }
   }
   const groups = new Map<number, number[]>();
@@ -95,9 +101,8 @@ function activationQuants(g: Graph, observers: Map<number, Observer>, int16Activ
     const root = uf.find(t.id);
     groups.set(root, [...(groups.get(root) ?? []), t.id]);
   }
-  const result = new Map<number, QuantParams>(int16);
+  const ranges = new Map<number, { lo: number; hi: number; pinned?: { scale: number; zeroPoint: number } }>();
   for (const members of groups.values()) {
-    if (members.some((id) => int16.has(id))) continue;
     const pinned = members.map((id) => fixed.get(id)).find((q) => q !== undefined);
     let lo = Infinity;
     let hi = -Infinity;
@@ -114,11 +119,16 @@ function activationQuants(g: Graph, observers: Map<number, Observer>, int16Activ
       lo = Math.min(lo, r[0]);
       hi = Math.max(hi, r[1]);
     }
-    const choose = int16Activations ? chooseActivationQuant16 : chooseActivationQuant;
-    const q = pinned ?? choose(Number.isFinite(lo) ? lo : 0, Number.isFinite(hi) ? hi : 0);
-    for (const id of members) result.set(id, q);
+    const range = { lo: Number.isFinite(lo) ? lo : 0, hi: Number.isFinite(hi) ? hi : 0, ...(pinned ? { pinned } : {}) };
+    for (const id of members) ranges.set(id, range);
   }
-  return result;
+  return (id, dtype) => {
+    const p = pow2.get(id);
+    if (p) return p;
+    const r = ranges.get(id)!;
+    if (r.pinned) return dtype === 'int16' ? fixedQuant16(r.pinned.scale, r.pinned.zeroPoint) : { scale: [r.pinned.scale], zeroPoint: [r.pinned.zeroPoint] };
+    return dtype === 'int16' ? chooseActivationQuant16(r.lo, r.hi) : chooseActivationQuant(r.lo, r.hi);
+  };
 }
 
 /** Symmetric int8 quantization of a weight tensor along `axis` (or per tensor when axis is undefined). */
@@ -159,16 +169,32 @@ function quantRule(op: Op): QuantRule {
 
 export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], opts: QuantizeOptions = {}): Graph {
   if (calibration.length === 0) fail('E-QUANT-CALIB', 'quantize', 'the calibration set is empty', { file: g.meta.source });
+  const precision = precisionOf(g, opts);
   const observers = calibrate(g, calibration, opts);
-  const int16Activations = opts.activations === 'int16';
-  const actQuant = activationQuants(g, observers, int16Activations);
-  const activationType = int16Activations ? 'int16' : 'int8';
+  const quantOf = activationQuants(g, observers);
   const b = new GraphBuilder();
   const map = new Map<number, number>();
+  const dtypeOf = new Map<number, ActivationType>();
   const int16States = new Set(g.ops.flatMap((op) => (quantRule(op).states ?? []).filter((st) => st.as === 'int16-pow2').map((st) => op.inputs[st.slot]!)));
   for (const t of g.tensors) {
-    if (!t.data) map.set(t.id, b.copyTensor(t, { dtype: int16States.has(t.id) ? 'int16' : activationType, quant: actQuant.get(t.id)! }));
+    if (t.data) continue;
+    const dtype = int16States.has(t.id) ? 'int16' : precision.tensor(t.id);
+    dtypeOf.set(t.id, dtype);
+    map.set(t.id, b.copyTensor(t, { dtype, quant: quantOf(t.id, dtype) }));
   }
+  // A tensor read by an op of the other type goes through one requantization per type it is read in.
+  const converted = new Map<string, number>();
+  const asType = (id: number, dtype: ActivationType): number => {
+    const key = `${id}:${dtype}`;
+    let out = converted.get(key);
+    if (out === undefined) {
+      const t = g.tensors[id]!;
+      out = b.copyTensor(t, { name: `${t.name}/as_${dtype}`, dtype, quant: quantOf(id, dtype) });
+      b.addOp({ kind: 'requantize', name: `${t.name}/as_${dtype}`, attrs: {}, inputs: [map.get(id)!], outputs: [out] });
+      converted.set(key, out);
+    }
+    return out;
+  };
   for (const op of g.ops) {
     const rule = quantRule(op);
     const weightRules = rule.weights ? ([] as WeightQuantRule[]).concat(rule.weights) : [];
@@ -181,14 +207,18 @@ export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], op
     const inputs = op.inputs.map((id, k) => {
       if (id < 0) return id;
       const t = g.tensors[id]!;
-      if (!t.data) return map.get(id)!;
+      if (!t.data) {
+        const want = precision.op(op);
+        return t.variable || dtypeOf.get(id) === want ? map.get(id)! : asType(id, want);
+      }
       if (weightRules.some((r) => r.slot === k)) {
         const w = weightsAt(k);
         return b.copyTensor(t, { dtype: 'int8', data: w.data, quant: w.quant });
       }
       const br = biasRules.find((r) => r.slot === k);
       if (br && weightRules.length > 0) {
-        const inScale = actQuant.get(op.inputs[0]!)!.scale[0]!;
+        // The input's scale as this op reads it (in its own type, after any requantization).
+        const inScale = quantOf(op.inputs[0]!, precision.op(op)).scale[0]!;
         const wq = weightsAt(br.weightSlot ?? weightRules[0]!.slot).quant;
         const q = quantizeBias(t, inScale, wq.scale);
         return b.copyTensor(t, { dtype: 'int32', data: q.data, quant: q.quant });

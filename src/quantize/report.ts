@@ -21,8 +21,8 @@ export interface LayerSqnr {
 
 export interface QuantReport {
   windows: number;
-  /** The integer type of the model's activations. */
-  activations: 'int8' | 'int16';
+  /** The integer type of the model's activations ('int8+int16': a mixed model). */
+  activations: 'int8' | 'int16' | 'int8+int16';
   layers: LayerSqnr[];
   floatAccuracy?: number;
   int8Accuracy?: number;
@@ -75,7 +75,8 @@ export function quantizationReport(floatGraph: Graph, int8Graph: Graph, windows:
   });
   const layers = int8Graph.ops.filter((op) => signal.has(op.name)).map((op) => ({ layer: op.name, op: op.kind, sqnrDb: 10 * Math.log10(signal.get(op.name)! / Math.max(noise.get(op.name)!, 1e-30)) }));
   const classes = int8Graph.tensors[int8Graph.outputs[0]!]!.shape.reduce((a, b) => a * b, 1);
-  const activations = int8Graph.tensors[int8Graph.inputs[0]!]!.dtype === 'int16' ? 'int16' : 'int8';
+  const types = new Set(int8Graph.ops.flatMap((op) => op.outputs.map((id) => int8Graph.tensors[id]!.dtype)));
+  const activations = types.has('int16') ? (types.has('int8') ? 'int8+int16' : 'int16') : 'int8';
   return {
     windows: windows.length,
     activations,

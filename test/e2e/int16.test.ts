@@ -22,7 +22,7 @@ import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 import { cmsisNnMissingReason } from '../../src/toolchain/cmsis-nn.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
 import { verifyFolder } from '../../src/verify/verify.ts';
-import { smallHarModel, windows } from '../support/models.ts';
+import { functionalModel, smallHarModel, windows } from '../support/models.ts';
 import { buildTflite, bytesOf, f32, i32, u8 } from '../support/tflite-builder.ts';
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
 
@@ -94,6 +94,30 @@ describe('tfjs CNN with --activations int16', () => {
     const r = edgec('compile', 'm.tflite', '--activations', 'int16', '--out', 'never');
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/E-CLI-OPTION.*--activations/);
+  });
+});
+
+describe('a mixed model: --int16-layers', () => {
+  it(`int16 layers in an int8 model, requantized where the types meet; C equals the simulator on the host${HAS_CORTEX ? ' and Cortex-M4' : ''}`, async () => {
+    await saveModelToDir(functionalModel(), join(tmp, 'func'));
+    writeCalibration(join(tmp, 'func.f32'), windows(40, 24 * 4, 3));
+    const r = edgec('compile', join('func', 'model.json'), '--calib', 'func.f32', '--int16-layers', 'b,residual', '--out', 'mixed');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('SQNR of int8+int16 vs float');
+    const m = readManifest(join(tmp, 'mixed'));
+    expect(m.kernels).toEqual(expect.arrayContaining(['edgec_quantize_int', 'edgec_convolve_s16', 'edgec_add_s16']));
+    const graph = JSON.parse(readFileSync(join(tmp, 'mixed', 'graph.json'), 'utf8')) as { ops: { kind: string; name: string }[] };
+    // 'a' (int8) feeds 'b' and 'residual' (int16): one conversion serves both; 'residual' goes back to int8.
+    expect(graph.ops.filter((o) => o.kind === 'requantize').map((o) => o.name)).toEqual(['a/as_int16', 'residual/as_int8']);
+    expect((await verifyFolder(join(tmp, 'mixed'), hostTarget, { inputs: 100 })).exact).toBe(100);
+    if (HAS_CORTEX) expect((await verifyFolder(join(tmp, 'mixed'), cortexTarget('cortex-m4'), { inputs: 20 })).exact).toBe(20);
+  }, 180_000);
+
+  it('a layer name the model lacks is refused, naming the layers it has', () => {
+    const r = edgec('compile', join('func', 'model.json'), '--calib', 'func.f32', '--int16-layers', 'b,nosuch', '--out', 'never');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/E-QUANT-LAYER.*nosuch.*layers: .*residual/);
+    expect(existsSync(join(tmp, 'never'))).toBe(false);
   });
 });
 
