@@ -33,16 +33,23 @@ const TABLE = sigmoidTableU16();
  * input to Q3.12 (0 for LSTM gates, cell_scale_power + 12 for the cell state).
  */
 export function activationS16(input: ArrayLike<number>, leftShift: number, type: ActivationS16, table: Uint16Array = TABLE): Int16Array {
+  return activationS16Scaled(input, leftShift < 0 ? 3 : 3 << leftShift, leftShift < 0 ? -leftShift : 0, type, table);
+}
+
+/**
+ * TFLite's int16 LOGISTIC / TANH with a general input scale: x = (input * multiplier + round) >>
+ * rightShift brings the input to the table's scale (3/4 of Q3.12 for sigmoid; the compiler computes
+ * multiplier and shift as TFLite Micro's Prepare does), then the same interpolation.
+ */
+export function activationS16Scaled(input: ArrayLike<number>, multiplier: number, rightShift: number, type: ActivationS16, table: Uint16Array = TABLE): Int16Array {
   const sigmoid = type === 'sigmoid';
   const absShift = sigmoid ? 9 : 8;
   const maxSaturation = sigmoid ? 0x7fff << 10 : 0xffff << 8;
   const fracMask = sigmoid ? 0x1ff : 0xff;
-  const multiplier = leftShift < 0 ? 3 : 3 << leftShift;
-  const absLeft = leftShift < 0 ? -leftShift : 0;
-  const rounding = absLeft > 0 ? 1 << (absLeft - 1) : 0;
+  const rounding = rightShift > 0 ? 1 << (rightShift - 1) : 0;
   const out = new Int16Array(input.length);
   for (let i = 0; i < input.length; i++) {
-    const x = (input[i]! * multiplier + rounding) >> absLeft;
+    const x = (input[i]! * multiplier + rounding) >> rightShift;
     const ax = x > 0 ? x : -x;
     const uh = ax >>> absShift;
     let r: number;

@@ -3,6 +3,7 @@
  *
  *   tflite LOGISTIC / TANH    tfjs Activation('sigmoid' | 'tanh'), sigmoid/tanh activations of layers
  *   -> IR logistic / tanh  -> step logistic_s8 / tanh_s8  -> edgec_table_s8 over a 256-entry table
+ *                          -> int16: step logistic_s16 / tanh_s16 (activations_s16.ts)
  *   tflite LEAKY_RELU   tfjs LeakyReLU  -> IR leaky_relu { alpha } -> step leaky_relu_s8 -> the same table kernel
  *   tflite HARD_SWISH                   -> IR hard_swish            -> step hard_swish_s8 -> the same table kernel
  *   tfjs ReLU, Activation('relu' | 'relu6') -> IR relu (float only: the passes fuse it into its producer)
@@ -19,6 +20,7 @@ import type { Named, OpDef, OpFamily, OpOf, StepDef, TfjsLayerContext } from './
 import { checkSameSize, requireOutputQuant, size } from './shared/rules.ts';
 import { appendActivation, newActivation } from './shared/tfjs.ts';
 import { caseTensors } from './shared/case.ts';
+import { activationS16Params, activationS16Step, type ActivationS16Step } from './activations_s16.ts';
 
 export interface ActivationsOps {
   logistic: Record<string, never>;
@@ -58,6 +60,8 @@ export interface HardSwishStep {
 export interface ActivationsSteps {
   logistic_s8: LutActivationStep<'logistic_s8'>;
   tanh_s8: LutActivationStep<'tanh_s8'>;
+  logistic_s16: ActivationS16Step<'logistic_s16'>;
+  tanh_s16: ActivationS16Step<'tanh_s16'>;
   leaky_relu_s8: LeakyReluStep;
   hard_swish_s8: HardSwishStep;
 }
@@ -118,9 +122,16 @@ function lutOp<K extends 'logistic' | 'tanh'>(kind: K, outQuant: [number, number
       signatures: [
         [F, F],
         ['int8', 'int8'],
+        ['int16', 'int16'],
       ],
       check(c) {
-        requireOutputQuant(c, c.output(0), { int8: outQuant });
+        const x = c.input(0)!;
+        requireOutputQuant(c, c.output(0), { int8: outQuant, int16: [1 / 32768, 0] });
+        if (x.dtype === 'int16' && x.quant) {
+          if (x.quant.zeroPoint[0] !== 0) c.fail(`an int16 ${kind} input needs zero point 0 (it has ${x.quant.zeroPoint[0]})`, x, 'E-GRAPH-QUANT');
+          const p = activationS16Params(kind, x.quant);
+          if (typeof p === 'string') c.fail(p, x, 'E-GRAPH-QUANT');
+        }
         return checkSameSize(c);
       },
     },
@@ -130,6 +141,11 @@ function lutOp<K extends 'logistic' | 'tanh'>(kind: K, outQuant: [number, number
       const op = o as OpOf<'logistic' | 'tanh'>;
       const x = g.tensors[op.inputs[0]!]!;
       if (!x.quant) throw new Error(`tensor '${x.name}' has no quantization`);
+      if (x.dtype === 'int16') {
+        const p = activationS16Params(kind, x.quant) as { multiplier: number; shift: number }; // the rule refused the rest
+        const io = { input: x.id, output: op.outputs[0]!, size: size(x), ...p };
+        return kind === 'logistic' ? { kind: 'logistic_s16', ...io } : { kind: 'tanh_s16', ...io };
+      }
       const common = { input: x.id, output: op.outputs[0]!, size: size(x), params: lutActivationParams(x.quant) };
       return kind === 'logistic' ? { kind: 'logistic_s8', ...common } : { kind: 'tanh_s8', ...common };
     },
@@ -238,6 +254,8 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
   steps: {
     logistic_s8: lutStep('logistic_s8'),
     tanh_s8: lutStep('tanh_s8'),
+    logistic_s16: activationS16Step('logistic_s16'),
+    tanh_s16: activationS16Step('tanh_s16'),
     leaky_relu_s8: {
       requantizers: (s) => [
         { name: 'identity rescale', ...s.params.identity },

@@ -31,16 +31,33 @@ static EDGEC_ALWAYS_INLINE int16_t edgec_sigmoid_tanh_one(int32_t x, int sigmoid
 }
 
 /* The loop for one activation, specialised by inlining (type and shift are constant per call site). */
+static EDGEC_ALWAYS_INLINE void edgec_activation_scaled_loop(const int16_t *input, int16_t *output, int32_t size,
+                                                             int32_t multiplier, int32_t right_shift, int sigmoid,
+                                                             const uint16_t *table)
+{
+    const int32_t rounding = right_shift > 0 ? 1 << (right_shift - 1) : 0;
+    for (int32_t i = 0; i < size; i++) {
+        /* Arithmetic shift of a possibly negative value, as the reference (checked in edgec_requant.h). */
+        output[i] = edgec_sigmoid_tanh_one((input[i] * multiplier + rounding) >> right_shift, sigmoid, table);
+    }
+}
+
 static EDGEC_ALWAYS_INLINE void edgec_activation_loop(const int16_t *input, int16_t *output, int32_t size,
                                                       int32_t left_shift, int sigmoid, const uint16_t *table)
 {
     /* The 3/4 scale stretches the table's range [0, 10.67) over the input's [0, 8) (Q3.12 input). */
     const int32_t multiplier = left_shift < 0 ? 3 : 3 * (1 << left_shift);
     const int32_t abs_left = left_shift < 0 ? -left_shift : 0;
-    const int32_t rounding = abs_left > 0 ? 1 << (abs_left - 1) : 0;
-    for (int32_t i = 0; i < size; i++) {
-        /* Arithmetic shift of a possibly negative value, as the reference (checked in edgec_requant.h). */
-        output[i] = edgec_sigmoid_tanh_one((input[i] * multiplier + rounding) >> abs_left, sigmoid, table);
+    edgec_activation_scaled_loop(input, output, size, multiplier, abs_left, sigmoid, table);
+}
+
+void edgec_activation_s16_scaled(const int16_t *input, int16_t *output, int32_t size, int32_t multiplier,
+                                 int32_t right_shift, edgec_activation_s16_type type, const uint16_t *sigmoid_table)
+{
+    if (type == EDGEC_LSTM_SIGMOID) {
+        edgec_activation_scaled_loop(input, output, size, multiplier, right_shift, 1, sigmoid_table);
+    } else {
+        edgec_activation_scaled_loop(input, output, size, multiplier, right_shift, 0, sigmoid_table);
     }
 }
 

@@ -17,4 +17,11 @@ typedef enum {
 void edgec_activation_s16(const int16_t *input, int16_t *output, int32_t size, int32_t left_shift,
                           edgec_activation_s16_type type, const uint16_t *sigmoid_table);
 
+/*
+ * int16 LOGISTIC / TANH of 16x8 models (TFLite's general input scale): f((input[i] * multiplier + round)
+ * >> right_shift) in Q0.15, multiplier and right_shift from the compiler.
+ */
+void edgec_activation_s16_scaled(const int16_t *input, int16_t *output, int32_t size, int32_t multiplier,
+                                 int32_t right_shift, edgec_activation_s16_type type, const uint16_t *sigmoid_table);
+
 #endif /* EDGEC_ACTIVATIONS_S16_H */
