@@ -1,12 +1,12 @@
 /**
  * Sequence models on WISDM (the HAR example's data, subject 1604 held out): a GRU and a TCN of causal
- * dilated convolutions, trained with tfjs on the CPU, quantized to int8 (post-training), compiled to
- * C, verified bit-exact on the host and on Cortex-M4 in QEMU, with float vs int8 accuracy on the
- * held-out subject and the instructions each executes on Cortex-M4.
+ * dilated convolutions, trained with tfjs on the CPU, quantized (post-training) to int8 and to int16
+ * activations, compiled to C, verified bit-exact on the host and on Cortex-M4 in QEMU, with float vs
+ * integer accuracy on the held-out subject and the instructions each executes on Cortex-M4.
  *
  *   npx tsx examples/sequence/run.ts [--epochs 15] [--inputs 200] [--only gru|tcn]
  *
- * Output folders: build/sequence/<model>/ (C) and build/sequence/<model>-model/ (model.json).
+ * Output folders: build/sequence/<model>[_int16]/ (C) and build/sequence/<model>-model/ (model.json).
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -55,6 +55,7 @@ function tcnModel(): tf.LayersModel {
 
 interface Row {
   name: string;
+  activations: 'int8' | 'int16';
   floatAccuracy: number;
   int8Accuracy: number;
   host: string;
@@ -65,19 +66,13 @@ interface Row {
   arena: number;
 }
 
-async function run(name: string, build: () => tf.LayersModel): Promise<Row> {
-  const data = harData(1, log);
-  log(`\n== ${name}: training (tfjs, CPU) ==`);
-  const model = build();
-  await trainClassifier(model, data.fit, data.val, { windowShape: [WINDOW, CHANNELS], classes: ACTIVITIES.length, epochs, seed: 1, learningRate: 0.003, log });
-  const tfjsAccuracy = accuracy(model, data.test, [WINDOW, CHANNELS]);
-  await saveModelToDir(model, join(PACKAGE_ROOT, `build/sequence/${name}-model`), { edgecName: name, edgecLabels: [...ACTIVITIES] }, { force: true });
-  log(`== ${name}: quantize (int8, ${data.calibration.length} calibration windows) and compile ==`);
-  const out = join(PACKAGE_ROOT, `build/sequence/${name}`);
-  const r = await compileGraph(importLayersModel(model, `${name}/model.json`), data.calibration, { out, name, labels: [...ACTIVITIES], force: true });
+/** Quantizes, compiles, verifies and measures the trained model with int8 or int16 activations. */
+async function compileAndMeasure(name: string, model: tf.LayersModel, data: ReturnType<typeof harData>, activations: 'int8' | 'int16'): Promise<Row> {
+  log(`== ${name}: quantize (${activations}, ${data.calibration.length} calibration windows) and compile ==`);
+  const out = join(PACKAGE_ROOT, `build/sequence/${name}${activations === 'int16' ? '_int16' : ''}`);
+  const r = await compileGraph(importLayersModel(model, `${name}/model.json`), data.calibration, { out, name, labels: [...ACTIVITIES], force: true, activations });
   const q = quantizationReport(r.floatGraph, r.int8Graph, data.test.x, data.test.y);
   log(formatQuantReport(q));
-  log(`tfjs float accuracy ${(100 * tfjsAccuracy).toFixed(1)}% (the float graph: ${(100 * q.floatAccuracy!).toFixed(1)}%)`);
   const host = await verifyFolder(out, hostTarget, { inputs: verifyInputs });
   log(formatVerifyReport(host));
   const m4 = await verifyFolder(out, cortexTarget('cortex-m4'), { inputs: Math.min(verifyInputs, 50) });
@@ -85,6 +80,7 @@ async function run(name: string, build: () => tf.LayersModel): Promise<Row> {
   const budget = await measureBudget(out, 'cortex-m4');
   return {
     name,
+    activations,
     floatAccuracy: q.floatAccuracy!,
     int8Accuracy: q.int8Accuracy!,
     host: `${host.exact}/${host.inputs}`,
@@ -96,17 +92,28 @@ async function run(name: string, build: () => tf.LayersModel): Promise<Row> {
   };
 }
 
+async function run(name: string, build: () => tf.LayersModel): Promise<Row[]> {
+  const data = harData(1, log);
+  log(`\n== ${name}: training (tfjs, CPU) ==`);
+  const model = build();
+  await trainClassifier(model, data.fit, data.val, { windowShape: [WINDOW, CHANNELS], classes: ACTIVITIES.length, epochs, seed: 1, learningRate: 0.003, log });
+  const tfjsAccuracy = accuracy(model, data.test, [WINDOW, CHANNELS]);
+  await saveModelToDir(model, join(PACKAGE_ROOT, `build/sequence/${name}-model`), { edgecName: name, edgecLabels: [...ACTIVITIES] }, { force: true });
+  log(`tfjs float accuracy ${(100 * tfjsAccuracy).toFixed(1)}%`);
+  return [await compileAndMeasure(name, model, data, 'int8'), await compileAndMeasure(name, model, data, 'int16')];
+}
+
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
   registerFastKernels();
   const rows: Row[] = [];
-  if (!only || only === 'gru') rows.push(await run('wisdm_gru', gruModel));
-  if (!only || only === 'tcn') rows.push(await run('wisdm_tcn', tcnModel));
+  if (!only || only === 'gru') rows.push(...(await run('wisdm_gru', gruModel)));
+  if (!only || only === 'tcn') rows.push(...(await run('wisdm_tcn', tcnModel)));
   log('\n== summary (held-out subject 1604; instructions executed on Cortex-M4 in QEMU, not cycles) ==');
-  log('model       float   int8    host bit-exact  M4 bit-exact  M4 instructions  code B  weights B  arena B');
+  log('model       type    float   integer  host bit-exact  M4 bit-exact  M4 instructions  code B  weights B  arena B');
   for (const r of rows) {
     log(
-      `${r.name.padEnd(11)} ${(100 * r.floatAccuracy).toFixed(1).padStart(5)}%  ${(100 * r.int8Accuracy).toFixed(1).padStart(5)}%  ${r.host.padStart(14)}  ${r.m4.padStart(12)}  ${r.instructions.toLocaleString('en-US').padStart(15)}  ${String(r.code).padStart(6)}  ${String(r.weights).padStart(9)}  ${String(r.arena).padStart(7)}`,
+      `${r.name.padEnd(11)} ${r.activations.padEnd(6)} ${(100 * r.floatAccuracy).toFixed(1).padStart(5)}%  ${(100 * r.int8Accuracy).toFixed(1).padStart(6)}%  ${r.host.padStart(14)}  ${r.m4.padStart(12)}  ${r.instructions.toLocaleString('en-US').padStart(15)}  ${String(r.code).padStart(6)}  ${String(r.weights).padStart(9)}  ${String(r.arena).padStart(7)}`,
     );
   }
   const exact = (passed: string) => passed.split('/')[0] === passed.split('/')[1];

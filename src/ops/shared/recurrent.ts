@@ -15,7 +15,7 @@ export function recurrentUnsupported(config: Record<string, unknown>, inputRank:
   const why: string[] = [];
   if (inputRank !== undefined && inputRank !== 3) why.push(`a rank-${inputRank} input (a sequence [batch, time, features] is needed)`);
   if (config.returnState === true) why.push('returnState');
-  if (config.goBackwards === true) why.push('goBackwards outside Bidirectional');
+  if (config.goBackwards === true) why.push('goBackwards (for a reversed sequence, wrap the layer in Bidirectional)');
   const act = String(config.activation ?? 'tanh');
   if (act !== 'tanh') why.push(`activation '${act}' (the integer kernels compute tanh)`);
   const rec = normalizeActivation(config.recurrentActivation ?? 'hardSigmoid');
