@@ -18,6 +18,7 @@ import { readManifest } from '../../src/formats/manifest.ts';
 import { importTflite } from '../../src/import/tflite.ts';
 import { saveModelToDir } from '../../src/import/tfjs-io.ts';
 import { compileModelFile } from '../../src/pipeline/compile.ts';
+import { simulateFolder } from '../../src/sim/int8.ts';
 import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 import { cmsisNnMissingReason } from '../../src/toolchain/cmsis-nn.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
@@ -176,7 +177,60 @@ function model16x8(): Uint8Array {
   });
 }
 
+/** A 16x8 UNIDIRECTIONAL_SEQUENCE_LSTM: int16 input, hidden state and output, int16 cell (2^-11), int8 weights, int64 biases. */
+function lstm16x8(): Uint8Array {
+  const [T, I, H] = [5, 3, 4];
+  const w = (rows: number, cols: number, seed: number) => Int8Array.from({ length: rows * cols }, (_, i) => ((i * 41 + seed * 17) % 199) - 99);
+  const sIn = 1 / 4096;
+  const sW = 0.008;
+  const tensors: Parameters<typeof buildTflite>[0]['tensors'] = [{ name: 'x', shape: [1, T, I], type: 'int16', quant: { scale: [sIn], zeroPoint: [0] } }];
+  const gates = ['input', 'forget', 'cell', 'output'];
+  gates.forEach((g, k) => tensors.push({ name: `${g}_w`, shape: [H, I], type: 'int8', data: bytesOf(w(H, I, k), 'int8'), quant: { scale: [sW], zeroPoint: [0] } }));
+  gates.forEach((g, k) => tensors.push({ name: `${g}_u`, shape: [H, H], type: 'int8', data: bytesOf(w(H, H, k + 4), 'int8'), quant: { scale: [sW], zeroPoint: [0] } }));
+  gates.forEach((g, k) => tensors.push({ name: `${g}_b`, shape: [H], type: 'int64', data: bytesOf([300 * k, -200, 5000, -7 * k], 'int64'), quant: { scale: [sIn * sW], zeroPoint: [0] } }));
+  tensors.push({ name: 'h', shape: [1, H], type: 'int16', quant: { scale: [1 / 32768], zeroPoint: [0] }, variable: true });
+  tensors.push({ name: 'c', shape: [1, H], type: 'int16', quant: { scale: [2 ** -11], zeroPoint: [0] }, variable: true });
+  tensors.push({ name: 'y', shape: [1, T, H], type: 'int16', quant: { scale: [1 / 32768], zeroPoint: [0] } });
+  // TFLite's 24 LSTM inputs: x, 4 input weights, 4 recurrent weights, 3 peepholes (none), 4 biases,
+  // projection weights and bias (none), hidden and cell state, 4 layer norms (none).
+  const inputs = [0, 1, 2, 3, 4, 5, 6, 7, 8, -1, -1, -1, 9, 10, 11, 12, -1, -1, 13, 14, -1, -1, -1, -1];
+  return buildTflite({
+    tensors,
+    // UNIDIRECTIONAL_SEQUENCE_LSTM = 44 (options: tanh, no clipping, batch major).
+    operators: [{ builtin: 44, inputs, outputs: [15], options: { type: 47, fields: [u8(4), f32(0), f32(0), u8(0)] } }],
+    inputs: [0],
+    outputs: [15],
+  });
+}
+
 describe('a 16x8 .tflite (int16 activations, int64 biases)', () => {
+  it(`a 16x8 LSTM (int64 biases) imports as lstm_s16 and equals the simulator on the host${HAS_CORTEX ? ' and Cortex-M4' : ''}`, async () => {
+    const file = join(tmp, 'lstm16x8.tflite');
+    writeFileSync(file, lstm16x8());
+    const out = join(tmp, 'out_lstm16x8');
+    const r = await compileModelFile(file, undefined, { out });
+    expect(r.manifest.kernels).toEqual(['edgec_lstm_s16']);
+    // Not a degenerate model: a varied input gives varied outputs.
+    const y = simulateFolder<Int16Array>(
+      out,
+      Int16Array.from({ length: 15 }, (_, i) => ((i * 2731) % 30000) - 15000),
+    );
+    expect(new Set(y).size).toBeGreaterThan(8);
+    expect((await verifyFolder(out, hostTarget, { inputs: 50 })).exact).toBe(50);
+    if (HAS_CORTEX) expect((await verifyFolder(out, cortexTarget('cortex-m4'), { inputs: 20 })).exact).toBe(20);
+  }, 180_000);
+
+  it.skipIf(NO_CMSIS_NN !== null || !HAS_CORTEX)(
+    'the 16x8 LSTM through CMSIS-NN (arm_lstm_unidirectional_s16) on Cortex-M4',
+    async () => {
+      const out = join(tmp, 'out_lstm16x8_cmsis');
+      const r = await compileModelFile(join(tmp, 'lstm16x8.tflite'), undefined, { out, backend: 'cmsis-nn', target: 'cortex-m4' });
+      expect(r.manifest.kernels).toEqual(['arm_lstm_unidirectional_s16']);
+      expect((await verifyFolder(out, cortexTarget('cortex-m4'), { inputs: 20 })).exact).toBe(20);
+    },
+    180_000,
+  );
+
   it(`imports with its int64 biases, compiles and equals the simulator on the host${HAS_CORTEX ? ' and Cortex-M4' : ''}`, async () => {
     const file = join(tmp, 'model16x8.tflite');
     writeFileSync(file, model16x8());
@@ -185,6 +239,11 @@ describe('a 16x8 .tflite (int16 activations, int64 biases)', () => {
     const out = join(tmp, 'out16x8');
     const r = await compileModelFile(file, undefined, { out });
     expect(r.manifest.kernels).toEqual(expect.arrayContaining(['edgec_convolve_s16', 'edgec_max_pool_s16', 'edgec_fully_connected_s16', 'edgec_softmax_s16']));
+    const y = simulateFolder<Int16Array>(
+      out,
+      Int16Array.from({ length: 32 }, (_, i) => ((i * 2731) % 16000) - 8000),
+    );
+    expect(new Set(y).size).toBe(3); // three distinct probabilities
     expect((await verifyFolder(out, hostTarget, { inputs: 50 })).exact).toBe(50);
     if (HAS_CORTEX) expect((await verifyFolder(out, cortexTarget('cortex-m4'), { inputs: 20 })).exact).toBe(20);
   }, 180_000);

@@ -77,7 +77,7 @@ function lower(g: Graph, op: Op & { kind: 'lstm' }): LstmStep | LstmS16Step {
       inputShift: p.gates[k]!.input.shift,
       hiddenMultiplier: p.gates[k]!.hidden.multiplier,
       hiddenShift: p.gates[k]!.hidden.shift,
-      inputEffectiveBias: (s16 ? Float64Array : Int32Array).from(effectiveBias(wi.data as Int8Array, inputSize, hiddenSize, p.inputOffset, b.data as Int32Array, !s16)),
+      inputEffectiveBias: (s16 ? Float64Array : Int32Array).from(effectiveBias(wi.data as Int8Array, inputSize, hiddenSize, p.inputOffset, b.data as ArrayLike<number>, !s16)),
       hiddenEffectiveBias: (s16 ? Float64Array : Int32Array).from(effectiveBias(wh.data as Int8Array, hiddenSize, hiddenSize, -p.outputOffset, null, !s16)),
       activation: GATES[k] === 'cell' ? 'tanh' : 'sigmoid',
     };
@@ -109,7 +109,9 @@ function lower(g: Graph, op: Op & { kind: 'lstm' }): LstmStep | LstmS16Step {
 function unsupported(m: TfliteModel, op: TfliteOperator): string | null {
   const t = (k: number) => (op.inputs[k] !== undefined && op.inputs[k]! >= 0 ? m.tensors[op.inputs[k]!]! : null);
   if (op.inputs.length !== 24) return `expected 24 inputs, found ${op.inputs.length}`;
-  if (t(0)?.type !== 'int8' || t(19)?.type !== 'int16') return 'only int8 input with an int16 cell state is supported (not float, hybrid or int16 activations)';
+  const int8 = t(0)?.type === 'int8' && t(18)?.type === 'int8';
+  const int16 = t(0)?.type === 'int16' && t(18)?.type === 'int16';
+  if (!(int8 || int16) || t(19)?.type !== 'int16') return 'only int8 or int16 input and hidden state with an int16 cell state are supported (not float or hybrid)';
   for (let k = 1; k <= 8; k++) if (!t(k)) return 'a gate without weights (CIFG) is not supported';
   for (const k of [9, 10, 11]) if (t(k)) return 'peephole connections are not supported';
   for (const k of [16, 17]) if (t(k)) return 'a projection layer is not supported';
@@ -135,6 +137,8 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
           new Array<'float32'>(16).fill('float32'),
           ['int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int32', 'int32', 'int32', 'int32', 'int8', 'int16', 'int8'],
           ['int16', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int32', 'int32', 'int32', 'int32', 'int16', 'int16', 'int16'],
+          // 16x8 .tflite files: int64 biases.
+          ['int16', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int8', 'int64', 'int64', 'int64', 'int64', 'int16', 'int16', 'int16'],
         ],
         check(c) {
           const op = c.op as Op & { kind: 'lstm' };
