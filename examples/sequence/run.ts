@@ -34,12 +34,15 @@ const verifyInputs = Number(flag('--inputs', '200'));
 const only = flag('--only', '');
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
+// Seeded initializers: the same weights before training on every run.
+const glorot = (seed: number) => tf.initializers.glorotUniform({ seed });
+
 /** A GRU over 0.2 s averages of the window (tfjs's default hard-sigmoid gates). */
 function gruModel(): tf.LayersModel {
   const m = tf.sequential({ name: 'wisdm_gru' });
   m.add(tf.layers.averagePooling1d({ inputShape: [WINDOW, CHANNELS], poolSize: 4, name: 'average' }));
-  m.add(tf.layers.gru({ units: 24, name: 'gru' }));
-  m.add(tf.layers.dense({ units: ACTIVITIES.length, activation: 'softmax', name: 'head' }));
+  m.add(tf.layers.gru({ units: 24, name: 'gru', kernelInitializer: glorot(1), recurrentInitializer: tf.initializers.orthogonal({ gain: 1, seed: 2 }) }));
+  m.add(tf.layers.dense({ units: ACTIVITIES.length, activation: 'softmax', name: 'head', kernelInitializer: glorot(3) }));
   return m;
 }
 
@@ -47,9 +50,9 @@ function gruModel(): tf.LayersModel {
 function tcnModel(): tf.LayersModel {
   const m = tf.sequential({ name: 'wisdm_tcn' });
   m.add(tf.layers.averagePooling1d({ inputShape: [WINDOW, CHANNELS], poolSize: 2, name: 'average' }));
-  for (const d of [1, 2, 4, 8]) m.add(causalConv1d({ filters: 16, kernelSize: 3, dilationRate: d, activation: 'relu', name: `causal_d${d}` }));
+  for (const d of [1, 2, 4, 8]) m.add(causalConv1d({ filters: 16, kernelSize: 3, dilationRate: d, activation: 'relu', name: `causal_d${d}`, kernelInitializer: glorot(10 + d) }));
   m.add(tf.layers.globalAveragePooling1d({ name: 'pool' }));
-  m.add(tf.layers.dense({ units: ACTIVITIES.length, activation: 'softmax', name: 'head' }));
+  m.add(tf.layers.dense({ units: ACTIVITIES.length, activation: 'softmax', name: 'head', kernelInitializer: glorot(4) }));
   return m;
 }
 

@@ -69,7 +69,15 @@ export interface LeakyReluParams {
 }
 
 export function leakyReluS8(p: LeakyReluParams, input: Int8Array): Int8Array {
-  const out = new Int8Array(input.length);
+  return leakyRelu(p, input, new Int8Array(input.length), -128, 127);
+}
+
+/** int16 LEAKY_RELU (16x8 models): TFLite's QuantizeLeakyRelu, the same arithmetic clamped to int16. */
+export function leakyReluS16(p: LeakyReluParams, input: Int16Array): Int16Array {
+  return leakyRelu(p, input, new Int16Array(input.length), -32768, 32767);
+}
+
+function leakyRelu<T extends Int8Array | Int16Array>(p: LeakyReluParams, input: T, out: T, lo: number, hi: number): T {
   const negative = p.alpha.multiplier < 0;
   const alphaMagnitude = negative ? -p.alpha.multiplier : p.alpha.multiplier;
   for (let i = 0; i < input.length; i++) {
@@ -80,7 +88,7 @@ export function leakyReluS8(p: LeakyReluParams, input: Int8Array): Int8Array {
       const scaled = multiplyByQuantizedMultiplier(x, alphaMagnitude, p.alpha.shift);
       v += negative ? -scaled : scaled;
     }
-    out[i] = v < -128 ? -128 : v > 127 ? 127 : v;
+    out[i] = v < lo ? lo : v > hi ? hi : v;
   }
   return out;
 }

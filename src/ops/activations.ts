@@ -5,6 +5,7 @@
  *   -> IR logistic / tanh  -> step logistic_s8 / tanh_s8  -> edgec_table_s8 over a 256-entry table
  *                          -> int16: step logistic_s16 / tanh_s16 (activations_s16.ts)
  *   tflite LEAKY_RELU   tfjs LeakyReLU  -> IR leaky_relu { alpha } -> step leaky_relu_s8 -> the same table kernel
+ *                                                                  -> int16: step leaky_relu_s16 -> edgec_leaky_relu_s16
  *   tflite HARD_SWISH                   -> IR hard_swish            -> step hard_swish_s8 -> the same table kernel
  *   tfjs ReLU, Activation('relu' | 'relu6') -> IR relu (float only: the passes fuse it into its producer)
  *
@@ -13,11 +14,12 @@
  */
 import { call } from '../cgen/c.ts';
 import { EdgecError } from '../support/diagnostics.ts';
-import { hardSwishS8, leakyReluS8, logisticS8, tanhS8, type HardSwishParams, type LeakyReluParams, type LutActivationParams } from '../kernels/activations.ts';
+import { hardSwishS8, leakyReluS16, leakyReluS8, logisticS8, tanhS8, type HardSwishParams, type LeakyReluParams, type LutActivationParams } from '../kernels/activations.ts';
 import { quantizeMultiplier, reduceMultiplier } from '../arith/fixedpoint.ts';
 import { lutActivationParams } from '../arith/op-params.ts';
 import type { Named, OpDef, OpFamily, OpOf, StepDef, TfjsLayerContext } from './contract.ts';
 import { checkSameSize, requireOutputQuant, size } from './shared/rules.ts';
+import { as } from './shared/emit.ts';
 import { appendActivation, newActivation } from './shared/tfjs.ts';
 import { caseTensors } from './shared/case.ts';
 import { activationS16Params, activationS16Step, type ActivationS16Step } from './activations_s16.ts';
@@ -42,7 +44,7 @@ export interface LutActivationStep<K extends 'logistic_s8' | 'tanh_s8' = 'logist
 }
 
 export interface LeakyReluStep {
-  kind: 'leaky_relu_s8';
+  kind: 'leaky_relu_s8' | 'leaky_relu_s16';
   input: number;
   output: number;
   size: number;
@@ -62,6 +64,7 @@ export interface ActivationsSteps {
   tanh_s8: LutActivationStep<'tanh_s8'>;
   logistic_s16: ActivationS16Step<'logistic_s16'>;
   tanh_s16: ActivationS16Step<'tanh_s16'>;
+  leaky_relu_s16: LeakyReluStep;
   leaky_relu_s8: LeakyReluStep;
   hard_swish_s8: HardSwishStep;
 }
@@ -200,6 +203,7 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
         signatures: [
           [F, F],
           ['int8', 'int8'],
+          ['int16', 'int16'],
         ],
         check(c) {
           const alpha = (c.op as OpOf<'leaky_relu'>).attrs.alpha;
@@ -212,7 +216,7 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
       lower(g, op) {
         const x = g.tensors[op.inputs[0]!]!;
         const y = g.tensors[op.outputs[0]!]!;
-        return { kind: 'leaky_relu_s8', input: x.id, output: y.id, size: size(x), params: leakyReluParams(x.quant!, y.quant!, op.attrs.alpha) };
+        return { kind: x.dtype === 'int16' ? 'leaky_relu_s16' : 'leaky_relu_s8', input: x.id, output: y.id, size: size(x), params: leakyReluParams(x.quant!, y.quant!, op.attrs.alpha) };
       },
     },
     hard_swish: {
@@ -263,6 +267,27 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
       ],
       simulate: (s, env) => leakyReluS8(s.params, env.read(s.input) as Int8Array),
       portable: tableStep<LeakyReluStep & Named>((s, x) => leakyReluS8(s.params, x)),
+    },
+    leaky_relu_s16: {
+      requantizers: (s) => [
+        { name: 'identity rescale', ...s.params.identity },
+        { name: 'alpha rescale', multiplier: Math.abs(s.params.alpha.multiplier), shift: s.params.alpha.shift },
+      ],
+      simulate: (s, env) => leakyReluS16(s.params, env.read(s.input) as Int16Array),
+      portable: {
+        header: 'edgec_activations.h',
+        files: ['edgec_activations.h', 'edgec_activations.c', 'edgec_fixedpoint.h'],
+        emit(s, ctx) {
+          const n = s.op.name;
+          const p = s.params;
+          const args = [
+            as('int16_t', ctx.tensor(s.input, n)),
+            as('int16_t', ctx.tensor(s.output, n)),
+            ...[s.size, p.inputZeroPoint, p.outputZeroPoint, p.identity.multiplier, p.identity.shift, p.alpha.multiplier, p.alpha.shift].map(String),
+          ];
+          return { kernel: 'edgec_leaky_relu_s16', lines: [`status = ${call('edgec_leaky_relu_s16', args)};`] };
+        },
+      },
     },
     hard_swish_s8: {
       // TFLite Micro requires the output stage to shift right (exponent <= 0).

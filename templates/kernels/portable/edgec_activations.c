@@ -1,6 +1,7 @@
 /* edgec portable kernels: LOGISTIC and TANH (int8). Twin of src/kernels/activations.ts. */
 #include "edgec_activations.h"
 #include "edgec_fixedpoint.h"
+#include "edgec_requant.h"
 
 /* logistic(a) for a in Q4.27, result in Q0.31. */
 static int32_t edgec_logistic_q4(int32_t a)
@@ -57,6 +58,26 @@ edgec_status edgec_table_s8(const int8_t *table, const int8_t *input, int8_t *ou
 {
     for (int32_t i = 0; i < size; i++) {
         output[i] = table[(uint8_t)input[i]];
+    }
+    return EDGEC_OK;
+}
+
+edgec_status edgec_leaky_relu_s16(const int16_t *input, int16_t *output, int32_t size, int32_t input_zero_point,
+                                  int32_t output_zero_point, int32_t identity_multiplier, int32_t identity_shift,
+                                  int32_t alpha_multiplier, int32_t alpha_shift)
+{
+    const int32_t negative = alpha_multiplier < 0;
+    const int32_t alpha_magnitude = negative ? -alpha_multiplier : alpha_multiplier;
+    for (int32_t i = 0; i < size; i++) {
+        const int32_t x = input[i] - input_zero_point;
+        int32_t v = output_zero_point;
+        if (x >= 0) {
+            v += edgec_requantize(x, identity_multiplier, identity_shift);
+        } else {
+            const int32_t scaled = edgec_requantize(x, alpha_magnitude, alpha_shift);
+            v += negative ? -scaled : scaled;
+        }
+        output[i] = (int16_t)edgec_clamp(v, INT16_MIN, INT16_MAX);
     }
     return EDGEC_OK;
 }

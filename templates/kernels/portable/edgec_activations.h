@@ -25,4 +25,13 @@ edgec_status edgec_tanh_s8(const edgec_lut_activation_params *params, const int8
  */
 edgec_status edgec_table_s8(const int8_t *table, const int8_t *input, int8_t *output, int32_t size);
 
+/*
+ * int16 LEAKY_RELU of 16x8 models (TFLite's QuantizeLeakyRelu): x - zp_in requantized by the identity
+ * multiplier when >= 0, by alpha's otherwise (a negative alpha multiplier negates the result), plus
+ * zp_out, clamped to int16.
+ */
+edgec_status edgec_leaky_relu_s16(const int16_t *input, int16_t *output, int32_t size, int32_t input_zero_point,
+                                  int32_t output_zero_point, int32_t identity_multiplier, int32_t identity_shift,
+                                  int32_t alpha_multiplier, int32_t alpha_shift);
+
 #endif /* EDGEC_ACTIVATIONS_H */
