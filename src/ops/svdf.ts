@@ -2,12 +2,12 @@
  * SVDF (TFLite semantics as CMSIS-NN implements them): each invoke shifts the state [batch, features,
  * time] by one sample, writes the feature stage's newest sample, and sums the time stage per unit.
  *
- *   tflite SVDF (int8 input, time weights and state; the state a variable tensor)
+ *   tflite SVDF (int8 input; int8 or int16 time weights and state; the state a variable tensor)
  *   -> IR svdf { rank }  (inputs x, feature weights, time weights, bias?, state)
  *   -> step svdf_s8 -> edgec_svdf_s8_folded (feature sums in flash; generated code)
  *                   |  edgec_svdf_s8 (interchangeable) | arm_svdf_s8 (MVE kernel sums in flash)
- * Conformance only: svdf_state_s16_s8 (int16 state and time weights). Cases run num_steps invokes
- * over an input sequence with the state kept, and compare the last output.
+ *   -> step svdf_state_s16_s8 (int16 state and time weights) -> edgec_svdf_state_s16_s8 | arm_svdf_state_s16_s8
+ * Cases run num_steps invokes over an input sequence with the state kept, and compare the last output.
  */
 import { struct } from '../cgen/c.ts';
 import { svdfS8BufferSize } from './shared/cmsis-buffer-sizes.ts';
@@ -17,7 +17,7 @@ import { svdfStep, type SvdfParams, type SvdfShape } from '../kernels/svdf.ts';
 import { svdfParams } from '../arith/op-params.ts';
 import type { CaseAdapter, CmsisEmitContext, CmsisEmitter, EmitContext, Emitted, Named, OpFamily, SimEnv, StepScratch } from './contract.ts';
 import { caseTensors, type CaseTensorSpec } from './shared/case.ts';
-import { CMSIS_PATHS, cmsisDims, cmsisRange, cmsisScratchLines, range } from './shared/emit.ts';
+import { as, CMSIS_PATHS, cmsisDims, cmsisRange, cmsisScratchLines, range } from './shared/emit.ts';
 import { isPosInt, requireBias, requireRank, requireShape, requireWeightQuant, shapeText, size } from './shared/rules.ts';
 
 export interface SvdfOps {
@@ -48,6 +48,9 @@ export interface SvdfSteps {
 }
 
 type AnySvdf = (SvdfStep | SvdfS16Step) & Named;
+
+/** The state as the kernel takes it: int16 state through an int16_t pointer (a model's state region is bytes). */
+const statePtr = (s: AnySvdf, ctx: EmitContext) => (s.kind === 'svdf_state_s16_s8' ? as('int16_t', ctx.tensor(s.state, s.op.name)) : ctx.tensor(s.state, s.op.name));
 
 const q = (t: { name: string; quant?: QuantParams }): QuantParams => {
   if (!t.quant) throw new Error(`tensor '${t.name}' has no quantization`);
@@ -95,7 +98,7 @@ function emitPortable(s: AnySvdf, ctx: EmitContext, variant: 'generated' | 'refe
   // Constant feature weights: the input offset's share of each feature row is a compile-time sum.
   const sums =
     s.kind === 'svdf_s8' && variant === 'generated' && wf ? ctx.constArray('feature_sums', 'int32_t', vectorSumS8(wf, s.shape.inputSize, s.shape.features, -s.params.inputOffset, 0, null), n) : null;
-  const args = `&${params}, ${ctx.tensor(s.input, n)}, ${ctx.tensor(s.state, n)}, ${ctx.tensor(s.weightsFeature, n)}, ${ctx.tensor(s.weightsTime, n)}, ${bias(s, ctx)}`;
+  const args = `&${params}, ${ctx.tensor(s.input, n)}, ${statePtr(s, ctx)}, ${ctx.tensor(s.weightsFeature, n)}, ${ctx.tensor(s.weightsTime, n)}, ${bias(s, ctx)}`;
   const kernel = s.kind === 'svdf_state_s16_s8' ? 'edgec_svdf_state_s16_s8' : sums ? 'edgec_svdf_s8_folded' : 'edgec_svdf_s8';
   return { kernel, lines: [`status = ${kernel}(${args}, ${sums ? `${sums}, ` : ''}${ctx.tensor(s.output, n)});`] };
 }
@@ -145,7 +148,7 @@ function emitCmsis(s: AnySvdf, ctx: CmsisEmitContext, scratch: StepScratch): Emi
     head = 'arm_svdf_state_s16_s8(&input_ctx, &output_ctx';
   }
   const inBytes = 4 * sh.batches * sh.features;
-  const call = `${head}, &${params}, &${qIn}, &${qOut}, &${i}, ${ctx.tensor(s.input, n)}, &${st}, ${ctx.tensor(s.state, n)}, &${wf}, ${ctx.tensor(s.weightsFeature, n)}, &${wt}, ${ctx.tensor(s.weightsTime, n)}, &${b}, ${bias(s, ctx)}, &${o}, ${ctx.tensor(s.output, n)})`;
+  const call = `${head}, &${params}, &${qIn}, &${qOut}, &${i}, ${ctx.tensor(s.input, n)}, &${st}, ${statePtr(s, ctx)}, &${wf}, ${ctx.tensor(s.weightsFeature, n)}, &${wt}, ${ctx.tensor(s.weightsTime, n)}, &${b}, ${bias(s, ctx)}, &${o}, ${ctx.tensor(s.output, n)})`;
   return {
     kernel: s8 ? 'arm_svdf_s8' : 'arm_svdf_state_s16_s8',
     lines: [
@@ -214,7 +217,11 @@ export const svdf: OpFamily<SvdfOps, SvdfSteps> = {
         optional: [3],
         constant: [1, 2, 3],
         state: [4],
-        signatures: [['int8', 'int8', 'int8', 'int32', 'int8', 'int8']],
+        signatures: [
+          ['int8', 'int8', 'int8', 'int32', 'int8', 'int8'],
+          // int16 time weights and state (TFLite's keyword models): arm_svdf_state_s16_s8's form.
+          ['int8', 'int8', 'int16', 'int32', 'int16', 'int8'],
+        ],
         check(c) {
           const op = c.op as { attrs: SvdfOps['svdf'] };
           const x = c.input(0)!;
@@ -254,17 +261,19 @@ export const svdf: OpFamily<SvdfOps, SvdfSteps> = {
         const [x, wf, wt, state] = [T(0), T(1), T(2), T(4)];
         const out = g.tensors[op.outputs[0]!]!;
         const p = svdfParams(q(x), q(wf), q(wt), q(state), q(out));
-        return {
-          kind: 'svdf_s8',
+        // The feature stage writes the state: clamped to its type (int16 for TFLite's int16 state).
+        const s16 = state.dtype === 'int16';
+        const fields = {
           input: x.id,
           output: out.id,
           state: state.id,
           weightsFeature: wf.id,
           weightsTime: wt.id,
           bias: op.inputs[3] ?? -1,
-          params: { rank: op.attrs.rank, ...p, inputActivation: { min: -128, max: 127 }, outputActivation: { min: -128, max: 127 } },
+          params: { rank: op.attrs.rank, ...p, inputActivation: s16 ? { min: -32768, max: 32767 } : { min: -128, max: 127 }, outputActivation: { min: -128, max: 127 } },
           shape: { batches: x.shape[0]!, inputSize: wf.shape[1]!, features: wf.shape[0]!, timeSteps: wt.shape[1]! },
         };
+        return s16 ? { kind: 'svdf_state_s16_s8' as const, ...fields } : { kind: 'svdf_s8' as const, ...fields };
       },
     },
   },
@@ -283,7 +292,15 @@ export const svdf: OpFamily<SvdfOps, SvdfSteps> = {
         portableIsFaster: (_s, path) => path === 'dsp',
       },
     },
-    svdf_state_s16_s8: { simulate, portable: PORTABLE, cmsisNn, conformanceOnly: true },
+    svdf_state_s16_s8: {
+      requantizers: (s) => [
+        { name: 'feature stage rescale', ...s.params.inputQuant },
+        { name: 'time stage rescale', ...s.params.outputQuant },
+      ],
+      simulate,
+      portable: PORTABLE,
+      cmsisNn,
+    },
   },
   tflite: {
     SVDF: {
@@ -292,7 +309,9 @@ export const svdf: OpFamily<SvdfOps, SvdfSteps> = {
       import(c) {
         const t = (k: number) => (c.op.inputs[k] !== undefined && c.op.inputs[k]! >= 0 ? c.model.tensors[c.op.inputs[k]!]! : null);
         const act = c.options?.int(1, 0, 'u8') ?? 0;
-        if (t(0)?.type !== 'int8' || t(2)?.type !== 'int8' || t(4)?.type !== 'int8') c.problem('only int8 SVDF with int8 time weights and state is supported');
+        const stateType = t(4)?.type;
+        if (t(0)?.type !== 'int8' || !(stateType === 'int8' || stateType === 'int16') || t(2)?.type !== stateType)
+          c.problem('only int8 SVDF with int8 or int16 time weights and state (the same type) is supported');
         else if (!t(4)?.isVariable) c.problem('the SVDF state must be a variable tensor');
         else if (act !== 0 && act !== 1) c.problem(`SVDF activation code ${act} is not supported`);
         // TFLite Micro's integer SVDF clamps only to the int8 range (it does not apply the fused activation).

@@ -18,7 +18,8 @@ import { readManifest } from '../../src/formats/manifest.ts';
 import { importTflite } from '../../src/import/tflite.ts';
 import { saveModelToDir } from '../../src/import/tfjs-io.ts';
 import { compileModelFile } from '../../src/pipeline/compile.ts';
-import { simulateFolder } from '../../src/sim/int8.ts';
+import { resetState, simulateFolder, simulateLowered } from '../../src/sim/int8.ts';
+import { lowerGraph } from '../../src/lower/lower.ts';
 import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 import { cmsisNnMissingReason } from '../../src/toolchain/cmsis-nn.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
@@ -185,6 +186,43 @@ function model16x8(): Uint8Array {
   });
 }
 
+/** An int8 SVDF with int16 time weights and state, as TFLite's keyword models carry it: 3 invokes keep the state. */
+function svdfInt16State(): Uint8Array {
+  const [inSize, features, time, rank] = [6, 8, 4, 2];
+  return buildTflite({
+    tensors: [
+      { name: 'x', shape: [1, inSize], type: 'int8', quant: { scale: [0.05], zeroPoint: [-3] } },
+      {
+        name: 'wf',
+        shape: [features, inSize],
+        type: 'int8',
+        data: bytesOf(
+          Array.from({ length: features * inSize }, (_, i) => ((i * 29) % 201) - 100),
+          'int8',
+        ),
+        quant: { scale: [0.01], zeroPoint: [0] },
+      },
+      {
+        name: 'wt',
+        shape: [features, time],
+        type: 'int16',
+        data: bytesOf(
+          Array.from({ length: features * time }, (_, i) => ((i * 977) % 20001) - 10000),
+          'int16',
+        ),
+        quant: { scale: [0.0001], zeroPoint: [0] },
+      },
+      { name: 'b', shape: [features / rank], type: 'int32', data: bytesOf([100, -2000, 30, 0], 'int32'), quant: { scale: [0.0001 * 0.002], zeroPoint: [0] } },
+      { name: 'state', shape: [1, features * time], type: 'int16', quant: { scale: [0.002], zeroPoint: [0] }, variable: true },
+      { name: 'y', shape: [1, features / rank], type: 'int8', quant: { scale: [0.02], zeroPoint: [5] } },
+    ],
+    // SVDF = 27 (SVDFOptions = 6: rank, no fused activation).
+    operators: [{ builtin: 27, inputs: [0, 1, 2, 3, 4], outputs: [5], options: { type: 6, fields: [i32(rank), u8(0)] } }],
+    inputs: [0],
+    outputs: [5],
+  });
+}
+
 /** A 16x8 UNIDIRECTIONAL_SEQUENCE_LSTM: int16 input, hidden state and output, int16 cell (2^-11), int8 weights, int64 biases. */
 function lstm16x8(): Uint8Array {
   const [T, I, H] = [5, 3, 4];
@@ -210,6 +248,39 @@ function lstm16x8(): Uint8Array {
     outputs: [15],
   });
 }
+
+describe('an SVDF with int16 state and time weights (.tflite)', () => {
+  it(`imports as svdf_state_s16_s8; a stream of invokes equals the simulator on the host${HAS_CORTEX ? ' and Cortex-M4' : ''}`, async () => {
+    const file = join(tmp, 'svdf16.tflite');
+    writeFileSync(file, svdfInt16State());
+    const out = join(tmp, 'out_svdf16');
+    const r = await compileModelFile(file, undefined, { out });
+    expect(r.manifest.kernels).toEqual(['edgec_svdf_state_s16_s8']);
+    const l = lowerGraph(r.int8Graph);
+    const frames = Array.from({ length: 4 }, (_, k) => Int8Array.from({ length: 6 }, (_, i) => ((i * 53 + k * 31) % 255) - 127));
+    const state = resetState(r.int8Graph);
+    const want = Buffer.concat(frames.map((x) => Buffer.from(simulateLowered(l, [x], state).outputs[0]!.buffer)));
+    expect(new Set(want).size).toBeGreaterThan(4);
+    const joined = Buffer.concat(frames.map((x) => Buffer.from(x.buffer)));
+    for (const t of [hostTarget, ...(HAS_CORTEX ? [cortexTarget('cortex-m4')] : [])]) expect((await t.run(out, readManifest(out), joined, {})).outputs.equals(want), t.name).toBe(true);
+  }, 180_000);
+
+  it.skipIf(NO_CMSIS_NN !== null || !HAS_CORTEX)(
+    'through CMSIS-NN (arm_svdf_state_s16_s8) on Cortex-M4, the same stream',
+    async () => {
+      const out = join(tmp, 'out_svdf16_cmsis');
+      const r = await compileModelFile(join(tmp, 'svdf16.tflite'), undefined, { out, backend: 'cmsis-nn', target: 'cortex-m4' });
+      expect(r.manifest.kernels).toEqual(['arm_svdf_state_s16_s8']);
+      const l = lowerGraph(r.int8Graph);
+      const frames = Array.from({ length: 4 }, (_, k) => Int8Array.from({ length: 6 }, (_, i) => ((i * 53 + k * 31) % 255) - 127));
+      const state = resetState(r.int8Graph);
+      const want = Buffer.concat(frames.map((x) => Buffer.from(simulateLowered(l, [x], state).outputs[0]!.buffer)));
+      const joined = Buffer.concat(frames.map((x) => Buffer.from(x.buffer)));
+      expect((await cortexTarget('cortex-m4').run(out, readManifest(out), joined, {})).outputs.equals(want)).toBe(true);
+    },
+    180_000,
+  );
+});
 
 describe('a 16x8 .tflite (int16 activations, int64 biases)', () => {
   it(`a 16x8 LSTM (int64 biases) imports as lstm_s16 and equals the simulator on the host${HAS_CORTEX ? ' and Cortex-M4' : ''}`, async () => {

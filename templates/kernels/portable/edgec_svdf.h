@@ -22,7 +22,7 @@ typedef struct {
     int32_t time_steps;
 } edgec_svdf_params;
 
-/* Conformance only: no lowering produces an SVDF with int16 state yet. */
+/* int16 state and time weights (TFLite's keyword models). */
 edgec_status edgec_svdf_state_s16_s8(const edgec_svdf_params *params, const int8_t *input, int16_t *state,
                                      const int8_t *weights_feature, const int16_t *weights_time,
                                      const int32_t *bias, int8_t *output);
