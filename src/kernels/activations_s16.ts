@@ -5,6 +5,8 @@
  * edgec_activations_s16.c; the table itself is computed here and emitted as data.
  */
 
+import { multiplyByQuantizedMultiplier } from '../arith/fixedpoint.ts';
+
 /**
  * The 256 nodes: node i holds sigmoid(i/24) lowered by half the chord error of linear interpolation
  * there (s''(x) h^2 / 16 with h = 1/24; sigmoid is concave for x > 0, so the chords lie below the
@@ -25,6 +27,17 @@ export function sigmoidTableU16(): Uint16Array {
 }
 
 export type ActivationS16 = 'sigmoid' | 'tanh';
+
+/**
+ * tfjs's hard sigmoid clip(0.2 x + 0.5, 0, 1) of Q3.12 values, in Q0.15:
+ * clamp(requant(x, 1.6) + 16384, 0, 32767) (0.2 * 2^15 / 2^12 = 1.6; the compiler gives 1.6's multiplier).
+ */
+export function hardSigmoidS16(input: ArrayLike<number>, multiplier: number, shift: number): Int16Array {
+  return Int16Array.from(input, (v) => {
+    const y = multiplyByQuantizedMultiplier(v, multiplier, shift) + 16384;
+    return y < 0 ? 0 : y > 32767 ? 32767 : y;
+  });
+}
 
 const TABLE = sigmoidTableU16();
 

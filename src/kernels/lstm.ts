@@ -13,7 +13,7 @@
  * to its zero point contributes nothing).
  */
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierS64 } from '../arith/fixedpoint.ts';
-import { activationS16, type ActivationS16 } from './activations_s16.ts';
+import { activationS16, hardSigmoidS16, type ActivationS16 } from './activations_s16.ts';
 
 export interface LstmGate {
   inputMultiplier: number;
@@ -24,7 +24,8 @@ export interface LstmGate {
   inputWeights: Int8Array;
   hiddenWeights: Int8Array;
   bias: ArrayLike<number> | null;
-  activation: ActivationS16;
+  /** 'hard_sigmoid': tfjs's hard sigmoid (edgec's extension; TFLite's LSTM has sigmoid gates). */
+  activation: ActivationS16 | 'hard_sigmoid';
 }
 
 export interface LstmParams {
@@ -42,6 +43,8 @@ export interface LstmParams {
   cellClip: number;
   cellScalePower: number;
   output: { multiplier: number; shift: number };
+  /** 1.6's multiplier (Q3.12 -> Q0.15 of the hard sigmoid's 0.2 slope), for hard-sigmoid gates. */
+  hardSigmoid?: { multiplier: number; shift: number };
   gates: { input: LstmGate; forget: LstmGate; cell: LstmGate; output: LstmGate };
 }
 
@@ -87,6 +90,7 @@ function gateValues(x: ArrayLike<number>, h: ArrayLike<number> | null, g: GateCo
   const out = new Int16Array(batches * p.hiddenSize);
   accumulate(x, g.gate.inputWeights, g.inputBias, out, g.gate.inputMultiplier, g.gate.inputShift, p.inputSize, p.hiddenSize, batches, s16);
   if (h) accumulate(h, g.gate.hiddenWeights, g.hiddenBias, out, g.gate.hiddenMultiplier, g.gate.hiddenShift, p.hiddenSize, p.hiddenSize, batches, s16);
+  if (g.gate.activation === 'hard_sigmoid') return hardSigmoidS16(out, p.hardSigmoid!.multiplier, p.hardSigmoid!.shift);
   return activationS16(out, 0, g.gate.activation);
 }
 

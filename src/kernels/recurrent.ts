@@ -21,7 +21,7 @@
  * multiplier, as its int16 LSTM), and h saturates to int16; everything else is the same.
  */
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierS64 } from '../arith/fixedpoint.ts';
-import { activationS16 } from './activations_s16.ts';
+import { activationS16, hardSigmoidS16 } from './activations_s16.ts';
 
 export interface Requant {
   multiplier: number;
@@ -100,7 +100,7 @@ const hiddenRange = (p: Shape): [number, number] => (p.s16 ? [-32768, 32767] : [
 
 function gateActivation(pre: Int16Array, p: GruParams): Int16Array {
   if (p.gateActivation === 'sigmoid') return activationS16(pre, 0, 'sigmoid');
-  return Int16Array.from(pre, (v) => sat(rq(v, p.hardSigmoid) + 16384, 0, 32767));
+  return hardSigmoidS16(pre, p.hardSigmoid.multiplier, p.hardSigmoid.shift);
 }
 
 type Hidden = Int8Array | Int16Array;

@@ -36,8 +36,8 @@ function tcn(): tf.LayersModel {
 export const SEQUENCE_MODELS: Record<string, Build> = {
   lstm: () => {
     const m = tf.sequential({ name: 'lstm' });
-    m.add(tf.layers.lstm({ inputShape: [STEPS, FEATURES], units: 8, recurrentActivation: 'sigmoid', returnSequences: true, name: 'lstm1' }));
-    m.add(tf.layers.lstm({ units: 6, recurrentActivation: 'sigmoid', name: 'lstm2' }));
+    m.add(tf.layers.lstm({ inputShape: [STEPS, FEATURES], units: 8, returnSequences: true, name: 'lstm_hard' })); // tfjs's default hard sigmoid
+    m.add(tf.layers.lstm({ units: 6, recurrentActivation: 'sigmoid', name: 'lstm_sigmoid' }));
     return head(m);
   },
   gru: () => {

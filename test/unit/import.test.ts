@@ -294,7 +294,7 @@ describe('import errors: one located diagnostic, no stack trace', () => {
     const m = tf.sequential();
     m.add(tf.layers.conv1d({ inputShape: [16, 2], filters: 2, kernelSize: 3, name: 'ok_conv' }));
     m.add(tf.layers.permute({ dims: [2, 1], name: 'up' }));
-    m.add(tf.layers.lstm({ units: 3, name: 'rnn' })); // tfjs's default hard sigmoid: not the integer LSTM's
+    m.add(tf.layers.lstm({ units: 3, activation: 'relu', name: 'rnn' })); // the integer kernels compute tanh
     m.add(tf.layers.dense({ units: 2, name: 'head', activation: 'elu' }));
     m.add(tf.layers.reshape({ targetShape: [2, 1] }));
     m.add(tf.layers.conv1d({ filters: 2, kernelSize: 2, padding: 'causal', name: 'causal' })); // tfjs cannot run it
@@ -306,7 +306,7 @@ describe('import errors: one located diagnostic, no stack trace', () => {
       ['E-IMPORT-OPTION', 'import', 'causal'],
     ]);
     expect(e.message).toContain('Permute');
-    expect(e.message).toContain("LSTM with recurrentActivation 'hardSigmoid' (supported: sigmoid)");
+    expect(e.message).toContain("LSTM with activation 'relu' (the integer kernels compute tanh)");
     expect(e.message).toContain("activation 'elu'");
     expect(e.message).toContain("padding 'causal'");
     expect(e.message).toContain('causalConv1d');

@@ -24,7 +24,7 @@ export const scratchBytes = (s: LstmStep | LstmS16Step) => 2 * 2 * s.batchSize *
  * The shared initializer. int16 steps have int64 effective biases: lstmParamsInit names each bias
  * array through `constArray` (and nothing else), so a context that types those arrays int64_t serves.
  */
-function paramsInit(s: AnyLstm, ctx: EmitContext, activation: (a: 'sigmoid' | 'tanh') => string, gateExtra: string, extra: string): string {
+function paramsInit(s: AnyLstm, ctx: EmitContext, activation: (a: 'sigmoid' | 'tanh' | 'hard_sigmoid') => string, gateExtra: string, extra: string): string {
   if (s.kind === 'lstm_s8') return lstmParamsInit(s, ctx, activation, gateExtra, extra);
   const int64: EmitContext = { ...ctx, constArray: (role, _ctype, data, layer) => ctx.constArray(role, 'int64_t', data, layer) };
   return lstmParamsInit(s as unknown as LstmStep & Named, int64, activation, gateExtra, extra);
@@ -38,7 +38,9 @@ const resets = (s: AnyLstm, ctx: EmitContext) => (s.resetState ? resetStateLines
 export function emitPortable(s: AnyLstm, ctx: EmitContext): Emitted {
   const n = s.op.name;
   const table = ctx.sharedConstArray('sigmoid_table', 'uint16_t', sigmoidTableU16());
-  const init = paramsInit(s, ctx, (a) => (a === 'tanh' ? 'EDGEC_LSTM_TANH' : 'EDGEC_LSTM_SIGMOID'), '', `, .sigmoid_table = ${table}`);
+  const kinds = { tanh: 'EDGEC_LSTM_TANH', sigmoid: 'EDGEC_LSTM_SIGMOID', hard_sigmoid: 'EDGEC_LSTM_HARD_SIGMOID' };
+  const hard = s.hardSigmoid ? `, .hard_sigmoid_multiplier = ${s.hardSigmoid.multiplier}, .hard_sigmoid_shift = ${s.hardSigmoid.shift}` : '';
+  const init = paramsInit(s, ctx, (a) => kinds[a], '', `, .sigmoid_table = ${table}${hard}`);
   const params = ctx.constStruct('params', 'edgec_lstm_params', init, n);
   const scratch = ctx.scratch();
   const half = s.batchSize * s.hiddenSize * 2;
@@ -57,6 +59,7 @@ export function emitPortable(s: AnyLstm, ctx: EmitContext): Emitted {
 
 export function emitCmsis(s: AnyLstm, ctx: CmsisEmitContext, scratch: StepScratch): Emitted {
   const n = s.op.name;
+  // Hard-sigmoid gates never reach CMSIS-NN (its `supports` rule).
   const init = paramsInit(s, ctx, (a) => (a === 'tanh' ? 'ARM_TANH' : 'ARM_SIGMOID'), '.bias = NULL, ', '');
   const params = ctx.constStruct('params', 'cmsis_nn_lstm_params', init, n);
   const half = s.batchSize * s.hiddenSize * 2;

@@ -13,7 +13,7 @@ type Gate = keyof LstmStep['gates'];
  * weights and effective biases (compiler constants) and its activation through `activation`;
  * `gateExtra` and `extra` are further fields of a gate and of the whole struct (may be empty).
  */
-export function lstmParamsInit(s: LstmStep & { op: { name: string } }, ctx: EmitContext, activation: (a: 'sigmoid' | 'tanh') => string, gateExtra: string, extra: string): string {
+export function lstmParamsInit(s: LstmStep & { op: { name: string } }, ctx: EmitContext, activation: (a: 'sigmoid' | 'tanh' | 'hard_sigmoid') => string, gateExtra: string, extra: string): string {
   const n = s.op.name;
   const gate = (k: Gate) => {
     const g = s.gates[k];

@@ -3,7 +3,7 @@
  * cell state, the hidden and cell state in variable tensors kept across invokes.
  *
  *   tflite UNIDIRECTIONAL_SEQUENCE_LSTM (no CIFG, peephole, projection or layer normalization)
- *   tfjs LSTM (sigmoid gates; see tfjs.ts)
+ *   tfjs LSTM (sigmoid gates, or tfjs's default hard sigmoid: portable kernel only; see tfjs.ts)
  *   -> IR lstm { timeMajor, cellClip }  (x, input weights i/f/c/o, recurrent weights, biases, hidden, cell)
  *   -> step lstm_s8 -> edgec_lstm_s8 | arm_lstm_unidirectional_s8 (same effective biases, from the compiler)
  *   int16 activations (16x8) -> step lstm_s16 (int64 effective biases) -> edgec_lstm_s16 | arm_lstm_unidirectional_s16
@@ -12,6 +12,7 @@ import type { Graph, Op, QuantParams } from '../../ir/graph.ts';
 import type { TfliteModel, TfliteOperator } from '../../formats/tflite-schema.ts';
 import { effectiveBias, lstmS16, lstmS8, type LstmGate, type LstmParams } from '../../kernels/lstm.ts';
 import { lstmParams } from '../../arith/op-params.ts';
+import { quantizeMultiplier } from '../../arith/fixedpoint.ts';
 import type { OpFamily, SimEnv } from '../contract.ts';
 import { requireBias, requireRank, requireShape, requireWeightQuant, size } from '../shared/rules.ts';
 import { LSTM_CASES } from './cases.ts';
@@ -65,6 +66,7 @@ function lower(g: Graph, op: Op & { kind: 'lstm' }): LstmStep | LstmS16Step {
   const hiddenSize = T(1).shape[0]!;
   // int16 activations (16x8): int64 effective biases, no wrap-around (TFLite's and CMSIS-NN's s16 LSTM).
   const s16 = x.dtype === 'int16';
+  const hard = op.attrs.recurrentActivation === 'hard_sigmoid';
   const gate = (k: number): LstmGateStep<Int32Array | Float64Array> => {
     const wi = T(1 + k);
     const wh = T(5 + k);
@@ -79,7 +81,7 @@ function lower(g: Graph, op: Op & { kind: 'lstm' }): LstmStep | LstmS16Step {
       hiddenShift: p.gates[k]!.hidden.shift,
       inputEffectiveBias: (s16 ? Float64Array : Int32Array).from(effectiveBias(wi.data as Int8Array, inputSize, hiddenSize, p.inputOffset, b.data as ArrayLike<number>, !s16)),
       hiddenEffectiveBias: (s16 ? Float64Array : Int32Array).from(effectiveBias(wh.data as Int8Array, hiddenSize, hiddenSize, -p.outputOffset, null, !s16)),
-      activation: GATES[k] === 'cell' ? 'tanh' : 'sigmoid',
+      activation: GATES[k] === 'cell' ? 'tanh' : hard ? 'hard_sigmoid' : 'sigmoid',
     };
   };
   const step = {
@@ -89,6 +91,7 @@ function lower(g: Graph, op: Op & { kind: 'lstm' }): LstmStep | LstmS16Step {
     cellState: cell.id,
     timeMajor: op.attrs.timeMajor,
     ...(op.attrs.stateful === false ? { resetState: true as const } : {}),
+    ...(hard ? { hardSigmoid: quantizeMultiplier(1.6) } : {}),
     batchSize: op.attrs.timeMajor ? d1 : d0,
     timeSteps: op.attrs.timeMajor ? d0 : d1,
     inputSize,
@@ -194,6 +197,7 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
         { name: 'output', ...s.outputMul },
         // TFLite's integer LSTM keeps the cell state in Q(-power) with power in [-30, -9].
         { name: 'cell scale power', multiplier: 0, shift: s.cellScalePower, shiftRange: [-30, -9] },
+        ...(s.hardSigmoid ? [{ name: 'hard sigmoid slope', ...s.hardSigmoid }] : []),
       ],
       simulate: (s, env) => lstmS8(paramsOf(s, env), env.read(s.input) as Int8Array, state(s, env)),
       portable: { header: 'edgec_lstm.h', files: PORTABLE_FILES, scratch: scratchBytes, emit: emitPortable },
@@ -202,6 +206,8 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
         // executes fewer instructions than arm_lstm_unidirectional_s8 with the same bytes (`npm run bench` measures each choice (its kernel-choices table)); elsewhere
         // (MVE, plain C) CMSIS-NN's runs. Both take the compiler's effective biases.
         portableIsFaster: (_s, path) => path === 'dsp',
+        // CMSIS-NN's LSTM computes sigmoid gates only.
+        supports: (s) => !s.hardSigmoid,
         scratch: scratchBytes,
         emit: emitCmsis,
       },
@@ -209,7 +215,7 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
     lstm_s16: {
       simulate: (s, env) => lstmS16(paramsOf(s, env), env.read(s.input) as Int16Array, state(s, env)),
       portable: { header: 'edgec_lstm.h', files: PORTABLE_FILES, scratch: scratchBytes, emit: emitPortable },
-      cmsisNn: { scratch: scratchBytes, emit: emitCmsis },
+      cmsisNn: { supports: (s) => !s.hardSigmoid, scratch: scratchBytes, emit: emitCmsis },
     },
   },
   tfjs: { LSTM: lstmTfjs },

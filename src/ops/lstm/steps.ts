@@ -5,7 +5,7 @@ export interface LstmOps {
    * cellClip is in real units (0: none). `stateful` false (tfjs's default): every invoke starts from
    * reset state; absent or true (TFLite's variable tensors): the state carries over until `_reset()`.
    */
-  lstm: { timeMajor: boolean; cellClip: number; stateful?: boolean };
+  lstm: { timeMajor: boolean; cellClip: number; stateful?: boolean; recurrentActivation?: 'sigmoid' | 'hard_sigmoid' };
 }
 
 export const GATES = ['input', 'forget', 'cell', 'output'] as const;
@@ -21,7 +21,7 @@ export interface LstmGateStep<Bias = Int32Array> {
   /** bias + input_offset * row sums of the input weights; -output_offset * row sums of the recurrent ones. */
   inputEffectiveBias: Bias;
   hiddenEffectiveBias: Bias;
-  activation: 'sigmoid' | 'tanh';
+  activation: 'sigmoid' | 'tanh' | 'hard_sigmoid';
 }
 
 export interface LstmStep {
@@ -33,6 +33,8 @@ export interface LstmStep {
   cellState: number;
   /** Reset both states before each call (a layer that is not stateful). */
   resetState?: true;
+  /** 1.6's multiplier, when the gates are tfjs's hard sigmoid (a tfjs LSTM's default). */
+  hardSigmoid?: { multiplier: number; shift: number };
   timeMajor: boolean;
   batchSize: number;
   timeSteps: number;

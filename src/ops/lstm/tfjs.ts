@@ -5,15 +5,17 @@
  *   tfjs LSTM { units, returnSequences, stateful, recurrentActivation 'sigmoid' }
  *     -> reshape [1, T, C] -> lstm (gates i, f, c, o; batch major) -> [1, T, H] | last step [1, H]
  *
- * tfjs's default recurrent activation is hardSigmoid; TFLite's integer LSTM (and CMSIS-NN's) computes
- * sigmoid, so an LSTM must be trained with `recurrentActivation: 'sigmoid'` (the GRU accepts both).
+ * tfjs's default recurrent activation is hardSigmoid, TFLite's integer LSTM (and CMSIS-NN's) computes
+ * sigmoid: both are supported, the hard sigmoid exactly in integers (clamp(requant(x, 1.6) + 16384,
+ * 0, 32767) on the gates' Q3.12) by the portable kernel only.
  */
 import type { Graph } from '../../ir/graph.ts';
 import type { FloatResult, OpOf, TfjsImporter } from '../contract.ts';
-import { gateConstants, kernelOutput, recurrentUnsupported, sequenceInput, sequenceOutput, stateTensor } from '../shared/recurrent.ts';
+import { gateConstants, kernelOutput, normalizeActivation, recurrentUnsupported, sequenceInput, sequenceOutput, stateTensor } from '../shared/recurrent.ts';
 import { newActivation } from '../shared/tfjs.ts';
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+const hardSigmoid = (v: number) => Math.max(0, Math.min(1, 0.2 * v + 0.5));
 
 /**
  * Float LSTM over the sequence from zero state (calibration starts every window afresh); reports the
@@ -46,7 +48,8 @@ export function lstmFloat(op: OpOf<'lstm'>, g: Graph, [x]: Float32Array[]): Floa
           return f(acc);
         });
       };
-      const [ig, fg, cg, og] = [gate(0, sigmoid), gate(1, sigmoid), gate(2, Math.tanh), gate(3, sigmoid)];
+      const rec = op.attrs.recurrentActivation === 'hard_sigmoid' ? hardSigmoid : sigmoid;
+      const [ig, fg, cg, og] = [gate(0, rec), gate(1, rec), gate(2, Math.tanh), gate(3, rec)];
       const next = new Float32Array(H);
       for (let r = 0; r < H; r++) {
         let cr = fg[r]! * c[r]! + ig[r]! * cg[r]!;
@@ -66,7 +69,7 @@ export function lstmFloat(op: OpOf<'lstm'>, g: Graph, [x]: Float32Array[]): Floa
 const GATES = ['i', 'f', 'c', 'o'];
 
 export const lstmTfjs: TfjsImporter = {
-  unsupported: (config, rank) => recurrentUnsupported(config, rank, { recurrent: ['sigmoid'] }),
+  unsupported: (config, rank) => recurrentUnsupported(config, rank, { recurrent: ['sigmoid', 'hardSigmoid'] }),
   convert(ctx) {
     const units = Number(ctx.config.units);
     const returnSequences = ctx.config.returnSequences === true;
@@ -78,7 +81,12 @@ export const lstmTfjs: TfjsImporter = {
     ctx.b.addOp({
       kind: 'lstm',
       name: ctx.name,
-      attrs: { timeMajor: false, cellClip: 0, stateful: ctx.config.stateful === true },
+      attrs: {
+        timeMajor: false,
+        cellClip: 0,
+        stateful: ctx.config.stateful === true,
+        recurrentActivation: normalizeActivation(ctx.config.recurrentActivation ?? 'hardSigmoid') === 'sigmoid' ? 'sigmoid' : 'hard_sigmoid',
+      },
       inputs: [seq.id, ...w.input, ...w.recurrent, ...w.bias, hidden, cell],
       outputs: [out],
     });

@@ -4,6 +4,7 @@
  * folds the result around 1/2 (sigmoid) or 0 (tanh).
  */
 #include "edgec_activations_s16.h"
+#include "edgec_requant.h"
 
 /* One element: |x| picks two table nodes, its low bits interpolate, the sign folds the result. */
 static EDGEC_ALWAYS_INLINE int16_t edgec_sigmoid_tanh_one(int32_t x, int sigmoid, const uint16_t *sigmoid_table)
@@ -75,5 +76,12 @@ void edgec_activation_s16(const int16_t *input, int16_t *output, int32_t size, i
         edgec_activation_loop(input, output, size, 0, 0, sigmoid_table);
     } else {
         edgec_activation_loop(input, output, size, left_shift, 0, sigmoid_table);
+    }
+}
+
+void edgec_hard_sigmoid_s16(int16_t *values, int32_t size, int32_t multiplier, int32_t shift)
+{
+    for (int32_t i = 0; i < size; i++) {
+        values[i] = (int16_t)edgec_clamp(edgec_requantize(values[i], multiplier, shift) + 16384, 0, INT16_MAX);
     }
 }

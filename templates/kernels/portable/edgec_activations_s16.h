@@ -10,7 +10,8 @@
 
 typedef enum {
     EDGEC_LSTM_SIGMOID = 0,
-    EDGEC_LSTM_TANH = 1
+    EDGEC_LSTM_TANH = 1,
+    EDGEC_LSTM_HARD_SIGMOID = 2 /* tfjs's hard sigmoid: edgec_hard_sigmoid_s16 */
 } edgec_activation_s16_type;
 
 /* output[i] = f(input[i] * 2^left_shift) in Q0.15; input and output may be the same buffer. */
@@ -23,5 +24,8 @@ void edgec_activation_s16(const int16_t *input, int16_t *output, int32_t size, i
  */
 void edgec_activation_s16_scaled(const int16_t *input, int16_t *output, int32_t size, int32_t multiplier,
                                  int32_t right_shift, edgec_activation_s16_type type, const uint16_t *sigmoid_table);
+
+/* tfjs's hard sigmoid of Q3.12 values in place, in Q0.15: clamp(requant(x, 1.6) + 16384, 0, 32767). */
+void edgec_hard_sigmoid_s16(int16_t *values, int32_t size, int32_t multiplier, int32_t shift);
 
 #endif /* EDGEC_ACTIVATIONS_S16_H */

@@ -60,7 +60,11 @@ static EDGEC_ALWAYS_INLINE void edgec_lstm_gate_values(const int8_t *x8, const i
         edgec_lstm_accumulate(h8, h16, g->hidden_weights, g->hidden_effective_bias, g->hidden_multiplier,
                               g->hidden_shift, p->hidden_size, p->hidden_size, batches, out);
     }
-    edgec_activation_s16(out, out, batches * p->hidden_size, 0, g->activation_type, p->sigmoid_table);
+    if (g->activation_type == EDGEC_LSTM_HARD_SIGMOID) {
+        edgec_hard_sigmoid_s16(out, batches * p->hidden_size, p->hard_sigmoid_multiplier, p->hard_sigmoid_shift);
+    } else {
+        edgec_activation_s16(out, out, batches * p->hidden_size, 0, g->activation_type, p->sigmoid_table);
+    }
 }
 
 /* One time step for `batches` sequences: gates, cell state update, hidden state to out. */

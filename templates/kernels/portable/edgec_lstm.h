@@ -49,6 +49,9 @@ typedef struct {
     edgec_lstm_gate cell_gate;
     edgec_lstm_gate output_gate;
     const uint16_t *sigmoid_table; /* 256 nodes, see edgec_activations_s16.h */
+    /* Gates with activation_type EDGEC_LSTM_HARD_SIGMOID (tfjs's default; not in TFLite): 1.6's multiplier. */
+    int32_t hard_sigmoid_multiplier;
+    int32_t hard_sigmoid_shift;
 } edgec_lstm_params;
 
 typedef struct {

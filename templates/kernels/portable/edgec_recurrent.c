@@ -60,10 +60,7 @@ static EDGEC_ALWAYS_INLINE void edgec_recurrent_pre(const edgec_recurrent_gate *
 static void edgec_gru_gate(const edgec_gru_params *p, int16_t *v)
 {
     if (p->hard_sigmoid) {
-        for (int32_t j = 0; j < p->hidden_size; j++) {
-            const int32_t y = edgec_requantize(v[j], p->hard_sigmoid_multiplier, p->hard_sigmoid_shift) + 16384;
-            v[j] = (int16_t)edgec_clamp(y, 0, INT16_MAX);
-        }
+        edgec_hard_sigmoid_s16(v, p->hidden_size, p->hard_sigmoid_multiplier, p->hard_sigmoid_shift);
     } else {
         edgec_activation_s16(v, v, p->hidden_size, 0, EDGEC_LSTM_SIGMOID, p->sigmoid_table);
     }
