@@ -14,15 +14,23 @@ export interface MeanParams {
 }
 
 export function meanHwS8(p: MeanParams, dims: Dims, input: Int8Array): Int8Array {
+  return meanHw(p, dims, input, new Int8Array(dims.n * dims.c), -128, 127);
+}
+
+/** int16 (16x8 models): the same arithmetic (TFLite Micro's Mean template), clamped to int16. */
+export function meanHwS16(p: MeanParams, dims: Dims, input: Int16Array): Int16Array {
+  return meanHw(p, dims, input, new Int16Array(dims.n * dims.c), -32768, 32767);
+}
+
+function meanHw<T extends Int8Array | Int16Array>(p: MeanParams, dims: Dims, input: T, out: T, lo: number, hi: number): T {
   const { n, h, w, c } = dims;
   const count = h * w;
-  const out = new Int8Array(n * c);
   for (let b = 0; b < n; b++)
     for (let ch = 0; ch < c; ch++) {
       let sum = 0;
       for (let i = 0; i < count; i++) sum += input[(b * count + i) * c + ch]!;
       let v = multiplyByQuantizedMultiplier(sum - count * p.inputZeroPoint, p.multiplier, p.shift) + p.outputZeroPoint;
-      v = v < -128 ? -128 : v > 127 ? 127 : v;
+      v = v < lo ? lo : v > hi ? hi : v;
       out[b * c + ch] = v;
     }
   return out;

@@ -249,6 +249,29 @@ function lstm16x8(): Uint8Array {
   });
 }
 
+describe('an int16 MEAN with its own output scale (.tflite)', () => {
+  it('imports as mean_s16 and equals the simulator on the host', async () => {
+    // MEAN = 40 over H and W (axes [1, 2], keep_dims), int16 in at 1/2048 and out at 1/4096.
+    const model = buildTflite({
+      tensors: [
+        { name: 'x', shape: [1, 4, 5, 3], type: 'int16', quant: { scale: [1 / 2048], zeroPoint: [0] } },
+        { name: 'axes', shape: [2], type: 'int32', data: bytesOf([1, 2], 'int32') },
+        { name: 'y', shape: [1, 1, 1, 3], type: 'int16', quant: { scale: [1 / 4096], zeroPoint: [0] } },
+      ],
+      operators: [{ builtin: 40, inputs: [0, 1], outputs: [2], options: { type: 27, fields: [u8(1)] } }],
+      inputs: [0],
+      outputs: [2],
+    });
+    writeFileSync(join(tmp, 'mean16.tflite'), model);
+    const out = join(tmp, 'out_mean16');
+    const r = await compileModelFile(join(tmp, 'mean16.tflite'), undefined, { out });
+    expect(r.manifest.kernels).toEqual(['edgec_mean_hw_s16']);
+    // Twice the mean in the output's units: an input of all 1000 gives 2000 in every channel.
+    expect(Array.from(simulateFolder<Int16Array>(out, new Int16Array(60).fill(1000)))).toEqual([2000, 2000, 2000]);
+    expect((await verifyFolder(out, hostTarget, { inputs: 50 })).exact).toBe(50);
+  }, 180_000);
+});
+
 describe('an SVDF with int16 state and time weights (.tflite)', () => {
   it(`imports as svdf_state_s16_s8; a stream of invokes equals the simulator on the host${HAS_CORTEX ? ' and Cortex-M4' : ''}`, async () => {
     const file = join(tmp, 'svdf16.tflite');

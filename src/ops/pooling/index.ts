@@ -5,7 +5,7 @@
  *   -> IR max_pool2d / avg_pool2d  -> step max_pool_s8 / avg_pool_s8 (int16: max_pool_s16 / avg_pool_s16)
  *   tfjs GlobalMaxPooling1D/2D     -> IR max_pool2d over the whole input
  *   tfjs GlobalAveragePooling1D/2D -> IR mean_hw (quantized as its input) -> step avg_pool_s8
- *   tflite MEAN over H and W       -> IR mean_hw_requant (its own output scale) -> step mean_s8
+ *   tflite MEAN over H and W       -> IR mean_hw_requant (its own output scale) -> step mean_s8 | mean_s16
  *
  * Pooling copies values, so its output is quantized as its input; TFLite's MEAN rescales.
  * Steps and emitters are in steps.ts, the conformance adapters in cases.ts.
@@ -36,6 +36,7 @@ export interface PoolingSteps {
   max_pool_s16: PoolStep<'max_pool_s16'>;
   avg_pool_s16: PoolStep<'avg_pool_s16'>;
   mean_s8: MeanStep;
+  mean_s16: MeanStep;
 }
 
 const F = 'float32';
@@ -66,6 +67,9 @@ function meanRule(sameQuantRequired: boolean, signatures: OpRule['signatures']):
       const [n, , , ch] = x.shape as [number, number, number, number];
       requireShape(c, y, [n, 1, 1, ch], true);
       if (sameQuantRequired) requireSameQuant(c, x, y);
+      // The kernels sum in int32: int16 values over at most 32768 positions.
+      const positions = size(x) / (n * ch);
+      if (x.dtype === 'int16' && positions > 32768) c.fail(`an int16 mean over ${positions} positions (the kernel sums at most 32768 in int32)`, x, 'E-GRAPH-SHAPE');
       return size(x);
     },
   };
@@ -182,7 +186,10 @@ export const pooling: OpFamily<PoolingOps, PoolingSteps> = {
       },
     },
     mean_hw_requant: {
-      rule: meanRule(false, [['int8', 'int8']]),
+      rule: meanRule(false, [
+        ['int8', 'int8'],
+        ['int16', 'int16'],
+      ]),
       quant: { output: 'calibrated' },
       float: (op, g, [x]) => meanFloat(op, g, x!),
       lower(g, op): MeanStep {
@@ -190,7 +197,7 @@ export const pooling: OpFamily<PoolingOps, PoolingSteps> = {
         const out = g.tensors[op.outputs[0]!]!;
         const d = dimsOf(x);
         return {
-          kind: 'mean_s8',
+          kind: x.dtype === 'int16' ? 'mean_s16' : 'mean_s8',
           input: x.id,
           output: out.id,
           inputDims: d,
@@ -207,6 +214,7 @@ export const pooling: OpFamily<PoolingOps, PoolingSteps> = {
     max_pool_s16: poolStep('max_pool_s16'),
     avg_pool_s16: poolStep('avg_pool_s16'),
     mean_s8: meanStep,
+    mean_s16: meanStep,
   },
   tflite: {
     AVERAGE_POOL_2D: { inputs: [1, 1], import: (c) => importPool(c, 'avg_pool2d') },

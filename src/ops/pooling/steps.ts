@@ -4,11 +4,11 @@
  *   max_pool_s8   edgec_max_pool_s8 | arm_max_pool_s8 (plain C, MVE; the portable kernel on DSP)
  *   avg_pool_s8   edgec_avgpool_s8  | arm_avgpool_s8  (scratch: one int32 per channel on DSP)
  *   max_pool_s16, avg_pool_s16      the int16 twins, reached only by the conformance suite
- *   mean_s8       edgec_mean_hw_s8 (CMSIS-NN has no MEAN with requantization)
+ *   mean_s8, mean_s16   edgec_mean_hw_s8, edgec_mean_hw_s16 (CMSIS-NN has no MEAN with requantization)
  */
 import { call, designated, struct } from '../../cgen/c.ts';
 import { avgPoolBufferSize } from '../shared/cmsis-buffer-sizes.ts';
-import { meanHwS8 } from '../../kernels/mean.ts';
+import { meanHwS16, meanHwS8 } from '../../kernels/mean.ts';
 import { avgPoolS16, avgPoolS8, maxPoolS16, maxPoolS8 } from '../../kernels/pooling.ts';
 import type { ActivationRange, Dims, Tile } from '../../kernels/types.ts';
 import type { CmsisPath, StepDef } from '../contract.ts';
@@ -29,7 +29,7 @@ export interface PoolStep<K extends PoolKind = PoolKind> {
 }
 
 export interface MeanStep {
-  kind: 'mean_s8';
+  kind: 'mean_s8' | 'mean_s16';
   input: number;
   output: number;
   inputDims: Dims;
@@ -99,22 +99,25 @@ export function poolStep<K extends PoolKind>(kind: K): StepDef<PoolStep<K>> {
 
 export const meanStep: StepDef<MeanStep> = {
   requantizers: (s) => [{ name: 'requantization', multiplier: s.multiplier, shift: s.shift }],
-  simulate: (s, env) => meanHwS8(s, s.inputDims, env.read(s.input) as Int8Array),
+  simulate: (s, env) => (s.kind === 'mean_s16' ? meanHwS16(s, s.inputDims, env.read(s.input) as Int16Array) : meanHwS8(s, s.inputDims, env.read(s.input) as Int8Array)),
   portable: {
     header: 'edgec_mean.h',
     files: ['edgec_mean.h', 'edgec_mean.c'],
     emit(s, ctx) {
       const n = s.op.name;
+      const s16 = s.kind === 'mean_s16';
+      const ptr = (p: string) => (s16 ? as('int16_t', p) : p);
+      const fn = s16 ? 'edgec_mean_hw_s16' : 'edgec_mean_hw_s8';
       const args = [
-        ctx.tensor(s.input, n),
+        ptr(ctx.tensor(s.input, n)),
         `&${dims(ctx, 'input_dims', s.inputDims, n)}`,
         String(s.inputZeroPoint),
         String(s.outputZeroPoint),
         String(s.multiplier),
         String(s.shift),
-        ctx.tensor(s.output, n),
+        ptr(ctx.tensor(s.output, n)),
       ];
-      return { kernel: 'edgec_mean_hw_s8', lines: [`status = ${call('edgec_mean_hw_s8', args)};`] };
+      return { kernel: fn, lines: [`status = ${call(fn, args)};`] };
     },
   },
 };

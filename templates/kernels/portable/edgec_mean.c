@@ -1,4 +1,4 @@
-/* edgec portable kernels: MEAN over H and W (int8). */
+/* edgec portable kernels: MEAN over H and W (int8, int16). */
 #include "edgec_mean.h"
 #include "edgec_requant.h"
 
@@ -15,6 +15,24 @@ edgec_status edgec_mean_hw_s8(const int8_t *input, const edgec_dims *input_dims,
             }
             const int32_t v = edgec_requantize(sum - count * input_zero_point, multiplier, shift) + output_zero_point;
             output[b * c + ch] = (int8_t)edgec_clamp(v, -128, 127);
+        }
+    }
+    return EDGEC_OK;
+}
+
+edgec_status edgec_mean_hw_s16(const int16_t *input, const edgec_dims *input_dims, int32_t input_zero_point,
+                               int32_t output_zero_point, int32_t multiplier, int32_t shift, int16_t *output)
+{
+    const int32_t count = input_dims->h * input_dims->w;
+    const int32_t c = input_dims->c;
+    for (int32_t b = 0; b < input_dims->n; b++) {
+        for (int32_t ch = 0; ch < c; ch++) {
+            int32_t sum = 0;
+            for (int32_t i = 0; i < count; i++) {
+                sum += input[(b * count + i) * c + ch];
+            }
+            const int32_t v = edgec_requantize(sum - count * input_zero_point, multiplier, shift) + output_zero_point;
+            output[b * c + ch] = (int16_t)edgec_clamp(v, INT16_MIN, INT16_MAX);
         }
     }
     return EDGEC_OK;
