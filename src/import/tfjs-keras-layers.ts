@@ -43,6 +43,15 @@ function applyActivation(name: string, x: tf.Tensor): tf.Tensor {
   return (new entry[0]() as { apply(x: tf.Tensor): tf.Tensor }).apply(x);
 }
 
+/** (k - 1) * dilation zeros before the first time step: output t then sees inputs up to t only. */
+function causalPad(x: tf.Tensor3D, kernelSize: number, dilation: number): tf.Tensor3D {
+  return tf.pad(x, [
+    [0, 0],
+    [(kernelSize - 1) * dilation, 0],
+    [0, 0],
+  ]);
+}
+
 const first = (v: unknown, d: number): number => (Array.isArray(v) ? Number(v[0] ?? d) : v === undefined || v === null ? d : Number(v));
 
 /** Output length of a 1-D window op (Keras conv_output_length). */
@@ -124,11 +133,7 @@ export class SeparableConv1D extends tf.layers.Layer {
       let x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
       let padding = this.padding as 'valid' | 'same';
       if (this.padding === 'causal') {
-        x = tf.pad(x, [
-          [0, 0],
-          [(this.kernelSize - 1) * this.dilationRate, 0],
-          [0, 0],
-        ]);
+        x = causalPad(x, this.kernelSize, this.dilationRate);
         padding = 'valid';
       }
       const dw = this.depthwiseKernel!.read().expandDims(0) as tf.Tensor4D;
@@ -249,11 +254,7 @@ export class CausalConv1D extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
-      const padded = tf.pad(x, [
-        [0, 0],
-        [(this.kernelSize - 1) * this.dilationRate, 0],
-        [0, 0],
-      ]);
+      const padded = causalPad(x, this.kernelSize, this.dilationRate);
       const kernel = this.kernel!.read() as tf.Tensor3D;
       let y: tf.Tensor;
       if (this.dilationRate === 1) y = tf.conv1d(padded, kernel, 1, 'valid');

@@ -117,6 +117,11 @@ function leakyReluParams(input: { scale: readonly number[]; zeroPoint: readonly 
 
 const F = 'float32';
 
+const leakyReluRequantizers = (s: LeakyReluStep) => [
+  { name: 'identity rescale', ...s.params.identity },
+  { name: 'alpha rescale', multiplier: Math.abs(s.params.alpha.multiplier), shift: s.params.alpha.shift },
+];
+
 function lutOp<K extends 'logistic' | 'tanh'>(kind: K, outQuant: [number, number], fn: (v: number) => number): OpDef<K, ActivationsSteps[keyof ActivationsSteps]> {
   return {
     rule: {
@@ -261,18 +266,12 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
     logistic_s16: activationS16Step('logistic_s16'),
     tanh_s16: activationS16Step('tanh_s16'),
     leaky_relu_s8: {
-      requantizers: (s) => [
-        { name: 'identity rescale', ...s.params.identity },
-        { name: 'alpha rescale', multiplier: Math.abs(s.params.alpha.multiplier), shift: s.params.alpha.shift },
-      ],
+      requantizers: leakyReluRequantizers,
       simulate: (s, env) => leakyReluS8(s.params, env.read(s.input) as Int8Array),
       portable: tableStep<LeakyReluStep & Named>((s, x) => leakyReluS8(s.params, x)),
     },
     leaky_relu_s16: {
-      requantizers: (s) => [
-        { name: 'identity rescale', ...s.params.identity },
-        { name: 'alpha rescale', multiplier: Math.abs(s.params.alpha.multiplier), shift: s.params.alpha.shift },
-      ],
+      requantizers: leakyReluRequantizers,
       simulate: (s, env) => leakyReluS16(s.params, env.read(s.input) as Int16Array),
       portable: {
         header: 'edgec_activations.h',

@@ -49,6 +49,11 @@ export interface SvdfSteps {
 
 type AnySvdf = (SvdfStep | SvdfS16Step) & Named;
 
+const requantizers = (s: SvdfStep | SvdfS16Step) => [
+  { name: 'feature stage rescale', ...s.params.inputQuant },
+  { name: 'time stage rescale', ...s.params.outputQuant },
+];
+
 /** The state as the kernel takes it: int16 state through an int16_t pointer (a model's state region is bytes). */
 const statePtr = (s: AnySvdf, ctx: EmitContext) => (s.kind === 'svdf_state_s16_s8' ? as('int16_t', ctx.tensor(s.state, s.op.name)) : ctx.tensor(s.state, s.op.name));
 
@@ -279,10 +284,7 @@ export const svdf: OpFamily<SvdfOps, SvdfSteps> = {
   },
   steps: {
     svdf_s8: {
-      requantizers: (s) => [
-        { name: 'feature stage rescale', ...s.params.inputQuant },
-        { name: 'time stage rescale', ...s.params.outputQuant },
-      ],
+      requantizers,
       simulate,
       portable: PORTABLE,
       cmsisNn: {
@@ -293,10 +295,7 @@ export const svdf: OpFamily<SvdfOps, SvdfSteps> = {
       },
     },
     svdf_state_s16_s8: {
-      requantizers: (s) => [
-        { name: 'feature stage rescale', ...s.params.inputQuant },
-        { name: 'time stage rescale', ...s.params.outputQuant },
-      ],
+      requantizers,
       simulate,
       portable: PORTABLE,
       cmsisNn,

@@ -66,6 +66,17 @@ static void edgec_gru_gate(const edgec_gru_params *p, int16_t *v)
     }
 }
 
+/* The hidden state h (H values) copied to the output at element `at`. */
+static EDGEC_ALWAYS_INLINE void edgec_recurrent_output(int32_t wide, int8_t *out8, int16_t *out16, int32_t at,
+                                                       const int8_t *h8, const int16_t *h16, int32_t H)
+{
+    if (wide) {
+        memcpy(out16 + at, h16, (size_t)H * sizeof(int16_t));
+    } else {
+        memcpy(out8 + at, h8, (size_t)H);
+    }
+}
+
 /* `wide` (a constant in each caller): the int16 variant, whose 8-bit pointers are NULL (and the reverse). */
 static EDGEC_ALWAYS_INLINE void edgec_gru(int32_t wide, const int8_t *in8, const int16_t *in16, int8_t *out8,
                                           int16_t *out16, int8_t *h8, int16_t *h16, const edgec_gru_params *p,
@@ -107,19 +118,11 @@ static EDGEC_ALWAYS_INLINE void edgec_gru(int32_t wide, const int8_t *in8, const
             }
         }
         if (p->return_sequences) {
-            if (wide) {
-                memcpy(out16 + t * H, h16, (size_t)H * sizeof(int16_t));
-            } else {
-                memcpy(out8 + t * H, h8, (size_t)H);
-            }
+            edgec_recurrent_output(wide, out8, out16, t * H, h8, h16, H);
         }
     }
     if (!p->return_sequences) {
-        if (wide) {
-            memcpy(out16, h16, (size_t)H * sizeof(int16_t));
-        } else {
-            memcpy(out8, h8, (size_t)H);
-        }
+        edgec_recurrent_output(wide, out8, out16, 0, h8, h16, H);
     }
 }
 
@@ -159,19 +162,11 @@ static EDGEC_ALWAYS_INLINE void edgec_simple_rnn(int32_t wide, const int8_t *in8
             }
         }
         if (p->return_sequences) {
-            if (wide) {
-                memcpy(out16 + t * H, h16, (size_t)H * sizeof(int16_t));
-            } else {
-                memcpy(out8 + t * H, h8, (size_t)H);
-            }
+            edgec_recurrent_output(wide, out8, out16, t * H, h8, h16, H);
         }
     }
     if (!p->return_sequences) {
-        if (wide) {
-            memcpy(out16, h16, (size_t)H * sizeof(int16_t));
-        } else {
-            memcpy(out8, h8, (size_t)H);
-        }
+        edgec_recurrent_output(wide, out8, out16, 0, h8, h16, H);
     }
 }
 
