@@ -195,3 +195,8 @@ export function stridedSliceAxes(
   });
   return out;
 }
+
+/** tfjs's hard sigmoid clip(0.2 x + 0.5, 0, 1) from Q3.12 gates to Q0.15: slope 0.2 * 2^15 / 2^12 = 1.6. */
+export function hardSigmoidSlope(): QuantizedMultiplier {
+  return quantizeMultiplier(1.6);
+}

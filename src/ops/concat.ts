@@ -10,6 +10,7 @@ import { concatS8 } from '../kernels/concat.ts';
 import type { OpFamily, OpOf } from './contract.ts';
 import { requireSameQuant, shapeText, size } from './shared/rules.ts';
 import { newActivation } from './shared/tfjs.ts';
+import { bytesOf, fromBytes } from './shared/bytes.ts';
 
 export interface ConcatOps {
   concat: { axis: number; activation: Activation };
@@ -25,8 +26,6 @@ export interface ConcatStep {
   inner: number;
   int16?: true;
 }
-
-const bytesOf = (x: Int8Array | Int16Array | Int32Array) => new Int8Array(x.buffer, x.byteOffset, x.byteLength);
 
 export interface ConcatSteps {
   concat_s8: ConcatStep;
@@ -105,7 +104,7 @@ export const concat: OpFamily<ConcatOps, ConcatSteps> = {
           s.outer,
           s.inner,
         );
-        return s.int16 ? new Int16Array(out.buffer, 0, out.length / 2) : out;
+        return fromBytes(out, s.int16);
       },
       portable: {
         header: 'edgec_concat.h',

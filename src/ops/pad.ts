@@ -14,6 +14,7 @@ import type { OpFamily, TfjsLayerContext } from './contract.ts';
 import { caseTensors, dimsOf } from './shared/case.ts';
 import { cmsisDims, dims } from './shared/emit.ts';
 import { isPad, nhwcOf, requireRank, requireSameQuant, requireShape, size } from './shared/rules.ts';
+import { bytesOf, fromBytes } from './shared/bytes.ts';
 import { newActivation } from './shared/tfjs.ts';
 
 export interface PadOps {
@@ -106,8 +107,8 @@ export const pad: OpFamily<PadOps, PadSteps> = {
     pad_s8: {
       simulate(s, env) {
         const x = env.read(s.input);
-        const out = padS8(new Int8Array(x.buffer, x.byteOffset, x.byteLength), s.padValue, s.inputDims, s.prePad, s.postPad);
-        return s.int16 ? new Int16Array(out.buffer, 0, out.length / 2) : out;
+        const out = padS8(bytesOf(x), s.padValue, s.inputDims, s.prePad, s.postPad);
+        return fromBytes(out, s.int16);
       },
       portable: {
         header: 'edgec_pad.h',

@@ -11,6 +11,7 @@ import { stridedSlice as stridedSliceFloat, stridedSliceS8 } from '../kernels/st
 import { stridedSliceAxes } from '../arith/op-params.ts';
 import type { OpFamily, OpOf } from './contract.ts';
 import { isPosInt, requireSameQuant, size } from './shared/rules.ts';
+import { bytesOf, fromBytes } from './shared/bytes.ts';
 
 export interface StridedSliceOps {
   strided_slice: { begin: readonly number[]; stride: readonly number[]; size: readonly number[] };
@@ -94,8 +95,8 @@ export const stridedSlice: OpFamily<StridedSliceOps, StridedSliceSteps> = {
     strided_slice_s8: {
       simulate(s, env) {
         const x = env.read(s.input);
-        const out = stridedSliceS8(new Int8Array(x.buffer, x.byteOffset, x.byteLength), s.shape, s.begin, s.stride, s.size);
-        return s.int16 ? new Int16Array(out.buffer, 0, out.length / 2) : out;
+        const out = stridedSliceS8(bytesOf(x), s.shape, s.begin, s.stride, s.size);
+        return fromBytes(out, s.int16);
       },
       portable: {
         header: 'edgec_strided_slice.h',

@@ -1,7 +1,7 @@
 /**
  * The pipeline as one function, one line per stage:
  *
- *   importTfjsModel -> runPasses -> quantizeGraph -> lowerGraph -> planGraph -> emitPortable
+ *   importTfjsModel -> runPasses -> calibrateGraph -> quantizeCalibrated -> lowerGraph -> planGraph -> emitPortable
  *
  * `compileGraph` starts from a float graph already in memory (the HAR example trains one);
  * `compileModelFile` starts from a model.json on disk. Both write the output folder atomically.
@@ -14,7 +14,7 @@ import { assertValidGraph, type GraphLimits } from '../validate/validate.ts';
 import { importTfjsModel } from '../import/tfjs.ts';
 import { importTflite } from '../import/tflite.ts';
 import { runPasses } from '../passes/index.ts';
-import { quantizeGraph, type QuantizeOptions } from '../quantize/quantize-graph.ts';
+import { calibrateGraph, quantizeCalibrated, type QuantizeOptions } from '../quantize/quantize-graph.ts';
 import { emitModelFolder, type EmitResult } from '../codegen/emit-folder.ts';
 import type { IoMode } from '../codegen/io-placement.ts';
 import type { WeightsMode } from '../codegen/weights-blob.ts';
@@ -51,7 +51,8 @@ export async function compileGraph(imported: Graph, calibration: readonly Float3
   assertValidGraph(imported, opts.limits);
   const named: Graph = { ...imported, name: opts.name ?? imported.name, meta: { ...imported.meta, ...(opts.labels ? { labels: opts.labels } : {}) } };
   const floatGraph = runPasses(named);
-  const int8Graph = quantizeGraph(floatGraph, calibration, opts);
+  const observers = calibrateGraph(floatGraph, calibration, opts);
+  const int8Graph = quantizeCalibrated(floatGraph, observers, opts);
   const emitted = await emitModelFolder(int8Graph, opts.out, {
     calibration: calibration.slice(0, opts.sampleInputs ?? 64),
     backend: opts.backend,
@@ -65,10 +66,7 @@ export async function compileGraph(imported: Graph, calibration: readonly Float3
   let quantReport = opts.report ? quantizationReport(floatGraph, int8Graph, windows) : undefined;
   if (quantReport && (opts.activations === 'int16' || opts.int16Layers?.length)) {
     // What int16 buys, layer by layer: the same float graph quantized to int8 (not compiled).
-    quantReport = withInt8Baseline(
-      quantReport,
-      quantizationReport(floatGraph, quantizeGraph(floatGraph, calibration, { ...opts, activations: 'int8', int16Layers: [], onProgress: undefined }), windows),
-    );
+    quantReport = withInt8Baseline(quantReport, quantizationReport(floatGraph, quantizeCalibrated(floatGraph, observers, { ...opts, activations: 'int8', int16Layers: [] }), windows));
   }
   return { ...emitted, floatGraph, int8Graph, ...(quantReport ? { quantReport } : {}) };
 }

@@ -80,7 +80,7 @@ export function int16PowerOfTwoQuant(range: { lo: number; hi: number } | null): 
  * (asymmetric int8, or symmetric int16), or takes the op's fixed parameters carried to its type.
  * The int16 cell state of an LSTM takes its power-of-two scale.
  */
-function activationQuants(g: Graph, observers: Map<number, Observer>): (id: number, dtype: ActivationType) => QuantParams {
+function activationQuants(g: Graph, observers: ReadonlyMap<number, Observer>): (id: number, dtype: ActivationType) => QuantParams {
   const uf = new UnionFind(g.tensors.length);
   const fixed = new Map<number, { scale: number; zeroPoint: number }>();
   const pow2 = new Map<number, QuantParams>();
@@ -168,9 +168,22 @@ function quantRule(op: Op): QuantRule {
 }
 
 export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], opts: QuantizeOptions = {}): Graph {
+  return quantizeCalibrated(g, calibrateGraph(g, calibration, opts), opts);
+}
+
+/**
+ * The calibration quantizeGraph runs, after checking what can be checked first (an empty set, layer
+ * names of `int16Layers`); its observers serve any number of quantizations of the graph.
+ */
+export function calibrateGraph(g: Graph, calibration: readonly Float32Array[], opts: QuantizeOptions = {}): Map<number, Observer> {
   if (calibration.length === 0) fail('E-QUANT-CALIB', 'quantize', 'the calibration set is empty', { file: g.meta.source });
+  precisionOf(g, opts);
+  return calibrate(g, calibration, opts);
+}
+
+/** The quantized graph from a calibration already run on `g` (calibrateGraph). */
+export function quantizeCalibrated(g: Graph, observers: ReadonlyMap<number, Observer>, opts: QuantizeOptions = {}): Graph {
   const precision = precisionOf(g, opts);
-  const observers = calibrate(g, calibration, opts);
   const quantOf = activationQuants(g, observers);
   const b = new GraphBuilder();
   const map = new Map<number, number>();
@@ -200,9 +213,16 @@ export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], op
     const weightRules = rule.weights ? ([] as WeightQuantRule[]).concat(rule.weights) : [];
     const biasRules = rule.bias ? ([] as { slot: number; weightSlot?: number }[]).concat(rule.bias) : [];
     const axisOf = (a: WeightQuantRule['axis']) => (a === 'tensor' ? undefined : a === 'dense' ? (opts.perChannelDense ? 0 : undefined) : a);
+    // Each weight tensor quantized once: its bias needs the same scales.
+    const quantized = new Map<number, ReturnType<typeof quantizeWeights>>();
     const weightsAt = (slot: number) => {
-      const wr = weightRules.find((r) => r.slot === slot)!;
-      return quantizeWeights(g.tensors[op.inputs[slot]!]!, axisOf(wr.axis));
+      let w = quantized.get(slot);
+      if (!w) {
+        const wr = weightRules.find((r) => r.slot === slot)!;
+        w = quantizeWeights(g.tensors[op.inputs[slot]!]!, axisOf(wr.axis));
+        quantized.set(slot, w);
+      }
+      return w;
     };
     const inputs = op.inputs.map((id, k) => {
       if (id < 0) return id;

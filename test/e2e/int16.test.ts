@@ -20,6 +20,7 @@ import { saveModelToDir } from '../../src/import/tfjs-io.ts';
 import { compileModelFile } from '../../src/pipeline/compile.ts';
 import { resetState, simulateFolder, simulateLowered } from '../../src/sim/int8.ts';
 import { lowerGraph } from '../../src/lower/lower.ts';
+import type { Graph } from '../../src/ir/graph.ts';
 import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 import { cmsisNnMissingReason } from '../../src/toolchain/cmsis-nn.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
@@ -272,6 +273,15 @@ describe('an int16 MEAN with its own output scale (.tflite)', () => {
   }, 180_000);
 });
 
+/** Four inputs as one stream (the state carried): the simulator's outputs, and the inputs back to back. */
+function svdfStream(g: Graph): { want: Buffer; joined: Buffer } {
+  const l = lowerGraph(g);
+  const frames = Array.from({ length: 4 }, (_, k) => Int8Array.from({ length: 6 }, (_, i) => ((i * 53 + k * 31) % 255) - 127));
+  const state = resetState(g);
+  const want = Buffer.concat(frames.map((x) => Buffer.from(simulateLowered(l, [x], state).outputs[0]!.buffer)));
+  return { want, joined: Buffer.concat(frames.map((x) => Buffer.from(x.buffer))) };
+}
+
 describe('an SVDF with int16 state and time weights (.tflite)', () => {
   it(`imports as svdf_state_s16_s8; a stream of invokes equals the simulator on the host${HAS_CORTEX ? ' and Cortex-M4' : ''}`, async () => {
     const file = join(tmp, 'svdf16.tflite');
@@ -279,12 +289,8 @@ describe('an SVDF with int16 state and time weights (.tflite)', () => {
     const out = join(tmp, 'out_svdf16');
     const r = await compileModelFile(file, undefined, { out });
     expect(r.manifest.kernels).toEqual(['edgec_svdf_state_s16_s8']);
-    const l = lowerGraph(r.int8Graph);
-    const frames = Array.from({ length: 4 }, (_, k) => Int8Array.from({ length: 6 }, (_, i) => ((i * 53 + k * 31) % 255) - 127));
-    const state = resetState(r.int8Graph);
-    const want = Buffer.concat(frames.map((x) => Buffer.from(simulateLowered(l, [x], state).outputs[0]!.buffer)));
+    const { want, joined } = svdfStream(r.int8Graph);
     expect(new Set(want).size).toBeGreaterThan(4);
-    const joined = Buffer.concat(frames.map((x) => Buffer.from(x.buffer)));
     for (const t of [hostTarget, ...(HAS_CORTEX ? [cortexTarget('cortex-m4')] : [])]) expect((await t.run(out, readManifest(out), joined, {})).outputs.equals(want), t.name).toBe(true);
   }, 180_000);
 
@@ -294,11 +300,7 @@ describe('an SVDF with int16 state and time weights (.tflite)', () => {
       const out = join(tmp, 'out_svdf16_cmsis');
       const r = await compileModelFile(join(tmp, 'svdf16.tflite'), undefined, { out, backend: 'cmsis-nn', target: 'cortex-m4' });
       expect(r.manifest.kernels).toEqual(['arm_svdf_state_s16_s8']);
-      const l = lowerGraph(r.int8Graph);
-      const frames = Array.from({ length: 4 }, (_, k) => Int8Array.from({ length: 6 }, (_, i) => ((i * 53 + k * 31) % 255) - 127));
-      const state = resetState(r.int8Graph);
-      const want = Buffer.concat(frames.map((x) => Buffer.from(simulateLowered(l, [x], state).outputs[0]!.buffer)));
-      const joined = Buffer.concat(frames.map((x) => Buffer.from(x.buffer)));
+      const { want, joined } = svdfStream(r.int8Graph);
       expect((await cortexTarget('cortex-m4').run(out, readManifest(out), joined, {})).outputs.equals(want)).toBe(true);
     },
     180_000,

@@ -11,8 +11,7 @@
 import type { Graph, Op, QuantParams } from '../../ir/graph.ts';
 import type { TfliteModel, TfliteOperator } from '../../formats/tflite-schema.ts';
 import { effectiveBias, lstmS16, lstmS8, type LstmGate, type LstmParams } from '../../kernels/lstm.ts';
-import { lstmParams } from '../../arith/op-params.ts';
-import { quantizeMultiplier } from '../../arith/fixedpoint.ts';
+import { hardSigmoidSlope, lstmParams } from '../../arith/op-params.ts';
 import type { OpFamily, SimEnv } from '../contract.ts';
 import { requireBias, requireRank, requireShape, requireWeightQuant, size } from '../shared/rules.ts';
 import { LSTM_CASES } from './cases.ts';
@@ -91,7 +90,7 @@ function lower(g: Graph, op: Op & { kind: 'lstm' }): LstmStep | LstmS16Step {
     cellState: cell.id,
     timeMajor: op.attrs.timeMajor,
     ...(op.attrs.stateful === false ? { resetState: true as const } : {}),
-    ...(hard ? { hardSigmoid: quantizeMultiplier(1.6) } : {}),
+    ...(hard ? { hardSigmoid: hardSigmoidSlope() } : {}),
     batchSize: op.attrs.timeMajor ? d1 : d0,
     timeSteps: op.attrs.timeMajor ? d0 : d1,
     inputSize,

@@ -13,6 +13,7 @@
  * The hidden state is a variable tensor quantized as the output (tanh's 1/128, zero point 0: |h| < 1).
  */
 import { effectiveScale, quantizeMultiplier } from '../../arith/fixedpoint.ts';
+import { hardSigmoidSlope } from '../../arith/op-params.ts';
 import type { Graph, Op, QuantParams, Tensor } from '../../ir/graph.ts';
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import { effectiveBias } from '../../kernels/lstm.ts';
@@ -220,7 +221,7 @@ export const recurrent: OpFamily<RecurrentOps, RecurrentSteps> = {
           kind: g.tensors[op.inputs[0]!]!.dtype === 'int16' ? 'gru_s16' : 'gru_s8',
           ...sequenceStep(g, op, 3),
           gateActivation: op.attrs.recurrentActivation,
-          hardSigmoid: quantizeMultiplier(1.6),
+          hardSigmoid: hardSigmoidSlope(),
           gateProduct: quantizeMultiplier(2 ** -15),
           blend: quantizeMultiplier(2 ** -30 / Math.fround(h.scale[0]!)),
           gates: { update: gateStep(g, op, 3, 0, false), reset: gateStep(g, op, 3, 1, false), candidate: gateStep(g, op, 3, 2, true) },
