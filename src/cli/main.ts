@@ -73,10 +73,11 @@ export async function main(argv: string[], streams: CliStreams = processStreams)
     // `conformance` does not load the model commands (codegen, toolchain); the command is the first
     // word that is not an option (`compile m.tflite --name conformance` is a compile).
     if (argv.slice(2).find((a) => !a.startsWith('-')) !== 'conformance') {
-      const [model, compile, budget] = await Promise.all([import('./model.ts'), import('./compile.ts'), import('./budget.ts')]);
+      const [model, compile, budget, train] = await Promise.all([import('./model.ts'), import('./compile.ts'), import('./budget.ts'), import('./train.ts')]);
       compile.registerCompile(program, ctx);
       model.registerModelCommands(program, ctx);
       budget.registerBudgetCommand(program, ctx);
+      train.registerTrainCommand(program, ctx);
     }
     if (argv.length <= 2) {
       streams.stderr(formatUsageError('no command given'));

@@ -7,18 +7,22 @@
  * calibration) and drops the layer.
  */
 import * as tf from '@tensorflow/tfjs';
-import { chooseActivationQuant } from '../arith/tensor-quant.ts';
+import { chooseActivationQuant, chooseActivationQuant16 } from '../arith/tensor-quant.ts';
 
-/** Rounds x to the int8 grid of [lo, hi] (as chooseActivationQuant picks it); STE gradient inside the range. */
-export function fakeQuantActivation(x: tf.Tensor, lo: number, hi: number): tf.Tensor {
-  const q = chooseActivationQuant(lo, hi);
+/**
+ * Rounds x to the grid of [lo, hi] the compiler will use: int8 as chooseActivationQuant picks it, or
+ * int16 (symmetric, zero point 0) as chooseActivationQuant16 does; STE gradient inside the range.
+ */
+export function fakeQuantActivation(x: tf.Tensor, lo: number, hi: number, bits: 8 | 16 = 8): tf.Tensor {
+  const q = bits === 16 ? chooseActivationQuant16(lo, hi) : chooseActivationQuant(lo, hi);
+  const [qmin, qmax] = bits === 16 ? [-32768, 32767] : [-128, 127];
   const scale = q.scale[0]!;
   const zp = q.zeroPoint[0]!;
-  const min = (-128 - zp) * scale;
-  const max = (127 - zp) * scale;
+  const min = (qmin - zp) * scale;
+  const max = (qmax - zp) * scale;
   const f = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
     save([input]);
-    const value = tf.tidy(() => tf.mul(tf.sub(tf.clipByValue(tf.add(tf.round(tf.div(input, scale)), zp), -128, 127), zp), scale));
+    const value = tf.tidy(() => tf.mul(tf.sub(tf.clipByValue(tf.add(tf.round(tf.div(input, scale)), zp), qmin, qmax), zp), scale));
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -35,6 +39,8 @@ export interface FakeQuantConfig {
   min?: number;
   max?: number;
   momentum?: number;
+  /** The activation type the range will quantize to: 8 (default) or 16 (`--activations int16`). */
+  bits?: 8 | 16;
   name?: string;
 }
 
@@ -43,12 +49,14 @@ export class FakeQuant extends tf.layers.Layer {
   min: number;
   max: number;
   readonly momentum: number;
+  readonly bits: 8 | 16;
 
   constructor(config: FakeQuantConfig = {}) {
     super({ name: config.name });
     this.min = config.min ?? Infinity;
     this.max = config.max ?? -Infinity;
     this.momentum = config.momentum ?? 0.95;
+    this.bits = config.bits === 16 ? 16 : 8;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
@@ -64,7 +72,7 @@ export class FakeQuant extends tf.layers.Layer {
       }
     }
     if (this.min > this.max) return x;
-    return fakeQuantActivation(x, this.min, this.max);
+    return fakeQuantActivation(x, this.min, this.max, this.bits);
   }
 
   override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
@@ -72,7 +80,7 @@ export class FakeQuant extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), min: this.min, max: this.max, momentum: this.momentum };
+    return { ...super.getConfig(), min: this.min, max: this.max, momentum: this.momentum, bits: this.bits };
   }
 }
 tf.serialization.registerClass(FakeQuant);

@@ -5,7 +5,7 @@
  */
 import { safeText } from './sanitize.ts';
 
-export type Stage = 'conformance' | 'import' | 'validate' | 'passes' | 'quantize' | 'plan' | 'codegen' | 'toolchain' | 'verify' | 'cli';
+export type Stage = 'conformance' | 'import' | 'validate' | 'passes' | 'quantize' | 'plan' | 'codegen' | 'toolchain' | 'verify' | 'train' | 'cli';
 
 export interface Location {
   file?: string;

@@ -33,9 +33,14 @@ export function fakeQuantWeights(w: Float32Array, channelsLast: number): Float32
   return out;
 }
 
-/** The model's kernels (conv, depthwise, pointwise, dense), the weights the compiler quantizes per channel. */
+/**
+ * The model's kernels (conv, depthwise, pointwise, dense), the weights the compiler quantizes per
+ * channel. Recurrent layers' weights are left in float: the integer LSTM/GRU quantize their gate
+ * matrices with scales of their own (src/ops/recurrent), not this grid.
+ */
+const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'Bidirectional']);
 function kernels(model: tf.LayersModel): tf.LayerVariable[] {
-  return model.layers.flatMap((l) => l.trainableWeights.filter((v) => /kernel/.test(v.originalName)));
+  return model.layers.filter((l) => !RECURRENT.has(l.getClassName())).flatMap((l) => l.trainableWeights.filter((v) => /kernel/.test(v.originalName)));
 }
 
 /**
