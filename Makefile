@@ -1,14 +1,18 @@
 # edgec: the two commands a new user needs, and the pieces they are made of.
 #   make har    train the HAR example on WISDM, compile it, verify it, print its budgets
+#   make ecg    train a heartbeat classifier on MIT-BIH (DS1), compile it, verify it on held-out DS2
 #   make test   type-check and run every test (what CI runs)
 
 # Debian packages come from the `tools` field of targets/*.json (targets/packages.mjs reads them).
 APT_INSTALL := apt-get update -qq && apt-get install -y --no-install-recommends
 
-.PHONY: har test setup deps toolchain golden bench
+.PHONY: har ecg test setup deps toolchain golden bench
 
 har: setup
 	npx tsx examples/har/run.ts
+
+ecg: setup
+	npx tsx examples/ecg/run.ts
 
 test: setup
 	npm test

@@ -24,7 +24,10 @@ async function loadSpecModule(path: string): Promise<Record<string, unknown>> {
   const abs = resolve(path);
   if (!existsSync(abs)) fail('E-TRAIN-SPEC', 'train', 'no such file', { file: path });
   try {
-    return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    // tsImport loads the file as an ES module wherever it lives (a spec outside any package.json
+    // with "type": "module" would otherwise be read as CommonJS).
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(pathToFileURL(abs).href, import.meta.url)) as Record<string, unknown>;
   } catch (e) {
     return fail('E-TRAIN-SPEC', 'train', `the spec module failed to load: ${(e as Error).message.split('\n')[0]}`, { file: path });
   }

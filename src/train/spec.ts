@@ -30,7 +30,7 @@ export interface SpecData {
   calibration?: Float32Array[];
 }
 
-export interface SpecTraining extends Pick<TrainOptions, 'batchSize' | 'learningRate' | 'patience' | 'classWeights'> {
+export interface SpecTraining extends Pick<TrainOptions, 'batchSize' | 'learningRate' | 'patience' | 'classWeights' | 'monitor'> {
   epochs?: number;
   qatEpochs?: number;
   qatLearningRate?: number;

@@ -8,8 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { trainStepWithFakeQuantWeights } from './qat.ts';
-import { classWeightsFor, weightedCrossentropy } from './class-weights.ts';
+import { classWeightsFor, weightedCrossentropy, type ClassWeights } from './class-weights.ts';
 import { seededShuffle } from './shuffle.ts';
+import { classificationMetrics } from './metrics.ts';
 
 export { seededShuffle };
 
@@ -29,6 +30,7 @@ export interface EpochReport {
   accuracy?: number;
   /** Validation accuracy (classification) or mean absolute error (regression). */
   valAccuracy?: number;
+  valMacroF1?: number;
   valMae?: number;
   seconds: number;
 }
@@ -50,10 +52,15 @@ export interface TrainOptions {
   /** Epochs without a better validation figure before stopping (default 6). */
   patience?: number;
   seed?: number;
-  /** Per-class loss weights, or 'balanced' (n / (classes * count), as scikit-learn's). Classification only. */
-  classWeights?: readonly number[] | 'balanced';
+  /** Per-class loss weights, 'balanced' (n / (classes * count), as scikit-learn's) or 'sqrt-balanced'. Classification only. */
+  classWeights?: ClassWeights;
   /** Quantization-aware training: each step runs with the kernels on the int8 grid (see qat.ts). */
   fakeQuantWeights?: boolean;
+  /**
+   * The validation figure early stopping and the kept weights follow (classification): accuracy
+   * (default), or macro F1, which rare classes move as much as common ones (heartbeats).
+   */
+  monitor?: 'accuracy' | 'macroF1';
   onBatch?: (b: BatchReport) => void;
   onEpoch?: (e: EpochReport) => void;
   /** One plain line per epoch (what onEpoch would print), for callers without a progress display. */
@@ -66,7 +73,7 @@ export interface TrainOptions {
 export interface TrainResult {
   epochs: number;
   bestEpoch: number;
-  /** The best validation accuracy (classification) or the lowest validation MAE (regression). */
+  /** The best validation figure (accuracy or macro F1, as monitored) or the lowest validation MAE (regression). */
   bestValAccuracy: number;
   bestValMae?: number;
   secondsPerEpoch: number;
@@ -145,6 +152,15 @@ export function accuracy(model: tf.LayersModel, d: TrainData, _shape?: readonly 
   return ok / d.x.length;
 }
 
+function validationFigures(model: tf.LayersModel, d: TrainData, classes: number): { accuracy: number; macroF1: number } {
+  const m = classificationMetrics(
+    predictWindows(model, d.x).map(argmax),
+    d.y as number[],
+    Array.from({ length: classes }, (_, i) => String(i)),
+  );
+  return { accuracy: m.accuracy, macroF1: m.macroF1 };
+}
+
 function meanAbsoluteError(model: tf.LayersModel, d: TrainData): number {
   const pred = predictWindows(model, d.x);
   let sum = 0;
@@ -168,6 +184,7 @@ export function formatEpoch(e: EpochReport): string {
   const parts = [`epoch ${String(e.epoch).padStart(2)}/${e.epochs}`, `loss ${e.loss.toFixed(4)}`];
   if (e.accuracy !== undefined) parts.push(`acc ${(100 * e.accuracy).toFixed(1)}%`);
   if (e.valAccuracy !== undefined) parts.push(`val acc ${(100 * e.valAccuracy).toFixed(1)}%`);
+  if (e.valMacroF1 !== undefined) parts.push(`val F1 ${e.valMacroF1.toFixed(3)}`);
   if (e.valMae !== undefined) parts.push(`val MAE ${e.valMae.toPrecision(4)}`);
   parts.push(`${e.seconds.toFixed(1)} s`);
   return parts.join('  ');
@@ -212,8 +229,10 @@ export async function trainModel(model: tf.LayersModel, train: TrainData, val: T
     let score: number;
     if (task === 'classification') {
       report.accuracy = accSum / batches;
-      report.valAccuracy = accuracy(model, val);
-      score = report.valAccuracy;
+      const v = validationFigures(model, val, outputs);
+      report.valAccuracy = v.accuracy;
+      report.valMacroF1 = v.macroF1;
+      score = opts.monitor === 'macroF1' ? v.macroF1 : v.accuracy;
     } else {
       report.valMae = meanAbsoluteError(model, val);
       score = -report.valMae;

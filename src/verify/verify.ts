@@ -37,6 +37,8 @@ export interface VerifyReport {
   exact: number;
   mismatches: Mismatch[];
   firstDivergence?: Divergence;
+  /** Every output byte the target wrote, input after input (with `keepOutputs`). */
+  outputs?: Buffer;
 }
 
 /** A target that runs a generated folder on many inputs, and optionally dumps every layer. */
@@ -73,10 +75,23 @@ function firstDifference(a: Uint8Array | Int8Array, b: Uint8Array | Int8Array): 
   return a.length === b.length ? -1 : n;
 }
 
-export async function verifyFolder(dir: string, target: RunTarget, opts: { inputs?: number; seed?: number; onProgress?: (msg: string) => void } = {}): Promise<VerifyReport> {
+export interface VerifyOptions {
+  inputs?: number;
+  seed?: number;
+  /** The inputs to verify (each one sample's bytes), instead of the folder's samples and random bytes. */
+  samples?: readonly Buffer[];
+  /** Keep the bytes the target wrote (`report.outputs`), e.g. to score the compiled C on held-out data. */
+  keepOutputs?: boolean;
+  onProgress?: (msg: string) => void;
+}
+
+export async function verifyFolder(dir: string, target: RunTarget, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const m = readManifest(dir);
   const lowered = loadFolderGraph(dir);
-  const inputs = verificationInputs(dir, m, opts.inputs ?? 100, opts.seed ?? 1);
+  const size = sampleBytes(folderInputs(m));
+  const bad = opts.samples?.findIndex((s) => s.length !== size) ?? -1;
+  if (bad >= 0) throw new Error(`sample ${bad} has ${opts.samples![bad]!.length} bytes; the model's inputs take ${size}`);
+  const inputs = opts.samples ? [...opts.samples] : verificationInputs(dir, m, opts.inputs ?? 100, opts.seed ?? 1);
   const progress = opts.onProgress ?? (() => undefined);
   progress(`simulating ${inputs.length} inputs`);
   const expected = inputs.map((x) => encodeOutputs(simulateLowered(lowered, decodeSample(m, x)).outputs));
@@ -91,7 +106,7 @@ export async function verifyFolder(dir: string, target: RunTarget, opts: { input
     const byte = firstDifference(expected[i]!, actual);
     if (byte >= 0) mismatches.push({ input: i, byte, expected: expected[i]![byte] ?? NaN, actual: byte < actual.length ? actual.readInt8(byte) : NaN });
   });
-  const report: VerifyReport = { target: target.name, inputs: inputs.length, exact: inputs.length - mismatches.length, mismatches };
+  const report: VerifyReport = { target: target.name, inputs: inputs.length, exact: inputs.length - mismatches.length, mismatches, ...(opts.keepOutputs ? { outputs } : {}) };
   if (mismatches.length > 0) {
     progress('mismatch: rebuilding with per-layer dumps to find the first divergent layer');
     report.firstDivergence = await findFirstDivergence(dir, m, target, inputs[mismatches[0]!.input]!, mismatches[0]!.input);
