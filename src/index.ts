@@ -14,7 +14,7 @@ export { compileGraph, compileModelFile, readCalibrationFile } from './pipeline/
 export { importTfjsModel, importLayersModel } from './import/tfjs.ts';
 export { saveModelToDir } from './import/tfjs-io.ts';
 export { runPasses, PASSES } from './passes/index.ts';
-export { quantizeGraph } from './quantize/quantize-graph.ts';
+export { quantizeGraph, calibrateGraph, quantizeCalibrated } from './quantize/quantize-graph.ts';
 export { lowerGraph } from './lower/lower.ts';
 export { emitModelFolder } from './codegen/emit-folder.ts';
 export { planGraph, planMemory, formatPlan } from './plan/index.ts';
@@ -22,3 +22,5 @@ export { verifyFolder, formatVerifyReport } from './verify/verify.ts';
 export { hostTarget, cortexTarget, runTarget } from './verify/targets.ts';
 export { measureBudget, formatBudgets } from './report/budget.ts';
 export type { Graph, Op, Tensor } from './ir/graph.ts';
+export * from './train/index.ts';
+export * from './data/index.ts';
