@@ -138,6 +138,28 @@ describe('the training API', () => {
     expect(compiled.int8Graph.meta.labels).toEqual(tiny.labels);
   });
 
+  it('int16 QAT: fake-quant layers on the int16 grid, compiled with --activations int16, bit-exact, the reported figures the C`s', async () => {
+    const spec16 = { ...tiny, training: { ...tiny.training, activations: 'int16' as const } };
+    const run = await runTrainSpec(spec16, { out: join(tmp, 'api16'), specFile: 'tiny-spec.ts', epochs: 2, qatEpochs: 1, seed: 4 });
+    expect(run.compileCommand).toMatch(/--activations int16$/);
+    expect(run.metrics.test!.activations).toBe('int16');
+    await compileModelFile(join(tmp, 'api16', 'model.json'), join(tmp, 'api16', 'calibration.f32'), { out: join(tmp, 'api16_c'), activations: 'int16' });
+    const test = tiny.data({ seed: 4 }).test;
+    const m = JSON.parse(readFileSync(join(tmp, 'api16_c', 'manifest.json'), 'utf8')) as { input: { scale: number; zeroPoint: number } };
+    const samples = test.x.map((w) => {
+      const q = quantizeValues(w, m.input.scale, m.input.zeroPoint, 'int16');
+      return Buffer.from(q.buffer, q.byteOffset, q.byteLength);
+    });
+    const r = await verifyFolder(join(tmp, 'api16_c'), hostTarget, { samples, keepOutputs: true });
+    expect(r.exact).toBe(test.x.length);
+    const out = new Int16Array(r.outputs!.buffer.slice(r.outputs!.byteOffset, r.outputs!.byteOffset + r.outputs!.length));
+    const predicted = test.x.map((_, i) => {
+      const o = [...out.subarray(i * 3, i * 3 + 3)];
+      return o.indexOf(Math.max(...o));
+    });
+    expect(classificationMetrics(predicted, test.y, tiny.labels).confusion).toEqual((run.metrics.test!.integer as { confusion: number[][] }).confusion);
+  });
+
   it('trainModel: regression on numeric targets, early stopping on MAE, best weights restored', async () => {
     const m = tf.sequential();
     m.add(tf.layers.dense({ inputShape: [4], units: 8, activation: 'relu' }));
