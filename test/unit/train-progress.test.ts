@@ -7,7 +7,19 @@ import { trainingProgress } from '../../src/train/progress.ts';
 
 function fakeStream(isTTY: boolean) {
   const chunks: string[] = [];
-  const stream = { isTTY, columns: 100, write: (s: string) => (chunks.push(s), true), cursorTo: () => true, clearLine: () => true, moveCursor: () => true, on: () => stream, removeListener: () => stream };
+  const stream = {
+    isTTY,
+    columns: 100,
+    write: (s: string) => {
+      chunks.push(s);
+      return true;
+    },
+    cursorTo: () => true,
+    clearLine: () => true,
+    moveCursor: () => true,
+    on: () => stream,
+    removeListener: () => stream,
+  };
   return { stream: stream as unknown as NodeJS.WriteStream, text: () => chunks.join('') };
 }
 
