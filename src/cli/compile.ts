@@ -44,16 +44,17 @@ function formatPlacement(m: Manifest): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The model file: a tfjs model.json or an int8 .tflite (a folder holding model.json gets a hint). */
-function checkModelPath(model: string): 'tfjs' | 'tflite' {
+/**
+ * The model file (a folder holding model.json gets a hint), recognised by content: true for a float
+ * model (tfjs, ONNX, float .tflite), which needs --calib; false for an integer .tflite.
+ */
+async function checkModelPath(model: string): Promise<boolean> {
   if (existsSync(model) && existsSync(join(model, 'model.json'))) {
     fail('E-CLI-INPUT', 'cli', `the model is a folder; pass the model.json inside it (${join(model, 'model.json')})`, { file: model });
   }
   checkInputFile(model, 'the model');
-  const ext = extname(model).toLowerCase();
-  if (ext === '.tflite') return 'tflite';
-  if (ext === '.json') return 'tfjs';
-  return fail('E-CLI-INPUT', 'cli', `expected a TensorFlow.js model.json or an int8 .tflite file, not a '${ext || 'file without extension'}'`, { file: model });
+  const { needsCalibration } = await import('../import/model-file.ts');
+  return needsCalibration(model);
 }
 
 /** A JSON calibration file must parse (the reader in src/pipeline/compile.ts checks the rest). */
@@ -68,9 +69,9 @@ function checkCalibration(path: string): void {
 }
 
 async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags, cmd: Command): Promise<void> {
-  const kind = checkModelPath(model);
-  if (kind === 'tflite') {
-    const why = 'an int8 .tflite keeps its own quantization (calibration applies to tfjs model.json files)';
+  const float = await checkModelPath(model);
+  if (!float) {
+    const why = 'an int8 .tflite keeps its own quantization (calibration applies to float models: tfjs, ONNX, float .tflite)';
     if (opts.calib !== undefined) notApplicable('--calib', why);
     if (given(cmd, 'observer')) notApplicable('--observer', why);
     if (given(cmd, 'activations')) notApplicable('--activations', why);
@@ -128,14 +129,14 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
 export function registerCompile(program: Command, ctx: CliContext): void {
   program
     .command('compile <model>')
-    .description('compile a TensorFlow.js model.json (with --calib) or an int8 .tflite to C in --out DIR')
+    .description('compile a float model (TensorFlow.js model.json, float .tflite, ONNX; with --calib) or an int8 .tflite to C in --out DIR; the format is read from the file, not its name')
     .requiredOption('--out <dir>', 'output folder: created, or replaced if it is empty or an earlier edgec output (written atomically)')
     .option('--force', 'also replace a folder edgec did not write (never ., its parents, home, / or edgec itself)')
-    .option('--calib <file>', 'tfjs: calibration windows, float32 .bin or JSON array of arrays')
+    .option('--calib <file>', 'float models: calibration windows, float32 .bin or JSON array of arrays')
     .option('--name <name>', 'model name (C prefix); default: from the model')
-    .option('--observer <kind>', 'tfjs: calibration observer, minmax | percentile (default: minmax)')
-    .option('--int16-layers <names>', 'tfjs: these layers (comma-separated) with int16 activations in an int8 model; requantizations are inserted between types')
-    .option('--activations <type>', 'tfjs: activation type, int8 | int16 ("16x8": int16 activations, int8 weights; for ops with int16 kernels) (default: int8)')
+    .option('--observer <kind>', 'float models: calibration observer, minmax | percentile (default: minmax)')
+    .option('--int16-layers <names>', 'float models: these layers (comma-separated) with int16 activations in an int8 model; requantizations are inserted between types')
+    .option('--activations <type>', 'float models: activation type, int8 | int16 ("16x8": int16 activations, int8 weights; for ops with int16 kernels) (default: int8)')
     .option('--backend <name>', 'kernel library: portable | cmsis-nn (needs CMSIS_NN_DIR; ops CMSIS-NN lacks use portable kernels)', 'portable')
     .option(
       '--target <name>',

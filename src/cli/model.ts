@@ -4,10 +4,9 @@
  * an existing regular file only with --force, never a folder, link or device.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { folderInputs, sampleBytes } from '../formats/manifest.ts';
-import { fail } from '../support/diagnostics.ts';
 import { dumpGraph } from '../ir/dump.ts';
 import { checkFileOutput, writeFileAtomically } from '../io/atomic.ts';
 import { loadFolderGraph, resetState, simulateLowered } from '../sim/int8.ts';
@@ -123,7 +122,7 @@ export function registerModelCommands(program: Command, ctx: CliContext): void {
 
   program
     .command('inspect <model-or-dir>')
-    .description('print layers, shapes, quantization and the arena plan of a model.json, a .tflite or a generated folder')
+    .description('print layers, shapes, quantization and the arena plan of a model file (model.json, .tflite or ONNX, recognised by content) or a generated folder')
     .action(async (path: string) => {
       if (existsSync(path) && statSync(path).isDirectory()) {
         const m = openModelFolder(path);
@@ -136,15 +135,10 @@ export function registerModelCommands(program: Command, ctx: CliContext): void {
         return;
       }
       checkInputFile(path, 'the model');
-      const ext = extname(path).toLowerCase();
-      if (ext === '.tflite') {
-        const { importTflite } = await import('../import/tflite.ts');
-        ctx.out(`${dumpGraph(importTflite(path))}\n`);
-        return;
-      }
-      if (ext !== '.json') fail('E-CLI-INPUT', 'cli', `expected a TensorFlow.js model.json, an int8 .tflite or a generated folder, not a '${ext || 'file without extension'}'`, { file: path });
-      const { importTfjsModel } = await import('../import/tfjs.ts');
+      // Any format, recognised by content; a float graph is shown after the passes, as compile quantizes it.
+      const { importModelFile } = await import('../import/model-file.ts');
+      const { format, graph, quantized } = await importModelFile(path);
       const { runPasses } = await import('../passes/index.ts');
-      ctx.out(`${dumpGraph(runPasses(await importTfjsModel(path)))}\n`);
+      ctx.out(`${format}, ${quantized ? 'integer (its own quantization)' : 'float (compile quantizes it with --calib)'}\n${dumpGraph(quantized ? graph : runPasses(graph))}\n`);
     });
 }

@@ -1,6 +1,8 @@
 /**
  * .tflite -> int8 (or 16x8: int16 activations, int64 biases) graph, keeping the file's own quantization parameters (nothing is re-quantized:
- * the compiler derives every multiplier from these scales exactly as TFLite Micro's Prepare does).
+ * the compiler derives every multiplier from these scales exactly as TFLite Micro's Prepare does);
+ * or, for a float model (float32 activations; float32 or float16 weights, see ./tflite-float.ts), the
+ * float graph the tfjs importer would build, which the pipeline calibrates and quantizes.
  * Every unsupported operator, option or tensor type is collected and reported in one error.
  */
 import { basename } from 'node:path';
@@ -11,14 +13,15 @@ import { tfliteImporter } from '../ops/registry.ts';
 import type { Activation, DType, Graph, Padding2d, QuantParams, TensorData } from '../ir/graph.ts';
 import type { Table } from '../formats/flatbuffer.ts';
 import { readTflite, type TfliteModel, type TfliteOperator, type TfliteTensor } from '../formats/tflite-schema.ts';
+import { computesInFloat, foldFloat16Constants } from './tflite-float.ts';
 
-const SUPPORTED_TYPES: Record<string, DType> = { int8: 'int8', int16: 'int16', int32: 'int32', int64: 'int64' };
+const SUPPORTED_TYPES: Record<string, DType> = { float32: 'float32', int8: 'int8', int16: 'int16', int32: 'int32', int64: 'int64' };
 
 function fused(code: number): Activation | null {
   return code === 0 ? 'none' : code === 1 ? 'relu' : code === 3 ? 'relu6' : null;
 }
 
-const ELEMENT_BYTES: Record<string, number> = { int8: 1, int16: 2, int32: 4, int64: 8 };
+const ELEMENT_BYTES: Record<string, number> = { float32: 4, int8: 1, int16: 2, int32: 4, int64: 8 };
 
 /** A constant's values, or null when the buffer's length does not match the tensor's shape and type. */
 function tensorData(t: TfliteTensor, bytes: Uint8Array): TensorData | null {
@@ -28,6 +31,7 @@ function tensorData(t: TfliteTensor, bytes: Uint8Array): TensorData | null {
   const copy = new Uint8Array(bytes).buffer; // aligned copy
   if (t.type === 'int8') return new Int8Array(copy);
   if (t.type === 'int16') return new Int16Array(copy);
+  if (t.type === 'float32') return new Float32Array(copy);
   // int64 (16x8 biases) as exact doubles; a value beyond 2^53 is refused by the validator, located.
   if (t.type === 'int64') return Float64Array.from(new BigInt64Array(copy), (v) => (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : Number.NaN));
   return new Int32Array(copy);
@@ -100,27 +104,51 @@ function floatBoundary(m: TfliteModel) {
   return { skip, inputs, outputs, meta: input || output ? { ...(input ? { input } : {}), ...(output ? { output } : {}) } : undefined };
 }
 
-export function importTfliteModel(m: TfliteModel, name?: string, limits?: GraphLimits): Graph {
+/**
+ * The operators' arithmetic: the float boundary (integer models), float16 constants folded (float
+ * models), the ops both leave out, and whether the rest computes in float32. Refuses, located, a
+ * model that is neither float nor integer throughout.
+ */
+function arithmetic(m: TfliteModel) {
   const problems: Diagnostic[] = [];
   const boundary = floatBoundary(m);
+  const folded = foldFloat16Constants(m, problems);
+  const skip = new Set([...boundary.skip, ...folded.ops]);
+  const float = computesInFloat(m, skip, folded, problems);
+  if (problems.length > 0) throw new EdgecError(problems);
+  return { boundary, folded, skip, float };
+}
+
+/** Whether a .tflite model computes in float32 (to calibrate and quantize) rather than in integers (kept as they are). */
+export function isFloatTflite(m: TfliteModel): boolean {
+  return arithmetic(m).float;
+}
+
+export function importTfliteModel(m: TfliteModel, name?: string, limits?: GraphLimits): Graph {
+  const { boundary, folded, skip } = arithmetic(m);
+  const problems: Diagnostic[] = [];
   const where = (op: TfliteOperator) => ({ file: m.file, layer: `${op.op}#${op.index}` });
   const b = new GraphBuilder();
   const ids = new Map<number, number>();
+  // One diagnostic per unsupported type (at its first tensor), not one per tensor.
+  const badTypes = new Set<string>();
   const tensorId = (index: number): number => {
     const known = ids.get(index);
     if (known !== undefined) return known;
     const t = m.tensors[index]!;
-    const dtype = SUPPORTED_TYPES[t.type];
-    if (!dtype) {
+    const dtype = folded.data.has(index) ? 'float32' : SUPPORTED_TYPES[t.type];
+    if (!dtype && !badTypes.has(t.type)) {
+      badTypes.add(t.type);
+      const count = m.tensors.filter((u) => u.type === t.type).length;
       problems.push({
         code: 'E-TFLITE-TYPE',
         stage: 'import',
-        message: `tensor type ${t.type} is not supported (int8 models with int32 biases, 16x8 models with int64 biases; float inputs around QUANTIZE/DEQUANTIZE are not yet)`,
+        message: `tensor type ${t.type} is not supported${count > 1 ? ` (${count} tensors of this type)` : ''}: edgec reads int8 models with int32 biases, 16x8 models with int64 biases, and float models (float32 activations; float32 weights, or float16 weights through DEQUANTIZE)`,
         location: { file: m.file, tensor: t.name },
       });
     }
     const bytes = m.buffers[t.buffer]!;
-    const data = bytes.length > 0 && dtype ? tensorData(t, bytes) : undefined;
+    const data = folded.data.get(index) ?? (bytes.length > 0 && dtype ? tensorData(t, bytes) : undefined);
     if (data === null) {
       problems.push({
         code: 'E-TFLITE-BUFFER',
@@ -129,7 +157,9 @@ export function importTfliteModel(m: TfliteModel, name?: string, limits?: GraphL
         location: { file: m.file, tensor: t.name },
       });
     }
-    const quant: QuantParams | undefined = t.quant ? { scale: t.quant.scale, zeroPoint: t.quant.zeroPoint, ...(t.quant.scale.length > 1 ? { axis: t.quant.axis } : {}) } : undefined;
+    // A float graph carries no quantization (a converter may leave min/max on float tensors).
+    const quant: QuantParams | undefined =
+      t.quant && dtype !== 'float32' ? { scale: t.quant.scale, zeroPoint: t.quant.zeroPoint, ...(t.quant.scale.length > 1 ? { axis: t.quant.axis } : {}) } : undefined;
     const id = b.addTensor({
       name: t.name,
       shape: t.shape.length ? t.shape : [1],
@@ -158,7 +188,7 @@ export function importTfliteModel(m: TfliteModel, name?: string, limits?: GraphL
   };
 
   for (const op of m.operators) {
-    if (boundary.skip.has(op.index)) continue;
+    if (skip.has(op.index)) continue;
     const arity = arityProblem(op);
     if (arity) {
       problems.push({ code: 'E-TFLITE-OPERANDS', stage: 'import', message: arity, location: where(op) });
@@ -198,7 +228,7 @@ export function importTfliteModel(m: TfliteModel, name?: string, limits?: GraphL
   const inputs = boundary.inputs.map(tensorId);
   const outputs = boundary.outputs.map(tensorId);
   if (problems.length > 0) throw new EdgecError(problems);
-  const g = b.build(name ?? basename(m.file).replace(/\.tflite$/, ''), inputs, outputs, { source: m.file, ...(boundary.meta ? { floatBoundary: boundary.meta } : {}) });
+  const g = b.build(name ?? basename(m.file).replace(/\.[^.]*$/, ''), inputs, outputs, { source: m.file, ...(boundary.meta ? { floatBoundary: boundary.meta } : {}) });
   return assertValidGraph(g, limits);
 }
 

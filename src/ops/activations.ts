@@ -7,7 +7,8 @@
  *   tflite LEAKY_RELU   tfjs LeakyReLU  -> IR leaky_relu { alpha } -> step leaky_relu_s8 -> the same table kernel
  *                                                                  -> int16: step leaky_relu_s16 -> edgec_leaky_relu_s16
  *   tflite HARD_SWISH                   -> IR hard_swish            -> step hard_swish_s8 -> the same table kernel
- *   tfjs ReLU, Activation('relu' | 'relu6') -> IR relu (float only: the passes fuse it into its producer)
+ *   tfjs ReLU, Activation('relu' | 'relu6'), tflite RELU / RELU6 (float models)
+ *                                       -> IR relu (float only: the passes fuse it into its producer)
  *
  * TFLite's int8 kernels ignore the output scale: logistic gives 1/256 with zero point -128, tanh
  * 1/128 with zero point 0, and the quantizer fixes them. CMSIS-NN has no int8 LOGISTIC/TANH.
@@ -17,7 +18,7 @@ import { EdgecError } from '../support/diagnostics.ts';
 import { hardSwishS8, leakyReluS16, leakyReluS8, logisticS8, tanhS8, type HardSwishParams, type LeakyReluParams, type LutActivationParams } from '../kernels/activations.ts';
 import { quantizeMultiplier, reduceMultiplier } from '../arith/fixedpoint.ts';
 import { lutActivationParams } from '../arith/op-params.ts';
-import type { Named, OpDef, OpFamily, OpOf, StepDef, TfjsLayerContext } from './contract.ts';
+import type { Named, OpDef, OpFamily, OpOf, StepDef, TfjsLayerContext, TfliteImportContext } from './contract.ts';
 import { checkSameSize, requireOutputQuant, size } from './shared/rules.ts';
 import { as } from './shared/emit.ts';
 import { appendActivation, newActivation } from './shared/tfjs.ts';
@@ -196,6 +197,11 @@ function activationLayer(ctx: TfjsLayerContext, activation: string, max?: number
   return appendActivation(ctx, x, activation);
 }
 
+function importRelu(c: TfliteImportContext, max: number | undefined): void {
+  if (c.model.tensors[c.op.inputs[0]!]!.type !== 'float32') c.problem(`a standalone ${c.op.op} in an integer model is not supported yet`, 'E-TFLITE-OP');
+  else c.addOp({ kind: 'relu', name: c.name, attrs: max === undefined ? {} : { max }, inputs: [c.inputs[0]!], outputs: c.outputs });
+}
+
 export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
   name: 'activations',
   ops: {
@@ -304,6 +310,10 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
     // LeakyReluOptions: alpha (field 0).
     HARD_SWISH: { inputs: [1, 1], import: (c) => c.addOp({ kind: 'hard_swish', name: c.name, attrs: {}, inputs: [c.inputs[0]!], outputs: c.outputs }) },
     LEAKY_RELU: { inputs: [1, 1], import: (c) => c.addOp({ kind: 'leaky_relu', name: c.name, attrs: { alpha: c.options?.float(0, 0) ?? 0 }, inputs: [c.inputs[0]!], outputs: c.outputs }) },
+    // Float models only: the passes fuse a standalone ReLU into its producer (an integer model clamps
+    // through its quantization and has no standalone RELU kernel here).
+    RELU: { inputs: [1, 1], import: (c) => importRelu(c, undefined) },
+    RELU6: { inputs: [1, 1], import: (c) => importRelu(c, 6) },
   },
   tfjs: {
     Activation: { convert: (c) => activationLayer(c, String(c.config.activation)) },

@@ -131,11 +131,15 @@ export const concat: OpFamily<ConcatOps, ConcatSteps> = {
     CONCATENATION: {
       inputs: [1, 64],
       import(c) {
-        const outQ = c.model.tensors[c.op.outputs[0]!]!.quant;
-        const same = c.op.inputs.every((i) => {
-          const q = c.model.tensors[i]!.quant;
-          return q && outQ && q.scale[0] === outQ.scale[0] && q.zeroPoint[0] === outQ.zeroPoint[0];
-        });
+        const out = c.model.tensors[c.op.outputs[0]!]!;
+        const outQ = out.quant;
+        // A float model's concatenation is quantized by edgec, which gives its inputs the output's parameters.
+        const same =
+          out.type === 'float32' ||
+          c.op.inputs.every((i) => {
+            const q = c.model.tensors[i]!.quant;
+            return q && outQ && q.scale[0] === outQ.scale[0] && q.zeroPoint[0] === outQ.zeroPoint[0];
+          });
         if (!same) return c.problem('CONCATENATION of inputs quantized differently from the output is not supported (TFLite Micro requires them equal)');
         c.addOp({ kind: 'concat', name: c.name, attrs: { axis: c.options?.int(0, 0) ?? 0, activation: c.activation(1) }, inputs: c.inputs, outputs: c.outputs });
       },

@@ -309,7 +309,9 @@ export const svdf: OpFamily<SvdfOps, SvdfSteps> = {
         const t = (k: number) => (c.op.inputs[k] !== undefined && c.op.inputs[k]! >= 0 ? c.model.tensors[c.op.inputs[k]!]! : null);
         const act = c.options?.int(1, 0, 'u8') ?? 0;
         const stateType = t(4)?.type;
-        if (t(0)?.type !== 'int8' || !(stateType === 'int8' || stateType === 'int16') || t(2)?.type !== stateType)
+        // edgec's float IR has no SVDF (no float reference to calibrate with): float models are refused.
+        if (t(0)?.type === 'float32') c.problem('a float SVDF is not supported (edgec compiles SVDF from int8 models only: quantize the model with the TFLite converter)');
+        else if (t(0)?.type !== 'int8' || !(stateType === 'int8' || stateType === 'int16') || t(2)?.type !== stateType)
           c.problem('only int8 SVDF with int8 or int16 time weights and state (the same type) is supported');
         else if (!t(4)?.isVariable) c.problem('the SVDF state must be a variable tensor');
         else if (act !== 0 && act !== 1) c.problem(`SVDF activation code ${act} is not supported`);

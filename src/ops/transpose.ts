@@ -1,12 +1,13 @@
 /**
  * TRANSPOSE of an int8 tensor (any rank up to 6): output axis i is input axis perm[i]. Its output is
- * quantized as its input (a byte copy).
+ * quantized as its input (a byte copy); a float model's transpose has a float reference for calibration.
  *
  *   tflite TRANSPOSE (constant permutation) -> IR transpose { perm } -> step transpose_s8
  *     -> edgec_transpose_s8 (models and the suite) | arm_transpose_s8 (the suite only)
  */
 import { call } from '../cgen/c.ts';
 import { transposeS8 } from '../kernels/transpose.ts';
+import { rowMajorStrides, stridedCopy } from '../kernels/strided_slice.ts';
 import type { OpFamily, OpOf } from './contract.ts';
 import { caseTensors } from './shared/case.ts';
 import { cmsisDims } from './shared/emit.ts';
@@ -35,7 +36,10 @@ export const transpose: OpFamily<TransposeOps, TransposeSteps> = {
       rule: {
         inputs: [1, 1],
         outputs: 1,
-        signatures: [['int8', 'int8']],
+        signatures: [
+          ['float32', 'float32'],
+          ['int8', 'int8'],
+        ],
         check(c) {
           const op = c.op as OpOf<'transpose'>;
           const [x, y] = [c.input(0)!, c.output(0)];
@@ -55,6 +59,18 @@ export const transpose: OpFamily<TransposeOps, TransposeSteps> = {
         },
       },
       quant: { output: 'input' },
+      float(op, g, [x]) {
+        const shape = g.tensors[op.inputs[0]!]!.shape;
+        const strides = rowMajorStrides(shape);
+        const perm = op.attrs.perm;
+        return stridedCopy(
+          x!,
+          0,
+          perm.map((p) => strides[p]!),
+          perm.map((p) => shape[p]!),
+          new Float32Array(x!.length),
+        );
+      },
       lower: (g, op) => ({ kind: 'transpose_s8', input: op.inputs[0]!, output: op.outputs[0]!, shape: [...g.tensors[op.inputs[0]!]!.shape], perm: [...op.attrs.perm] }),
     },
   },

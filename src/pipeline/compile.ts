@@ -1,18 +1,19 @@
 /**
  * The pipeline as one function, one line per stage:
  *
- *   importTfjsModel -> runPasses -> calibrateGraph -> quantizeCalibrated -> lowerGraph -> planGraph -> emitPortable
+ *   importModelFile -> runPasses -> calibrateGraph -> quantizeCalibrated -> lowerGraph -> planGraph -> emitPortable
  *
  * `compileGraph` starts from a float graph already in memory (the HAR example trains one);
- * `compileModelFile` starts from a model.json on disk. Both write the output folder atomically.
+ * `compileModelFile` starts from a model file on disk of any format (tfjs model.json, .tflite, ONNX,
+ * recognised by content): a float model goes through the whole pipeline, an integer .tflite keeps
+ * its own quantization. Both write the output folder atomically.
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fail } from '../support/diagnostics.ts';
 import type { Graph } from '../ir/graph.ts';
 import { assertValidGraph, type GraphLimits } from '../validate/validate.ts';
-import { importTfjsModel } from '../import/tfjs.ts';
-import { importTflite } from '../import/tflite.ts';
+import { importModelFile } from '../import/model-file.ts';
 import { runPasses } from '../passes/index.ts';
 import { calibrateGraph, quantizeCalibrated, type QuantizeOptions } from '../quantize/quantize-graph.ts';
 import { emitModelFolder, type EmitResult } from '../codegen/emit-folder.ts';
@@ -108,13 +109,12 @@ export function readCalibrationFile(path: string, windowSize: number): Float32Ar
 }
 
 export async function compileModelFile(modelPath: string, calibPath: string | undefined, opts: CompileOptions): Promise<CompileResult> {
-  if (extname(modelPath) === '.tflite') {
-    // Already int8 with its own quantization: no passes, no calibration.
-    const int8Graph = importTflite(modelPath, opts.name, opts.limits);
-    const emitted = await emitModelFolder(int8Graph, opts.out, { backend: opts.backend, target: opts.target, io: opts.io, weights: opts.weights, force: opts.force, limits: opts.limits });
-    return { ...emitted, floatGraph: int8Graph, int8Graph };
+  const { graph: imported, quantized } = await importModelFile(modelPath, { name: opts.name, limits: opts.limits });
+  if (quantized) {
+    // Already int8 (or 16x8) with its own quantization: no passes, no calibration.
+    const emitted = await emitModelFolder(imported, opts.out, { backend: opts.backend, target: opts.target, io: opts.io, weights: opts.weights, force: opts.force, limits: opts.limits });
+    return { ...emitted, floatGraph: imported, int8Graph: imported };
   }
-  const imported = await importTfjsModel(modelPath, modelPath, opts.limits);
   if (!calibPath) {
     fail('E-CALIB-MISSING', 'quantize', 'post-training quantization needs real input windows: pass --calib FILE (float32 .bin or .json)', { file: modelPath });
   }

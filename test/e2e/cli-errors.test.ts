@@ -67,7 +67,8 @@ beforeAll(async () => {
   writeFileSync(p('calib-bad.json'), '[1, 2');
   writeFileSync(p('calib-shape.json'), '[[1, 2]]');
   writeFileSync(p('calib-size.f32'), Buffer.alloc(10));
-  writeFileSync(p('bad.tflite'), Buffer.from('not a flatbuffer at all, just text'));
+  // "TFL3" where a .tflite has it, then a root table offset far outside the file.
+  writeFileSync(p('bad.tflite'), Buffer.concat([Buffer.from([0xff, 0xff, 0, 0]), Buffer.from('TFL3, then nothing a flatbuffer needs')]));
   writeFileSync(p('model.onnx'), 'onnx');
   mkdirSync(p('notjson'));
   writeFileSync(p('notjson', 'model.json'), '{');
@@ -106,12 +107,12 @@ const ROWS: Row[] = [
   ['compile: model file missing', ['compile', p('nope.tflite'), '--out', OUT], 'E-CLI-INPUT'],
   ['compile: model is a folder holding model.json', ['compile', p('har'), '--calib', C, '--out', OUT], 'E-CLI-INPUT'],
   ['compile: model is an empty folder', ['compile', p('emptydir'), '--out', OUT], 'E-CLI-INPUT'],
-  ['compile: model of an unknown kind', ['compile', p('model.onnx'), '--out', OUT], 'E-CLI-INPUT'],
+  ['compile: model of an unknown kind (text named .onnx)', ['compile', p('model.onnx'), '--out', OUT], 'E-FORMAT-UNKNOWN'],
   ['compile: model is a named pipe', ['compile', p('fifo'), '--out', OUT], 'E-CLI-INPUT'],
   ['compile: model is a symlink loop', ['compile', p('loop'), '--out', OUT], 'E-CLI-INPUT'],
   ['compile: model.json is not JSON', ['compile', p('notjson', 'model.json'), '--calib', C, '--out', OUT], 'E-TFJS-JSON'],
   ['compile: a tfjs graph model', ['compile', p('graphmodel', 'model.json'), '--calib', C, '--out', OUT], 'E-TFJS-FORMAT'],
-  ['compile: .tflite that is not a flatbuffer', ['compile', p('bad.tflite'), '--out', OUT], 'E-TFLITE-'],
+  ['compile: .tflite whose flatbuffer is damaged', ['compile', p('bad.tflite'), '--out', OUT], 'E-TFLITE-'],
   ['compile: model missing', ['compile', '--out', OUT], 'E-CLI-USAGE'],
   ['compile: two models', ['compile', TFLITE, TFLITE, '--out', OUT], 'E-CLI-USAGE'],
   ["compile: a missing model named 'conformance'", ['compile', p('nope.json'), '--name', 'conformance', '--out', OUT], 'E-CLI-INPUT'],
@@ -215,12 +216,12 @@ const ROWS: Row[] = [
   ['budget: a folder where a budget file goes, --force', ['budget', p('gen-budget'), '--target', 'cortex-m3', '--force'], 'E-OUT-KIND'],
   // inspect
   ['inspect: path missing', ['inspect', p('nope.json')], 'E-CLI-INPUT'],
-  ['inspect: a file of an unknown kind', ['inspect', p('file.txt')], 'E-CLI-INPUT'],
+  ['inspect: a file of an unknown kind', ['inspect', p('file.txt')], 'E-FORMAT-UNKNOWN'],
   ['inspect: folder without manifest', ['inspect', p('emptydir')], 'E-DIR-MANIFEST'],
   ['inspect: manifest is not JSON', ['inspect', p('badmanifest')], 'E-DIR-MANIFEST'],
   ['inspect: model.json is not JSON', ['inspect', p('notjson', 'model.json')], 'E-TFJS-JSON'],
   ['inspect: a named pipe', ['inspect', p('fifo')], 'E-CLI-INPUT'],
-  ['inspect: .tflite that is not a flatbuffer', ['inspect', p('bad.tflite')], 'E-TFLITE-'],
+  ['inspect: .tflite whose flatbuffer is damaged', ['inspect', p('bad.tflite')], 'E-TFLITE-'],
   // conformance
   ['conformance: --filter not a regex', ['conformance', '--filter', '('], 'E-CLI-OPTION'],
   ['conformance: --filter unbalanced class', ['conformance', '--filter', '[a-'], 'E-CLI-OPTION'],

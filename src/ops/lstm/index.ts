@@ -2,7 +2,8 @@
  * UNIDIRECTIONAL_SEQUENCE_LSTM with TFLite's integer arithmetic: int8 activations, int16 gates and
  * cell state, the hidden and cell state in variable tensors kept across invokes.
  *
- *   tflite UNIDIRECTIONAL_SEQUENCE_LSTM (no CIFG, peephole, projection or layer normalization)
+ *   tflite UNIDIRECTIONAL_SEQUENCE_LSTM (no CIFG, peephole, projection or layer normalization; int8,
+ *     16x8, or float32 from a float model, which edgec quantizes as it does tfjs's)
  *   tfjs LSTM (sigmoid gates, or tfjs's default hard sigmoid: portable kernel only; see tfjs.ts)
  *   -> IR lstm { timeMajor, cellClip }  (x, input weights i/f/c/o, recurrent weights, biases, hidden, cell)
  *   -> step lstm_s8 -> edgec_lstm_s8 | arm_lstm_unidirectional_s8 (same effective biases, from the compiler)
@@ -113,7 +114,9 @@ function unsupported(m: TfliteModel, op: TfliteOperator): string | null {
   if (op.inputs.length !== 24) return `expected 24 inputs, found ${op.inputs.length}`;
   const int8 = t(0)?.type === 'int8' && t(18)?.type === 'int8';
   const int16 = t(0)?.type === 'int16' && t(18)?.type === 'int16';
-  if (!(int8 || int16) || t(19)?.type !== 'int16') return 'only int8 or int16 input and hidden state with an int16 cell state are supported (not float or hybrid)';
+  // A float LSTM (float32 input, states and weights) is the float IR op edgec quantizes, as from tfjs.
+  const float = [0, 18, 19].every((k) => t(k)?.type === 'float32');
+  if (!float && (!(int8 || int16) || t(19)?.type !== 'int16')) return 'only float32, or int8 or int16 input and hidden state with an int16 cell state, are supported (not hybrid)';
   for (let k = 1; k <= 8; k++) if (!t(k)) return 'a gate without weights (CIFG) is not supported';
   for (const k of [9, 10, 11]) if (t(k)) return 'peephole connections are not supported';
   for (const k of [16, 17]) if (t(k)) return 'a projection layer is not supported';

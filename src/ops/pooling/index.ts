@@ -6,6 +6,7 @@
  *   tfjs GlobalMaxPooling1D/2D     -> IR max_pool2d over the whole input
  *   tfjs GlobalAveragePooling1D/2D -> IR mean_hw (quantized as its input) -> step avg_pool_s8
  *   tflite MEAN over H and W       -> IR mean_hw_requant (its own output scale) -> step mean_s8 | mean_s16
+ *                                     (in a float model: IR mean_hw, as Keras's global average pooling)
  *
  * Pooling copies values, so its output is quantized as its input; TFLite's MEAN rescales.
  * Steps and emitters are in steps.ts, the conformance adapters in cases.ts.
@@ -229,7 +230,9 @@ export const pooling: OpFamily<PoolingOps, PoolingSteps> = {
           c.problem(`MEAN over axes [${axes.join(', ')}] is not supported (only H and W of a 4-D tensor)`);
           return;
         }
-        c.addOp({ kind: 'mean_hw_requant', name: c.name, attrs: {}, inputs: [c.inputs[0]!], outputs: c.outputs });
+        // A float model's MEAN is Keras's global average pooling: quantized as its input (an average pool).
+        const float = c.model.tensors[c.op.inputs[0]!]!.type === 'float32';
+        c.addOp({ kind: float ? 'mean_hw' : 'mean_hw_requant', name: c.name, attrs: {}, inputs: [c.inputs[0]!], outputs: c.outputs });
       },
     },
   },

@@ -1,0 +1,88 @@
+/**
+ * A model file of any format edgec reads, recognised by its bytes (src/formats/detect.ts), never by
+ * its name:
+ *
+ *   tflite -> importTfliteModel: an integer graph (int8 or 16x8, keeping the file's quantization) or
+ *             a float graph (float32 / float16 weights) to calibrate
+ *   tfjs   -> importTfjsModel: a float graph to calibrate
+ *   onnx   -> importOnnx of ./onnx.ts (the ONNX front end) when this build has it: a float graph
+ *
+ * The importers are loaded on demand, so a command reading a .tflite never loads tfjs.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fail } from '../support/diagnostics.ts';
+import { detectModelFormat, type ModelFormat } from '../formats/detect.ts';
+import { parseTflite, type TfliteModel } from '../formats/tflite-schema.ts';
+import type { Graph } from '../ir/graph.ts';
+import type { GraphLimits } from '../validate/validate.ts';
+
+export interface ImportedModel {
+  format: ModelFormat;
+  graph: Graph;
+  /** False for a float graph (it needs calibration); true when the file holds its own integer quantization. */
+  quantized: boolean;
+}
+
+/**
+ * The ONNX front end's entry point, which ./onnx.ts exports as `importOnnx`: the model file's path
+ * in, a validated float graph out (as importTfjsModel gives), unsupported parts refused as located
+ * diagnostics.
+ */
+export type OnnxImport = (path: string, limits?: GraphLimits) => Graph | Promise<Graph>;
+
+const ONNX_MODULE = new URL('./onnx.ts', import.meta.url);
+
+/** `importOnnx` from ./onnx.ts, or a refusal when this build has no ONNX front end yet. */
+async function onnxImporter(path: string): Promise<OnnxImport> {
+  if (!existsSync(fileURLToPath(ONNX_MODULE))) fail('E-FORMAT-ONNX', 'import', 'an ONNX model: ONNX import is not available in this build', { file: path });
+  const mod = (await import(/* @vite-ignore */ ONNX_MODULE.href)) as { importOnnx?: OnnxImport };
+  if (typeof mod.importOnnx !== 'function') throw new Error('src/import/onnx.ts does not export importOnnx');
+  return mod.importOnnx;
+}
+
+function readModelBytes(path: string): Uint8Array {
+  try {
+    const b = readFileSync(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (e) {
+    return fail('E-MODEL-READ', 'import', `cannot read the model: ${(e as Error).message}`, { file: path });
+  }
+}
+
+/** A model file's format and, for a .tflite, its parsed contents (cheap: no graph is built). */
+export function probeModelFile(path: string): { format: ModelFormat; tflite?: TfliteModel } {
+  const bytes = readModelBytes(path);
+  const format = detectModelFormat(bytes, path);
+  return format === 'tflite' ? { format, tflite: parseTflite(bytes, basename(path)) } : { format };
+}
+
+/** Whether the model needs calibration data: a float model (tfjs, ONNX, a float .tflite). */
+export async function needsCalibration(path: string): Promise<boolean> {
+  const { tflite } = probeModelFile(path);
+  if (!tflite) return true;
+  const { isFloatTflite } = await import('./tflite.ts');
+  return isFloatTflite(tflite);
+}
+
+/** Imports and validates the model at `path` (`name`: the graph's name, default from the model). */
+export async function importModelFile(path: string, opts: { name?: string; limits?: GraphLimits } = {}): Promise<ImportedModel> {
+  const { format, tflite } = probeModelFile(path);
+  if (tflite) {
+    const { importTfliteModel } = await import('./tflite.ts');
+    const graph = importTfliteModel(tflite, opts.name, opts.limits);
+    return { format, graph, quantized: !isFloatGraph(graph) };
+  }
+  if (format === 'tfjs') {
+    const { importTfjsModel } = await import('./tfjs.ts');
+    return { format, graph: await importTfjsModel(path, path, opts.limits), quantized: false };
+  }
+  const importOnnx = await onnxImporter(path);
+  return { format, graph: await importOnnx(path, opts.limits), quantized: false };
+}
+
+/** A float graph computes in float32 (its activations are float32 tensors). */
+export function isFloatGraph(g: Graph): boolean {
+  return g.tensors.some((t) => !t.data && t.dtype === 'float32');
+}
