@@ -24,6 +24,7 @@ import { as } from './shared/emit.ts';
 import { appendActivation, newActivation } from './shared/tfjs.ts';
 import { caseTensors } from './shared/case.ts';
 import { activationS16Params, activationS16Step, type ActivationS16Step } from './activations_s16.ts';
+import { activationsOnnxImporters } from './activations-onnx.ts';
 
 export interface ActivationsOps {
   logistic: Record<string, never>;
@@ -329,6 +330,7 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
       convert: (c) => activationLayer(c, 'relu', c.config.maxValue === null || c.config.maxValue === undefined ? undefined : Number(c.config.maxValue)),
     },
   },
+  onnx: activationsOnnxImporters,
   cases: [
     {
       op: 'leaky_relu',

@@ -20,6 +20,7 @@ import type { Activation, DType, Graph, Op, OpKind, Padding2d, QuantParams, Tens
 import type { Table } from '../formats/flatbuffer.ts';
 import type { TfliteModel, TfliteOperator } from '../formats/tflite-schema.ts';
 import type { CaseReader } from '../formats/conformance-case.ts';
+import type { OnnxImporter } from './onnx-contract.ts';
 
 export type OpOf<K extends OpKind> = Extract<Op, { kind: K }>;
 
@@ -303,6 +304,8 @@ export interface OpFamily<O, S> {
   steps: { [K in keyof S]: StepDef<S[K]> };
   tflite?: Readonly<Record<string, TfliteImporter>>;
   tfjs?: Readonly<Record<string, TfjsImporter>>;
+  /** ONNX op types (default domain) -> IR ops: ./onnx-contract.ts. */
+  onnx?: Readonly<Record<string, OnnxImporter>>;
   cases?: readonly CaseAdapter[];
 }
 

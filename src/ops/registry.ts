@@ -7,6 +7,7 @@
  */
 import type { OpKind } from '../ir/graph.ts';
 import type { CaseAdapter, Named, OpDef, StepDef, TfjsImporter, TfliteImporter } from './contract.ts';
+import type { OnnxImporter } from './onnx-contract.ts';
 import { pad, type PadOps, type PadSteps } from './pad.ts';
 import { pooling, type PoolingOps, type PoolingSteps } from './pooling/index.ts';
 import { softmax, type SoftmaxOps, type SoftmaxSteps } from './softmax.ts';
@@ -121,6 +122,10 @@ const TFJS = table(
   FAMILIES.flatMap((f) => Object.entries(f.tfjs ?? {})),
   'tfjs layer class',
 );
+const ONNX = table(
+  FAMILIES.flatMap((f) => Object.entries(f.onnx ?? {})),
+  'onnx op type',
+);
 const CASES: readonly CaseAdapter[] = FAMILIES.flatMap((f) => f.cases ?? []);
 
 export function opDef(kind: string): AnyOpDef | undefined {
@@ -137,6 +142,10 @@ export function tfliteImporter(builtin: string): TfliteImporter | undefined {
 
 export function tfjsImporter(layerClass: string): TfjsImporter | undefined {
   return TFJS.get(layerClass);
+}
+
+export function onnxImporter(opType: string): OnnxImporter | undefined {
+  return ONNX.get(opType);
 }
 
 export function caseAdapter(op: string, actDtype: string): CaseAdapter | undefined {

@@ -9,6 +9,7 @@
 import type { OpFamily, TfjsImporter, TfliteImporter } from './contract.ts';
 import { requireSameQuant, size } from './shared/rules.ts';
 import { newActivation } from './shared/tfjs.ts';
+import { reshapeOnnxImporters } from './reshape-onnx.ts';
 
 export interface ReshapeOps {
   reshape: { shape: readonly number[] };
@@ -73,4 +74,5 @@ export const reshape: OpFamily<ReshapeOps, ReshapeSteps> = {
     // (collected by the importer from the layer configs).
     EdgecFakeQuant: identity,
   },
+  onnx: reshapeOnnxImporters,
 };

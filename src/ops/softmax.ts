@@ -19,6 +19,7 @@ import { caseTensors } from './shared/case.ts';
 import { as } from './shared/emit.ts';
 import { checkSameSize, requireOutputQuant } from './shared/rules.ts';
 import { appendActivation } from './shared/tfjs.ts';
+import { softmaxOnnx } from './softmax-onnx.ts';
 
 export interface SoftmaxOps {
   softmax: { beta: number };
@@ -220,5 +221,6 @@ export const softmax: OpFamily<SoftmaxOps, SoftmaxSteps> = {
       convert: (c) => appendActivation(c, c.inputs[0]!, 'softmax'),
     },
   },
+  onnx: { Softmax: softmaxOnnx },
   cases: [softmaxCase('s8'), softmaxCase('s8_s16'), softmaxCase('s16')],
 };

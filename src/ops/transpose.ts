@@ -12,6 +12,7 @@ import type { OpFamily, OpOf } from './contract.ts';
 import { caseTensors } from './shared/case.ts';
 import { cmsisDims } from './shared/emit.ts';
 import { requireSameQuant, requireShape, size } from './shared/rules.ts';
+import { transposeOnnx } from './transpose-onnx.ts';
 
 export interface TransposeOps {
   transpose: { perm: readonly number[] };
@@ -113,6 +114,7 @@ export const transpose: OpFamily<TransposeOps, TransposeSteps> = {
       },
     },
   },
+  onnx: { Transpose: transposeOnnx },
   cases: [
     {
       op: 'transpose',

@@ -21,6 +21,7 @@ import { convCases } from './cases.ts';
 import { convCmsis, convS16Cmsis, depthwiseCmsis, depthwiseS16Cmsis, transposeConvCmsis } from './cmsis.ts';
 import { convFloat } from './float.ts';
 import { convTfjsImporters, convTfliteImporters } from './import.ts';
+import { convOnnxImporters } from './onnx.ts';
 import { convPortable, convS16Portable, depthwisePortable, depthwiseS16Portable, transposeConvPortable } from './portable.ts';
 import { convRule, depthwiseRule } from './rule.ts';
 import type { ConvOps, ConvS16Step, ConvStep, ConvSteps, DepthwiseS16Step, DepthwiseStep } from './steps.ts';
@@ -114,5 +115,6 @@ export const conv: OpFamily<ConvOps, ConvSteps> = {
   },
   tflite: convTfliteImporters,
   tfjs: convTfjsImporters,
+  onnx: convOnnxImporters,
   cases: convCases,
 };

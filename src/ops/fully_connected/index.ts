@@ -19,6 +19,7 @@ import type { OpFamily, QuantParams, SimEnv, TfjsLayerContext } from '../contrac
 import { requireActivation, requireBias, requireRank, requireWeightQuant, shapeText, size } from '../shared/rules.ts';
 import { addConst, appendActivation, fused, FUSABLE, newActivation } from '../shared/tfjs.ts';
 import { FULLY_CONNECTED_CASES } from './cases.ts';
+import { fullyConnectedOnnxImporters } from './onnx.ts';
 import type { FullyConnectedOps, FullyConnectedStep, FullyConnectedS4Step, FullyConnectedS16Step, FullyConnectedSteps } from './steps.ts';
 
 export type { FullyConnectedOps, FullyConnectedStep, FullyConnectedS4Step, FullyConnectedS16Step, FullyConnectedSteps };
@@ -166,6 +167,7 @@ export const fullyConnected: OpFamily<FullyConnectedOps, FullyConnectedSteps> = 
   tfjs: {
     Dense: { convert: dense },
   },
+  onnx: fullyConnectedOnnxImporters,
   cases: FULLY_CONNECTED_CASES,
 };
 

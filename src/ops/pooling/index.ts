@@ -18,6 +18,7 @@ import type { OpFamily, OpOf, OpRule, RuleContext, TfjsImporter, TfjsLayerContex
 import { NO_DILATION, nhwcOf, requireActivation, requireRank, requireSameQuant, requireShape, size, windowShape } from '../shared/rules.ts';
 import { newActivation, padding2d, pair } from '../shared/tfjs.ts';
 import { poolingCases } from './cases.ts';
+import { poolingOnnxImporters } from './onnx.ts';
 import { meanStep, poolStep, type MeanStep, type PoolStep } from './steps.ts';
 
 export type { MeanStep, PoolStep };
@@ -246,6 +247,7 @@ export const pooling: OpFamily<PoolingOps, PoolingSteps> = {
     GlobalMaxPooling1D: globalPool(true),
     GlobalMaxPooling2D: globalPool(true),
   },
+  onnx: poolingOnnxImporters,
   cases: poolingCases,
 };
 

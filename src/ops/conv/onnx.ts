@@ -1,0 +1,79 @@
+/**
+ * The convolution family's ONNX mappings.
+ *
+ *   Conv [N, C, T] | [N, C, H, W], weights [O, C / group, (KH,) KW]
+ *     group 1 or C / k     -> conv2d { groups }     weights OIHW -> OHWI (1-D: H = 1)
+ *     group C, one input channel per group -> depthwise_conv2d { multiplier O / C }
+ *                                           weights [O, 1, KH, KW] -> [1, KH, KW, O] (out channel c * M + m)
+ *   QLinearConv (quantized models): the same, with the node's scales and zero points
+ *   ConvTranspose: refused (the IR's transposed convolution runs only in the conformance suite)
+ *
+ * Padding: explicit pads or auto_pad (SAME_UPPER puts the odd pixel after, SAME_LOWER before). The
+ * activation a Relu or Clip after the Conv gave (src/import/onnx-fold.ts) is fused.
+ */
+import type { QuantParams } from '../../ir/graph.ts';
+import type { OnnxActivation, OnnxConst, OnnxImportContext, OnnxImporter } from '../onnx-contract.ts';
+import { addPermuted, attrInt, attrInts, fusedActivation, layoutOutput, refusedOnnx, toTensorData, window2d } from '../shared/onnx.ts';
+
+const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+/** A 1-D kernel [O, I, KW] as [O, I, 1, KW] (same values): the IR's 1-D layers are 2-D with H = 1. */
+const lift = (w: OnnxConst): OnnxConst => (w.dims.length === 3 ? { ...w, dims: [w.dims[0]!, w.dims[1]!, 1, w.dims[2]!] } : w);
+
+/** Conv of activation `x` with constant weights and bias; `outQuant` for QLinearConv's explicit output parameters. */
+export function importConv(c: OnnxImportContext, x: OnnxActivation, w: OnnxConst, bias: OnnxConst | null, outQuant?: QuantParams): void {
+  const rank = x.dims.length;
+  if (rank !== 3 && rank !== 4) {
+    c.problem(`Conv over a rank-${rank} input: 1-D [N, C, T] and 2-D [N, C, H, W] convolutions are supported`, 'E-ONNX-SHAPE');
+    return;
+  }
+  const [n, inC] = [x.dims[0]!, x.dims[1]!];
+  if (w.dims.length !== rank) {
+    c.problem(`weights [${w.dims.join(', ')}] do not match the rank-${rank} input`, 'E-ONNX-SHAPE');
+    return;
+  }
+  const [outC, groupC] = [w.dims[0]!, w.dims[1]!];
+  const kernel = w.dims.slice(2);
+  const declared = attrInts(c.node, 'kernel_shape');
+  if (declared && (declared.length !== kernel.length || declared.some((k, i) => k !== kernel[i]))) {
+    c.problem(`kernel_shape [${declared.join(', ')}] differs from the weights' [${kernel.join(', ')}]`, 'E-ONNX-ATTR');
+    return;
+  }
+  const group = attrInt(c.node, 'group', 1);
+  if (!Number.isInteger(group) || group < 1 || inC % group !== 0 || outC % group !== 0 || groupC * group !== inC || outC < 1) {
+    c.problem(`group ${group} with weights [${w.dims.join(', ')}] does not fit ${inC} input channels`, 'E-ONNX-SHAPE');
+    return;
+  }
+  if (bias && prod(bias.dims) !== outC) {
+    c.problem(`the bias holds ${prod(bias.dims)} values for ${outC} output channels`, 'E-ONNX-SHAPE');
+    return;
+  }
+  const win = window2d(c, x.dims.slice(2), kernel);
+  if (!win) return;
+  const { out: spatial, ...geometry } = win;
+  const attrs = { stride: geometry.stride, dilation: geometry.dilation, padding: geometry.padding, activation: fusedActivation(c.node) };
+  const depthwise = group === inC && groupC === 1 && inC > 1;
+  const lifted = lift(w);
+  const [, , kh, kw] = lifted.dims as [number, number, number, number];
+  const weights = depthwise ? addPermuted(c, 'depthwise_kernel', lifted, [1, 2, 3, 0], [1, kh, kw, outC]) : addPermuted(c, 'kernel', lifted, [0, 2, 3, 1], [outC, kh, kw, groupC]);
+  const b = bias ? c.addConst('bias', [outC], toTensorData(bias.data, bias), bias.quant ? { ...bias.quant, ...(bias.quant.scale.length > 1 ? { axis: 0 } : {}) } : undefined) : -1;
+  const kind = depthwise ? 'depthwise_conv2d' : 'conv2d';
+  const y = c.output(0, layoutOutput([n, outC, ...spatial], 'channels-last'), kind, outQuant);
+  if (depthwise) c.addOp({ kind: 'depthwise_conv2d', name: c.name, attrs: { ...attrs, depthMultiplier: outC / inC }, inputs: [x.id, weights, b], outputs: [y] });
+  else c.addOp({ kind: 'conv2d', name: c.name, attrs: { ...attrs, groups: group }, inputs: [x.id, weights, b], outputs: [y] });
+}
+
+const conv: OnnxImporter = {
+  inputs: [2, 3],
+  import(c) {
+    const x = c.activation(0, 'channels-last');
+    const w = c.constant(1, 'the weights');
+    const b = c.input(2) ? c.constant(2, 'the bias') : null;
+    if (x && w && (b || !c.input(2))) importConv(c, x, w, b);
+  },
+};
+
+export const convOnnxImporters: Record<string, OnnxImporter> = {
+  Conv: conv,
+  ConvTranspose: refusedOnnx("the IR has no float transposed convolution (TFLite's TRANSPOSE_CONV kernel is reached only by the conformance suite)"),
+};

@@ -1,0 +1,79 @@
+/**
+ * Small ONNX models of the kinds wearable research exports from PyTorch, built with seeded random
+ * weights (test/support/onnx-builder.ts): a 1-D CNN over sensor windows [1, C, T], a 2-D CNN with
+ * batch norm and a depthwise convolution, an MLP with Gemm, a convolution flattened into a Gemm (the
+ * channels-last weight permutation), and a GRU.
+ */
+import { float, int, ints, OnnxBuilder, seeded, str } from './onnx-builder.ts';
+
+export interface OnnxTestModel {
+  name: string;
+  bytes: Uint8Array;
+  /** ONNX input dims. */
+  dims: number[];
+  /** ONNX-order window -> the compiled model's input order (channels-last for a convolution's input). */
+  toIr(x: Float32Array): Float32Array;
+}
+
+const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+/** [1, C, ...spatial] in ONNX order -> channels-last. */
+export function channelsLast(dims: readonly number[]): (x: Float32Array) => Float32Array {
+  const c = dims[1]!;
+  const spatial = prod(dims.slice(2));
+  return (x) => {
+    const out = new Float32Array(x.length);
+    for (let ch = 0; ch < c; ch++) for (let p = 0; p < spatial; p++) out[p * c + ch] = x[ch * spatial + p]!;
+    return out;
+  };
+}
+
+const same = (x: Float32Array) => x;
+
+/** Conv1d -> ReLU -> MaxPool -> dilated Conv1d -> ReLU -> depthwise (SAME_UPPER, stride 2) -> AvgPool -> Flatten -> Gemm -> Softmax. */
+export function cnn1d(): OnnxTestModel {
+  const dims = [1, 6, 64];
+  const m = new OnnxBuilder('cnn1d', seeded(11));
+  m.input('x', ['batch', 6, 64]);
+  let h = m.node('Conv', ['x', m.weight('c1w', [8, 6, 5]), m.weight('c1b', [8])], 1, { pads: ints([2, 2]) });
+  h = m.node('Relu', [h]);
+  h = m.node('MaxPool', [h], 1, { kernel_shape: ints([2]), strides: ints([2]) });
+  h = m.node('Conv', [h, m.weight('c2w', [12, 8, 3]), m.weight('c2b', [12])], 1, { dilations: ints([2]), pads: ints([2, 2]) });
+  h = m.node('Relu', [h]);
+  h = m.node('Conv', [h, m.weight('dw', [12, 1, 3]), m.weight('dwb', [12])], 1, { group: int(12), strides: ints([2]), auto_pad: str('SAME_UPPER') });
+  h = m.node('AveragePool', [h], 1, { kernel_shape: ints([2]), strides: ints([2]) });
+  h = m.node('Flatten', [h]);
+  h = m.node('Gemm', [h, m.weight('fcw', [5, 12 * 8], 0.3), m.weight('fcb', [5])], 1, { transB: int(1) });
+  m.node('Softmax', [h], ['y']);
+  m.output('y');
+  return { name: 'cnn1d', bytes: m.encode(17), dims, toIr: channelsLast(dims) };
+}
+
+/** Gemm (transB 0, alpha, beta) -> ReLU -> MatMul + Add -> Clip(0, 6) -> Gemm -> Softmax (opset 13). */
+export function mlp(): OnnxTestModel {
+  const dims = [1, 20];
+  const m = new OnnxBuilder('mlp', seeded(12));
+  m.input('features', ['N', 20]);
+  let h = m.node('Gemm', ['features', m.weight('w1', [20, 16]), m.weight('b1', [16])], 1, { alpha: float(0.8), beta: float(1.5) });
+  h = m.node('Relu', [h]);
+  h = m.node('MatMul', [h, m.weight('w2', [16, 12])]);
+  h = m.node('Add', [h, m.weight('b2', [12])]);
+  h = m.node('Clip', [h, m.init('lo', [], [0]), m.init('hi', [], [6])]);
+  h = m.node('Gemm', [h, m.weight('w3', [4, 12]), m.weight('b3', [4])], 1, { transB: int(1) });
+  m.node('Softmax', [h], ['probs'], { axis: int(1) });
+  m.output('probs');
+  return { name: 'mlp', bytes: m.encode(13), dims, toIr: same };
+}
+
+/** A convolution over [1, 3, T] flattened straight into a Gemm: the Gemm's columns follow the channels-last order. */
+export function convFlattenGemm(): OnnxTestModel {
+  const dims = [1, 3, 16];
+  const m = new OnnxBuilder('conv_flatten', seeded(13));
+  m.input('x', [1, 3, 16]);
+  let h = m.node('Conv', ['x', m.weight('cw', [4, 3, 3]), m.weight('cb', [4])], 1, { pads: ints([1, 1]) });
+  h = m.node('Relu', [h]);
+  h = m.node('Flatten', [h]);
+  m.node('Gemm', [h, m.weight('fw', [3, 64], 0.3), m.weight('fb', [3])], ['logits'], { transB: int(1) });
+  m.output('logits');
+  return { name: 'conv_flatten', bytes: m.encode(11), dims, toIr: channelsLast(dims) };
+}
