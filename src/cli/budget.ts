@@ -13,6 +13,7 @@ import { targetFit } from '../targets/fit.ts';
 import { DEFAULT_TARGET, HOST, listTargets, loadTarget } from '../targets/targets.ts';
 import { checkFileOutput, writeFileAtomically, type OutputOptions } from '../io/atomic.ts';
 import { openModelFolder } from './inputs.ts';
+import { addCycleOptions, type CycleOptionValues, parseCycleOptions } from './cycles.ts';
 
 const MD_HEADER = '# Budgets of ';
 
@@ -30,13 +31,16 @@ function isBudgetFile(abs: string): boolean {
 }
 
 export function registerBudgetCommand(program: Command, ctx: CliContext): void {
-  program
-    .command('budget <dir>')
-    .description('flash, RAM and executed-instruction budgets of a generated model on Cortex-M targets (QEMU); writes budget*.md/json into the folder')
-    .option('--target <name>', `a Cortex-M target (${listTargets().join(', ')}), or "all" (default: the core the folder was compiled for)`)
+  addCycleOptions(
+    program
+      .command('budget <dir>')
+      .description('flash, RAM, executed instructions and estimated cycles (a model, not a measurement) of a generated model on Cortex-M targets (QEMU); writes budget*.md/json into the folder')
+      .option('--target <name>', `a Cortex-M target (${listTargets().join(', ')}), or "all" (default: the core the folder was compiled for)`),
+  )
     .option('--json', 'print JSON')
     .option('--force', 'replace budget*.md/json files in the folder that edgec did not write')
-    .action(async (dir: string, opts: { target?: string; json?: boolean; force?: boolean }) => {
+    .action(async (dir: string, opts: CycleOptionValues & { target?: string; json?: boolean; force?: boolean }) => {
+      const cycles = parseCycleOptions(opts);
       if (opts.target === HOST) notApplicable('--target host', `budgets are measured on Cortex-M targets (${listTargets().join(', ')}, or all)`);
       if (opts.target !== undefined) await parseTarget(opts.target, '--target', ['all']);
       const { measureBudget, formatBudgets } = await import('../report/budget.ts');
@@ -63,7 +67,7 @@ export function registerBudgetCommand(program: Command, ctx: CliContext): void {
         }
         if (fit && targetName !== 'all') ctx.log(`note: ${fit.note}`);
         ctx.log(`measuring ${t} ...`);
-        budgets.push(await measureBudget(dir, t));
+        budgets.push(await measureBudget(dir, t, { cycles }));
       }
       const table = formatBudgets(budgets);
       const data = `${JSON.stringify(budgets.length === 1 ? budgets[0] : budgets, null, 2)}\n`;

@@ -8,6 +8,9 @@
  *          instructions, not cycles.
  * The total comes from a build without per-layer hooks; the per-layer figures from a build with
  * them, and their sum exceeds the total by the hooks' own instructions (reported as overhead).
+ *   cycles  estimated (never measured): the same builds traced by edgec's QEMU plugin and costed with
+ *          the core's model from published instruction timings, per layer beside its MACs and the
+ *          core's int8 MAC floor (src/report/cycles; clock and flash wait states are options).
  */
 import { safeText } from '../support/sanitize.ts';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +20,8 @@ import { fail } from '../support/diagnostics.ts';
 import { loadTarget, type TargetDescriptor } from '../toolchain/cortex-m.ts';
 import { buildModelCortex, parseProfile, runModelCortex } from '../toolchain/model-cortex.ts';
 import { xorshift32Bytes } from '../verify/verify.ts';
+import { type BudgetCycles, estimateBudgetCycles } from './cycles/budget-cycles.ts';
+import { type CycleOptions, DEFAULT_CYCLE_OPTIONS } from './cycles/run.ts';
 
 export interface Budget {
   target: string;
@@ -25,6 +30,8 @@ export interface Budget {
   /** state: bytes a stateful model keeps between invokes (LSTM hidden/cell), outside the arena. */
   ram: { arena: number; scratch: number; state: number; stack: number; static: number; total: number };
   instructions: { total: number | null; per_layer: { name: string; op: string; instructions: number }[]; overhead: number | null; note: string };
+  /** Estimated cycles, ms and MACs (a model of the core, not a measurement); absent without QEMU or with `cycles: false`. */
+  cycles?: BudgetCycles;
 }
 
 /** Symbols of the harness (startup, semihosting, libc, main): not part of the model's budget. */
@@ -74,7 +81,7 @@ export function flashAndStatic(elf: string, m: Manifest): { flash: Budget['flash
   };
 }
 
-export async function measureBudget(dir: string, targetName: string, opts: { inputs?: number } = {}): Promise<Budget> {
+export async function measureBudget(dir: string, targetName: string, opts: { inputs?: number; cycles?: CycleOptions | false } = {}): Promise<Budget> {
   const m = readManifest(dir);
   const target: TargetDescriptor = loadTarget(targetName);
   const plain = await buildModelCortex(dir, m, target, { checkScratch: false });
@@ -99,6 +106,8 @@ export async function measureBudget(dir: string, targetName: string, opts: { inp
   const steps = parseProfile(stepRun.profile!, m.steps.length, n, target);
   const perLayer = m.steps.map((s, i) => ({ name: s.layer, op: s.op, instructions: steps.perInput[0]!.steps[i]! }));
   const totalInstr = total.perInput[0]!.total;
+  const cycleOptions = opts.cycles === undefined ? DEFAULT_CYCLE_OPTIONS : opts.cycles;
+  const cycles = cycleOptions ? await estimateBudgetCycles(dir, m, target, input.subarray(0, sampleBytes(folderInputs(m))), cycleOptions) : undefined;
   return {
     target: target.name,
     flash,
@@ -111,6 +120,7 @@ export async function measureBudget(dir: string, targetName: string, opts: { inp
       total: m.arenaBytes + (m.stateBytes ?? 0) + total.stackBytes + staticBytes,
     },
     instructions: { total: totalInstr, per_layer: perLayer, overhead: perLayer.reduce((a, l) => a + l.instructions, 0) - totalInstr, note },
+    ...(cycles ? { cycles } : {}),
   };
 }
 
@@ -130,6 +140,11 @@ export function formatBudgets(budgets: Budget[]): string {
   lines.push(row('RAM: static (bytes)', (b) => String(b.ram.static)));
   lines.push(row('RAM: total (bytes)', (b) => String(b.ram.total)));
   lines.push(row('instructions / inference', (b) => (b.instructions.total === null ? 'n/a' : b.instructions.total.toLocaleString('en-US'))));
+  if (budgets.some((b) => b.cycles)) {
+    lines.push(row('est. cycles / inference', (b) => (b.cycles ? b.cycles.total.toLocaleString('en-US') : 'n/a')));
+    lines.push(row('est. ms / inference', (b) => (b.cycles ? `${b.cycles.total_ms.toPrecision(4)} @${b.cycles.clock_mhz}MHz` : 'n/a')));
+    lines.push(row('MACs / inference', (b) => (b.cycles?.total_macs ? b.cycles.total_macs.toLocaleString('en-US') : 'n/a')));
+  }
   const first = budgets.find((b) => b.instructions.per_layer.length > 0);
   if (first) {
     lines.push('', `Executed instructions per layer (QEMU -icount; instructions, not cycles):`, '');
@@ -143,5 +158,33 @@ export function formatBudgets(budgets: Budget[]): string {
     lines.push('', `Per-layer hooks add ${budgets.map((b) => `${b.instructions.overhead ?? 'n/a'} (${b.target})`).join(', ')} instructions over the hook-free total.`);
   }
   for (const b of budgets) if (b.instructions.total === null) lines.push(`${b.target}: ${b.instructions.note}.`);
+  for (const b of budgets) if (b.cycles) lines.push('', ...formatCycles(b));
   return lines.join('\n');
+}
+
+const fmt = (v: number | null, digits?: number) => (v === null ? '-' : digits === undefined ? Math.round(v).toLocaleString('en-US') : v.toFixed(digits));
+
+/** The per-layer estimated-cycles table of one target (never called measured). */
+function formatCycles(b: Budget): string[] {
+  const c = b.cycles!;
+  const lines = [
+    `Estimated cycles per layer on ${b.target} (a model of the core from published instruction timings, not a measurement; ${c.clock_mhz} MHz, ${c.flash_wait_states} flash wait states, prefetch ${c.flash_prefetch}):`,
+    '',
+    `| ${'layer'.padEnd(40)} | ${'op'.padEnd(18)} | ${'instructions'.padStart(12)} | ${'est. cycles'.padStart(12)} | ${'est. ms'.padStart(9)} | ${'MACs'.padStart(10)} | ${'est. cyc/MAC'.padStart(12)} | ${'x floor'.padStart(7)} |`,
+    `|${'-'.repeat(42)}|${'-'.repeat(20)}|${'-'.repeat(14)}|${'-'.repeat(14)}|${'-'.repeat(11)}|${'-'.repeat(12)}|${'-'.repeat(14)}|${'-'.repeat(9)}|`,
+  ];
+  c.per_layer.forEach((l, i) => {
+    const instr = b.instructions.per_layer[i]?.instructions ?? l.instructions_traced;
+    lines.push(
+      `| ${safeText(l.name).replace(/\|/g, '<U+007C>').padEnd(40)} | ${safeText(l.op).padEnd(18)} | ${fmt(instr).padStart(12)} | ${fmt(l.estimated_cycles).padStart(12)} | ${l.estimated_ms.toFixed(3).padStart(9)} | ${fmt(l.macs).padStart(10)} | ${fmt(l.estimated_cycles_per_mac, 2).padStart(12)} | ${fmt(l.times_floor, 1).padStart(7)} |`,
+    );
+  });
+  lines.push(
+    `| ${'total (hook-free build)'.padEnd(40)} | ${''.padEnd(18)} | ${fmt(b.instructions.total).padStart(12)} | ${fmt(c.total).padStart(12)} | ${c.total_ms.toFixed(3).padStart(9)} | ${fmt(c.total_macs).padStart(10)} | ${fmt(c.total_cycles_per_mac, 2).padStart(12)} | ${fmt(c.total_cycles_per_mac === null ? null : c.total_cycles_per_mac / c.mac_floor.cycles_per_mac, 1).padStart(7)} |`,
+    '',
+    `Floor: ${c.mac_floor.cycles_per_mac} cycle/MAC on ${b.target} (${c.mac_floor.how}; ${c.mac_floor.source}); "x floor" is a layer's estimated cycles/MAC over it.`,
+  );
+  if (c.approximation) lines.push(`Approximation: ${c.approximation}.`);
+  if (c.unknown_mnemonics.length > 0) lines.push(`Instructions no rule covers, charged 1 cycle: ${c.unknown_mnemonics.map((u) => `${u.mnemonic} x${u.executed}`).join(', ')}.`);
+  return lines;
 }

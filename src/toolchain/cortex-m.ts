@@ -110,7 +110,7 @@ export interface QemuRun {
 }
 
 /** Runs an ELF in QEMU with semihosting in `cwd`; faults and timeouts become diagnostics. */
-export async function runQemu(target: TargetDescriptor, elf: string, cwd: string, opts: { timeoutMs?: number; icount?: boolean } = {}): Promise<QemuRun> {
+export async function runQemu(target: TargetDescriptor, elf: string, cwd: string, opts: { timeoutMs?: number; icount?: boolean; extraArgs?: string[] } = {}): Promise<QemuRun> {
   if (!target.qemu) fail('E-TARGET-RUN', 'toolchain', `target ${target.name} is build-and-size only: no QEMU machine runs it`);
   checkCortexToolchain(true);
   const args = [
@@ -125,6 +125,7 @@ export async function runQemu(target: TargetDescriptor, elf: string, cwd: string
     '-semihosting-config',
     'enable=on,target=native',
     ...(opts.icount ? ['-icount', `shift=${ICOUNT_SHIFT},align=off,sleep=off`] : []),
+    ...(opts.extraArgs ?? []),
     '-kernel',
     elf,
   ];
