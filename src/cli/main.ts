@@ -77,6 +77,7 @@ export async function main(argv: string[], streams: CliStreams = processStreams)
       compile.registerCompile(program, ctx);
       model.registerModelCommands(program, ctx);
       budget.registerBudgetCommand(program, ctx);
+      (await import('./cycles.ts')).registerCyclesCommand(program, ctx);
       train.registerTrainCommand(program, ctx);
     }
     if (argv.length <= 2) {
