@@ -14,7 +14,7 @@ import type { DType, OpKind, QuantParams } from '../ir/graph.ts';
 import { fixedQuant16 } from '../arith/tensor-quant.ts';
 import { opDef } from '../ops/registry.ts';
 import type { OnnxActivation, OnnxImportContext, OnnxLayout, OnnxOutput, OnnxValue } from '../ops/onnx-contract.ts';
-import { irShapeOf, MAX_ACTIVATION_ELEMENTS, orderOf, sameOrder } from '../ops/shared/onnx.ts';
+import { axisPermutationOf, irShapeOf, layoutPermutation, MAX_ACTIVATION_ELEMENTS, orderOf, sameOrder } from '../ops/shared/onnx.ts';
 import { qdqParams, type QdqParams } from './onnx-qdq.ts';
 
 const shapeKey = (s: readonly number[]) => s.join('x');
@@ -71,6 +71,29 @@ export class OnnxImportState {
     this.b.addOp({ kind: 'reshape', name: `${layer}/reshape`, attrs: { shape: [...shape] }, inputs: [id], outputs: [out] });
     this.reshapes.set(key, out);
     return out;
+  }
+
+  /**
+   * The activation moved into `layout` by an IR transpose, when it stores a permutation of its ONNX
+   * axes (a Transpose the importer could not absorb); null otherwise.
+   */
+  transposed(v: OnnxActivation, layout: OnnxLayout, layer: string): number | null {
+    const p = axisPermutationOf(v.order, v.dims);
+    if (!p) return null;
+    const q = layoutPermutation(v.dims.length, layout);
+    const key = `${v.id}:T${q.join('')}`;
+    const known = this.reshapes.get(key);
+    if (known !== undefined) return this.reshaped(known, irShapeOf(v.dims, layout), layer);
+    const source = this.reshaped(
+      v.id,
+      p.map((a) => v.dims[a]!),
+      layer,
+    );
+    const t = this.b.tensor(source);
+    const out = this.b.copyTensor(t, { name: `${v.name}/${layout}`, shape: q.map((a) => v.dims[a]!) });
+    this.b.addOp({ kind: 'transpose', name: `${layer}/transpose`, attrs: { perm: q.map((a) => p.indexOf(a)) }, inputs: [source], outputs: [out] });
+    this.reshapes.set(key, out);
+    return this.reshaped(out, irShapeOf(v.dims, layout), layer);
   }
 
   /** A requantization of tensor `id` to `quant` (as `dtype`). */
@@ -161,14 +184,16 @@ export function nodeContext(s: OnnxImportState, node: OnnxNode): { ctx: OnnxImpo
         return null;
       }
       if (layout === 'any') return v;
-      if (!sameOrder(v.order, orderOf(v.dims, layout as OnnxLayout))) {
+      if (!sameOrder(v.order, orderOf(v.dims, layout))) {
+        const moved = s.transposed(v, layout, node.name);
+        if (moved !== null) return { ...v, id: moved, order: orderOf(v.dims, layout) };
         problem(
-          `input '${v.name}' [${v.dims.join(', ')}] is stored ${describeOrder(v)}, and ${node.opType} needs it ${layout === 'plain' ? 'in ONNX order' : 'channels-last'}: that takes a data transpose, which the float IR has no op for`,
+          `input '${v.name}' [${v.dims.join(', ')}] is stored ${describeOrder(v)}, and ${node.opType} needs it ${layout === 'plain' ? 'in ONNX order' : 'channels-last'}: no axis permutation gets there (a reshape mixed the axes)`,
           'E-ONNX-LAYOUT',
         );
         return null;
       }
-      return { ...v, id: s.reshaped(v.id, irShapeOf(v.dims, layout as OnnxLayout), node.name) };
+      return { ...v, id: s.reshaped(v.id, irShapeOf(v.dims, layout), node.name) };
     },
     constant(k, what) {
       const v = input(k);
@@ -208,6 +233,11 @@ export function nodeContext(s: OnnxImportState, node: OnnxNode): { ctx: OnnxImpo
       const t = like >= 0 ? s.b.tensor(like) : undefined;
       return s.b.addTensor({ name: `${node.name}/${role}`, shape: [...irShape], dtype: t?.dtype ?? 'float32', ...(t?.quant ? { quant: t.quant } : {}) });
     },
+    outputTarget(k) {
+      const t = s.quantized ? s.quantTarget(node.outputs[k] ?? '', node) : undefined;
+      return t && t.dtype !== 'int32' ? { dtype: t.dtype, quant: t.quant } : undefined;
+    },
+    requantize: (id, target) => s.requantized(id, target, node.name),
     reshape: (id, irShape) => s.reshaped(id, irShape, node.name),
     alias(k, v) {
       register(k, v);

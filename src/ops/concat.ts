@@ -11,6 +11,7 @@ import type { OpFamily, OpOf } from './contract.ts';
 import { requireSameQuant, shapeText, size } from './shared/rules.ts';
 import { newActivation } from './shared/tfjs.ts';
 import { bytesOf, fromBytes } from './shared/bytes.ts';
+import { concatOnnx } from './concat-onnx.ts';
 
 export interface ConcatOps {
   concat: { axis: number; activation: Activation };
@@ -163,4 +164,5 @@ export const concat: OpFamily<ConcatOps, ConcatSteps> = {
       },
     },
   },
+  onnx: { Concat: concatOnnx },
 };

@@ -21,6 +21,7 @@ import { caseTensors, dimsOf } from './shared/case.ts';
 import { as, cmsisDims, cmsisScratchLines, dims } from './shared/emit.ts';
 import { requireActivation, shapeText, size } from './shared/rules.ts';
 import { newActivation } from './shared/tfjs.ts';
+import { elementwiseOnnxImporters } from './elementwise-onnx.ts';
 
 export interface ElementwiseOps {
   add: { activation: Activation };
@@ -246,6 +247,7 @@ export const elementwise: OpFamily<ElementwiseOps, ElementwiseSteps> = {
       },
     },
   },
+  onnx: elementwiseOnnxImporters,
   cases: [arithmeticCase('add', false), arithmeticCase('add', true), arithmeticCase('mul', false), arithmeticCase('mul', true), minMaxCase()],
 };
 

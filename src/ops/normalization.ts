@@ -9,6 +9,7 @@ import { fail } from '../support/diagnostics.ts';
 import type { OpFamily, OpOf } from './contract.ts';
 import { checkSameSize, size } from './shared/rules.ts';
 import { addConst, newActivation } from './shared/tfjs.ts';
+import { batchNormOnnx } from './normalization-onnx.ts';
 
 export interface NormalizationOps {
   batch_norm: { epsilon: number };
@@ -73,4 +74,5 @@ export const normalization: OpFamily<NormalizationOps, NormalizationSteps> = {
       },
     },
   },
+  onnx: { BatchNormalization: batchNormOnnx },
 };

@@ -77,6 +77,10 @@ export interface OnnxImportContext {
   output(k: number, out: OnnxOutput, producer: OpKind, quant?: QuantParams): number;
   /** An intermediate IR tensor `<layer>/<role>`, typed and quantized like tensor `like` (or float). */
   temp(role: string, irShape: readonly number[], like: number): number;
+  /** Quantized models: the type and parameters the QuantizeLinear after output k gives it (undefined: none). */
+  outputTarget(k: number): { dtype: 'int8' | 'int16'; quant: QuantParams } | undefined;
+  /** Quantized models: tensor `id` requantized to `target` (the same id when it already is). */
+  requantize(id: number, target: { dtype: 'int8' | 'int16'; quant: QuantParams }): number;
   /** The IR tensor `id` under another IR shape (a reshape op: an alias of the same bytes). */
   reshape(id: number, irShape: readonly number[]): number;
   /** ONNX output k is an existing IR tensor seen with new dims and order (no op: Transpose, Identity). */

@@ -16,6 +16,7 @@ import { cmsisDims, dims } from './shared/emit.ts';
 import { isPad, nhwcOf, requireRank, requireSameQuant, requireShape, size } from './shared/rules.ts';
 import { bytesOf, fromBytes } from './shared/bytes.ts';
 import { newActivation } from './shared/tfjs.ts';
+import { padOnnx } from './pad-onnx.ts';
 
 export interface PadOps {
   pad: { padding: Padding2d };
@@ -166,6 +167,7 @@ export const pad: OpFamily<PadOps, PadSteps> = {
     ZeroPadding1D: { convert: zeroPadding },
     ZeroPadding2D: { convert: zeroPadding },
   },
+  onnx: { Pad: padOnnx },
   cases: [
     {
       op: 'pad',

@@ -19,7 +19,7 @@ import { EdgecError } from '../../src/support/diagnostics.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
 import { verifyFolder } from '../../src/verify/verify.ts';
 import { OnnxBuilder, ortSession, randomArray, seeded, tensorProto } from '../support/onnx-builder.ts';
-import { cnn1d, convFlattenGemm, mlp, type OnnxTestModel } from '../support/onnx-models.ts';
+import { cnn1d, cnn2d, convFlattenGemm, layouts, mlp, type OnnxTestModel } from '../support/onnx-models.ts';
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgec-onnx-'));
@@ -105,9 +105,18 @@ async function compileAndCompare(m: OnnxTestModel, activations: 'int8' | 'int16'
 }
 
 const FLOAT_MODELS: [() => OnnxTestModel, { activations: 'int8' | 'int16'; tolerance: number }[]][] = [
-  [cnn1d, [{ activations: 'int8', tolerance: 0.05 }]],
+  [
+    cnn1d,
+    [
+      { activations: 'int8', tolerance: 0.05 },
+      // 16x8: int16 activations, int8 weights, whose rounding dominates the error.
+      { activations: 'int16', tolerance: 0.04 },
+    ],
+  ],
   [mlp, [{ activations: 'int8', tolerance: 0.05 }]],
   [convFlattenGemm, [{ activations: 'int8', tolerance: 0.25 }]],
+  [cnn2d, [{ activations: 'int8', tolerance: 0.05 }]],
+  [layouts, [{ activations: 'int8', tolerance: 0.25 }]],
 ];
 
 const where = HAS_CORTEX ? 'the host (sanitized) and Cortex-M4' : 'the host (sanitized)';

@@ -77,3 +77,78 @@ export function convFlattenGemm(): OnnxTestModel {
   m.output('logits');
   return { name: 'conv_flatten', bytes: m.encode(11), dims, toIr: channelsLast(dims) };
 }
+
+/**
+ * A 2-D CNN over [1, 3, 11, 11]: Pad -> Conv -> BatchNorm -> ReLU -> depthwise Conv -> BatchNorm ->
+ * HardSwish -> 1x1 Conv -> residual Add -> LeakyReLU -> MaxPool (ceil_mode) -> two 1x1 branches (one
+ * after a Sigmoid) -> Concat on channels -> GlobalAveragePool -> Flatten -> Gemm -> Softmax.
+ */
+export function cnn2d(): OnnxTestModel {
+  const dims = [1, 3, 11, 11];
+  const m = new OnnxBuilder('cnn2d', seeded(14));
+  m.input('image', ['N', 3, 11, 11]);
+  const bn = (x: string, c: number, tag: string) =>
+    m.node(
+      'BatchNormalization',
+      [
+        x,
+        m.weight(`${tag}_g`, [c], 0.3),
+        m.weight(`${tag}_b`, [c], 0.2),
+        m.weight(`${tag}_m`, [c], 0.1),
+        m.init(
+          `${tag}_v`,
+          [c],
+          Array.from({ length: c }, (_, i) => 0.5 + 0.1 * i),
+        ),
+      ],
+      1,
+      {
+        epsilon: float(1e-3),
+      },
+    );
+  let h = m.node('Pad', ['image', m.init('pads', [8], [0, 0, 1, 1, 0, 0, 1, 1], 'int64')]);
+  h = m.node('Conv', [h, m.weight('c1w', [8, 3, 3, 3])], 1, { kernel_shape: ints([3, 3]) });
+  h = m.node('Relu', [bn(h, 8, 'bn1')]);
+  const skip = h;
+  h = m.node('Conv', [h, m.weight('dww', [8, 1, 3, 3]), m.weight('dwb', [8])], 1, { group: int(8), pads: ints([1, 1, 1, 1]) });
+  h = m.node('HardSwish', [bn(h, 8, 'bn2')]);
+  h = m.node('Conv', [h, m.weight('pw', [8, 8, 1, 1]), m.weight('pwb', [8])]);
+  h = m.node('Add', [h, skip]);
+  h = m.node('LeakyRelu', [h], 1, { alpha: float(0.1) });
+  h = m.node('MaxPool', [h], 1, { kernel_shape: ints([2, 2]), strides: ints([2, 2]), ceil_mode: int(1) });
+  const a = m.node('Conv', [h, m.weight('aw', [4, 8, 1, 1]), m.weight('ab', [4])]);
+  // (Sigmoid feeds the Conv, not the Concat: the quantizer would pin the whole concatenation to its fixed 1/256 scale.)
+  const b = m.node('Conv', [m.node('Sigmoid', [h]), m.weight('bw', [4, 8, 1, 1]), m.weight('bb', [4])]);
+  h = m.node('Concat', [a, b], 1, { axis: int(1) });
+  h = m.node('GlobalAveragePool', [h]);
+  h = m.node('Flatten', [h]);
+  h = m.node('Gemm', [h, m.weight('fw', [4, 8], 1.5), m.weight('fb', [4])], 1, { transB: int(1) });
+  m.node('Softmax', [h], ['y']);
+  m.output('y');
+  return { name: 'cnn2d', bytes: m.encode(17), dims, toIr: channelsLast(dims) };
+}
+
+/**
+ * Layouts: Conv1d -> Transpose to [1, T, C] -> MatMul + Add (a per-step Linear: no data moves) ->
+ * Transpose back -> Conv1d -> MatMul over the time axis (needs ONNX order: an IR transpose) ->
+ * Squeeze/Unsqueeze/Reshape -> Gemm.
+ */
+export function layouts(): OnnxTestModel {
+  const dims = [1, 4, 10];
+  const m = new OnnxBuilder('layouts', seeded(15));
+  m.input('x', [1, 4, 10]);
+  let h = m.node('Conv', ['x', m.weight('c1', [6, 4, 3]), m.weight('c1b', [6])], 1, { pads: ints([1, 1]) });
+  h = m.node('Transpose', [h], 1, { perm: ints([0, 2, 1]) });
+  h = m.node('MatMul', [h, m.weight('lin', [6, 6])]);
+  h = m.node('Add', [h, m.weight('linb', [6])]);
+  h = m.node('Relu', [h]);
+  h = m.node('Transpose', [h], 1, { perm: ints([0, 2, 1]) });
+  h = m.node('Conv', [h, m.weight('c2', [5, 6, 3]), m.weight('c2b', [5])], 1, { pads: ints([1, 1]) });
+  h = m.node('MatMul', [h, m.weight('time', [10, 3])]);
+  h = m.node('Unsqueeze', [h, m.init('ax', [1], [1], 'int64')]);
+  h = m.node('Squeeze', [h, m.init('ax2', [1], [1], 'int64')]);
+  h = m.node('Reshape', [h, m.init('shape', [2], [1, -1], 'int64')]);
+  m.node('Gemm', [h, m.weight('fw', [15, 3], 0.6)], ['out']);
+  m.output('out');
+  return { name: 'layouts', bytes: m.encode(17), dims, toIr: channelsLast(dims) };
+}

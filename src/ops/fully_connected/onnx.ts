@@ -11,7 +11,7 @@
  * weight columns are permuted to match (column s reads ONNX input order[s]), so no transpose runs.
  */
 import type { QuantParams } from '../../ir/graph.ts';
-import type { OnnxActivation, OnnxConst, OnnxImportContext, OnnxImporter } from '../onnx-contract.ts';
+import type { OnnxConst, OnnxImportContext, OnnxImporter } from '../onnx-contract.ts';
 import { attrFloat, attrInt, floatValues, fusedActivation, layoutOutput, permuteData, permuteQuant, toTensorData } from '../shared/onnx.ts';
 
 const FOLDED_BIAS = 'edgec.folded_bias';
@@ -25,24 +25,21 @@ function permuteColumns<T extends ArrayLike<number> & { length: number }>(w: T, 
 }
 
 /**
- * y = x W^T + b over the rows of `x` (ONNX dims [..., K]) with W [N, K] already in IR layout; the
- * activation order, when not ONNX's, must be one row (columns permuted) or rows in order.
+ * y = x W^T + b over the rows of input 0 (ONNX dims [..., K]) with W [N, K] already in IR layout. An
+ * input stored in another order than ONNX's is absorbed into the weight columns when it is one row,
+ * and transposed into ONNX order otherwise (rows of a MatMul over a channels-last tensor's time axis).
  */
-export function importDense(c: OnnxImportContext, x: OnnxActivation, w: OnnxConst, bias: OnnxConst | null, outQuant?: QuantParams): void {
+export function importDense(c: OnnxImportContext, w: OnnxConst, bias: OnnxConst | null, outQuant?: QuantParams): void {
   const [n, k] = [w.dims[0]!, w.dims[1]!];
-  const rows = prod(x.dims) / k;
-  if (x.dims.length < 1 || x.dims[x.dims.length - 1] !== k || !Number.isInteger(rows)) {
-    c.problem(`input [${x.dims.join(', ')}] does not end in the weights' ${k} inputs`, 'E-ONNX-SHAPE');
+  const dims = c.input(0)?.dims ?? [];
+  const rows = prod(dims) / k;
+  if (dims.length < 1 || dims[dims.length - 1] !== k || !Number.isInteger(rows)) {
+    c.problem(`input [${dims.join(', ')}] does not end in the weights' ${k} inputs`, 'E-ONNX-SHAPE');
     return;
   }
-  let weights = w;
-  if (x.order) {
-    if (rows !== 1) {
-      c.problem(`input '${x.name}' is stored channels-last and has ${rows} rows: only a single row's columns can be permuted into the weights`, 'E-ONNX-LAYOUT');
-      return;
-    }
-    weights = { ...w, data: permuteColumns(w.data, n, k, x.order) };
-  }
+  const x = c.activation(0, rows === 1 ? 'any' : 'plain');
+  if (!x) return;
+  const weights = x.order ? { ...w, data: permuteColumns(w.data, n, k, x.order) } : w;
   const wId = c.addConst('weights', [n, k], toTensorData(weights.data, weights), weights.quant);
   const b = bias ? c.addConst('bias', [n], toTensorData(bias.data, bias), bias.quant ? { ...bias.quant, ...(bias.quant.scale.length > 1 ? { axis: 0 } : {}) } : undefined) : -1;
   const outDims = [...x.dims.slice(0, -1), n];
@@ -78,7 +75,7 @@ const gemm: OnnxImporter = {
       c.problem('transA 1 (a transposed activation) is not supported', 'E-ONNX-ATTR');
       return;
     }
-    const x = c.activation(0, 'any');
+    const x = c.input(0);
     const b = c.constant(1, 'B (the weights)');
     const bias = c.input(2) ? c.constant(2, 'C (the bias)') : null;
     if (!x || !b || (c.input(2) && !bias)) return;
@@ -96,7 +93,7 @@ const gemm: OnnxImporter = {
     const beta = attrFloat(c.node, 'beta', 1);
     const bq = bias && beta !== 0 ? biasOf(c, bias, w.dims[0]!, beta) : null;
     if (bias && beta !== 0 && !bq) return;
-    importDense(c, x, scaled, bq);
+    importDense(c, scaled, bq);
   },
 };
 
@@ -107,15 +104,14 @@ const matmul: OnnxImporter = {
       c.problem('MatMul takes two inputs', 'E-ONNX-OP');
       return;
     }
-    const x = c.activation(0, 'any');
     const b = c.constant(1, 'the second operand (weights)');
     const bias = c.input(2) ? c.constant(2, 'the bias') : null;
-    if (!x || !b) return;
+    if (!b) return;
     if (b.dims.length !== 2) {
       c.problem(`the weights [${b.dims.join(', ')}] must be 2-D (a batched MatMul of two activations is not supported)`, 'E-ONNX-SHAPE');
       return;
     }
-    importDense(c, x, transposed(b), bias ? biasOf(c, bias, b.dims[1]!, 1) : null);
+    importDense(c, transposed(b), bias ? biasOf(c, bias, b.dims[1]!, 1) : null);
   },
 };
 

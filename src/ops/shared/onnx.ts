@@ -258,3 +258,36 @@ export function reshapeDims(inDims: readonly number[], shape: readonly number[],
 export function refusedOnnx(reason: string): OnnxImporter {
   return { inputs: [0, 64], outputs: [0, 64], refused: reason, import: (c) => c.problem(reason, 'E-ONNX-OP') };
 }
+
+/** The order of ONNX `dims` stored as their transpose by `perm` (IR axis i is ONNX axis perm[i]). */
+export function permutedOrder(dims: readonly number[], perm: readonly number[]): Int32Array | null {
+  const identity = perm.map((_, i) => i);
+  // Transposing ONNX order by perm is what an ONNX Transpose(perm) of a plain tensor stores, read back.
+  const inverse = perm.map((_, i) => perm.indexOf(i));
+  const forward = transposedOrder(
+    perm.map((p) => dims[p]!),
+    null,
+    inverse,
+  );
+  return perm.every((p, i) => p === identity[i]) ? null : forward;
+}
+
+function permutations(n: number): number[][] {
+  if (n <= 1) return [[0].slice(0, n)];
+  return permutations(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
+}
+
+/** The axis permutation whose transpose of ONNX `dims` the order stores (rank 4 at most), or null. */
+export function axisPermutationOf(order: Int32Array | null, dims: readonly number[]): number[] | null {
+  if (dims.length > 4) return null;
+  // Channels-last first: with axes of extent 1 several permutations store the same order.
+  for (const p of [layoutPermutation(dims.length, 'channels-last'), ...permutations(dims.length)]) if (sameOrder(order, permutedOrder(dims, p))) return p;
+  return null;
+}
+
+/** The IR axis permutation of NCHW / NCW stored channels-last: [0, 2, 3, 1] / [0, 2, 1]; ONNX order: identity. */
+export function layoutPermutation(rank: number, layout: OnnxLayout): number[] {
+  if (layout === 'channels-last' && rank === 4) return [0, 2, 3, 1];
+  if (layout === 'channels-last' && rank === 3) return [0, 2, 1];
+  return Array.from({ length: rank }, (_, i) => i);
+}
