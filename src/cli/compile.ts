@@ -33,6 +33,7 @@ interface CompileFlags {
   weights?: string;
   activations?: string;
   int16Layers?: string;
+  stream?: string;
 }
 
 const ACTIVATION_TYPES = ['int8', 'int16'] as const;
@@ -42,6 +43,13 @@ function formatPlacement(m: Manifest): string {
   const lines = [`  backend cmsis-nn (scratch sized for ${m.target}, ${m.cmsisNn?.path} path):`];
   for (const s of m.steps) lines.push(`    ${(s.library ?? 'portable').padEnd(9)} ${s.kernel.padEnd(36)} ${s.layer} (${s.op})`);
   return `${lines.join('\n')}\n`;
+}
+
+/** What a streaming folder computes per push (stream.txt has every layer). */
+function formatStream(m: Manifest): string {
+  const s = m.stream!;
+  const recomputed = s.layers.filter((l) => l.mode === 'whole' && !l.reason?.startsWith('after the time axis')).map((l) => l.layer);
+  return `  stream: ${s.hop} samples per push (first output after ${s.fillHops}), state ${s.stateBytes} bytes; ${s.macsPerHop} of the full window's ${s.fullMacs} multiply-accumulates along time per push${recomputed.length ? `; recomputed over the whole window every push: ${recomputed.join(', ')}` : ''} (stream.txt)\n`;
 }
 
 /**
@@ -96,6 +104,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
     arenaBytes: opts.maxArenaBytes === undefined ? DEFAULT_LIMITS.arenaBytes : parseInteger(opts.maxArenaBytes, '--max-arena-bytes', 1),
     weightsBytes: opts.maxWeightsBytes === undefined ? DEFAULT_LIMITS.weightsBytes : parseInteger(opts.maxWeightsBytes, '--max-weights-bytes', 1),
   };
+  const stream = opts.stream === undefined ? undefined : parseInteger(opts.stream, '--stream', 1, 1 << 20);
   checkFolderOutput(opts.out, { force: opts.force });
   checkOutputAvoidsInputs(opts.out, [{ path: model, what: 'the model' }, ...(opts.calib ? [{ path: opts.calib, what: 'the calibration file' }] : [])]);
 
@@ -115,6 +124,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
     weights,
     force: opts.force,
     limits,
+    stream,
     report: true,
     onProgress: (done, total) => {
       if (done === total || done % 50 === 0) ctx.log(`calibrating: ${done}/${total} windows`);
@@ -122,7 +132,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
   });
   const m = r.manifest;
   ctx.out(
-    `${r.quantReport ? `${formatQuantReport(r.quantReport)}\n` : ''}compiled '${m.name}' for ${m.target} -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n${m.backend === 'cmsis-nn' ? formatPlacement(m) : ''}`,
+    `${r.quantReport ? `${formatQuantReport(r.quantReport)}\n` : ''}compiled '${m.name}' for ${m.target} -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n${m.backend === 'cmsis-nn' ? formatPlacement(m) : ''}${m.stream ? formatStream(m) : ''}`,
   );
 }
 
@@ -145,6 +155,10 @@ export function registerCompile(program: Command, ctx: CliContext): void {
     .option('--io <placement>', 'inputs and outputs inside the arena (arena: least RAM; invoke overwrites the input) or in buffers of their own that invoke never writes (separate); default: arena')
     .option('--weights <where>', 'weight arrays in the C, as const data (c), or in weights.bin, given to the model at run time and checked (blob: external flash, updates); default: c')
     .option('--max-arena-bytes <n>', `refuse a model whose activation arena exceeds n bytes (default: ${DEFAULT_LIMITS.arenaBytes})`)
+    .option(
+      '--stream <hop>',
+      'also emit <name>_stream.h: HOP new samples per call along the time axis, each output equal to the full-window model on the window ending at the newest sample, computing only what the new samples change (see stream.txt)',
+    )
     .option('--max-weights-bytes <n>', `refuse a model whose weights exceed n bytes (default: ${DEFAULT_LIMITS.weightsBytes})`)
     .action((model: string, opts: CompileFlags, cmd: Command) => compileCommand(ctx, model, opts, cmd));
 }

@@ -6,7 +6,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { folderInputs, sampleBytes } from '../formats/manifest.ts';
+import { folderInputs, ioElementBytes, sampleBytes } from '../formats/manifest.ts';
+import { fail } from '../support/diagnostics.ts';
 import { dumpGraph } from '../ir/dump.ts';
 import { checkFileOutput, writeFileAtomically } from '../io/atomic.ts';
 import { loadFolderGraph, resetState, simulateLowered } from '../sim/int8.ts';
@@ -53,6 +54,38 @@ function addHostOptions(c: Command): Command {
 function checkOutFile(out: string, dir: string, force?: boolean): void {
   checkOutputOutsideFolder(out, dir);
   checkFileOutput(out, { force });
+}
+
+/** `verify --stream`: every hop of a long signal against the full-window model, on the target (and the host). */
+async function verifyStreamCommand(
+  ctx: CliContext,
+  dir: string,
+  opts: { inputs: string; seed: string; json?: boolean; signal?: string; hops?: string },
+  cmd: Command,
+  host: { target: string; sanitize: boolean; limits: { timeoutMs?: number; memoryMb?: number } },
+): Promise<void> {
+  const why = 'verify --stream feeds a signal hop by hop (--signal, --hops)';
+  if (given(cmd, 'inputs')) notApplicable('--inputs', why);
+  if (given(cmd, 'seed')) notApplicable('--seed', why);
+  const m = openModelFolder(dir);
+  if (!m.stream) fail('E-STREAM-FOLDER', 'cli', 'not a streaming folder: compile it with --stream HOP', { file: dir });
+  const hops = opts.hops === undefined ? 200 : parseInteger(opts.hops, '--hops', 1, 10_000_000);
+  const sampleBytes = m.stream.channels * ioElementBytes(m.input);
+  let signal: Int8Array | Int16Array | undefined;
+  if (opts.signal !== undefined) {
+    checkInputFile(opts.signal, 'the signal');
+    const bytes = readFileSync(opts.signal);
+    if (bytes.length === 0 || bytes.length % sampleBytes !== 0) fail('E-RUN-INPUT', 'cli', `${bytes.length} bytes is not a whole number of samples of ${sampleBytes} bytes`, { file: opts.signal });
+    const copy = new Uint8Array(bytes).buffer;
+    signal = m.input.dtype === 'int16' ? new Int16Array(copy) : new Int8Array(copy);
+  }
+  checkTargetFit(ctx, dir, m, host.target);
+  const { verifyStream, formatStreamReport } = await import('../verify/stream.ts');
+  const targets = host.target === 'host' ? ['host'] : [host.target, 'host'];
+  const reports = [];
+  for (const t of targets) reports.push(await verifyStream(dir, runTarget(t, { sanitize: host.sanitize, limits: host.limits }), { outputs: hops, signal, onProgress: ctx.log }));
+  ctx.out(`${opts.json ? JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) : reports.map(formatStreamReport).join('\n')}\n`);
+  ctx.exitCode = reports.every((r) => r.exact === r.outputs && r.simulatorMismatches === 0) ? 0 : 1;
 }
 
 export function registerModelCommands(program: Command, ctx: CliContext): void {
@@ -106,10 +139,16 @@ export function registerModelCommands(program: Command, ctx: CliContext): void {
       .option('--target <name>', targetHelp('the core to build and run it for (a Cortex-M core runs in QEMU)'), 'host')
       .option('--inputs <n>', 'number of inputs (calibration samples first, then seeded random)', '100')
       .option('--seed <n>', 'seed of the random inputs (0 to 4294967295)', '1')
+      .option('--stream', 'a folder compiled with --stream: push a long signal hop by hop and compare every output with the full-window model on the same window')
+      .option('--signal <file>', "--stream: the signal, raw quantized input values (whole samples back to back; default: the folder's sample windows back to back, repeated)")
+      .option('--hops <n>', '--stream: outputs to compare, consecutive hops after the window fills (default: 200)')
       .option('--json', 'print the report(s) as JSON'),
-  ).action(async (dir: string, opts: HostFlags & { inputs: string; seed: string; json?: boolean }, cmd: Command) => {
+  ).action(async (dir: string, opts: HostFlags & { inputs: string; seed: string; json?: boolean; stream?: boolean; signal?: string; hops?: string }, cmd: Command) => {
     // A Cortex-M target also runs the host build, so the host options always apply.
     const host = await hostOptions(opts, cmd, true);
+    if (opts.stream) return verifyStreamCommand(ctx, dir, opts, cmd, host);
+    if (opts.signal !== undefined) notApplicable('--signal', 'it is the signal of --stream');
+    if (opts.hops !== undefined) notApplicable('--hops', 'it counts the hops of --stream');
     const n = parseInteger(opts.inputs, '--inputs', 1, 10_000_000);
     const seed = parseInteger(opts.seed, '--seed', 0, 0xffffffff);
     checkTargetFit(ctx, dir, openModelFolder(dir), host.target);

@@ -41,6 +41,7 @@ import type { CmsisPath } from '../ops/contract.ts';
 import type { Lowered } from '../lower/lower.ts';
 import { cmsisNnDir } from '../targets/cmsis-nn.ts';
 import { cmsisPathOf, DEFAULT_TARGET, HOST, loadTarget } from '../targets/targets.ts';
+import { prepareStream, STREAM_HEADER, STREAM_KERNEL_FILES, streamReadme } from './stream-emit.ts';
 
 /** cmsis-nn: the CMSIS-NN code path the target compiles to, which sizes the scratch buffers. */
 function cmsisSetup(targetName: string): { path: CmsisPath } {
@@ -103,6 +104,8 @@ export interface EmitOptions {
   force?: boolean;
   /** Caps checked before anything is written (the graph validator's limits). */
   limits?: GraphLimits;
+  /** Also emit the streaming API for HOP new samples per call (src/codegen/stream-emit.ts). */
+  stream?: number;
 }
 
 export interface EmitResult {
@@ -163,7 +166,17 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     },
   };
   const blob = opts.weights === 'blob' ? new WeightsBlob() : undefined;
-  const emitted = emitSteps(lowered, prefix, layout, backend, blob);
+  const stream = opts.stream === undefined ? null : prepareStream(g, lowered, opts.stream, { backend, alignment: opts.alignment ?? 8, weightsBlob: opts.weights === 'blob' });
+  const all = emitSteps(stream?.lowered ?? lowered, prefix, stream ? stream.layout(layout) : layout, backend, blob, { reuseFrom: stream?.modelSteps });
+  const emitted = stream
+    ? {
+        ...all,
+        steps: all.steps.slice(0, stream.modelSteps),
+        stepInfo: all.stepInfo.slice(0, stream.modelSteps),
+        kernelFiles: [...new Set([...all.kernelFiles, ...STREAM_KERNEL_FILES])].sort(),
+        headers: [...new Set([...all.headers, STREAM_HEADER])].sort(),
+      }
+    : all;
   if (blob && blob.payloadBytes === 0) fail('E-CODEGEN-WEIGHTS', 'codegen', '--weights blob: this model has no constant arrays to put in a blob', { file: g.meta.source });
   const blobFile = blob ? blob.file(hash) : null;
   const input = g.tensors[g.inputs[0]!]!;
@@ -202,13 +215,15 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
   const kernelSources = emitted.kernelFiles.filter((f) => f.endsWith('.c'));
   const cBanner = banner('c', g, hash);
   const planText = formatPlan(plan);
+  const arenaBytes = Math.max(plan.arenaBytes, stream?.arenaBytes ?? 0);
+  const streamOut = stream ? stream.render(all, { prefix, banner: cBanner, modelState: state.bytes > 0 }) : null;
   const view = {
     banner: cBanner,
     prefix,
     upper: prefix.toUpperCase(),
     guard: `${prefix.toUpperCase()}_MODEL_H`,
     includes: emitted.headers,
-    arenaBytes: Math.max(plan.arenaBytes, 1),
+    arenaBytes: Math.max(arenaBytes, 1),
     arenaAlign: Math.max(opts.alignment ?? 8, 8),
     linearBytes,
     lowerBound: plan.lowerBound,
@@ -231,6 +246,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
     labelList: (labels ?? []).map((l) => stringLiteral(l)).join(', '),
     selftestInputs: 0,
     locals: emitted.locals,
+    stream: streamOut?.source ?? null,
     weightsBlob:
       blob && blobFile
         ? {
@@ -265,12 +281,13 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
       : {}),
     ...(g.meta.labels ? { labels: [...g.meta.labels] } : {}),
     ...(g.meta.preprocessing ? { preprocessing: g.meta.preprocessing } : {}),
-    arenaBytes: plan.arenaBytes,
+    arenaBytes,
     linearArenaBytes: linearBytes,
     arenaLowerBound: plan.lowerBound,
     weightsBytes: emitted.constBytes,
     kernels: emitted.kernelNames,
     steps: emitted.stepInfo,
+    ...(streamOut ? { stream: streamOut.manifest } : {}),
   };
   const samples = sampleInputs(manifest, opts.calibration ?? []);
   view.selftestInputs = Math.min(SELFTEST_SAMPLES, samples.length);
@@ -291,8 +308,12 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
           selftestCount: view.selftestInputs,
           weightsBlob: blobFile?.length ?? null,
           preprocessing: g.meta.preprocessing,
-        }),
+        }) + (streamOut ? streamReadme(prefix, streamOut.manifest) : ''),
       );
+      if (streamOut) {
+        writeFileSync(join(tmp, `${prefix}_stream.h`), streamOut.header);
+        writeFileSync(join(tmp, 'stream.txt'), streamOut.text);
+      }
       writeFileSync(join(tmp, 'model.mk'), renderTemplate('model/model.mk.hbs', { ...view, banner: banner('hash', g, hash) }));
       writeFileSync(join(tmp, 'CMakeLists.txt'), renderTemplate('model/CMakeLists.txt.hbs', { ...view, banner: banner('hash', g, hash) }));
       mkdirSync(join(tmp, 'kernels'));

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../support/diagnostics.ts';
+import { checkStreamManifest, type StreamManifest } from './stream-manifest.ts';
 
 export interface IoInfo {
   name: string;
@@ -65,6 +66,8 @@ export interface Manifest {
   weightsBytes: number;
   kernels: string[];
   steps: StepInfo[];
+  /** `compile --stream HOP`: the folder also has `<prefix>_stream.h` and its push function. */
+  stream?: StreamManifest;
 }
 
 export function readManifest(dir: string): Manifest {
@@ -133,6 +136,8 @@ function checkManifest(m: Manifest): { field: string; message: string } | null {
   if (badStep >= 0) return { field: `steps[${badStep}]`, message: 'a step lacks its index, layer, op, kernel or output' };
   if (!Array.isArray(m.kernels) || !m.kernels.every((k) => typeof k === 'string')) return { field: 'kernels', message: 'kernels is not a list of names' };
   if (m.labels !== undefined && (!Array.isArray(m.labels) || !m.labels.every((l) => typeof l === 'string'))) return { field: 'labels', message: 'labels is not a list of strings' };
+  const stream = m.stream === undefined ? null : checkStreamManifest(m.stream);
+  if (stream) return { field: 'stream', message: stream };
   return null;
 }
 

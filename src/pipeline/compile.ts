@@ -40,6 +40,8 @@ export interface CompileOptions extends QuantizeOptions {
   force?: boolean;
   /** Caps on arena and weight bytes (default DEFAULT_LIMITS in src/validate/validate.ts). */
   limits?: GraphLimits;
+  /** Also emit the streaming API: HOP new samples per call (src/lower/stream-plan.ts). */
+  stream?: number;
 }
 
 export interface CompileResult extends EmitResult {
@@ -62,6 +64,7 @@ export async function compileGraph(imported: Graph, calibration: readonly Float3
     weights: opts.weights,
     force: opts.force,
     limits: opts.limits,
+    stream: opts.stream,
   });
   const windows = calibration.slice(0, 64);
   let quantReport = opts.report ? quantizationReport(floatGraph, int8Graph, windows) : undefined;
@@ -112,7 +115,15 @@ export async function compileModelFile(modelPath: string, calibPath: string | un
   const { graph: imported, quantized } = await importModelFile(modelPath, { name: opts.name, limits: opts.limits });
   if (quantized) {
     // Already int8 (or 16x8) with its own quantization: no passes, no calibration.
-    const emitted = await emitModelFolder(imported, opts.out, { backend: opts.backend, target: opts.target, io: opts.io, weights: opts.weights, force: opts.force, limits: opts.limits });
+    const emitted = await emitModelFolder(imported, opts.out, {
+      backend: opts.backend,
+      target: opts.target,
+      io: opts.io,
+      weights: opts.weights,
+      force: opts.force,
+      limits: opts.limits,
+      stream: opts.stream,
+    });
     return { ...emitted, floatGraph: imported, int8Graph: imported };
   }
   if (!calibPath) {

@@ -13,6 +13,7 @@ import { targetFit } from '../targets/fit.ts';
 import { fail } from '../support/diagnostics.ts';
 import { folderDigest, glueHeader, modelSources, recipeDigest } from './model-host.ts';
 import { cmsisNnIncludeDir, cmsisNnLibrary, cortexCmsisNnPlatform } from './cmsis-nn.ts';
+import { streamGlueHeader } from './stream-glue.ts';
 
 export type ProfileMode = 'none' | 'total' | 'steps';
 
@@ -23,6 +24,8 @@ export interface CortexBuildOptions {
   resetEach?: boolean;
   /** Check CMSIS-NN's scratch requests at run time (default: in unprofiled builds). Off for size budgets. */
   checkScratch?: boolean;
+  /** Push hops through the folder's streaming API instead of invoking (src/toolchain/stream-glue.ts). */
+  stream?: boolean;
 }
 
 export async function buildModelCortex(dir: string, m: Manifest, target: TargetDescriptor, opts: CortexBuildOptions = {}): Promise<{ elf: string; workDir: string }> {
@@ -32,14 +35,14 @@ export async function buildModelCortex(dir: string, m: Manifest, target: TargetD
   if (fit && 'refused' in fit) fail('E-CMSIS-NN-TARGET', 'toolchain', fit.refused, { file: dir });
   const cmsis = m.backend === 'cmsis-nn' ? { lib: await cmsisNnLibrary(cortexCmsisNnPlatform(target), (l) => process.stderr.write(`${l}\n`)), include: cmsisNnIncludeDir() } : null;
   const recipe = recipeDigest([...CORTEX_CFLAGS, JSON.stringify(target)], join(HARNESS_DIR, 'cortex-m'));
-  const tag = `${m.prefix}-${folderDigest(abs, m)}-${recipe}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}${(opts.checkScratch ?? profile === 'none') ? '' : '-nocheck'}${opts.resetEach ? '-reset' : ''}`;
+  const tag = `${m.prefix}-${folderDigest(abs, m)}-${recipe}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}-${target.name}${opts.debug ? '-debug' : ''}${profile === 'none' ? '' : `-prof-${profile}`}${(opts.checkScratch ?? profile === 'none') ? '' : '-nocheck'}${opts.resetEach ? '-reset' : ''}${opts.stream ? '-stream' : ''}`;
   const workDir = join(BUILD_DIR, 'models', tag);
   const elf = join(workDir, 'prog.elf');
   if (existsSync(elf)) return { elf, workDir };
   // Built beside the cache entry and renamed into place, so concurrent runs never share a half-built one.
   const tmp = `${workDir}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   mkdirSync(tmp, { recursive: true });
-  writeFileSync(join(tmp, 'edgec_model_glue.h'), glueHeader(m));
+  writeFileSync(join(tmp, 'edgec_model_glue.h'), opts.stream ? streamGlueHeader(m) : glueHeader(m));
   // A weights-blob folder: the harness reads ../weights.bin from its run folder inside this one.
   if (m.weightsBlobBytes) copyFileSync(join(abs, 'weights.bin'), join(tmp, 'weights.bin'));
   const defines = [

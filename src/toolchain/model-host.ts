@@ -10,6 +10,7 @@ import { folderInputs, folderOutputs, ioElementBytes, sampleBytes, type Manifest
 import { BUILD_DIR, HARNESS_DIR } from '../support/paths.ts';
 import { compileHost, HOST_CFLAGS, hostCompiler, runProgram } from './host.ts';
 import { cmsisNnIncludeDir, cmsisNnLibrary, hostCmsisNnPlatform } from './cmsis-nn.ts';
+import { hopBytes, streamGlueHeader } from './stream-glue.ts';
 
 /**
  * Binds the generic harness to one model: init/reset/invoke, and a table of every input and output
@@ -102,12 +103,13 @@ export function recipeDigest(parts: readonly string[], harnessDir: string): stri
   return h.digest('hex').slice(0, 8);
 }
 
-export async function buildModelHost(dir: string, m: Manifest, opts: { debug?: boolean; sanitize?: boolean; resetEach?: boolean } = {}): Promise<string> {
+/** `stream`: the harness pushes hops through the folder's streaming API (src/toolchain/stream-glue.ts). */
+export async function buildModelHost(dir: string, m: Manifest, opts: { debug?: boolean; sanitize?: boolean; resetEach?: boolean; stream?: boolean } = {}): Promise<string> {
   const abs = resolve(dir);
   // A cmsis-nn folder links CMSIS-NN's pure-C path, built once into .cache (needs CMSIS_NN_DIR).
   const cmsis = m.backend === 'cmsis-nn' ? { lib: await cmsisNnLibrary(hostCmsisNnPlatform(), log), include: cmsisNnIncludeDir() } : null;
   const recipe = recipeDigest([...HOST_CFLAGS, hostCompiler()], join(HARNESS_DIR, 'host'));
-  const tag = `${m.prefix}-${folderDigest(abs, m)}-${recipe}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}${opts.debug ? '-debug' : ''}${opts.sanitize ? '-san' : ''}${opts.resetEach ? '-reset' : ''}`;
+  const tag = `${m.prefix}-${folderDigest(abs, m)}-${recipe}${cmsis ? `-${createHash('sha256').update(cmsis.lib).digest('hex').slice(0, 8)}` : ''}${opts.debug ? '-debug' : ''}${opts.sanitize ? '-san' : ''}${opts.resetEach ? '-reset' : ''}${opts.stream ? '-stream' : ''}`;
   const work = join(BUILD_DIR, 'models', tag);
   const exe = join(work, 'model');
   if (existsSync(exe)) return exe;
@@ -116,7 +118,7 @@ export async function buildModelHost(dir: string, m: Manifest, opts: { debug?: b
   const tmp = `${work}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   mkdirSync(tmp, { recursive: true });
   try {
-    writeFileSync(join(tmp, 'edgec_model_glue.h'), glueHeader(m));
+    writeFileSync(join(tmp, 'edgec_model_glue.h'), opts.stream ? streamGlueHeader(m) : glueHeader(m));
     compileHost({
       sources: [...modelSources(abs, m), join(HARNESS_DIR, 'host', 'model_main.c'), ...(cmsis ? [cmsis.lib] : [])],
       includeDirs: [tmp, abs, join(abs, 'kernels'), ...(cmsis ? [cmsis.include] : [])],
@@ -175,8 +177,9 @@ export function classifyHostFailure(exe: string, r: { status: number | null; sig
 
 /** Runs the host build on inputs (K * input size bytes); returns K * output size bytes. */
 /** `weights`: a weights-blob folder's weights.bin, which the harness reads (EDGEC_WEIGHTS). */
-export function runModelHost(exe: string, m: Manifest, inputs: Buffer, opts: { dump?: boolean; limits?: RunLimits; sanitized?: boolean; weights?: string } = {}): HostRun {
-  if (inputs.length % m.input.size !== 0) {
+export function runModelHost(exe: string, m: Manifest, inputs: Buffer, opts: { dump?: boolean; limits?: RunLimits; sanitized?: boolean; weights?: string; stream?: boolean } = {}): HostRun {
+  if (opts.stream && inputs.length % hopBytes(m) !== 0) fail('E-RUN-INPUT', 'toolchain', `input has ${inputs.length} bytes, not a whole number of hops of ${hopBytes(m)}`);
+  if (!opts.stream && inputs.length % m.input.size !== 0) {
     fail('E-RUN-INPUT', 'toolchain', `input has ${inputs.length} bytes, not a multiple of the model's input size ${m.input.size}`);
   }
   const limits = { ...DEFAULT_RUN_LIMITS, ...opts.limits };

@@ -15,8 +15,8 @@ export function hostRunTarget(opts: { sanitize?: boolean; limits?: RunLimits } =
   return {
     name: 'host',
     async run(dir, m, inputs, o) {
-      const exe = await buildModelHost(dir, m, { debug: o.dump, resetEach: o.resetEach, sanitize });
-      return runModelHost(exe, m, inputs, { dump: o.dump, sanitized: sanitize, limits: opts.limits, ...(m.weightsBlobBytes ? { weights: join(dir, 'weights.bin') } : {}) });
+      const exe = await buildModelHost(dir, m, { debug: o.dump, resetEach: o.resetEach, sanitize, stream: o.stream });
+      return runModelHost(exe, m, inputs, { dump: o.dump, sanitized: sanitize, limits: opts.limits, stream: o.stream, ...(m.weightsBlobBytes ? { weights: join(dir, 'weights.bin') } : {}) });
     },
   };
 }
@@ -28,7 +28,7 @@ export function cortexTarget(name: string): RunTarget {
   return {
     name,
     async run(dir, m, inputs, opts) {
-      const { elf, workDir } = await buildModelCortex(dir, m, target, { debug: opts.dump, resetEach: opts.resetEach });
+      const { elf, workDir } = await buildModelCortex(dir, m, target, { debug: opts.dump, resetEach: opts.resetEach, stream: opts.stream });
       return runModelCortex(elf, workDir, target, inputs, { dump: opts.dump });
     },
   };

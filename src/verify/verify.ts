@@ -44,8 +44,11 @@ export interface VerifyReport {
 /** A target that runs a generated folder on many inputs, and optionally dumps every layer. */
 export interface RunTarget {
   name: string;
-  /** Runs the inputs as one stream (a stateful model carries its state), or each from reset state. */
-  run(dir: string, m: Manifest, inputs: Buffer, opts: { dump?: boolean; resetEach?: boolean }): Promise<{ outputs: Buffer; dump?: Buffer }>;
+  /**
+   * Runs the inputs as one stream (a stateful model carries its state), or each from reset state;
+   * `stream`: each input is one hop pushed through the folder's streaming API.
+   */
+  run(dir: string, m: Manifest, inputs: Buffer, opts: { dump?: boolean; resetEach?: boolean; stream?: boolean }): Promise<{ outputs: Buffer; dump?: Buffer }>;
 }
 
 export { xorshift32Bytes };

@@ -16,11 +16,14 @@ import type { WeightsBlob } from '../weights-blob.ts';
 /** Which kernel library a folder calls; cmsis-nn falls back to portable kernels op by op. */
 export type BackendOptions = { backend: 'portable' } | { backend: 'cmsis-nn'; path: CmsisPath; everywhere?: boolean };
 
-/** Where the planner put things: activations in the arena, state tensors in the state region, each step's scratch. */
+/**
+ * Where the planner put things: activations in the arena, state tensors in the state region, each step's
+ * scratch. `step` is the step being emitted (a streaming folder places a tensor per function).
+ */
 export interface MemoryLayout {
-  arenaOffset(id: number): number;
+  arenaOffset(id: number, step?: number): number;
   /** The C expression of a tensor kept outside the arena (separate I/O buffers), or null. */
-  external(id: number): string | null;
+  external(id: number, step?: number): string | null;
   /** Offset in the state region of a variable tensor. */
   stateOffset(id: number): number;
   scratch(step: number): StepScratch;
@@ -47,8 +50,10 @@ export const CMSIS_GLUE_HEADER = 'edgec_cmsis_nn.h';
 /**
  * `blob`: put every constant array into the weights blob (src/codegen/weights-blob.ts) instead of the C;
  * arrays are then `w + offset` and the structs that point at them locals of invoke.
+ * `reuseFrom`: steps from this index on reuse any constant already emitted with the same contents (a
+ * streaming folder's sub-window calls share their layer's arrays); earlier steps emit as always.
  */
-export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, backend: BackendOptions = { backend: 'portable' }, blob?: WeightsBlob): EmittedSteps {
+export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, backend: BackendOptions = { backend: 'portable' }, blob?: WeightsBlob, opts: { reuseFrom?: number } = {}): EmittedSteps {
   const names = new NameTable();
   const constants: string[] = [];
   const locals: string[] = [];
@@ -59,6 +64,14 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
   const emittedTensors = new Map<number, string>();
 
   const shared = new Map<string, string>();
+  const byContents = new Map<string, string>();
+  const reused = (key: string, make: () => string): string => {
+    const seen = byContents.get(key);
+    if (seen !== undefined && opts.reuseFrom !== undefined && currentStep >= opts.reuseFrom) return seen;
+    const name = make();
+    if (seen === undefined) byContents.set(key, name);
+    return name;
+  };
   // Weight arrays take the model's placement macro (defined empty unless the user sets a section).
   const weightsAttr = `${prefix.toUpperCase()}_WEIGHTS_ATTR`;
   let currentStep = 0;
@@ -74,18 +87,22 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
     },
     scratch: () => layout.scratch(currentStep),
     constArray(role: string, ctype: CType, data: ArrayLike<number>, layer: string): string {
-      const name = names.unique(layer ? `${prefix}_${cIdentifier(layer)}_${role}` : `${prefix}_${role}`);
-      const align = ctype === 'int8_t' ? 4 : 8;
-      constBytes += data.length * CTYPE_BYTES[ctype];
-      if (blob) return `((const ${ctype} *)(const void *)(w + ${blob.add(data, ctype, align)}))`;
-      constants.push(`static const ${ctype} ${name}[${Math.max(data.length, 1)}] EDGEC_ALIGNED(${align}) ${weightsAttr} = {\n${arrayBody(data.length ? data : [0], ctype)}\n};`);
-      return name;
+      return reused(`${ctype}[${Array.from(data).join(',')}]`, () => {
+        const name = names.unique(layer ? `${prefix}_${cIdentifier(layer)}_${role}` : `${prefix}_${role}`);
+        const align = ctype === 'int8_t' ? 4 : 8;
+        constBytes += data.length * CTYPE_BYTES[ctype];
+        if (blob) return `((const ${ctype} *)(const void *)(w + ${blob.add(data, ctype, align)}))`;
+        constants.push(`static const ${ctype} ${name}[${Math.max(data.length, 1)}] EDGEC_ALIGNED(${align}) ${weightsAttr} = {\n${arrayBody(data.length ? data : [0], ctype)}\n};`);
+        return name;
+      });
     },
     constStruct(role: string, ctype: string, init: string, layer: string): string {
-      const name = names.unique(`${prefix}_${cIdentifier(layer)}_${role}`);
-      if (blob) locals.push(`const ${ctype} ${name} = ${init};`);
-      else constants.push(`static const ${ctype} ${name} = ${init};`);
-      return name;
+      return reused(`${ctype} ${init}`, () => {
+        const name = names.unique(`${prefix}_${cIdentifier(layer)}_${role}`);
+        if (blob) locals.push(`const ${ctype} ${name} = ${init};`);
+        else constants.push(`static const ${ctype} ${name} = ${init};`);
+        return name;
+      });
     },
     tensor(id: number, layer: string): string {
       const t = l.graph.tensors[id]!;
@@ -99,7 +116,7 @@ export function emitSteps(l: Lowered, prefix: string, layout: MemoryLayout, back
       }
       if (t.variable) return `(state + ${layout.stateOffset(id)})`;
       const root = l.aliases.get(id) ?? id;
-      return layout.external(root) ?? `(arena + ${layout.arenaOffset(root)})`;
+      return layout.external(root, currentStep) ?? `(arena + ${layout.arenaOffset(root, currentStep)})`;
     },
   };
 
