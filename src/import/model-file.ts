@@ -5,7 +5,8 @@
  *   tflite -> importTfliteModel: an integer graph (int8 or 16x8, keeping the file's quantization) or
  *             a float graph (float32 / float16 weights) to calibrate
  *   tfjs   -> importTfjsModel: a float graph to calibrate
- *   onnx   -> importOnnx of ./onnx.ts (the ONNX front end) when this build has it: a float graph
+ *   onnx   -> importOnnx of ./onnx.ts (the ONNX front end) when this build has it: a float graph, or
+ *             the int8 graph of a quantized (QDQ) model
  *
  * The importers are loaded on demand, so a command reading a .tflite never loads tfjs.
  */
@@ -27,10 +28,10 @@ export interface ImportedModel {
 
 /**
  * The ONNX front end's entry point, which ./onnx.ts exports as `importOnnx`: the model file's path
- * in, a validated float graph out (as importTfjsModel gives), unsupported parts refused as located
- * diagnostics.
+ * (and the source recorded in the graph) in, a validated graph out, float or already quantized;
+ * unsupported parts refused as located diagnostics.
  */
-export type OnnxImport = (path: string, limits?: GraphLimits) => Graph | Promise<Graph>;
+type OnnxImport = (path: string, source?: string, limits?: GraphLimits) => { graph: Graph; quantized: boolean };
 
 const ONNX_MODULE = new URL('./onnx.ts', import.meta.url);
 
@@ -58,12 +59,12 @@ export function probeModelFile(path: string): { format: ModelFormat; tflite?: Tf
   return format === 'tflite' ? { format, tflite: parseTflite(bytes, basename(path)) } : { format };
 }
 
-/** Whether the model needs calibration data: a float model (tfjs, ONNX, a float .tflite). */
+/** Whether the model needs calibration data: a float model (tfjs, float .tflite, float ONNX). */
 export async function needsCalibration(path: string): Promise<boolean> {
-  const { tflite } = probeModelFile(path);
-  if (!tflite) return true;
-  const { isFloatTflite } = await import('./tflite.ts');
-  return isFloatTflite(tflite);
+  const { format, tflite } = probeModelFile(path);
+  if (tflite) return (await import('./tflite.ts')).isFloatTflite(tflite);
+  if (format === 'onnx') return !(await onnxImporter(path))(path, path).quantized;
+  return true;
 }
 
 /** Imports and validates the model at `path` (`name`: the graph's name, default from the model). */
@@ -79,7 +80,7 @@ export async function importModelFile(path: string, opts: { name?: string; limit
     return { format, graph: await importTfjsModel(path, path, opts.limits), quantized: false };
   }
   const importOnnx = await onnxImporter(path);
-  return { format, graph: await importOnnx(path, opts.limits), quantized: false };
+  return { format, ...importOnnx(path, path, opts.limits) };
 }
 
 /** A float graph computes in float32 (its activations are float32 tensors). */

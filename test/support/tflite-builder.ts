@@ -141,7 +141,7 @@ export function serialize(root: FbTable): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // TFLite models
 
-export const TYPE = { float32: 0, int32: 2, int64: 4, int16: 7, int8: 9 } as const;
+export const TYPE = { float32: 0, float16: 1, int32: 2, int64: 4, int16: 7, int8: 9 } as const;
 
 export interface TfTensor {
   name: string;
@@ -191,8 +191,31 @@ export function buildTflite(m: TfModel): Uint8Array {
   return serialize(table(u32(3), vec('ref', opcodes), vec('ref', [subgraph]), str('edgec test model'), vec('ref', buffers)));
 }
 
-/** Little-endian bytes of typed values. */
-export function bytesOf(values: ArrayLike<number>, type: 'int8' | 'int16' | 'int32' | 'int64'): Uint8Array {
+/** The IEEE 754 half-precision bits nearest a value (round to nearest even; overflow to infinity). */
+export function float16Bits(v: number): number {
+  const u = new Uint32Array(Float32Array.of(v).buffer)[0]!;
+  const sign = (u >>> 16) & 0x8000;
+  const exp = (u >>> 23) & 0xff;
+  const mant = u & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  // Keep 10 of the 23 fraction bits (more of them shifted out below the normal range), rounding half to even;
+  // a carry out of the fraction lands in the exponent, as it should.
+  const full = e > 0 ? mant : mant | 0x800000;
+  const shift = e > 0 ? 13 : 14 - e;
+  if (shift > 24) return sign;
+  let h = Math.floor(full / 2 ** shift);
+  const rem = full - h * 2 ** shift;
+  const half = 2 ** (shift - 1);
+  if (rem > half || (rem === half && h & 1)) h++;
+  return sign | ((e > 0 ? e << 10 : 0) + h);
+}
+
+/** Little-endian bytes of typed values (float16: the nearest half-precision values). */
+export function bytesOf(values: ArrayLike<number>, type: 'int8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float16'): Uint8Array {
+  if (type === 'float32') return new Uint8Array(Float32Array.from(values).buffer);
+  if (type === 'float16') return new Uint8Array(Uint16Array.from(Array.from(values, float16Bits)).buffer);
   if (type === 'int64') return new Uint8Array(BigInt64Array.from(Array.from(values, (v) => BigInt(v))).buffer);
   const a = type === 'int8' ? Int8Array.from(values) : type === 'int16' ? Int16Array.from(values) : Int32Array.from(values);
   return new Uint8Array(a.buffer);
