@@ -83,6 +83,7 @@ module.exports = {
     // TypeScript 7 (the native compiler this project type-checks with) has no JavaScript API: parse with swc.
     parser: 'swc',
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.json'] },
+    // exportsFields/conditionNames: packages that name their entry only in "exports" (vega-lite) resolve as Node resolves them.
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.json'], exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
   },
 };

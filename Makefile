@@ -6,7 +6,7 @@
 # Debian packages come from the `tools` field of targets/*.json (targets/packages.mjs reads them).
 APT_INSTALL := apt-get update -qq && apt-get install -y --no-install-recommends
 
-.PHONY: har ecg test setup deps toolchain golden bench
+.PHONY: har ecg test setup deps test-deps toolchain golden bench
 
 har: setup
 	npx tsx examples/har/run.ts
@@ -14,7 +14,7 @@ har: setup
 ecg: setup
 	npx tsx examples/ecg/run.ts
 
-test: setup
+test: setup test-deps
 	npm test
 
 setup: deps
@@ -23,6 +23,10 @@ setup: deps
 # every tool the targets name that is not on PATH: host gcc, the Cortex-M toolchain, QEMU.
 deps: node_modules/.package-lock.json
 	@missing="$$(node targets/packages.mjs --missing)"; [ -z "$$missing" ] || ($(APT_INSTALL) $$missing)
+
+# Test-only tools: headless Chromium renders `edgec report`'s page (test/e2e/report.test.ts).
+test-deps:
+	@command -v chromium >/dev/null 2>&1 || ($(APT_INSTALL) chromium)
 
 # Every target's Debian packages, installed or not.
 toolchain:

@@ -73,12 +73,13 @@ export async function main(argv: string[], streams: CliStreams = processStreams)
     // `conformance` does not load the model commands (codegen, toolchain); the command is the first
     // word that is not an option (`compile m.tflite --name conformance` is a compile).
     if (argv.slice(2).find((a) => !a.startsWith('-')) !== 'conformance') {
-      const [model, compile, budget, train] = await Promise.all([import('./model.ts'), import('./compile.ts'), import('./budget.ts'), import('./train.ts')]);
+      const [model, compile, budget, train, report] = await Promise.all([import('./model.ts'), import('./compile.ts'), import('./budget.ts'), import('./train.ts'), import('./report.ts')]);
       compile.registerCompile(program, ctx);
       model.registerModelCommands(program, ctx);
       budget.registerBudgetCommand(program, ctx);
       (await import('./cycles.ts')).registerCyclesCommand(program, ctx);
       train.registerTrainCommand(program, ctx);
+      report.registerReportCommand(program, ctx);
     }
     if (argv.length <= 2) {
       streams.stderr(formatUsageError('no command given'));

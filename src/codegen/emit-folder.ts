@@ -54,7 +54,7 @@ function cmsisSetup(targetName: string): { path: CmsisPath } {
  * folder is also verified on the host (plain C path), so its CMSIS-NN steps reserve the larger of
  * the two paths' sizes.
  */
-function scratchRequests(g: Graph, l: Lowered, path: CmsisPath | null, everywhere: boolean): { step: number; opIndex: number; bytes: number; name: string }[] {
+export function scratchRequests(g: Graph, l: Lowered, path: CmsisPath | null, everywhere: boolean): { step: number; opIndex: number; bytes: number; name: string }[] {
   return l.steps.flatMap((s, step) => {
     const e = path ? cmsisEmitterFor(s, path, everywhere) : undefined;
     const bytes = e && path ? Math.max(e.scratch(s as never, path), e.scratch(s as never, 'plain')) : portableScratch(s);

@@ -9,6 +9,9 @@ import { HOST_CFLAGS } from '../targets/flags.ts';
 
 export { HOST_CFLAGS };
 
+/** Added to sanitized host builds (run and verify by default): a sanitizer finding stops the program. */
+export const HOST_SANITIZE_CFLAGS = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-g'];
+
 export interface HostBuild {
   sources: string[];
   includeDirs: string[];
@@ -28,7 +31,7 @@ export function compileHost(b: HostBuild): void {
   const args = [
     ...HOST_CFLAGS,
     b.optimize ?? '-O2',
-    ...(b.sanitize ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-g'] : []),
+    ...(b.sanitize ? HOST_SANITIZE_CFLAGS : []),
     ...(b.defines ?? []).map((d) => `-D${d}`),
     ...b.includeDirs.map((d) => `-I${d}`),
     ...b.sources,
