@@ -5,6 +5,9 @@
  *  - compiled to int8 with calibration windows, the C equals the simulator byte for byte on the host
  *    (sanitized) and on Cortex-M4 in QEMU, and its dequantized outputs stay close to onnxruntime's
  *    float outputs (stated tolerance, same top class on most windows);
+ *  - quantized models (QDQ, and QLinearConv/QLinearMatMul) import as int8 graphs keeping the file's
+ *    scales and zero points; their C equals the simulator, and their int8 outputs stay within one
+ *    LSB of onnxruntime's (see "ONNX quantized models" for why some differ by one);
  *  - refusals: every unsupported operator listed at once, corrupted files, external data.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +22,9 @@ import { EdgecError } from '../../src/support/diagnostics.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
 import { verifyFolder } from '../../src/verify/verify.ts';
 import { OnnxBuilder, ortSession, randomArray, seeded, tensorProto } from '../support/onnx-builder.ts';
-import { cnn1d, cnn2d, convFlattenGemm, layouts, mlp, type OnnxTestModel } from '../support/onnx-models.ts';
+import { emitModelFolder } from '../../src/codegen/emit-folder.ts';
+import { cnn1d, cnn2d, convFlattenGemm, type FloatSource, layouts, mlp, type OnnxTestModel, qdqCnnSource, qdqMlpSource, qoperatorSource } from '../support/onnx-models.ts';
+import { type ActivationType, quantizeQdq, quantizeQOperator } from '../support/onnx-qdq.ts';
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgec-onnx-'));
@@ -139,6 +144,106 @@ for (const [build, runs] of FLOAT_MODELS) {
     }
   });
 }
+
+/**
+ * A quantized model against onnxruntime on 100 inputs exactly representable in the input's
+ * quantization (so both sides start from the same integers): the C on the host and Cortex-M4 equals
+ * the simulator; onnxruntime's float outputs, requantized with the output's parameters, are compared
+ * with the C's integers.
+ *
+ * Why some differ by one LSB: edgec requantizes as TFLite does (src/arith: a 31-bit fixed-point
+ * multiplier and shift, rounding half away from zero), onnxruntime in float (MlasRequantizeOutput:
+ * accumulator * float32 scale, rounded half to even), and its QLinearSoftmax tabulates float exp where
+ * TFLite computes exp in fixed point. Where a product lands within rounding error of a half, the two
+ * round apart by one (last run: 0.8% and 1.5% of the outputs of the models without softmax, 5.4% of
+ * the softmax probabilities of the CNN; none by more than one).
+ */
+async function compareQuantized(src: FloatSource, q: { bytes: Uint8Array; input: { scale: number; zeroPoint: number }; output: { scale: number; zeroPoint: number } }, type: ActivationType) {
+  const dir = join(tmp, `${src.name}_${type}`);
+  const { graph, quantized } = importOnnx(q.bytes, `${src.name}.onnx`);
+  expect(quantized).toBe(true);
+  const shift = type === 'uint8' ? -128 : 0;
+  expect(graph.meta.floatBoundary?.output).toEqual({ scale: q.output.scale, zeroPoint: q.output.zeroPoint + shift });
+  await emitModelFolder(graph, dir);
+  const rand = seeded(77);
+  const [lo, hi] = type === 'uint8' ? [0, 255] : [-128, 127];
+  const files = Array.from({ length: 100 }, () => Float32Array.from({ length: prod(src.dims) }, () => lo + Math.floor(((rand() + 1) / 2) * (hi - lo + 1))));
+  const samples = files.map((f) => {
+    const v = Int8Array.from(src.toIr(f), (x) => x + shift);
+    return Buffer.from(v.buffer);
+  });
+  const [host, cortex] = await Promise.all([
+    verifyFolder(dir, hostTarget, { samples, keepOutputs: true }),
+    HAS_CORTEX ? verifyFolder(dir, cortexTarget('cortex-m4'), { samples: samples.slice(0, 10) }) : Promise.resolve(null),
+  ]);
+  const ort = await ortSession(q.bytes);
+  let total = 0;
+  let differ = 0;
+  let beyondOne = 0;
+  let worst = 0;
+  const n = prod(graph.tensors[graph.outputs[0]!]!.shape);
+  for (let i = 0; i < files.length; i++) {
+    const x = Float32Array.from(files[i]!, (v) => q.input.scale * (v - q.input.zeroPoint));
+    const want = await ort.run(x, src.dims);
+    const got = new Int8Array(new Uint8Array(host.outputs!.subarray(i * n, (i + 1) * n)).buffer);
+    for (let k = 0; k < n; k++) {
+      const d = Math.abs(got[k]! - (Math.round(want[k]! / q.output.scale) + q.output.zeroPoint + shift));
+      total++;
+      if (d > 0) differ++;
+      if (d > 1) beyondOne++;
+      worst = Math.max(worst, d);
+    }
+  }
+  await ort.release();
+  return { exactHost: host.exact, exactCortex: cortex?.exact ?? null, total, differ, beyondOne, worst };
+}
+
+const QUANTIZED: { name: string; type: ActivationType; make: () => Promise<[FloatSource, Awaited<ReturnType<typeof quantizeQdq>>]> }[] = [
+  {
+    name: "QDQ 1-D CNN, uint8 activations (onnxruntime's default), per-channel int8 weights",
+    type: 'uint8',
+    make: async () => {
+      const src = qdqCnnSource();
+      return [src, await quantizeQdq(src.builder, src.input, src.dims, windowsOf(src, 48), 'uint8')];
+    },
+  },
+  {
+    name: 'QDQ MLP with a residual Add and a Concat, int8 activations',
+    type: 'int8',
+    make: async () => {
+      const src = qdqMlpSource();
+      return [src, await quantizeQdq(src.builder, src.input, src.dims, windowsOf(src, 48), 'int8')];
+    },
+  },
+  {
+    name: 'QLinearConv -> MaxPool -> Flatten -> QLinearMatMul (operator-oriented), uint8',
+    type: 'uint8',
+    make: async () => {
+      const src = qoperatorSource();
+      return [src, await quantizeQOperator(src.builder, src.input, src.dims, windowsOf(src, 48), 'uint8')];
+    },
+  },
+];
+
+function windowsOf(src: FloatSource, n: number): Float32Array[] {
+  const rand = seeded(31);
+  return Array.from({ length: n }, () => randomArray(prod(src.dims), rand));
+}
+
+describe('ONNX quantized models', () => {
+  for (const m of QUANTIZED) {
+    it(`${m.name}: int8 graph with the file's parameters; C equals the simulator on ${where}; within 1 LSB of onnxruntime on >= 99% of values`, async () => {
+      const [src, q] = await m.make();
+      const r = await compareQuantized(src, q, m.type);
+      console.log(
+        `${src.name}: ${r.differ} of ${r.total} output values differ from onnxruntime (${((100 * r.differ) / r.total).toFixed(1)}%), ${r.beyondOne} by more than one LSB; largest difference ${r.worst}`,
+      );
+      expect(r.exactHost).toBe(100);
+      if (r.exactCortex !== null) expect(r.exactCortex).toBe(10);
+      expect((r.total - r.beyondOne) / r.total).toBeGreaterThanOrEqual(0.99);
+    }, 120_000);
+  }
+});
 
 describe('ONNX refusals', () => {
   it('lists every unsupported operator at once, with node names and op types', () => {

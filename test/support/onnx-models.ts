@@ -152,3 +152,58 @@ export function layouts(): OnnxTestModel {
   m.output('out');
   return { name: 'layouts', bytes: m.encode(17), dims, toIr: channelsLast(dims) };
 }
+
+/** A float model and how to feed it, for the quantizers of test/support/onnx-qdq.ts. */
+export interface FloatSource {
+  name: string;
+  builder: OnnxBuilder;
+  input: string;
+  dims: number[];
+  toIr(x: Float32Array): Float32Array;
+}
+
+/** 1-D CNN for QDQ: Conv -> ReLU -> MaxPool -> depthwise -> 1x1 Conv -> ReLU -> GlobalAveragePool -> Flatten -> Gemm -> Softmax. */
+export function qdqCnnSource(): FloatSource {
+  const dims = [1, 6, 32];
+  const m = new OnnxBuilder('qdq_cnn', seeded(21));
+  m.input('x', [1, 6, 32]);
+  let h = m.node('Conv', ['x', m.weight('c1w', [8, 6, 5]), m.weight('c1b', [8])], 1, { pads: ints([2, 2]) });
+  h = m.node('Relu', [h]);
+  h = m.node('MaxPool', [h], 1, { kernel_shape: ints([2]), strides: ints([2]) });
+  h = m.node('Conv', [h, m.weight('dw', [8, 1, 3]), m.weight('dwb', [8])], 1, { group: int(8), pads: ints([1, 1]) });
+  h = m.node('Conv', [h, m.weight('pw', [12, 8, 1]), m.weight('pwb', [12])]);
+  h = m.node('Relu', [h]);
+  h = m.node('GlobalAveragePool', [h]);
+  h = m.node('Flatten', [h]);
+  h = m.node('Gemm', [h, m.weight('fw', [5, 12], 1.0), m.weight('fb', [5])], 1, { transB: int(1) });
+  m.node('Softmax', [h], ['y']);
+  m.output('y');
+  return { name: 'qdq_cnn', builder: m, input: 'x', dims, toIr: channelsLast(dims) };
+}
+
+/** MLP with a residual Add and a Concat for QDQ: Gemm -> ReLU -> Gemm -> Add(skip) -> Concat(skip) -> Gemm. */
+export function qdqMlpSource(): FloatSource {
+  const dims = [1, 20];
+  const m = new OnnxBuilder('qdq_mlp', seeded(22));
+  m.input('features', [1, 20]);
+  const a = m.node('Relu', [m.node('Gemm', ['features', m.weight('w1', [16, 20]), m.weight('b1', [16])], 1, { transB: int(1) })]);
+  const b = m.node('Gemm', [a, m.weight('w2', [16, 16]), m.weight('b2', [16])], 1, { transB: int(1) });
+  const c = m.node('Add', [a, b]);
+  const d = m.node('Concat', [c, a], 1, { axis: int(1) });
+  m.node('Gemm', [d, m.weight('w3', [4, 32]), m.weight('b3', [4])], ['scores'], { transB: int(1) });
+  m.output('scores');
+  return { name: 'qdq_mlp', builder: m, input: 'features', dims, toIr: (x) => x };
+}
+
+/** Conv -> MaxPool -> Flatten -> MatMul, for the operator-oriented (QLinearConv, QLinearMatMul) form. */
+export function qoperatorSource(): FloatSource {
+  const dims = [1, 4, 16];
+  const m = new OnnxBuilder('qoperator', seeded(23));
+  m.input('x', [1, 4, 16]);
+  let h = m.node('Conv', ['x', m.weight('cw', [6, 4, 3]), m.weight('cb', [6])], 1, { pads: ints([1, 1]) });
+  h = m.node('MaxPool', [h], 1, { kernel_shape: ints([2]), strides: ints([2]) });
+  h = m.node('Flatten', [h]);
+  m.node('MatMul', [h, m.weight('mw', [48, 5], 0.3)], ['out']);
+  m.output('out');
+  return { name: 'qoperator', builder: m, input: 'x', dims, toIr: channelsLast(dims) };
+}

@@ -13,7 +13,7 @@
  */
 import type { QuantParams } from '../../ir/graph.ts';
 import type { OnnxActivation, OnnxConst, OnnxImportContext, OnnxImporter } from '../onnx-contract.ts';
-import { addPermuted, attrInt, attrInts, fusedActivation, layoutOutput, refusedOnnx, toTensorData, window2d } from '../shared/onnx.ts';
+import { addPermuted, attrInt, attrInts, fusedActivation, layoutOutput, qlinearConst, qlinearParams, refusedOnnx, sameQuantOf, toTensorData, window2d } from '../shared/onnx.ts';
 
 const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -73,7 +73,26 @@ const conv: OnnxImporter = {
   },
 };
 
+/** QLinearConv(x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B?): the file's parameters throughout. */
+const qlinearConv: OnnxImporter = {
+  inputs: [8, 9],
+  import(c) {
+    const x = c.activation(0, 'channels-last');
+    const inQuant = qlinearParams(c, 1, 0, 0);
+    const w = qlinearConst(c, 3, 0);
+    const outQuant = qlinearParams(c, 6, 0, 0);
+    const b = c.input(8) ? c.constant(8, 'the bias') : null;
+    if (!x || !inQuant || !w || !outQuant || (c.input(8) && !b)) return;
+    if (!sameQuantOf(c.tensor(x.id).quant, inQuant)) return c.problem("x_scale and x_zero_point differ from the input's quantization", 'E-ONNX-QUANT');
+    if (b && b.dtype !== 'int32') return c.problem(`the bias is ${b.dtype}; QLinearConv takes int32`, 'E-ONNX-QUANT');
+    // The bias is at x_scale * w_scale (per channel), zero point 0.
+    const biasQuant = b ? { scale: w.quant!.scale.map((s) => Math.fround(inQuant.scale[0]! * s)), zeroPoint: w.quant!.scale.map(() => 0), axis: 0 } : undefined;
+    importConv(c, x, w, b ? { ...b, ...(biasQuant ? { quant: biasQuant } : {}) } : null, outQuant);
+  },
+};
+
 export const convOnnxImporters: Record<string, OnnxImporter> = {
   Conv: conv,
+  QLinearConv: qlinearConv,
   ConvTranspose: refusedOnnx("the IR has no float transposed convolution (TFLite's TRANSPOSE_CONV kernel is reached only by the conformance suite)"),
 };

@@ -5,14 +5,15 @@
  *     weights [N, K] (B, or B transposed when transB is 0) times alpha; bias beta * C (broadcast to N)
  *   MatMul(A [..., K], B const [K, N])  -> fully_connected over every row of A (weights B transposed);
  *     with the bias of an Add folded into it (src/import/onnx-fold.ts)
- *   QLinearMatMul (quantized models): MatMul with the node's scales and zero points
+ *   QLinearMatMul (quantized models): MatMul with the node's scales and zero points (weights per
+ *   tensor or per column)
  *
  * After Flatten of a channels-last activation A holds its values in the IR's order, not ONNX's: the
  * weight columns are permuted to match (column s reads ONNX input order[s]), so no transpose runs.
  */
 import type { QuantParams } from '../../ir/graph.ts';
 import type { OnnxConst, OnnxImportContext, OnnxImporter } from '../onnx-contract.ts';
-import { attrFloat, attrInt, floatValues, fusedActivation, layoutOutput, permuteData, permuteQuant, toTensorData } from '../shared/onnx.ts';
+import { attrFloat, attrInt, floatValues, fusedActivation, layoutOutput, permuteData, permuteQuant, qlinearConst, qlinearParams, sameQuantOf, toTensorData } from '../shared/onnx.ts';
 
 const FOLDED_BIAS = 'edgec.folded_bias';
 const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -115,4 +116,19 @@ const matmul: OnnxImporter = {
   },
 };
 
-export const fullyConnectedOnnxImporters: Record<string, OnnxImporter> = { Gemm: gemm, MatMul: matmul };
+/** QLinearMatMul(a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp): b constant [K, N], per tensor or per column. */
+const qlinearMatmul: OnnxImporter = {
+  inputs: [8, 8],
+  import(c) {
+    const x = c.activation(0, 'any');
+    const inQuant = qlinearParams(c, 1, 0, 0);
+    const b = qlinearConst(c, 3, 1);
+    const outQuant = qlinearParams(c, 6, 0, 0);
+    if (!x || !inQuant || !b || !outQuant) return;
+    if (!sameQuantOf(c.tensor(x.id).quant, inQuant)) return c.problem("a_scale and a_zero_point differ from the input's quantization", 'E-ONNX-QUANT');
+    if (b.dims.length !== 2) return c.problem(`b [${b.dims.join(', ')}] must be a 2-D constant`, 'E-ONNX-SHAPE');
+    importDense(c, transposed(b), null, outQuant);
+  },
+};
+
+export const fullyConnectedOnnxImporters: Record<string, OnnxImporter> = { Gemm: gemm, MatMul: matmul, QLinearMatMul: qlinearMatmul };

@@ -291,3 +291,41 @@ export function layoutPermutation(rank: number, layout: OnnxLayout): number[] {
   if (layout === 'channels-last' && rank === 3) return [0, 2, 1];
   return Array.from({ length: rank }, (_, i) => i);
 }
+
+/**
+ * QLinearConv / QLinearMatMul operands: the integer constant of input `k` with the scale and zero
+ * point at inputs k + 1, k + 2 (per tensor, or per output channel on `axis`), as a dequantized
+ * constant; uint8 shifts to int8 (see src/import/onnx-qdq.ts). Reports and returns null otherwise.
+ */
+export function qlinearConst(c: OnnxImportContext, k: number, axis: number): OnnxConst | null {
+  const v = c.constant(k, `input ${k}`);
+  const q = qlinearParams(c, k + 1, v?.dims.length ?? 0, axis);
+  if (!v || !q) return null;
+  if (v.dtype !== 'int8' && v.dtype !== 'uint8') {
+    c.problem(`input ${k} is ${v.dtype}; QLinear weights are int8 or uint8`, 'E-ONNX-QUANT');
+    return null;
+  }
+  const shift = v.dtype === 'uint8' ? -128 : 0;
+  return { ...v, dtype: 'int8', data: Int8Array.from(v.data, (x) => Number(x) + shift), quant: { ...q, zeroPoint: q.zeroPoint.map((z) => z + shift) } };
+}
+
+/** Scale and zero point at inputs k, k + 1 (zero point of the integer type: uint8 shifted to int8). */
+export function qlinearParams(c: OnnxImportContext, k: number, rank: number, axis: number): QuantParams | null {
+  const s = c.constant(k, 'a scale');
+  const z = c.constant(k + 1, 'a zero point');
+  if (!s || !z) return null;
+  const shift = z.dtype === 'uint8' ? -128 : 0;
+  const scale = Array.from(s.data, Number);
+  const zeroPoint = scale.length === z.data.length ? Array.from(z.data, (v) => Number(v) + shift) : [];
+  if (zeroPoint.length === 0 || scale.some((x) => !(x > 0) || !Number.isFinite(x)) || s.dtype !== 'float32') {
+    c.problem(`scale (input ${k}) and zero point (input ${k + 1}) must be float32 and integers of one length, scales positive`, 'E-ONNX-QUANT');
+    return null;
+  }
+  return { scale, zeroPoint, ...(scale.length > 1 && rank > 0 ? { axis } : {}) };
+}
+
+/** Same per-tensor parameters (float32 scales compared as float32). */
+export function sameQuantOf(a: QuantParams | undefined, b: QuantParams | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.scale.length === b.scale.length && a.scale.every((s, i) => Math.fround(s) === Math.fround(b.scale[i]!)) && a.zeroPoint.every((z, i) => z === b.zeroPoint[i]);
+}
