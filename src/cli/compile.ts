@@ -79,7 +79,7 @@ function checkCalibration(path: string): void {
 async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags, cmd: Command): Promise<void> {
   const float = await checkModelPath(model);
   if (!float) {
-    const why = 'an int8 .tflite keeps its own quantization (calibration applies to float models: tfjs, ONNX, float .tflite)';
+    const why = 'an integer model (int8 .tflite, quantized ONNX) keeps its own quantization (calibration applies to float models: tfjs, float .tflite, float ONNX)';
     if (opts.calib !== undefined) notApplicable('--calib', why);
     if (given(cmd, 'observer')) notApplicable('--observer', why);
     if (given(cmd, 'activations')) notApplicable('--activations', why);

@@ -5,14 +5,13 @@
  *   tflite -> importTfliteModel: an integer graph (int8 or 16x8, keeping the file's quantization) or
  *             a float graph (float32 / float16 weights) to calibrate
  *   tfjs   -> importTfjsModel: a float graph to calibrate
- *   onnx   -> importOnnx of ./onnx.ts (the ONNX front end) when this build has it: a float graph, or
- *             the int8 graph of a quantized (QDQ) model
+ *   onnx   -> importOnnx (./onnx.ts): a float graph, or the int8 graph of a quantized (QDQ / QLinear)
+ *             model keeping the file's scales
  *
  * The importers are loaded on demand, so a command reading a .tflite never loads tfjs.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fail } from '../support/diagnostics.ts';
 import { detectModelFormat, type ModelFormat } from '../formats/detect.ts';
 import { parseTflite, type TfliteModel } from '../formats/tflite-schema.ts';
@@ -24,23 +23,6 @@ export interface ImportedModel {
   graph: Graph;
   /** False for a float graph (it needs calibration); true when the file holds its own integer quantization. */
   quantized: boolean;
-}
-
-/**
- * The ONNX front end's entry point, which ./onnx.ts exports as `importOnnx`: the model file's path
- * (and the source recorded in the graph) in, a validated graph out, float or already quantized;
- * unsupported parts refused as located diagnostics.
- */
-type OnnxImport = (path: string, source?: string, limits?: GraphLimits) => { graph: Graph; quantized: boolean };
-
-const ONNX_MODULE = new URL('./onnx.ts', import.meta.url);
-
-/** `importOnnx` from ./onnx.ts, or a refusal when this build has no ONNX front end yet. */
-async function onnxImporter(path: string): Promise<OnnxImport> {
-  if (!existsSync(fileURLToPath(ONNX_MODULE))) fail('E-FORMAT-ONNX', 'import', 'an ONNX model: ONNX import is not available in this build', { file: path });
-  const mod = (await import(/* @vite-ignore */ ONNX_MODULE.href)) as { importOnnx?: OnnxImport };
-  if (typeof mod.importOnnx !== 'function') throw new Error('src/import/onnx.ts does not export importOnnx');
-  return mod.importOnnx;
 }
 
 function readModelBytes(path: string): Uint8Array {
@@ -63,7 +45,7 @@ export function probeModelFile(path: string): { format: ModelFormat; tflite?: Tf
 export async function needsCalibration(path: string): Promise<boolean> {
   const { format, tflite } = probeModelFile(path);
   if (tflite) return (await import('./tflite.ts')).isFloatTflite(tflite);
-  if (format === 'onnx') return !(await onnxImporter(path))(path, path).quantized;
+  if (format === 'onnx') return !(await import('./onnx.ts')).importOnnx(path, path).quantized;
   return true;
 }
 
@@ -79,7 +61,7 @@ export async function importModelFile(path: string, opts: { name?: string; limit
     const { importTfjsModel } = await import('./tfjs.ts');
     return { format, graph: await importTfjsModel(path, path, opts.limits), quantized: false };
   }
-  const importOnnx = await onnxImporter(path);
+  const { importOnnx } = await import('./onnx.ts');
   return { format, ...importOnnx(path, path, opts.limits) };
 }
 
