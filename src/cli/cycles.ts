@@ -12,22 +12,30 @@ export interface CycleOptionValues {
   clockMhz?: string;
   flashWaitStates?: string;
   flashPrefetch?: string;
+  flashDataCache?: string;
 }
 
 export function addCycleOptions(cmd: Command): Command {
   return cmd
     .option('--clock-mhz <f>', 'core clock for the estimated milliseconds (default 64)')
     .option('--flash-wait-states <n>', 'wait states of each instruction fetch and data load from the flash region (default 0)')
-    .option('--flash-prefetch <p>', 'fraction 0..1 of the flash wait states hidden by prefetch or a flash cache (default 0)');
+    .option('--flash-prefetch <p>', 'fraction 0..1 of the instruction-fetch wait states hidden by prefetch or an instruction cache (default 0)')
+    .option('--flash-data-cache <d>', 'fraction 0..1 of the data-load (constants, weights) wait states hidden by a flash data cache (default 0)');
 }
 
-export function parseCycleOptions(o: CycleOptionValues): { clockMhz: number; flashWaitStates: number; flashPrefetch: number } {
-  const prefetch = o.flashPrefetch === undefined ? 0 : /^(0|1|0?\.\d+|1\.0*|0\.)$/.test(o.flashPrefetch) ? Number(o.flashPrefetch) : NaN;
-  if (!(prefetch >= 0 && prefetch <= 1)) fail('E-CLI-OPTION', 'cli', `--flash-prefetch must be a number from 0 to 1, not '${o.flashPrefetch}'`, { field: '--flash-prefetch' });
+function parseFraction(value: string | undefined, option: string): number {
+  if (value === undefined) return 0;
+  const v = /^(\d+(\.\d*)?|\.\d+)$/.test(value) ? Number(value) : NaN;
+  if (!(v >= 0 && v <= 1)) fail('E-CLI-OPTION', 'cli', `${option} must be a number from 0 to 1, not '${value}'`, { field: option });
+  return v;
+}
+
+export function parseCycleOptions(o: CycleOptionValues): { clockMhz: number; flashWaitStates: number; flashPrefetch: number; flashDataCache: number } {
   return {
     clockMhz: o.clockMhz === undefined ? 64 : parsePositive(o.clockMhz, '--clock-mhz', 2000),
     flashWaitStates: o.flashWaitStates === undefined ? 0 : parseInteger(o.flashWaitStates, '--flash-wait-states', 0, 15),
-    flashPrefetch: prefetch,
+    flashPrefetch: parseFraction(o.flashPrefetch, '--flash-prefetch'),
+    flashDataCache: parseFraction(o.flashDataCache, '--flash-data-cache'),
   };
 }
 
@@ -65,6 +73,7 @@ export function registerCyclesCommand(program: Command, ctx: CliContext): void {
           clock_mhz: options.clockMhz,
           flash_wait_states: options.flashWaitStates,
           flash_prefetch: options.flashPrefetch,
+          flash_data_cache: options.flashDataCache,
           instructions: t.instructions,
           estimated_cycles: Math.round(t.cycles),
           estimated_core_cycles: Math.round(t.coreCycles),

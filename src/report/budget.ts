@@ -168,7 +168,7 @@ const fmt = (v: number | null, digits?: number) => (v === null ? '-' : digits ==
 function formatCycles(b: Budget): string[] {
   const c = b.cycles!;
   const lines = [
-    `Estimated cycles per layer on ${b.target} (a model of the core from published instruction timings, not a measurement; ${c.clock_mhz} MHz, ${c.flash_wait_states} flash wait states, prefetch ${c.flash_prefetch}):`,
+    `Estimated cycles per layer on ${b.target} (a model of the core from published instruction timings, not a measurement; ${c.clock_mhz} MHz, ${c.flash_wait_states} flash wait states, fetch prefetch ${c.flash_prefetch}, data cache ${c.flash_data_cache}):`,
     '',
     `| ${'layer'.padEnd(40)} | ${'op'.padEnd(18)} | ${'instructions'.padStart(12)} | ${'est. cycles'.padStart(12)} | ${'est. ms'.padStart(9)} | ${'MACs'.padStart(10)} | ${'est. cyc/MAC'.padStart(12)} | ${'x floor'.padStart(7)} |`,
     `|${'-'.repeat(42)}|${'-'.repeat(20)}|${'-'.repeat(14)}|${'-'.repeat(14)}|${'-'.repeat(11)}|${'-'.repeat(12)}|${'-'.repeat(14)}|${'-'.repeat(9)}|`,

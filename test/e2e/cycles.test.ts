@@ -18,6 +18,7 @@ import { main } from '../../src/cli/main.ts';
 import { estimateElfCycles } from '../../src/report/cycles/run.ts';
 import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 import { buildElf, loadTarget } from '../../src/toolchain/cortex-m.ts';
+import { mapLimit, parallelism } from '../../src/toolchain/exec.ts';
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
 
 const BENCH = join(PACKAGE_ROOT, 'test', 'cycles');
@@ -87,30 +88,30 @@ describe('cycle model microbenchmarks (hand-derived from Arm TRM tables)', () =>
       }, 60_000);
       const names = Object.keys(EXPECTED).filter((n) => EXPECTED[n]!.cycles[core] !== null);
       it(`reproduces ${names.length} benchmarks exactly`, async () => {
-        const got: Record<string, [number, number]> = {};
-        const want: Record<string, [number, number]> = {};
-        for (const name of names) {
-          const r = await estimateElfCycles(elf, core, `bench_${name}_begin`, `bench_${name}_end`, { clockMhz: 64, flashWaitStates: 0, flashPrefetch: 0 });
-          got[name] = [r.estimate.total.instructions, r.estimate.total.cycles];
-          want[name] = [EXPECTED[name]!.instructions, EXPECTED[name]!.cycles[core]!];
-          expect(r.estimate.unknown).toEqual([]);
-        }
+        const runs = await mapLimit(names, parallelism(), (name) => estimateElfCycles(elf, core, `bench_${name}_begin`, `bench_${name}_end`, { clockMhz: 64, flashWaitStates: 0, flashPrefetch: 0 }));
+        const got = Object.fromEntries(names.map((name, i) => [name, [runs[i]!.estimate.total.instructions, runs[i]!.estimate.total.cycles]]));
+        const want = Object.fromEntries(names.map((name) => [name, [EXPECTED[name]!.instructions, EXPECTED[name]!.cycles[core]!]]));
         expect(got).toEqual(want);
+        expect(runs.flatMap((r) => r.estimate.unknown)).toEqual([]);
       }, 60_000);
     });
   }
 
-  it('flash wait states add to fetches and constant loads from the flash region, scaled by the prefetch factor', async () => {
+  it('flash wait states add to fetches and constant loads from the flash region, scaled by the prefetch and data-cache factors', async () => {
     const elf = await buildBench('cortex-m4');
-    const base = await estimateElfCycles(elf, 'cortex-m4', 'bench_ldr_pair_begin', 'bench_ldr_pair_end', { clockMhz: 64, flashWaitStates: 0, flashPrefetch: 0 });
-    const ws = await estimateElfCycles(elf, 'cortex-m4', 'bench_ldr_pair_begin', 'bench_ldr_pair_end', { clockMhz: 64, flashWaitStates: 2, flashPrefetch: 0 });
-    const half = await estimateElfCycles(elf, 'cortex-m4', 'bench_ldr_pair_begin', 'bench_ldr_pair_end', { clockMhz: 64, flashWaitStates: 2, flashPrefetch: 0.5 });
+    const run = (flashWaitStates: number, flashPrefetch: number, flashDataCache: number) =>
+      estimateElfCycles(elf, 'cortex-m4', 'bench_ldr_pair_begin', 'bench_ldr_pair_end', { clockMhz: 64, flashWaitStates, flashPrefetch, flashDataCache });
+    const base = await run(0, 0, 0);
+    const ws = await run(2, 0, 0);
+    const half = await run(2, 0.5, 0);
+    const cached = await run(2, 0, 1);
     // Four 16-bit LDRs, word-aligned: two fetch words; four loads from bench_table in .rodata (flash).
     expect(ws.estimate.total.flashLoads).toBe(4);
     expect(ws.estimate.total.fetchStall).toBe(2 * 2);
     expect(ws.estimate.total.dataStall).toBe(4 * 2);
     expect(ws.estimate.total.cycles).toBe(base.estimate.total.cycles + 12);
-    expect(half.estimate.total.cycles).toBe(base.estimate.total.cycles + 6);
+    expect(half.estimate.total.cycles).toBe(base.estimate.total.cycles + 2 + 8);
+    expect(cached.estimate.total.cycles).toBe(base.estimate.total.cycles + 4);
   }, 60_000);
 });
 

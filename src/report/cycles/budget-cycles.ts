@@ -39,6 +39,7 @@ export interface BudgetCycles {
   clock_mhz: number;
   flash_wait_states: number;
   flash_prefetch: number;
+  flash_data_cache: number;
   /** Estimated cycles per inference, from the hook-free build. */
   total: number;
   total_ms: number;
@@ -113,6 +114,7 @@ export async function estimateBudgetCycles(dir: string, m: Manifest, target: Tar
     clock_mhz: o.clockMhz,
     flash_wait_states: o.flashWaitStates,
     flash_prefetch: o.flashPrefetch,
+    flash_data_cache: o.flashDataCache ?? 0,
     total: totalCycles,
     total_ms: cyclesToMs(totalCycles, o.clockMhz),
     total_macs: totalMacs,

@@ -4,6 +4,7 @@
  * address, and the ELF's symbols (`arm-none-eabi-nm`) for --begin/--end and the harness hooks.
  */
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { fail } from '../../support/diagnostics.ts';
 import { decodeInsn, type Insn } from './insn.ts';
 
@@ -42,11 +43,21 @@ export function parseNm(text: string): Map<string, number> {
   return symbols;
 }
 
+const cache = new Map<string, Disassembly>();
+
+/** The ELF's code and symbols (kept for the last few ELFs, keyed by path, size and modification time). */
 export function disassemble(elf: string): Disassembly {
-  return {
+  const st = statSync(elf);
+  const key = `${elf}:${st.size}:${st.mtimeMs}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const d = {
     insns: parseObjdump(run('arm-none-eabi-objdump', ['-d', '-M', 'reg-names-raw', elf], elf)),
     symbols: parseNm(run('arm-none-eabi-nm', [elf], elf)),
   };
+  if (cache.size >= 8) cache.delete(cache.keys().next().value!);
+  cache.set(key, d);
+  return d;
 }
 
 /** A symbol's address, or a located diagnostic naming the option it came from. */

@@ -8,9 +8,10 @@
  * region:
  *
  *   cycles = sum(block runs x core cycles) + branch refills
- *          + waitStates x (1 - prefetch) x (fetch words from flash + loads from flash)
+ *          + waitStates x ((1 - prefetch) x fetch words from flash + (1 - dataCache) x loads from flash)
  *
- * `prefetch` (0..1) is the fraction of those wait states a prefetch buffer or flash cache hides; 0
+ * `prefetch` (0..1) is the fraction of the fetch wait states a prefetch buffer or instruction cache
+ * hides, `dataCache` (0..1) the fraction of the data-load wait states a flash data cache hides; 0
  * charges every access, 1 none (as from zero-wait RAM or a TCM). Estimated, never measured.
  */
 import type { TbCounts } from '../../toolchain/qemu-plugin.ts';
@@ -21,8 +22,10 @@ import type { CoreModel } from './model.ts';
 export interface MemoryModel {
   /** Wait states of a flash access (instruction fetch or data load). */
   waitStates: number;
-  /** Fraction of those wait states hidden by a prefetch buffer or cache, 0..1. */
+  /** Fraction of the instruction-fetch wait states hidden by a prefetch buffer or instruction cache, 0..1. */
   prefetch: number;
+  /** Fraction of the data-load wait states hidden by a flash data cache, 0..1. */
+  dataCache: number;
   /** The flash region of the target's memory map (targets/*.json `memory.flash`). */
   flash: { origin: number; length: number };
 }
@@ -78,7 +81,8 @@ export function estimateCycles(counts: TbCounts, d: Disassembly, model: CoreMode
   };
   const unknown = new Map<string, number>();
   let undisassembled = 0;
-  const stallPerAccess = memory.waitStates * (1 - memory.prefetch);
+  const stallPerFetch = memory.waitStates * (1 - memory.prefetch);
+  const stallPerLoad = memory.waitStates * (1 - memory.dataCache);
   const inFlash = (a: number) => a >= memory.flash.origin && a < memory.flash.origin + memory.flash.length;
 
   const blockCache = new Map<string, { insns: Insn[]; cycles: number; bytes: number }>();
@@ -100,9 +104,9 @@ export function estimateCycles(counts: TbCounts, d: Disassembly, model: CoreMode
     s.coreCycles += b.cycles * e.count;
     undisassembled += (e.n - b.insns.length) * e.count;
     for (const i of b.insns) if (i.cls === 'unknown') unknown.set(i.op, (unknown.get(i.op) ?? 0) + e.count);
-    if (stallPerAccess > 0 && inFlash(e.start)) {
+    if (stallPerFetch > 0 && inFlash(e.start)) {
       const words = Math.floor((e.start + e.bytes - 1) / 4) - Math.floor(e.start / 4) + 1;
-      s.fetchStall += words * stallPerAccess * e.count;
+      s.fetchStall += words * stallPerFetch * e.count;
     }
   }
 
@@ -136,7 +140,7 @@ export function estimateCycles(counts: TbCounts, d: Disassembly, model: CoreMode
   for (const f of counts.flashLoads) {
     const s = seg(f.seg);
     s.flashLoads += f.count;
-    s.dataStall += f.count * stallPerAccess;
+    s.dataStall += f.count * stallPerLoad;
   }
 
   for (const s of segs) s.cycles = s.coreCycles + s.fetchStall + s.dataStall;

@@ -19,17 +19,19 @@ export interface CycleOptions {
   clockMhz: number;
   /** Flash wait states on instruction fetches and data loads from the flash region. */
   flashWaitStates: number;
-  /** Fraction of those wait states hidden by prefetch or a flash cache, 0..1. */
+  /** Fraction of the instruction-fetch wait states hidden by prefetch or an instruction cache, 0..1. */
   flashPrefetch: number;
+  /** Fraction of the data-load wait states hidden by a flash data cache, 0..1 (default 0). */
+  flashDataCache?: number;
 }
 
-export const DEFAULT_CYCLE_OPTIONS: CycleOptions = { clockMhz: 64, flashWaitStates: 0, flashPrefetch: 0 };
+export const DEFAULT_CYCLE_OPTIONS: CycleOptions = { clockMhz: 64, flashWaitStates: 0, flashPrefetch: 0, flashDataCache: 0 };
 
 const range = (r: { origin: string; length: string }) => ({ lo: Number(r.origin), hi: Number(r.origin) + Number(r.length) });
 
 export function memoryModel(t: TargetDescriptor, o: CycleOptions): MemoryModel {
   const f = range(t.memory.flash);
-  return { waitStates: o.flashWaitStates, prefetch: o.flashPrefetch, flash: { origin: f.lo, length: f.hi - f.lo } };
+  return { waitStates: o.flashWaitStates, prefetch: o.flashPrefetch, dataCache: o.flashDataCache ?? 0, flash: { origin: f.lo, length: f.hi - f.lo } };
 }
 
 /**
