@@ -257,6 +257,21 @@ describe.skipIf(!HAS_CORTEX)(`edgec report generated/har${HAS_CORTEX ? '' : ` (s
     expect(text).toMatch(/float \/ int8 \d+\.\d% \/ \d+\.\d%/);
   });
 
+  it('escapes names from the model everywhere on the page, charts included', async () => {
+    const evil = `<script>alert(1)</script><img src=x onerror="fetch('//x')">`;
+    const hostile: EvidenceReport = {
+      ...report,
+      model: { ...report.model, name: evil, labels: report.model.labels!.map(() => evil), layers: report.model.layers.map((l) => ({ ...l, layer: evil })) },
+      quantization: { ...report.quantization, sqnr: { ...report.quantization.sqnr, layers: report.quantization.sqnr.layers.map((l, i) => ({ ...l, layer: `${evil}${i}` })) } },
+      budgets: report.budgets.map((b) => ({ ...b, instructions: { ...b.instructions, per_layer: b.instructions.per_layer.map((l, i) => ({ ...l, name: `${evil}${i}` })) } })),
+    };
+    const { renderCharts } = await import('../../src/report/evidence/charts.ts');
+    const { renderReportPage } = await import('../../src/report/evidence/page.ts');
+    const html = renderReportPage(hostile, await renderCharts(hostile));
+    expect(html).not.toMatch(/<script|<img/i);
+    expect(html).toContain('&lt;script&gt;');
+  });
+
   it('refuses a file it did not write, and never writes generated/har', async () => {
     const mine = join(S, 'notes.html');
     writeFileSync(mine, 'my notes\n');
