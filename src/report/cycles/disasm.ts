@@ -1,7 +1,9 @@
 /**
  * An ELF's code as the cycle estimator reads it: every instruction of `arm-none-eabi-objdump -d`
- * (raw register names, so r13/r14/r15 are never spelled two ways) decoded by insn.ts and keyed by
- * address, and the ELF's symbols (`arm-none-eabi-nm`) for --begin/--end and the harness hooks.
+ * (raw register names, so r13/r14/r15 are never spelled two ways; `-m armv8.1-m.main`, without which
+ * objdump shows MVE instructions as coprocessor ones, and which decodes older M-profile code the
+ * same) decoded by insn.ts and keyed by address, and the ELF's symbols (`arm-none-eabi-nm`) for
+ * --begin/--end and the harness hooks.
  */
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -52,7 +54,7 @@ export function disassemble(elf: string): Disassembly {
   const hit = cache.get(key);
   if (hit) return hit;
   const d = {
-    insns: parseObjdump(run('arm-none-eabi-objdump', ['-d', '-M', 'reg-names-raw', elf], elf)),
+    insns: parseObjdump(run('arm-none-eabi-objdump', ['-d', '-m', 'armv8.1-m.main', '-M', 'reg-names-raw', elf], elf)),
     symbols: parseNm(run('arm-none-eabi-nm', [elf], elf)),
   };
   if (cache.size >= 8) cache.delete(cache.keys().next().value!);

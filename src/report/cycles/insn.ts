@@ -259,7 +259,8 @@ const TABLE: [string, InsnClass][] = [
   ...['b', 'bl', 'bx', 'blx', 'cbz', 'cbnz', 'bxns', 'blxns'].map((m) => [m, 'branch'] as [string, InsnClass]),
   ['tbb', 'table'],
   ['tbh', 'table'],
-  ...['nop', 'yield', 'sev'].map((m) => [m, 'nop'] as [string, InsnClass]),
+  // Branch-future hints (Armv8.1-M) are charged as one-cycle hints.
+  ...['nop', 'yield', 'sev', 'bf', 'bfx', 'bfl', 'bflx', 'bfcsel'].map((m) => [m, 'nop'] as [string, InsnClass]),
   ...['dsb', 'dmb', 'isb', 'ssbb', 'pssbb', 'csdb'].map((m) => [m, 'barrier'] as [string, InsnClass]),
   ...['mrs', 'msr', 'cpsid', 'cpsie', 'svc', 'bkpt', 'udf', 'wfi', 'wfe', 'sg', 'tt', 'ttt', 'tta', 'ttat', 'clrex', 'clrm', 'vscclrm'].map((m) => [m, 'sys'] as [string, InsnClass]),
   ...['dls', 'dlstp', 'wls', 'wlstp', 'le', 'letp', 'lctp'].map((m) => [m, 'lob'] as [string, InsnClass]),
@@ -304,7 +305,7 @@ function fpWordsIn(text: string): number {
 }
 
 function splitMnemonic(raw: string): { op: string; cls: InsnClass; cond: string | null } {
-  const m = raw.toLowerCase().replace(/\.(n|w)$/, '');
+  const m = raw.toLowerCase().replace(/\.(n|w|\d+)$/, '');
   if (/^it[te]{0,3}$/.test(m)) return { op: 'it', cls: 'it', cond: null };
   for (const base of BASES) {
     if (!m.startsWith(base)) continue;
