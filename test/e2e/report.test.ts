@@ -14,12 +14,12 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { PNG } from 'pngjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { loadRecordings, makeWindows } from '../../src/data/wisdm.ts';
 import { PACKAGE_ROOT } from '../../src/support/paths.ts';
@@ -148,6 +148,8 @@ beforeAll(async () => {
   // The same again, replacing its own earlier outputs; beside it, the same with another date.
   runs.push(...(await Promise.all([edgecProcess(reportArgs('2026-01-15'), RUN1), edgecProcess(reportArgs('2026-02-01'), RUN2)])));
 }, 300_000);
+
+afterAll(() => rmSync(S, { recursive: true, force: true }));
 
 describe.skipIf(!HAS_CORTEX)(`edgec report generated/har${HAS_CORTEX ? '' : ` (skipped: ${CORTEX_SKIP_REASON})`}`, () => {
   it('writes the page and a JSON twin that validates against schemas/report.schema.json', () => {
