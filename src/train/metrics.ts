@@ -2,7 +2,6 @@
  * Classification and regression figures from predictions: accuracy, per-class precision / recall /
  * F1, macro F1 and the confusion matrix; mean absolute error and RMSE.
  */
-import type { TrainData } from './train.ts';
 
 export interface ClassMetrics {
   label: string;
@@ -60,7 +59,8 @@ export function classificationMetrics(predicted: readonly number[], truth: reado
   };
 }
 
-export function regressionMetrics(predicted: readonly ArrayLike<number>[], truth: TrainData['y']): RegressionMetrics {
+/** Targets: one number per window, or one array per window (several outputs). */
+export function regressionMetrics(predicted: readonly ArrayLike<number>[], truth: readonly (number | ArrayLike<number>)[]): RegressionMetrics {
   let abs = 0;
   let sq = 0;
   let n = 0;
