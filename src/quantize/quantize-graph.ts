@@ -172,11 +172,33 @@ export function quantizeGraph(g: Graph, calibration: readonly Float32Array[], op
 }
 
 /**
+ * Constants only where the op's rule quantizes them (weights, biases): the float references read
+ * activations by position, so a constant elsewhere (a file wiring a weight into an activation slot)
+ * is refused before calibration runs the graph.
+ */
+function checkConstantSlots(g: Graph): void {
+  for (const op of g.ops) {
+    const rule = quantRule(op);
+    const slots = new Set([...(rule.weights ? ([] as WeightQuantRule[]).concat(rule.weights) : []), ...(rule.bias ? ([] as { slot: number }[]).concat(rule.bias) : [])].map((r) => r.slot));
+    const k = op.inputs.findIndex((id, slot) => id >= 0 && g.tensors[id]!.data !== undefined && !slots.has(slot));
+    if (k >= 0)
+      fail('E-QUANT-CONST', 'quantize', `constant input ${k} of a ${op.kind} op cannot be quantized (it takes an activation there)`, {
+        file: g.meta.source,
+        layer: op.name,
+        tensor: g.tensors[op.inputs[k]!]!.name,
+      });
+  }
+}
+
+/**
  * The calibration quantizeGraph runs, after checking what can be checked first (an empty set, layer
  * names of `int16Layers`); its observers serve any number of quantizations of the graph.
  */
 export function calibrateGraph(g: Graph, calibration: readonly Float32Array[], opts: QuantizeOptions = {}): Map<number, Observer> {
   if (calibration.length === 0) fail('E-QUANT-CALIB', 'quantize', 'the calibration set is empty', { file: g.meta.source });
+  // A window is one input's values: a float model with several inputs (a .tflite or ONNX file) cannot be calibrated from them.
+  if (g.inputs.length !== 1) fail('E-QUANT-INPUTS', 'quantize', `the float model has ${g.inputs.length} inputs; calibration windows feed a model with one`, { file: g.meta.source });
+  checkConstantSlots(g);
   precisionOf(g, opts);
   return calibrate(g, calibration, opts);
 }

@@ -605,6 +605,29 @@ describe('float .tflite refusals: one located error each', () => {
     expect(d.location?.layer).toBe('FULLY_CONNECTED#0');
   });
 
+  it('a float model calibration cannot feed is refused before it runs: two inputs (E-QUANT-INPUTS), a weight in an activation slot (E-QUANT-CONST)', async () => {
+    const calib = writeWindows('eight.f32', randomWindows(4, 8, 3));
+    const compile = async (file: string) => {
+      try {
+        await compileModelFile(at(file), calib, { out: at('never') });
+      } catch (e) {
+        expect((e as EdgecError).diagnostics).toHaveLength(1);
+        return (e as EdgecError).diagnostics[0]!;
+      }
+      throw new Error(`${file} compiled`);
+    };
+    const two = new FloatModel();
+    const x = two.act('x', [1, 8]);
+    two.write('two-inputs.tflite', [x, x], [two.op('fc', 'FULLY_CONNECTED', [x, two.weight('w', [4, 8], uniform(3)(32, 1)), -1], [1, 4], [u8(0)])]);
+    expect((await compile('two-inputs.tflite')).code).toBe('E-QUANT-INPUTS');
+    const wired = new FloatModel();
+    const y = wired.act('x', [1, 8]);
+    const w = wired.weight('w', [8, 8], uniform(4)(64, 1));
+    wired.write('weight-as-input.tflite', [y], [wired.op('fc', 'FULLY_CONNECTED', [w, w, -1], [8, 8], [u8(0)])]);
+    const d = await compile('weight-as-input.tflite');
+    expect([d.code, d.location?.layer]).toEqual(['E-QUANT-CONST', 'fc']);
+  });
+
   it('a float SVDF is refused, located (edgec has no float SVDF)', () => {
     const r = uniform(2);
     const m = new FloatModel();
