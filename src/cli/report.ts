@@ -82,7 +82,7 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
     .option('--date <YYYY-MM-DD>', "the report's date (default: today); the only field that differs between two runs")
     .option('--inputs <n>', 'verification inputs per target (calibration samples first, then seeded random)', '100')
     .option('--seed <n>', 'seed of the random verification inputs (0 to 4294967295)', '1')
-    .option('--model <model.json>', 'the float tfjs model the folder was compiled from: per-layer SQNR and float accuracy')
+    .option('--model <file>', 'the float model the folder was compiled from (tfjs model.json, float .tflite or ONNX, recognised by content): per-layer SQNR and float accuracy')
     .option('--calib <file>', 'with --model: calibration windows (float32 .f32/.bin or JSON), for the SQNR and to check the model quantizes to this graph')
     .option('--data <file>', 'labelled float windows for accuracy: {"x": [[...]], "y": [...]} JSON, or X.npy with --data-labels Y.npy')
     .option('--data-labels <file>', 'with a .npy --data: the class index of each window (.npy)')
@@ -111,8 +111,10 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
         ...opts.conformance.map((path) => ({ path, what: 'the conformance report' })),
       ];
       for (const g of given) checkInputFile(g.path, g.what);
-      if (opts.model && extname(opts.model).toLowerCase() !== '.json')
-        fail('E-CLI-INPUT', 'cli', '--model takes the float TensorFlow.js model.json the folder was compiled from (an int8 .tflite holds no float model)', { file: opts.model });
+      // Any float model, recognised by content (tfjs model.json, float .tflite, float ONNX); an integer file holds none.
+      const { importModelFile, needsCalibration } = await import('../import/model-file.ts');
+      if (opts.model && !(await needsCalibration(opts.model)))
+        fail('E-CLI-INPUT', 'cli', '--model takes the float model the folder was compiled from (tfjs model.json, float .tflite or ONNX); this one is already quantized', { file: opts.model });
 
       const jsonOut = opts.jsonOut ?? `${extname(opts.out).toLowerCase() === '.html' ? opts.out.slice(0, -5) : opts.out}.json`;
       if (resolve(jsonOut) === resolve(opts.out)) fail('E-CLI-OPTION', 'cli', '--json-out and --out name the same file', { field: '--json-out' });
@@ -132,9 +134,8 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
       const inputFiles = [];
       if (opts.model) {
         ctx.log(`importing ${opts.model} ...`);
-        const { importTfjsModel } = await import('../import/tfjs.ts');
-        const imported = await importTfjsModel(opts.model);
-        inputFiles.push(hashFile(opts.model), ...modelWeightFiles(opts.model).map((f) => hashFile(f)));
+        const { format, graph: imported } = await importModelFile(opts.model);
+        inputFiles.push(hashFile(opts.model), ...(format === 'tfjs' ? modelWeightFiles(opts.model) : []).map((f) => hashFile(f)));
         const calibration = opts.calib ? (await import('../pipeline/compile.ts')).readCalibrationFile(opts.calib, windowSize) : undefined;
         if (opts.calib) inputFiles.push(hashFile(opts.calib));
         float = { imported, file: opts.model, ...(calibration && opts.calib ? { calibration, calibrationFile: opts.calib } : {}) };
