@@ -212,6 +212,11 @@ export function nodeContext(s: OnnxImportState, node: OnnxNode): { ctx: OnnxImpo
       }
       return Array.from(v.data, Number);
     },
+    used(k) {
+      const name = node.outputs[k] ?? '';
+      return name !== '' && ((s.readers.get(name)?.length ?? 0) > 0 || s.model.outputs.some((o) => o.name === name));
+    },
+    addState: (role, shape) => s.b.addTensor({ name: `${node.name}/${role}`, shape: [...shape], dtype: 'float32', variable: true }),
     addConst(role, shape, data, quant) {
       const dtype: DType = data instanceof Float32Array ? 'float32' : data instanceof Int8Array ? 'int8' : data instanceof Int16Array ? 'int16' : data instanceof Float64Array ? 'int64' : 'int32';
       return s.b.addTensor({ name: `${node.name}/${role}`, shape: [...shape], dtype, data, ...(quant ? { quant } : {}) });

@@ -89,6 +89,14 @@ function topologicalOrder(s: OnnxImportState, nodes: readonly OnnxNode[]): OnnxN
   const known = new Set<string>(['', ...s.model.inputs.map((i) => i.name), ...s.consts.keys()]);
   const produced = new Set(nodes.flatMap((n) => n.outputs));
   for (const n of nodes) for (const v of n.inputs) if (!known.has(v) && !produced.has(v)) s.report('E-ONNX-GRAPH', `input '${v}' is not produced by any node, initializer or graph input`, n, v);
+  // ONNX requires nodes sorted: keep the file's order when it is (diagnostics then follow it).
+  const seen = new Set(known);
+  let sorted = true;
+  for (const n of nodes) {
+    sorted &&= n.inputs.every((v) => seen.has(v) || !produced.has(v));
+    for (const o of n.outputs) seen.add(o);
+  }
+  if (sorted) return [...nodes];
   const order: OnnxNode[] = [];
   let rest = [...nodes];
   while (rest.length > 0) {

@@ -68,6 +68,10 @@ export interface OnnxImportContext {
   constant(k: number, what: string): OnnxConst | null;
   /** Constant integers of input k or of attribute `attr` (opsets moved several attributes to inputs). */
   ints(k: number, attr: string): number[] | undefined;
+  /** Whether ONNX output k is read by a node or is a graph output. */
+  used(k: number): boolean;
+  /** A state (variable) tensor `<layer>/<role>` of a recurrent op, reset to zero by every invoke the op makes stateless. */
+  addState(role: string, shape: readonly number[]): number;
   /** A new IR constant `<layer>/<role>`. */
   addConst(role: string, shape: readonly number[], data: TensorData, quant?: QuantParams): number;
   /**

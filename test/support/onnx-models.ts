@@ -207,3 +207,41 @@ export function qoperatorSource(): FloatSource {
   m.output('out');
   return { name: 'qoperator', builder: m, input: 'x', dims, toIr: channelsLast(dims) };
 }
+
+/**
+ * A GRU over a convolution's features, as PyTorch lays it out: Conv1d -> ReLU -> Transpose to
+ * [T, 1, C] -> GRU (linear_before_reset 0) -> Y_h -> Reshape -> Gemm -> Softmax.
+ */
+export function gru(): OnnxTestModel {
+  const dims = [1, 3, 24];
+  const units = 8;
+  const m = new OnnxBuilder('gru', seeded(16));
+  m.input('window', [1, 3, 24]);
+  let h = m.node('Conv', ['window', m.weight('cw', [6, 3, 3]), m.weight('cb', [6])], 1, { pads: ints([1, 1]) });
+  h = m.node('Relu', [h]);
+  h = m.node('Transpose', [h], 1, { perm: ints([2, 0, 1]) });
+  m.node('GRU', [h, m.weight('W', [1, 3 * units, 6]), m.weight('R', [1, 3 * units, units]), m.weight('B', [1, 6 * units], 0.2)], ['', 'state'], { hidden_size: int(units) }, 'gru');
+  h = m.node('Reshape', ['state', m.init('flat', [2], [1, units], 'int64')]);
+  h = m.node('Gemm', [h, m.weight('fw', [3, units], 1.5), m.weight('fb', [3])], 1, { transB: int(1) });
+  m.node('Softmax', [h], ['probs']);
+  m.output('probs');
+  return { name: 'gru', bytes: m.encode(17), dims, toIr: channelsLast(dims) };
+}
+
+/**
+ * An LSTM on a batch-first [1, T, C] window, transposed to [T, 1, C] as PyTorch exports it: the whole
+ * output sequence into one Gemm, the last hidden state (Y_h) into another, their sum out.
+ */
+export function lstm(): OnnxTestModel {
+  const dims = [1, 16, 3];
+  const units = 6;
+  const m = new OnnxBuilder('lstm', seeded(17));
+  m.input('window', [1, 16, 3]);
+  const x = m.node('Transpose', ['window'], 1, { perm: ints([1, 0, 2]) });
+  m.node('LSTM', [x, m.weight('W', [1, 4 * units, 3]), m.weight('R', [1, 4 * units, units]), m.weight('B', [1, 8 * units], 0.2)], ['seq', 'last'], { hidden_size: int(units) }, 'lstm');
+  const a = m.node('Gemm', [m.node('Reshape', ['seq', m.init('flat', [2], [1, 16 * units], 'int64')]), m.weight('fw', [4, 16 * units], 0.4), m.weight('fb', [4])], 1, { transB: int(1) });
+  const b = m.node('Gemm', [m.node('Reshape', ['last', m.init('flat2', [2], [1, units], 'int64')]), m.weight('gw', [4, units]), m.weight('gb', [4])], 1, { transB: int(1) });
+  m.node('Add', [a, b], ['scores']);
+  m.output('scores');
+  return { name: 'lstm', bytes: m.encode(17), dims, toIr: (x) => x };
+}

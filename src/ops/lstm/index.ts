@@ -22,6 +22,7 @@ export { GATES, type LstmOps, type LstmGateStep, type LstmStep, type LstmS16Step
 import { emitCmsis, emitPortable, PORTABLE_FILES, scratchBytes } from './emit.ts';
 import { lstmFloat, lstmTfjs } from './tfjs.ts';
 import { resetStates } from '../shared/recurrent.ts';
+import { lstmOnnx } from './onnx.ts';
 
 const q = (t: { name: string; quant?: QuantParams }): QuantParams => {
   if (!t.quant) throw new Error(`tensor '${t.name}' has no quantization`);
@@ -221,6 +222,7 @@ export const lstm: OpFamily<LstmOps, LstmSteps> = {
     },
   },
   tfjs: { LSTM: lstmTfjs },
+  onnx: { LSTM: lstmOnnx },
   tflite: {
     UNIDIRECTIONAL_SEQUENCE_LSTM: {
       inputs: [24, 24],

@@ -26,6 +26,7 @@ import { gruFloat, simpleRnnFloat } from './float.ts';
 import type { GruStep, RecurrentGateStep, RecurrentOps, RecurrentSteps, SimpleRnnStep } from './steps.ts';
 import { recurrentTfjsImporters } from './tfjs.ts';
 import { bidirectional } from './bidirectional.ts';
+import { gruOnnx } from './onnx.ts';
 
 export type { RecurrentOps, RecurrentSteps, GruStep, SimpleRnnStep };
 
@@ -245,4 +246,5 @@ export const recurrent: OpFamily<RecurrentOps, RecurrentSteps> = {
   },
   steps: { gru_s8: gruStep(), gru_s16: gruStep(), simple_rnn_s8: simpleRnnStep(), simple_rnn_s16: simpleRnnStep() },
   tfjs: { ...recurrentTfjsImporters, Bidirectional: bidirectional },
+  onnx: { GRU: gruOnnx },
 };
