@@ -69,7 +69,19 @@ export function registerBudgetCommand(program: Command, ctx: CliContext): void {
         ctx.log(`measuring ${t} ...`);
         budgets.push(await measureBudget(dir, t, { cycles }));
       }
-      const table = formatBudgets(budgets);
+      let table = formatBudgets(budgets);
+      if (m.stream) {
+        // A streaming folder: per push (= per output) and per layer, against the full window measured above.
+        const { measureStreamBudget, formatStreamBudget } = await import('../report/stream-budget.ts');
+        for (const b of budgets) {
+          ctx.log(`measuring the stream on ${b.target} ...`);
+          const sb = await measureStreamBudget(dir, b.target, b);
+          if (sb) {
+            Object.assign(b, { stream: sb });
+            table += `\n\n${formatStreamBudget(sb)}`;
+          }
+        }
+      }
       const data = `${JSON.stringify(budgets.length === 1 ? budgets[0] : budgets, null, 2)}\n`;
       writeFileAtomically(md, `${MD_HEADER}${m.name}\n\n${table}\n`, out);
       writeFileAtomically(json, data, out);

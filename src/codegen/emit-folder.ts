@@ -216,7 +216,7 @@ export async function emitModelFolder(g: Graph, outDir: string, opts: EmitOption
   const cBanner = banner('c', g, hash);
   const planText = formatPlan(plan);
   const arenaBytes = Math.max(plan.arenaBytes, stream?.arenaBytes ?? 0);
-  const streamOut = stream ? stream.render(all, { prefix, banner: cBanner, modelState: state.bytes > 0 }) : null;
+  const streamOut = stream ? stream.render(all, { prefix, banner: cBanner, modelState: state.bytes > 0, modelArenaBytes: plan.arenaBytes }) : null;
   const view = {
     banner: cBanner,
     prefix,

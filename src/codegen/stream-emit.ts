@@ -43,6 +43,8 @@ export interface StreamView {
   banner: string;
   /** The model context keeps recurrent state (the push declares `state` for its whole steps). */
   modelState: boolean;
+  /** The model's own arena plan (invoke), for the budget's comparison. */
+  modelArenaBytes: number;
 }
 
 const ptrType = (t: TimeTensor | { elementBytes: number }) => (t.elementBytes === 2 ? 'int16_t' : 'int8_t');
@@ -120,8 +122,9 @@ function renderStream(
   const g = plan.graph;
   const root = (id: number) => plan.aliases.get(id) ?? id;
   const input = plan.tensors.get(plan.input)!;
+  // A retained window is in the stream's state; a running mean's input without clean frames may be in the arena.
   const windowPtr = (t: TimeTensor, frame = 0, konst = false) => {
-    const at = `stream_state + ${t.stateOffset + frame * t.frameBytes}`;
+    const at = t.retained ? `stream_state + ${t.stateOffset + frame * t.frameBytes}` : `arena + ${arena.offsetOf(t.id) + frame * t.frameBytes}`;
     return t.elementBytes === 2 ? `(${konst ? 'const ' : ''}int16_t *)(${konst ? 'const ' : ''}void *)(${at})` : `(${at})`;
   };
   const sumsPtr = (m: RunningMeanPlan) => `((int32_t *)(void *)(stream_state + ${m.sumOffset}))`;
@@ -144,10 +147,11 @@ function renderStream(
     const to = (t.frames - t.edgeRight) * t.frameBytes;
     if (to > from)
       body.push(
-        `memmove(stream_state + ${t.stateOffset + t.edgeLeft * t.frameBytes}, stream_state + ${t.stateOffset + from}, ${to - from}u); /* ${safeText(t.name)}: keep frames ${t.edgeLeft + t.hop}..${t.frames - t.edgeRight - 1} */`,
+        `edgec_stream_move(stream_state + ${t.stateOffset + t.edgeLeft * t.frameBytes}, stream_state + ${t.stateOffset + from}, ${to - from}); /* ${safeText(t.name)}: keep frames ${t.edgeLeft + t.hop}..${t.frames - t.edgeRight - 1} */`,
       );
   }
-  body.push(`memcpy(stream_state + ${input.stateOffset + (input.frames - plan.hop) * input.frameBytes}, samples, ${plan.hop * input.frameBytes}u); /* the new samples */`);
+  const samples = input.elementBytes === 2 ? '(const int8_t *)(const void *)samples' : 'samples';
+  body.push(`edgec_stream_move(stream_state + ${input.stateOffset + (input.frames - plan.hop) * input.frameBytes}, ${samples}, ${plan.hop * input.frameBytes}); /* the new samples */`);
   // 3. Every layer, in order.
   const layers: StreamManifest['layers'] = [];
   plan.steps.forEach((p, k) => {
@@ -233,6 +237,7 @@ function renderStream(
     fillHops: plan.fillHops,
     stateBytes: plan.stateBytes,
     arenaBytes: arena.arena,
+    modelArenaBytes: view.modelArenaBytes,
     macsPerHop: plan.macs.stream,
     fullMacs: plan.macs.full,
     layers,

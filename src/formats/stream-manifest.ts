@@ -29,8 +29,9 @@ export interface StreamManifest {
   fillHops: number;
   /** Bytes of a stream's state region. */
   stateBytes: number;
-  /** Bytes of arena a push uses (within the folder's arena). */
+  /** Bytes of arena a push uses, and the model's invoke alone (the folder's arena is the larger). */
   arenaBytes: number;
+  modelArenaBytes?: number;
   /** Multiply-accumulates of the layers along time per push, and per full-window invoke. */
   macsPerHop: number;
   fullMacs: number;

@@ -2,6 +2,25 @@
 #include "edgec_stream.h"
 #include "edgec_requant.h"
 
+void edgec_stream_move(int8_t *dst, const int8_t *src, int32_t n)
+{
+    int32_t i = 0;
+#if defined(__GNUC__) && (!defined(__arm__) || defined(__ARM_FEATURE_UNALIGNED))
+    /* Forward, two words per pass: each word is read before the store that may overlap it (dst < src). */
+    for (; i + 8 <= n; i += 8) {
+        uint32_t a;
+        uint32_t b;
+        __builtin_memcpy(&a, src + i, 4);
+        __builtin_memcpy(&b, src + i + 4, 4);
+        __builtin_memcpy(dst + i, &a, 4);
+        __builtin_memcpy(dst + i + 4, &b, 4);
+    }
+#endif
+    for (; i < n; i++) {
+        dst[i] = src[i];
+    }
+}
+
 void edgec_stream_accumulate_s8(int32_t *sums, const int8_t *frames, int32_t count, int32_t channels, int32_t sign)
 {
     for (int32_t f = 0; f < count; f++) {

@@ -33,6 +33,12 @@ typedef struct {
     edgec_activation activation;
 } edgec_stream_mean_params;
 
+/*
+ * Copies n bytes from src to dst = src - k (k > 0: a window's frames moving towards its start; the
+ * ranges may overlap), a word at a time where the core loads unaligned words.
+ */
+void edgec_stream_move(int8_t *dst, const int8_t *src, int32_t n);
+
 /* sums[c] += sign * frames[f * channels + c] for f < count (sign +1 or -1). */
 void edgec_stream_accumulate_s8(int32_t *sums, const int8_t *frames, int32_t count, int32_t channels, int32_t sign);
 void edgec_stream_accumulate_s16(int32_t *sums, const int16_t *frames, int32_t count, int32_t channels, int32_t sign);
