@@ -171,6 +171,8 @@ export function registerModelCommands(program: Command, ctx: CliContext): void {
         for (const s of m.steps) ctx.out(`  step ${s.index}: ${s.layer} ${s.op} -> ${s.kernel} (${s.outBytes} bytes out)\n`);
         const planPath = join(path, 'plan.txt');
         if (existsSync(planPath)) ctx.out(`\n${readFileSync(planPath, 'utf8')}`);
+        const streamPath = join(path, 'stream.txt');
+        if (existsSync(streamPath)) ctx.out(`\n${readFileSync(streamPath, 'utf8')}`);
         return;
       }
       checkInputFile(path, 'the model');
