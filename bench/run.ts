@@ -29,6 +29,23 @@ for (const r of rows) {
   );
 }
 
+// Training sequence models on WISDM: one epoch each, stock and edgec kernels each in a fresh process
+// (bench/sequence-training.ts), so neither inherits the other's kernels or warmed-up code.
+{
+  const { SEQUENCE_BENCH_MODELS, timeSequenceEpochInChild } = await import('./sequence-training.ts');
+  const labels: Record<keyof typeof SEQUENCE_BENCH_MODELS, string> = {
+    gru: 'GRU 24 (avg pool 4)',
+    lstm: 'LSTM 24 (avg pool 4)',
+    tcn: 'TCN 4 x causal conv 16, k3, d1-8',
+  };
+  console.log('\nSequence model training epoch (WISDM, 880 windows, batch 32, tfjs CPU backend, a fresh process each):');
+  for (const kind of Object.keys(labels) as (keyof typeof labels)[]) {
+    const stock = timeSequenceEpochInChild(kind, 'stock');
+    const fast = timeSequenceEpochInChild(kind, 'fast');
+    console.log(`  ${labels[kind].padEnd(34)} stock ${stock.toFixed(2).padStart(6)} s/epoch, edgec ${fast.toFixed(2).padStart(5)} s/epoch: ${(stock / fast).toFixed(1)}x faster`);
+  }
+}
+
 const hasCortex = ['arm-none-eabi-gcc', 'qemu-system-arm'].every((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
 if (!hasCortex) {
   console.log('\nHAR on Cortex-M: skipped (arm-none-eabi-gcc or qemu-system-arm missing)');
