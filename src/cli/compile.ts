@@ -7,6 +7,7 @@ import { extname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { Manifest } from '../formats/manifest.ts';
 import { fail } from '../support/diagnostics.ts';
+import { safeText } from '../support/sanitize.ts';
 import { checkFolderOutput } from '../io/atomic.ts';
 import { DEFAULT_LIMITS } from '../validate/validate.ts';
 import { checkInputFile, checkOutputAvoidsInputs } from './inputs.ts';
@@ -132,7 +133,7 @@ async function compileCommand(ctx: CliContext, model: string, opts: CompileFlags
   });
   const m = r.manifest;
   ctx.out(
-    `${r.quantReport ? `${formatQuantReport(r.quantReport)}\n` : ''}compiled '${m.name}' for ${m.target} -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n${m.backend === 'cmsis-nn' ? formatPlacement(m) : ''}${m.stream ? formatStream(m) : ''}`,
+    `${r.quantReport ? `${formatQuantReport(r.quantReport)}\n` : ''}compiled '${m.name}' for ${m.target} -> ${r.dir}\n  weights ${m.weightsBytes} bytes, arena ${m.arenaBytes} bytes (linear ${m.linearArenaBytes}, lower bound ${m.arenaLowerBound})\n  kernels: ${m.kernels.join(', ')}\n${m.preprocessing?.description ? `  input: ${safeText(m.preprocessing.description, 400)}\n` : ''}${m.backend === 'cmsis-nn' ? formatPlacement(m) : ''}${m.stream ? formatStream(m) : ''}`,
   );
 }
 

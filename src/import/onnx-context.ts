@@ -96,6 +96,14 @@ export class OnnxImportState {
     return this.reshaped(out, irShapeOf(v.dims, layout), layer);
   }
 
+  /** A tensor of its own holding `id`'s bytes under `shape` (a reshape op that is never folded into `id`). */
+  copied(id: number, shape: readonly number[], layer: string): number {
+    const t = this.b.tensor(id);
+    const out = this.b.copyTensor(t, { name: `${t.name}/output`, shape });
+    this.b.addOp({ kind: 'reshape', name: `${layer}/output`, attrs: { shape: [...shape] }, inputs: [id], outputs: [out] });
+    return out;
+  }
+
   /** A requantization of tensor `id` to `quant` (as `dtype`). */
   requantized(id: number, q: QdqParams, layer: string): number {
     const t = this.b.tensor(id);

@@ -204,7 +204,8 @@ function importNode(s: OnnxImportState, n: OnnxNode): boolean {
   const [lo, hi] = importer.inputs;
   const present = n.inputs.length;
   const outs = importer.outputs ?? [1, 1];
-  if (present < lo || present > hi || n.outputs.length < outs[0] || n.outputs.slice(outs[1]).some((o) => o !== '' && s.readers.has(o))) {
+  const used = (o: string) => o !== '' && (s.readers.has(o) || s.model.outputs.some((g) => g.name === o));
+  if (present < lo || present > hi || n.outputs.length < outs[0] || n.outputs.slice(outs[1]).some(used)) {
     s.report('E-ONNX-OP', `${n.opType} with ${present} inputs and ${n.outputs.length} outputs is not supported (inputs ${lo} to ${hi}; outputs used: at most ${outs[1]})`, n);
     return false;
   }
@@ -214,7 +215,7 @@ function importNode(s: OnnxImportState, n: OnnxNode): boolean {
   return s.problems.length === before;
 }
 
-function graphOutput(s: OnnxImportState, info: OnnxValueInfo): number | null {
+function graphOutput(s: OnnxImportState, info: OnnxValueInfo, taken: Set<number>): number | null {
   const v = s.values.get(info.name);
   if (v?.kind !== 'act') {
     if (!s.failed.has(info.name)) s.report('E-ONNX-GRAPH', v ? 'the output is a constant' : 'the output is not computed by the graph', undefined, info.name);
@@ -222,7 +223,13 @@ function graphOutput(s: OnnxImportState, info: OnnxValueInfo): number | null {
   }
   const q = s.b.tensor(v.id).quant;
   if (s.quantized && q) s.boundary = { ...s.boundary, output: { scale: q.scale[0]!, zeroPoint: q.zeroPoint[0]! } };
-  return v.id;
+  // An output in ONNX order takes its ONNX shape (manifest.json shows it); a channels-last one keeps
+  // the IR's. An output no op computes (a relabelled input, or another output) gets an op of its own.
+  const shape = v.order === null && v.dims.length <= 6 ? irShapeOf(v.dims, 'plain') : [...s.b.tensor(v.id).shape];
+  const computed = !s.model.inputs.some((i) => s.values.get(i.name)?.kind === 'act' && (s.values.get(i.name) as OnnxActivation).id === v.id) && !taken.has(v.id);
+  const id = computed ? s.reshaped(v.id, shape, info.name) : s.copied(v.id, shape, info.name);
+  taken.add(id);
+  return id;
 }
 
 function describeOutput(s: OnnxImportState, name: string): string | null {
@@ -245,7 +252,8 @@ export function importOnnxModel(m: OnnxModel, source: string = m.file, limits?: 
   for (const n of sorted) {
     if (n.inputs.some((v) => s.failed.has(v)) || !importNode(s, n)) for (const o of n.outputs) s.failed.add(o);
   }
-  const outputs = m.outputs.map((o) => graphOutput(s, o));
+  const taken = new Set<number>();
+  const outputs = m.outputs.map((o) => graphOutput(s, o, taken));
   if (s.problems.length > 0) throw new EdgecError(s.problems);
   const description = [...notes, ...m.outputs.map((o) => describeOutput(s, o.name))]
     .filter((x): x is string => x !== null)

@@ -71,7 +71,7 @@ async function edgec(...args: string[]): Promise<{ status: number; stdout: strin
 }
 
 describe('edgec with ONNX files', () => {
-  it('compile model.onnx --calib (float), then verify on the host; the input layout is stated in manifest.json', async () => {
+  it('compile model.onnx --calib (float), then verify on the host; the input layout is stated in the output and manifest.json', async () => {
     const m = convFlattenGemm();
     writeFileSync(join(tmp, 'conv.onnx'), m.bytes);
     const calib = windows(m.dims, 16, 3).map(m.toIr);
@@ -82,6 +82,7 @@ describe('edgec with ONNX files', () => {
     const c = await edgec('compile', join(tmp, 'conv.onnx'), '--calib', join(tmp, 'windows.f32'), '--out', out);
     expect(c.status, c.stderr).toBe(0);
     expect(c.stdout).toMatch(/compiled 'conv'/);
+    expect(c.stdout).toMatch(/input: ONNX input 'x' \[1, 3, 16\] is read channels-last/);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.preprocessing.description).toMatch(/channels-last: IR \[1, 1, 16, 3\], time-major/);
     const v = await edgec('verify', out, '--inputs', '20');
