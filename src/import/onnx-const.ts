@@ -196,6 +196,25 @@ export function foldNode(n: OnnxNode, inputs: FoldInput[], opset: number): OnnxT
       if (opset < 10) r = slice(x, attrInts(n, 'starts') ?? [], attrInts(n, 'ends') ?? [], attrInts(n, 'axes'), undefined);
       else r = slice(x, Array.from(t[1]?.data ?? []), Array.from(t[2]?.data ?? []), t[3] ? Array.from(t[3].data) : undefined, t[4] ? Array.from(t[4].data) : undefined);
       break;
+    case 'Expand': {
+      // numpy broadcasting of a constant (PyTorch's zero initial states are expanded to the batch).
+      const shape = Array.from(t[1]?.data ?? []);
+      const rank = Math.max(shape.length, x.dims.length);
+      const xd = [...new Array<number>(rank - x.dims.length).fill(1), ...x.dims];
+      const sd = [...new Array<number>(rank - shape.length).fill(1), ...shape];
+      if (sd.some((d, i) => !Number.isInteger(d) || d < 0 || (d !== xd[i] && d !== 1 && xd[i] !== 1))) return 'the shape does not broadcast';
+      const dims = xd.map((d, i) => Math.max(d, sd[i]!));
+      const out = alloc(x.dtype, prod(dims));
+      const outStrides = dims.map((_, i) => prod(dims.slice(i + 1)));
+      const inStrides = xd.map((_, i) => prod(xd.slice(i + 1)));
+      for (let o = 0; o < out.length; o++) {
+        let src = 0;
+        for (let a = 0; a < rank; a++) if (xd[a] !== 1) src += (Math.floor(o / outStrides[a]!) % dims[a]!) * inStrides[a]!;
+        out[o] = x.data[src]!;
+      }
+      r = make(dims, x.dtype, out);
+      break;
+    }
     case 'ConstantOfShape': {
       const dims = Array.from(x.data);
       if (dims.some((d) => !Number.isInteger(d) || d < 0)) return 'the shape holds a negative or non-integer extent';

@@ -55,6 +55,7 @@ const FOLDABLE = new Set([
   'Div',
   'Slice',
   'ConstantOfShape',
+  'Expand',
 ]);
 
 /** Ops through which an input's layout is decided by what reads it next. */
