@@ -83,6 +83,8 @@ export async function verifyStream(dir: string, target: RunTarget, opts: StreamV
   const channels = m.stream!.channels;
   const count = opts.outputs ?? 200;
   const pushes = plan.fillHops - 1 + count;
+  const wide = m.input.dtype === 'int16';
+  if (opts.signal && opts.signal instanceof Int16Array !== wide) fail('E-STREAM-SIGNAL', 'verify', `the signal must hold ${wide ? 'int16' : 'int8'} values, as the model's input`, { file: dir });
   const signal = lengthen(opts.signal ?? sampleSignal(dir, m), pushes * plan.hop, channels);
   const progress = opts.onProgress ?? (() => undefined);
   progress(`simulating ${pushes} pushes of ${plan.hop} samples and ${count} full windows`);

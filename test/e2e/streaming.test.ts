@@ -10,6 +10,7 @@
  *  - the TCN of examples/sequence (causal dilated convolutions 1-2-4-8 after an average pool: stride 2)
  *    at HOP 32: 1,000 hops on the host, 200 on Cortex-M4; a residual TCN (ADD, 1x1 skip) and a GRU over
  *    a causal convolution (recomputed over the window every hop) at HOP 1 on the host;
+ *  - with CMSIS_NN_DIR: HAR through CMSIS-NN's MVE kernels on the host and Cortex-M55;
  *  - refusals, located: HOP not a multiple of the total stride (the layer where it breaks), HOP
  *    outside the window, a stateful recurrent layer, an input not laid out along time.
  */
@@ -29,6 +30,7 @@ import { measureBudget } from '../../src/report/budget.ts';
 import { measureStreamBudget } from '../../src/report/stream-budget.ts';
 import { loadFolderGraph } from '../../src/sim/int8.ts';
 import { EdgecError } from '../../src/support/diagnostics.ts';
+import { cmsisNnMissingReason } from '../../src/toolchain/cmsis-nn.ts';
 import { formatStreamReport, verifyStream } from '../../src/verify/stream.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
 import { harData } from '../../examples/har/train.ts';
@@ -37,6 +39,7 @@ import { FEATURES, SEQUENCE_MODELS, STEPS, seedWeights, sequenceTask } from '../
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
 
 const HAR = 'generated/har';
+const NO_CMSIS_NN = cmsisNnMissingReason();
 const tmp = mkdtempSync(join(tmpdir(), 'edgec-stream-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -133,7 +136,19 @@ describe('streaming temporal convolutional networks', () => {
   });
 });
 
+describe.skipIf(NO_CMSIS_NN !== null)('streaming through CMSIS-NN', () => {
+  it(`HAR at HOP 32 for the Cortex-M55 (MVE kernels on sub-windows; one-sided padding takes the generic conv): 100 hops on the host${HAS_CORTEX ? ' and Cortex-M55' : ''}`, async () => {
+    const dir = join(tmp, 'har32-cmsis');
+    await emitModelFolder(deserializeGraph(readFileSync(join(HAR, 'graph.json'), 'utf8'), HAR), dir, { stream: 32, backend: 'cmsis-nn', target: 'cortex-m55' });
+    for (const t of [hostTarget, ...(HAS_CORTEX ? [cortexTarget('cortex-m55')] : [])]) {
+      const r = await verifyStream(dir, t, { signal: signalFor(dir), outputs: 100 });
+      expect([t.name, r.exact]).toEqual([t.name, 100]);
+    }
+  });
+});
+
 if (!HAS_CORTEX) it.skip(`Cortex-M4 streaming checks skipped: ${CORTEX_SKIP_REASON}`, () => {});
+if (NO_CMSIS_NN !== null) it.skip(`CMSIS-NN streaming checks skipped: ${NO_CMSIS_NN}`, () => {});
 
 describe('what cannot stream is refused, located', () => {
   it('HOP not a multiple of the total time stride: the layer where it breaks', () => {

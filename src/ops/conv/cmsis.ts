@@ -19,6 +19,7 @@ import {
   depthwiseS8BufferSize,
   depthwiseWrapperKernel,
   mve1xNReadsPastInput,
+  mve1xNRefusesPadding,
   transposeConvS8BufferSizes,
   type ConvGeometry,
   type ConvKernel,
@@ -72,10 +73,10 @@ const CONV_FUNCTIONS: Record<ConvKernel, string> = {
 };
 
 /** The conv kernel for a step: the wrapper's choice, except that grouped convolutions (which only
- * arm_convolve_s8 supports) and MVE 1xN convolutions whose kernel would read past its input use the
- * generic kernel. The folder's path decides, and a host build of the folder makes the same call. */
+ * arm_convolve_s8 supports) and MVE 1xN convolutions whose kernel would read past its input or refuses
+ * their padding use the generic kernel. The folder's path decides, and a host build of the folder makes the same call. */
 function convKernel(s: ConvStep, path: CmsisPath): ConvKernel {
-  if (s.groups > 1 || (path === 'mve' && mve1xNReadsPastInput(geometry(s)))) return 'generic';
+  if (s.groups > 1 || (path === 'mve' && (mve1xNReadsPastInput(geometry(s)) || mve1xNRefusesPadding(geometry(s))))) return 'generic';
   return convWrapperKernel(geometry(s));
 }
 

@@ -52,6 +52,17 @@ export function mve1xNReadsPastInput(g: ConvGeometry): boolean {
   return totalPad - g.padding.w >= 2;
 }
 
+/**
+ * CMSIS-NN's MVE 1xN kernel takes only TFLite's SAME-shaped padding (total = 2 * pad_x + total % 2)
+ * and returns ARM_CMSIS_NN_FAILURE for any other, e.g. the one-sided padding of a streaming folder's
+ * sub-window calls (src/lower/stream-plan.ts): the backend calls the generic kernel for those.
+ */
+export function mve1xNRefusesPadding(g: ConvGeometry): boolean {
+  if (convWrapperKernel(g) !== '1_x_n') return false;
+  const totalPad = (g.outputDims.w - 1) * g.stride.w + g.filterDims.w - g.inputDims.w;
+  return g.padding.w * 2 + (totalPad % 2) !== totalPad;
+}
+
 function conv1xNS8Mve(g: ConvGeometry): number {
   const inX = g.inputDims.w;
   const padX = g.padding.w;
