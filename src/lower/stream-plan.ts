@@ -311,7 +311,9 @@ export function planStream(l: Lowered, hop: number): StreamPlan {
     }
     if (FRAMEWISE_OPS.has(op.kind)) {
       const first = timeIn[0]!.t!;
-      const aligned = timeIn.length === acts.length && timeIn.every((a) => a.t!.frames === first.frames && a.t!.stride === first.stride);
+      // Every operand a time tensor of the same frames (a constant operand would span the whole window).
+      const constants = op.inputs.some((id) => id >= 0 && g.tensors[id]!.data);
+      const aligned = !constants && timeIn.length === acts.length && timeIn.every((a) => a.t!.frames === first.frames && a.t!.stride === first.stride);
       const channelConcat = op.kind !== 'concat' || op.attrs.axis === 3 || op.attrs.axis === -1;
       if (!aligned || !channelConcat || y.shape.length !== 4 || y.shape[2] !== first.frames || y.shape[1] !== 1) return whole(`${op.kind} across frames of different windows: recomputed every hop`);
       const edgeLeft = Math.max(...timeIn.map((a) => a.t!.edgeLeft));
