@@ -3,7 +3,8 @@
  * onnxruntime.quantization.quantize_static(QuantFormat.QDQ, per_channel=True) makes them (test/support/
  * onnx-qdq.ts), and the operator-oriented form (QLinearConv, QLinearMatMul). Each imports as an int8
  * graph keeping the file's scales and zero points; its C equals the simulator on the host (sanitized)
- * and Cortex-M4; its int8 outputs are within one LSB of onnxruntime's on at least 99% of values.
+ * and Cortex-M4; its int8 outputs are within one LSB of onnxruntime's on at least 99% of values (95%
+ * for a chain of the activations whose integer kernels round differently, below), never more than two.
  *
  * The CLI reads both kinds: `edgec compile model.onnx --calib` for a float model, without --calib for a
  * quantized one, `edgec inspect`, then `edgec verify`.
@@ -13,7 +14,8 @@
  * accumulator * float32 scale, rounded half to even), and its QLinearSoftmax tabulates float exp where
  * TFLite computes exp in fixed point. Where a product lands within rounding error of a half, the two
  * round apart by one (last run: 0.8% and 1.5% of the outputs of the models without softmax, 5.4% of
- * the softmax probabilities of the CNN; none by more than one).
+ * the softmax probabilities of the CNN; none by more than one). MaxPool and AveragePool keep their
+ * input's parameters, as onnxruntime's quantizer gives them (another would add a requantization).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +23,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { compareQuantized, windows } from '../support/onnx-check.ts';
-import { convFlattenGemm, type FloatSource, qdqCnnSource, qdqMlpSource, qoperatorSource } from '../support/onnx-models.ts';
+import { convFlattenGemm, type FloatSource, qdqActivationsSource, qdqCnnSource, qdqMlpSource, qoperatorSource } from '../support/onnx-models.ts';
 import { type ActivationType, type Qdq, quantizeQdq, quantizeQOperator } from '../support/onnx-qdq.ts';
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
 
@@ -32,17 +34,21 @@ type Quantizer = (src: FloatSource, calibration: Float32Array[], type: Activatio
 const qdq: Quantizer = (src, calibration, type) => quantizeQdq(src.builder, src.input, src.dims, calibration, type);
 const qoperator: Quantizer = (src, calibration, type) => quantizeQOperator(src.builder, src.input, src.dims, calibration, type);
 
-const MODELS: { name: string; source: () => FloatSource; quantize: Quantizer; type: ActivationType }[] = [
-  { name: "QDQ 1-D CNN, uint8 activations (onnxruntime's default), per-channel int8 weights", source: qdqCnnSource, quantize: qdq, type: 'uint8' },
-  { name: 'QDQ MLP with a residual Add and a Concat, int8 activations', source: qdqMlpSource, quantize: qdq, type: 'int8' },
-  { name: 'QLinearConv -> MaxPool -> Flatten -> QLinearMatMul (operator-oriented), uint8', source: qoperatorSource, quantize: qoperator, type: 'uint8' },
+const MODELS: { name: string; source: () => FloatSource; quantize: Quantizer; type: ActivationType; withinOne: number }[] = [
+  { name: "QDQ 1-D CNN, uint8 activations (onnxruntime's default), per-channel int8 weights", source: qdqCnnSource, quantize: qdq, type: 'uint8', withinOne: 0.99 },
+  { name: 'QDQ MLP with a residual Add and a Concat, int8 activations', source: qdqMlpSource, quantize: qdq, type: 'int8', withinOne: 0.99 },
+  { name: 'QLinearConv -> MaxPool -> Flatten -> QLinearMatMul (operator-oriented), uint8', source: qoperatorSource, quantize: qoperator, type: 'uint8', withinOne: 0.99 },
+  // Sigmoid and Tanh: TFLite's kernels write a fixed scale (1/256, 1/128), requantized to the file's,
+  // one rounding more than onnxruntime's; LeakyReLU and HardSwish are fixed-point approximations; the
+  // Concat requantizes both branches. Chained, a few outputs differ by two (3% in the last run).
+  { name: 'QDQ LeakyRelu, AveragePool, Sigmoid and Tanh into a Concat, HardSwish, int8', source: qdqActivationsSource, quantize: qdq, type: 'int8', withinOne: 0.95 },
 ];
 
 const where = HAS_CORTEX ? 'the host (sanitized) and Cortex-M4' : 'the host (sanitized)';
 
 describe('ONNX quantized models', () => {
   for (const m of MODELS) {
-    it(`${m.name}: int8 graph with the file's parameters; C equals the simulator on ${where}; within 1 LSB of onnxruntime on >= 99% of values`, async () => {
+    it(`${m.name}: int8 graph with the file's parameters; C equals the simulator on ${where}; within 1 LSB of onnxruntime on >= ${100 * m.withinOne}% of values`, async () => {
       const src = m.source();
       const q = await m.quantize(src, windows(src.dims, 48, 31), m.type);
       const r = await compareQuantized(src, q, m.type, tmp);
@@ -51,7 +57,8 @@ describe('ONNX quantized models', () => {
       );
       expect(r.exactHost).toBe(100);
       if (r.exactCortex !== null) expect(r.exactCortex).toBe(10);
-      expect((r.total - r.beyondOne) / r.total).toBeGreaterThanOrEqual(0.99);
+      expect((r.total - r.beyondOne) / r.total).toBeGreaterThanOrEqual(m.withinOne);
+      expect(r.worst).toBeLessThanOrEqual(2);
     }, 120_000);
   }
 });

@@ -245,3 +245,19 @@ export function lstm(): OnnxTestModel {
   m.output('scores');
   return { name: 'lstm', bytes: m.encode(17), dims, toIr: (x) => x };
 }
+
+/** Activations in a QDQ model: Conv -> LeakyReLU -> AveragePool -> Concat(Sigmoid, Tanh) -> HardSwish -> Flatten -> Gemm. */
+export function qdqActivationsSource(): FloatSource {
+  const dims = [1, 4, 16];
+  const m = new OnnxBuilder('qdq_activations', seeded(41));
+  m.input('x', [1, 4, 16]);
+  let h = m.node('Conv', ['x', m.weight('c1w', [6, 4, 3]), m.weight('c1b', [6])], 1, { pads: ints([1, 1]) });
+  h = m.node('LeakyRelu', [h], 1, { alpha: float(0.1) });
+  h = m.node('AveragePool', [h], 1, { kernel_shape: ints([2]), strides: ints([2]) });
+  h = m.node('Concat', [m.node('Sigmoid', [h]), m.node('Tanh', [h])], 1, { axis: int(1) });
+  h = m.node('HardSwish', [h]);
+  h = m.node('Flatten', [h]);
+  m.node('Gemm', [h, m.weight('fw', [3, 96], 0.5), m.weight('fb', [3])], ['y'], { transB: int(1) });
+  m.output('y');
+  return { name: 'qdq_activations', builder: m, input: 'x', dims, toIr: channelsLast(dims) };
+}

@@ -5,7 +5,7 @@
  *  - activation ranges from calibration windows run through onnxruntime (every value a graph output);
  *    asymmetric uint8 (onnxruntime's default) or int8 activation parameters from them;
  *  - every activation gets one QuantizeLinear -> DequantizeLinear pair after its producer; MaxPool,
- *    Flatten, Reshape and Transpose outputs share their input's parameters, Softmax's are 1/256 with
+ *    AveragePool, Flatten, Reshape and Transpose outputs share their input's parameters, Softmax's are 1/256 with
  *    zero point 0 (uint8) or -128 (int8); a Relu right after a Conv or Gemm is quantized at its
  *    output only;
  *  - Conv and Gemm weights symmetric int8 per output channel (axis 0), biases int32 at
@@ -22,7 +22,8 @@ export interface Qdq {
   zeroPoint: number;
 }
 
-const SHARE = new Set(['MaxPool', 'Flatten', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze']);
+// onnxruntime's QDQMaxPool and QDQDirect8BitOp: the output keeps the input's parameters.
+const SHARE = new Set(['MaxPool', 'AveragePool', 'Flatten', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze']);
 const WEIGHTED = new Set(['Conv', 'Gemm']);
 
 /** Round half to even, as numpy and onnxruntime round. */
