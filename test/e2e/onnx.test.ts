@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importOnnx } from '../../src/import/onnx.ts';
-import { int, ints, OnnxBuilder, str, tensorProto } from '../support/onnx-builder.ts';
+import { EdgecError } from '../../src/support/diagnostics.ts';
+import { int, ints, OnnxBuilder, seeded, str, tensorProto } from '../support/onnx-builder.ts';
 import { compileAndCompare, diagnostics, floatError } from '../support/onnx-check.ts';
 import { cnn1d, cnn2d, convFlattenGemm, gru, layouts, lstm, mlp, type OnnxTestModel } from '../support/onnx-models.ts';
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
@@ -127,6 +128,25 @@ describe('ONNX refusals', () => {
       expect(d.length, what).toBeGreaterThan(0);
       for (const x of d) expect(x.code, `${what}: ${x.message}`).toMatch(/^E-(ONNX|GRAPH)-/);
     }
+  });
+
+  it('imports or refuses, located, every one of 200 byte mutations of each model (never another error)', () => {
+    const rand = seeded(4);
+    const pick = (n: number) => Math.floor(((rand() + 1) / 2) * n);
+    let refused = 0;
+    for (const m of [cnn1d(), cnn2d(), gru(), lstm()]) {
+      for (let i = 0; i < 200; i++) {
+        const b = Uint8Array.from(m.bytes);
+        for (let k = 0; k <= pick(3); k++) b[pick(b.length)] = pick(256);
+        try {
+          importOnnx(b, 'mutated.onnx');
+        } catch (e) {
+          if (!(e instanceof EdgecError)) throw e;
+          refused++;
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(100);
   });
 
   it('refuses raw_data of the wrong length, absurd dims and external data, naming the tensor', () => {
