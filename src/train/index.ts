@@ -4,7 +4,20 @@
  * and the spec runner behind `edgec train`. docs/training.md shows them together.
  */
 export { registerFastKernels } from './kernels/index.ts';
-export { trainModel, trainClassifier, predictWindows, inputShapeOf, accuracy, formatEpoch, type TrainData, type TrainOptions, type TrainResult, type EpochReport, type BatchReport, type Task } from './train.ts';
+export {
+  trainModel,
+  trainClassifier,
+  predictWindows,
+  inputShapeOf,
+  accuracy,
+  formatEpoch,
+  type TrainData,
+  type TrainOptions,
+  type TrainResult,
+  type EpochReport,
+  type BatchReport,
+  type Task,
+} from './train.ts';
 export { classWeightsFor, type ClassWeights } from './class-weights.ts';
 export { seedWeights } from './seed.ts';
 export { seededShuffle, seededRandom } from './shuffle.ts';
