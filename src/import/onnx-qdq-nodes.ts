@@ -24,7 +24,12 @@ export function quantizedInput(s: OnnxImportState, name: string): QdqParams | nu
   const params = readers.map((n) => (n.opType === 'QuantizeLinear' ? qdqParams(n, (k) => s.value(n.inputs[k] ?? ''), 'float32') : null));
   const first = params[0];
   if (!first || typeof first === 'string' || params.some((p) => !p || typeof p === 'string' || p.dtype !== first.dtype || !sameQuant(p.quant, first.quant))) {
-    s.report('E-ONNX-QUANT', 'a quantized model must quantize its float input once, with QuantizeLinear, before any other node reads it', undefined, name);
+    s.report(
+      'E-ONNX-QUANT',
+      'a quantized model must quantize its float input once, with QuantizeLinear, before any other node reads it (weight-only quantization, float activations between DequantizeLinear weights, is not supported: compile the float model with --calib)',
+      undefined,
+      name,
+    );
     return null;
   }
   if (first.quant.scale.length !== 1 || first.dtype === 'int32') {
