@@ -31,7 +31,11 @@ export function importLayersModel(model: tf.LayersModel, source: string, labels?
   const b = new GraphBuilder();
   const ids = new Map<number, number>(); // SymbolicTensor.id -> IR tensor id
   const input = model.inputs[0]!;
-  const inputId = b.addTensor({ name: input.name.replace(/:0$/, '') || 'input', shape: irShape(input.shape), dtype: 'float32' });
+  // tfjs names a Sequential model's implicit input `<first layer>_input` and makes it unique per
+  // process (`_input_1` on a second load): the suffix is dropped so the same model.json gives the same
+  // graph (and model hash) however many models the process loaded before.
+  const inputName = input.name.replace(/:0$/, '').replace(/(_input)_\d+$/, '$1');
+  const inputId = b.addTensor({ name: inputName || 'input', shape: irShape(input.shape), dtype: 'float32' });
   ids.set(input.id, inputId);
   const ranges: Record<string, [number, number]> = {};
   for (const layer of model.layers) {

@@ -19,6 +19,7 @@ import { runPasses } from '../../src/passes/index.ts';
 import { removeIdentity } from '../../src/passes/remove-identity.ts';
 import { runFloatGraph } from '../../src/sim/float.ts';
 import { functionalModel, windows } from '../support/models.ts';
+import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgec-import-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -200,6 +201,15 @@ describe('tfjs import matches model.predict', () => {
     expectClose(runFloatGraph(g, [w]).outputs[0]!, want);
     loaded.dispose();
     m.dispose();
+  });
+});
+
+describe('determinism', () => {
+  it('the same model.json imports to the same graph however many models the process loaded before', async () => {
+    const path = join(PACKAGE_ROOT, 'examples/har/model/model.json');
+    const first = JSON.stringify(await importTfjsModel(path, 'har'));
+    await importTfjsModel(path, 'har');
+    expect(JSON.stringify(await importTfjsModel(path, 'har'))).toBe(first);
   });
 });
 
