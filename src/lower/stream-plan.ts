@@ -145,7 +145,7 @@ export interface StreamPlan {
 }
 
 const WINDOW_OPS = new Set(['conv2d', 'depthwise_conv2d', 'max_pool2d', 'avg_pool2d']);
-const FRAMEWISE_OPS = new Set(['logistic', 'tanh', 'relu', 'leaky_relu', 'hard_swish', 'requantize', 'add', 'softmax', 'concat']);
+const FRAMEWISE_OPS = new Set(['logistic', 'tanh', 'relu', 'leaky_relu', 'hard_swish', 'lut', 'requantize', 'add', 'softmax', 'concat']);
 const MEAN_OPS = new Set(['mean_hw', 'mean_hw_requant']);
 const RECURRENT_OPS = new Set(['lstm', 'gru', 'simple_rnn', 'svdf']);
 

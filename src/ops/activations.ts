@@ -7,6 +7,8 @@
  *   tflite LEAKY_RELU   tfjs LeakyReLU  -> IR leaky_relu { alpha } -> step leaky_relu_s8 -> the same table kernel
  *                                                                  -> int16: step leaky_relu_s16 -> edgec_leaky_relu_s16
  *   tflite HARD_SWISH                   -> IR hard_swish            -> step hard_swish_s8 -> the same table kernel
+ *   ONNX Sigmoid, Tanh, HardSwish, LeakyRelu, Relu, Clip in quantized (QDQ) models
+ *                                       -> IR lut { fn } -> step lut_s8 (activations-lut.ts: onnxruntime's arithmetic)
  *   tfjs ReLU, Activation('relu' | 'relu6'), tflite RELU / RELU6 (float models)
  *                                       -> IR relu (float only: the passes fuse it into its producer)
  *
@@ -25,6 +27,7 @@ import { appendActivation, newActivation } from './shared/tfjs.ts';
 import { caseTensors } from './shared/case.ts';
 import { activationS16Params, activationS16Step, type ActivationS16Step } from './activations_s16.ts';
 import { activationsOnnxImporters } from './activations-onnx.ts';
+import { lutOpDef, lutStepDef, type LutAttrs, type LutStep } from './activations-lut.ts';
 
 export interface ActivationsOps {
   logistic: Record<string, never>;
@@ -35,6 +38,8 @@ export interface ActivationsOps {
   leaky_relu: { alpha: number };
   /** x * relu6(x + 3) / 6. */
   hard_swish: Record<string, never>;
+  /** Quantized ONNX models: the function tabulated as onnxruntime computes it (activations-lut.ts). */
+  lut: LutAttrs;
 }
 
 export interface LutActivationStep<K extends 'logistic_s8' | 'tanh_s8' = 'logistic_s8' | 'tanh_s8'> {
@@ -69,6 +74,7 @@ export interface ActivationsSteps {
   leaky_relu_s16: LeakyReluStep;
   leaky_relu_s8: LeakyReluStep;
   hard_swish_s8: HardSwishStep;
+  lut_s8: LutStep;
 }
 
 /** Every int8 value in table order: entry i of a table is f((int8_t)(uint8_t)i). */
@@ -249,6 +255,7 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
         return { kind: 'hard_swish_s8', input: x.id, output: y.id, size: size(x), params: hardSwishParams(x.quant!, y.quant!) };
       },
     },
+    lut: lutOpDef,
     relu: {
       rule: {
         inputs: [1, 1],
@@ -295,6 +302,7 @@ export const activations: OpFamily<ActivationsOps, ActivationsSteps> = {
         },
       },
     },
+    lut_s8: lutStepDef,
     hard_swish_s8: {
       // TFLite Micro requires the output stage to shift right (exponent <= 0).
       requantizers: (s) => [
