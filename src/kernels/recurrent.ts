@@ -11,7 +11,12 @@
  *   hh      = tanh(sat16(sat16(requant(W_h x + bx_h, Mx_h)) + requant(U_h rh, Mh_h)))          Q0.15
  *   h'      = sat8(zp + requant(z * (h - zp), 2^-15) + requant((32768 - z) * hh, 2^-30 / s_h))
  *
- * which is tfjs's GRU (reset before the recurrent product, h' = z h + (1 - z) hh). SimpleRNN:
+ * which is tfjs's GRU (reset before the recurrent product, h' = z h + (1 - z) hh). With `resetAfter`
+ * (Keras's reset_after, ONNX's linear_before_reset 1) the candidate's recurrent product, its bias and
+ * zero point folded into bh_h, is requantized to Q3.12 before the reset gate multiplies it:
+ *   uh      = sat16(requant(U_h h + bh_h, Mh_h))                                             Q3.12
+ *   hh      = tanh(sat16(sat16(requant(W_h x + bx_h, Mx_h)) + requant(r * uh, 2^-15)))       Q0.15
+ * SimpleRNN:
  *   h'      = sat8(zp + requant(tanh(pre), 2^-15 / s_h))
  * Accumulators are int32 with wrap-around, as the C's. The state h (int8, the output's quantization)
  * is read at the start of a step and replaced at its end.
@@ -55,6 +60,8 @@ interface Shape {
 
 export interface GruParams extends Shape {
   gateActivation: GateActivation;
+  /** The reset gate multiplies the candidate's requantized recurrent product (Keras's reset_after). */
+  resetAfter?: boolean;
   /** 1.6: Q3.12 -> Q0.15 of tfjs's 0.2 slope (hard sigmoid only). */
   hardSigmoid: Requant;
   update: RecurrentGate;
@@ -106,14 +113,33 @@ function gateActivation(pre: Int16Array, p: GruParams): Int16Array {
 type Hidden = Int8Array | Int16Array;
 const hiddenArray = (p: Shape, n: number): Hidden => (p.s16 ? new Int16Array(n) : new Int8Array(n));
 
+/** The candidate's Q3.12 pre-activations, the reset gate `r` applied to its requantized recurrent product. */
+function resetAfterPre(x: ArrayLike<number>, h: Hidden, r: Int16Array, p: GruParams): Int16Array {
+  const g = p.candidate;
+  const out = new Int16Array(p.hiddenSize);
+  for (let j = 0; j < p.hiddenSize; j++) {
+    const fromInput = sat16(rqProduct(dot(g.inputWeights, x, g.inputBias, j, p.inputSize, p.s16), g.input, p.s16));
+    const fromHidden = sat16(rqProduct(dot(g.hiddenWeights, h, g.hiddenBias, j, p.hiddenSize, p.s16), g.hidden, p.s16));
+    out[j] = sat16(fromInput + rq(r[j]! * fromHidden, p.gateProduct));
+  }
+  return out;
+}
+
 function gruStep(x: ArrayLike<number>, h: Hidden, p: GruParams): Hidden {
   const H = p.hiddenSize;
   const zp = p.hiddenOffset;
   const [lo, hi] = hiddenRange(p);
   const z = gateActivation(preActivation(p.update, x, h, p), p);
   const r = gateActivation(preActivation(p.reset, x, h, p), p);
-  const rh = Int16Array.from(r, (rv, j) => rq(rv * (h[j]! - zp), p.gateProduct));
-  const hh = activationS16(preActivation(p.candidate, x, rh, p), 0, 'tanh');
+  const candidate = p.resetAfter
+    ? resetAfterPre(x, h, r, p)
+    : preActivation(
+        p.candidate,
+        x,
+        Int16Array.from(r, (rv, j) => rq(rv * (h[j]! - zp), p.gateProduct)),
+        p,
+      );
+  const hh = activationS16(candidate, 0, 'tanh');
   const next = hiddenArray(p, H);
   for (let j = 0; j < H; j++) {
     const keep = rq(z[j]! * (h[j]! - zp), p.gateProduct);

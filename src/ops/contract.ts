@@ -70,8 +70,11 @@ export interface QuantRule {
   output: 'calibrated' | 'input' | 'inputs' | { scale: number; zeroPoint: number };
   /** 'tensor': always per tensor (the recurrent kernels' one scale per matrix). */
   weights?: WeightQuantRule | readonly WeightQuantRule[];
-  /** `weightSlot`: the weights whose scale the bias shares (default the first weights rule's). */
-  bias?: { slot: number; weightSlot?: number } | readonly { slot: number; weightSlot: number }[];
+  /**
+   * `weightSlot`: the weights whose scale the bias shares (default the first weights rule's);
+   * `activationSlot`: the activation or state it multiplies (default input 0; a GRU's recurrent bias: the hidden state).
+   */
+  bias?: { slot: number; weightSlot?: number } | readonly { slot: number; weightSlot: number; activationSlot?: number }[];
   /**
    * State (variable) inputs: quantized as the output ('output': the hidden state a recurrent layer
    * emits), or int16 with a power-of-two scale covering their calibrated range ('int16-pow2': TFLite's

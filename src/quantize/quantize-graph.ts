@@ -233,7 +233,7 @@ export function quantizeCalibrated(g: Graph, observers: ReadonlyMap<number, Obse
   for (const op of g.ops) {
     const rule = quantRule(op);
     const weightRules = rule.weights ? ([] as WeightQuantRule[]).concat(rule.weights) : [];
-    const biasRules = rule.bias ? ([] as { slot: number; weightSlot?: number }[]).concat(rule.bias) : [];
+    const biasRules = rule.bias ? ([] as { slot: number; weightSlot?: number; activationSlot?: number }[]).concat(rule.bias) : [];
     const axisOf = (a: WeightQuantRule['axis']) => (a === 'tensor' ? undefined : a === 'dense' ? (opts.perChannelDense ? 0 : undefined) : a);
     // Each weight tensor quantized once: its bias needs the same scales.
     const quantized = new Map<number, ReturnType<typeof quantizeWeights>>();
@@ -260,7 +260,7 @@ export function quantizeCalibrated(g: Graph, observers: ReadonlyMap<number, Obse
       const br = biasRules.find((r) => r.slot === k);
       if (br && weightRules.length > 0) {
         // The input's scale as this op reads it (in its own type, after any requantization).
-        const inScale = quantOf(op.inputs[0]!, precision.op(op)).scale[0]!;
+        const inScale = quantOf(op.inputs[br.activationSlot ?? 0]!, precision.op(op)).scale[0]!;
         const wq = weightsAt(br.weightSlot ?? weightRules[0]!.slot).quant;
         const q = quantizeBias(t, inScale, wq.scale);
         return b.copyTensor(t, { dtype: 'int32', data: q.data, quant: q.quant });

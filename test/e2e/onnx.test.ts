@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importOnnx } from '../../src/import/onnx.ts';
 import { EdgecError } from '../../src/support/diagnostics.ts';
-import { int, ints, OnnxBuilder, seeded, str, tensorProto } from '../support/onnx-builder.ts';
+import { float, int, ints, OnnxBuilder, seeded, str, tensorProto } from '../support/onnx-builder.ts';
 import { compileAndCompare, diagnostics, floatError } from '../support/onnx-check.ts';
 import { cnn1d, cnn2d, convFlattenGemm, gru, layouts, lstm, mlp, type OnnxTestModel } from '../support/onnx-models.ts';
 import { CORTEX_SKIP_REASON, HAS_CORTEX } from '../support/toolchain.ts';
@@ -88,11 +88,11 @@ describe('ONNX refusals', () => {
     expect(d.map((x) => x.message).join('\n')).toMatch(/Erf[\s\S]*TopK[\s\S]*LogSoftmax/);
   });
 
-  it('refuses what the IR cannot compute exactly, every node at once: PyTorch GRU (linear_before_reset 1), bidirectional LSTM, Sub of activations, Clip(0, 3), ConvTranspose', () => {
+  it('refuses what the IR cannot compute exactly, every node at once: a GRU with clip, bidirectional LSTM, Sub of activations, Clip(0, 3), ConvTranspose', () => {
     const m = new OnnxBuilder('refused');
     m.input('x', [1, 4, 8]);
     const seq = m.node('Transpose', ['x'], 1, { perm: ints([2, 0, 1]) });
-    m.node('GRU', [seq, m.weight('gw', [1, 12, 4]), m.weight('gr', [1, 12, 4])], ['g', ''], { hidden_size: int(4), linear_before_reset: int(1) }, 'torch_gru');
+    m.node('GRU', [seq, m.weight('gw', [1, 12, 4]), m.weight('gr', [1, 12, 4])], ['g', ''], { hidden_size: int(4), clip: float(3) }, 'clipped_gru');
     m.node('LSTM', [seq, m.weight('lw', [2, 16, 4]), m.weight('lr', [2, 16, 4])], ['l'], { hidden_size: int(4), direction: str('bidirectional') }, 'bi_lstm');
     const a = m.node('Relu', ['x']);
     m.node('Sub', [a, 'x'], ['d'], {}, 'difference');
@@ -100,12 +100,12 @@ describe('ONNX refusals', () => {
     for (const o of ['g', 'l', 'd', 'c']) m.output(o);
     const d = diagnostics(() => importOnnx(m.encode(), 'refused.onnx'));
     expect(d.map((x) => [x.code, x.layer])).toEqual([
-      ['E-ONNX-ATTR', 'torch_gru'],
+      ['E-ONNX-ATTR', 'clipped_gru'],
       ['E-ONNX-ATTR', 'bi_lstm'],
       ['E-ONNX-OP', 'difference'],
       ['E-ONNX-OP', 'clip3'],
     ]);
-    expect(d[0]!.message).toMatch(/linear_before_reset 1/);
+    expect(d[0]!.message).toMatch(/clip/);
     const t = new OnnxBuilder('deconv');
     t.input('x', [1, 4, 8]);
     t.node('ConvTranspose', ['x', t.weight('w', [4, 2, 3])], ['y'], {}, 'upsample');

@@ -1,6 +1,8 @@
 /**
  * Float references of the GRU and SimpleRNN (tfjs's equations), from zero state; each reports the
- * hidden states it went through (calibration). tfjs's hard sigmoid is clip(0.2 x + 0.5, 0, 1).
+ * hidden states it went through (calibration). tfjs's hard sigmoid is clip(0.2 x + 0.5, 0, 1). A GRU
+ * with `resetAfter` computes Keras's reset_after (ONNX's linear_before_reset 1) candidate,
+ * tanh(W_h x + b_h + r . (U_h h + b_rh)).
  */
 import type { Graph } from '../../ir/graph.ts';
 import type { FloatResult, OpOf } from '../contract.ts';
@@ -47,6 +49,19 @@ export function gruFloat(op: OpOf<'gru'>, g: Graph, [x]: Float32Array[]): FloatR
   const act = op.attrs.recurrentActivation === 'sigmoid' ? sigmoid : hardSigmoid;
   const I = g.tensors[op.inputs[0]!]!.shape[2]!;
   const H = g.tensors[op.inputs[1]!]!.shape[0]!;
+  if (op.attrs.resetAfter) {
+    const brh = g.tensors[op.inputs[11]!]!.data as Float32Array;
+    return sequence(g, op, x!, 3, ([mz, mr, mh], xt, h) => {
+      const fromInput = { ...mh!, u: new Float32Array(H * H) };
+      const fromHidden = { w: new Float32Array(H * I), u: mh!.u, b: brh };
+      return Float32Array.from({ length: H }, (_, r) => {
+        const z = act(affine(mz!, xt, h, I, H, r));
+        const reset = act(affine(mr!, xt, h, I, H, r));
+        const hh = Math.tanh(affine(fromInput, xt, h, I, H, r) + reset * affine(fromHidden, xt, h, I, H, r));
+        return z * h[r]! + (1 - z) * hh;
+      });
+    });
+  }
   return sequence(g, op, x!, 3, ([mz, mr, mh], xt, h) => {
     const z = Float32Array.from({ length: H }, (_, r) => act(affine(mz!, xt, h, I, H, r)));
     const rh = Float32Array.from({ length: H }, (_, r) => act(affine(mr!, xt, h, I, H, r)) * h[r]!);

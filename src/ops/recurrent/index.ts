@@ -4,7 +4,8 @@
  * src/kernels/recurrent.ts and docs/recurrent-arithmetic.md). TFLite has no GRU operator: these
  * layers come from TensorFlow.js.
  *
- *   tfjs GRU (sigmoid or hardSigmoid gates), SimpleRNN (tanh); Bidirectional around them and the
+ *   tfjs GRU (sigmoid or hardSigmoid gates; Keras's resetAfter), SimpleRNN (tanh); ONNX GRU (both
+ *        linear_before_reset); Bidirectional around them and the
  *        LSTM (bidirectional.ts: a reversed copy of the sequence, two layers, a concatenation)
  *   -> reshape [1, T, C] -> IR gru | simple_rnn { returnSequences, stateful }
  *   -> step gru_s8 | simple_rnn_s8 -> edgec_gru_s8 | edgec_simple_rnn_s8 (portable on every target)
@@ -18,7 +19,7 @@ import type { Graph, Op, QuantParams, Tensor } from '../../ir/graph.ts';
 import { sigmoidTableU16 } from '../../kernels/activations_s16.ts';
 import { effectiveBias } from '../../kernels/lstm.ts';
 import { gru, simpleRnn, type RecurrentGate } from '../../kernels/recurrent.ts';
-import type { EmitContext, OpFamily, OpRule, QuantRule, Requantizer, RuleContext, SimEnv, StepDef } from '../contract.ts';
+import type { EmitContext, OpFamily, OpOf, OpRule, QuantRule, Requantizer, RuleContext, SimEnv, StepDef } from '../contract.ts';
 import { as } from '../shared/emit.ts';
 import { resetStateLines, resetStates } from '../shared/recurrent.ts';
 import { requireBias, requireRank, requireSameQuant, requireShape, requireWeightQuant, size } from '../shared/rules.ts';
@@ -38,21 +39,35 @@ const q = (t: Tensor): QuantParams => {
   return t.quant;
 };
 
-/** Shapes and quantization of a layer with `gates` gates (slots: x, W x gates, U x gates, b x gates, h). */
-function rule(gates: number): OpRule {
+/**
+ * Shapes and quantization of a layer with `gates` gates (slots: x, W x gates, U x gates, b x gates, h,
+ * then with `recurrentBias` the GRU candidate's recurrent bias, present exactly when it resets after
+ * the recurrent product).
+ */
+function rule(gates: number, recurrentBias = false): OpRule {
   const n = 2 + 3 * gates;
+  const signatures = (extra: 0 | 1) => [
+    new Array<'float32'>(n + 1 + extra).fill(F),
+    ['int8', ...new Array<'int8'>(2 * gates).fill('int8'), ...new Array<'int32'>(gates).fill('int32'), 'int8', ...new Array<'int32'>(extra).fill('int32'), 'int8'] as const,
+    ['int16', ...new Array<'int8'>(2 * gates).fill('int8'), ...new Array<'int32'>(gates).fill('int32'), 'int16', ...new Array<'int32'>(extra).fill('int32'), 'int16'] as const,
+  ];
   return {
-    inputs: [n, n],
+    inputs: [n, recurrentBias ? n + 1 : n],
     outputs: 1,
-    constant: Array.from({ length: 3 * gates }, (_, k) => 1 + k),
+    constant: Array.from({ length: 3 * gates }, (_, k) => 1 + k).concat(recurrentBias ? [n] : []),
     state: [n - 1],
-    signatures: [
-      new Array<'float32'>(n + 1).fill(F),
-      ['int8', ...new Array<'int8'>(2 * gates).fill('int8'), ...new Array<'int32'>(gates).fill('int32'), 'int8', 'int8'],
-      ['int16', ...new Array<'int8'>(2 * gates).fill('int8'), ...new Array<'int32'>(gates).fill('int32'), 'int16', 'int16'],
-    ],
+    signatures: recurrentBias ? [...signatures(0), ...signatures(1)] : signatures(0),
     check(c: RuleContext) {
       const op = c.op as Op & { kind: 'gru' | 'simple_rnn' };
+      if (recurrentBias) {
+        const resetAfter = (op as OpOf<'gru'>).attrs.resetAfter === true;
+        if (resetAfter !== (c.op.inputs.length === n + 1))
+          c.fail(
+            resetAfter ? 'a GRU resetting after the recurrent product needs its candidate recurrent bias (input 11)' : 'input 11 (a candidate recurrent bias) is only read by a GRU with resetAfter',
+            undefined,
+            'E-GRAPH-SHAPE',
+          );
+      }
       const x = c.input(0)!;
       if (!requireRank(c, x, [3], 'the input')) return 0;
       const [batch, time, inputSize] = x.shape as [number, number, number];
@@ -65,6 +80,7 @@ function rule(gates: number): OpRule {
         requireWeightQuant(c, c.input(1 + k)!, hidden, 0, false);
         requireWeightQuant(c, c.input(1 + gates + k)!, hidden, 0, false);
       }
+      if (c.input(n)) requireBias(c, c.input(n), hidden);
       const h = c.input(n - 1)!;
       if (size(h) !== hidden) c.fail(`state holds ${size(h)} values, the layer needs ${hidden}`, h, 'E-GRAPH-SHAPE');
       const y = c.output(0);
@@ -75,27 +91,35 @@ function rule(gates: number): OpRule {
   };
 }
 
-function quantRule(gates: number): QuantRule {
+function quantRule(gates: number, recurrentBias = false): QuantRule {
+  const n = 2 + 3 * gates;
+  // The candidate's recurrent bias is added to U_h h: at the hidden state's scale times U_h's.
+  const candidateRecurrent = recurrentBias ? [{ slot: n, weightSlot: 2 * gates, activationSlot: n - 1 }] : [];
   return {
     output: { scale: 1 / 128, zeroPoint: 0 },
     weights: Array.from({ length: 2 * gates }, (_, k) => ({ slot: 1 + k, axis: 'tensor' as const })),
-    bias: Array.from({ length: gates }, (_, k) => ({ slot: 1 + 2 * gates + k, weightSlot: 1 + k })),
+    bias: [...Array.from({ length: gates }, (_, k) => ({ slot: 1 + 2 * gates + k, weightSlot: 1 + k })), ...candidateRecurrent],
     states: [{ slot: 1 + 3 * gates, as: 'output' }],
   };
 }
 
-/** Gate k's constants: multipliers to Q3.12 and effective biases. `centred`: its recurrent operand is already zero-centred. */
-function gateStep(g: Graph, op: Op, gates: number, k: number, centred: boolean): RecurrentGateStep {
+/**
+ * Gate k's constants: multipliers to Q3.12 and effective biases. `centred`: its recurrent operand is
+ * already zero-centred (the GRU candidate's r o h); `recurrentBias`: the input slot of a bias added to
+ * the recurrent product (the GRU candidate's reset after it).
+ */
+function gateStep(g: Graph, op: Op, gates: number, k: number, centred: boolean, recurrentBias?: number): RecurrentGateStep {
   const T = (slot: number) => g.tensors[op.inputs[slot]!]!;
   const x = T(0);
   const h = T(1 + 3 * gates);
   const [w, u, b] = [T(1 + k), T(1 + gates + k), T(1 + 2 * gates + k)];
   const [I, H] = [x.shape[2]!, w.shape[0]!];
+  const hb = recurrentBias === undefined ? null : (T(recurrentBias).data as Int32Array);
   return {
     inputWeights: w.id,
     hiddenWeights: u.id,
     inputEffectiveBias: Int32Array.from(effectiveBias(w.data as Int8Array, I, H, -q(x).zeroPoint[0]!, b.data as Int32Array, true)),
-    hiddenEffectiveBias: centred ? new Int32Array(H) : Int32Array.from(effectiveBias(u.data as Int8Array, H, H, -q(h).zeroPoint[0]!, null, true)),
+    hiddenEffectiveBias: centred ? new Int32Array(H) : Int32Array.from(effectiveBias(u.data as Int8Array, H, H, -q(h).zeroPoint[0]!, hb, true)),
     input: quantizeMultiplier(effectiveScale(q(x).scale[0]!, q(w).scale[0]!, GATE_INPUT)),
     hidden: quantizeMultiplier(effectiveScale(q(h).scale[0]!, q(u).scale[0]!, GATE_INPUT)),
   };
@@ -182,7 +206,9 @@ function gruStep(): StepDef<GruStep> {
       emit(s, ctx) {
         const n = s.op.name;
         const table = ctx.sharedConstArray('sigmoid_table', 'uint16_t', sigmoidTableU16());
-        const init = `{ ${shapeInit(s)}, .hard_sigmoid = ${s.gateActivation === 'hard_sigmoid' ? 1 : 0}, .hard_sigmoid_multiplier = ${s.hardSigmoid.multiplier}, .hard_sigmoid_shift = ${s.hardSigmoid.shift}, .gate_product_multiplier = ${s.gateProduct.multiplier}, .gate_product_shift = ${s.gateProduct.shift}, .blend_multiplier = ${s.blend.multiplier}, .blend_shift = ${s.blend.shift}, .update_gate = ${gateInit(ctx, 'update', s.gates.update, n)}, .reset_gate = ${gateInit(ctx, 'reset', s.gates.reset, n)}, .candidate_gate = ${gateInit(ctx, 'candidate', s.gates.candidate, n)}, .sigmoid_table = ${table} }`;
+        // Only a GRU resetting after the product names the field (others' params keep their bytes).
+        const resetAfter = s.resetAfter ? ', .reset_after = 1' : '';
+        const init = `{ ${shapeInit(s)}${resetAfter}, .hard_sigmoid = ${s.gateActivation === 'hard_sigmoid' ? 1 : 0}, .hard_sigmoid_multiplier = ${s.hardSigmoid.multiplier}, .hard_sigmoid_shift = ${s.hardSigmoid.shift}, .gate_product_multiplier = ${s.gateProduct.multiplier}, .gate_product_shift = ${s.gateProduct.shift}, .blend_multiplier = ${s.blend.multiplier}, .blend_shift = ${s.blend.shift}, .update_gate = ${gateInit(ctx, 'update', s.gates.update, n)}, .reset_gate = ${gateInit(ctx, 'reset', s.gates.reset, n)}, .candidate_gate = ${gateInit(ctx, 'candidate', s.gates.candidate, n)}, .sigmoid_table = ${table} }`;
         const fn = `edgec_${s.kind}`;
         return { kernel: fn, lines: callLines(s, ctx, fn, ctx.constStruct('params', 'edgec_gru_params', init, n)) };
       },
@@ -213,19 +239,21 @@ export const recurrent: OpFamily<RecurrentOps, RecurrentSteps> = {
   name: 'recurrent',
   ops: {
     gru: {
-      rule: rule(3),
-      quant: quantRule(3),
+      rule: rule(3, true),
+      quant: quantRule(3, true),
       float: gruFloat,
       lower(g, op): GruStep {
         const h = q(g.tensors[op.inputs[10]!]!);
+        const resetAfter = op.attrs.resetAfter === true;
         return {
           kind: g.tensors[op.inputs[0]!]!.dtype === 'int16' ? 'gru_s16' : 'gru_s8',
           ...sequenceStep(g, op, 3),
           gateActivation: op.attrs.recurrentActivation,
+          ...(resetAfter ? { resetAfter } : {}),
           hardSigmoid: hardSigmoidSlope(),
           gateProduct: quantizeMultiplier(2 ** -15),
           blend: quantizeMultiplier(2 ** -30 / Math.fround(h.scale[0]!)),
-          gates: { update: gateStep(g, op, 3, 0, false), reset: gateStep(g, op, 3, 1, false), candidate: gateStep(g, op, 3, 2, true) },
+          gates: { update: gateStep(g, op, 3, 0, false), reset: gateStep(g, op, 3, 1, false), candidate: resetAfter ? gateStep(g, op, 3, 2, false, 11) : gateStep(g, op, 3, 2, true) },
         };
       },
     },

@@ -9,8 +9,19 @@ interface SequenceAttrs {
 }
 
 export interface RecurrentOps {
-  /** Inputs: x [1, T, I], W z/r/h [H, I], U z/r/h [H, H], biases z/r/h [H], hidden state [1, H]. */
-  gru: SequenceAttrs & { recurrentActivation: GateActivation };
+  /**
+   * Inputs: x [1, T, I], W z/r/h [H, I], U z/r/h [H, H], biases z/r/h [H], hidden state [1, H], and
+   * with `resetAfter` the candidate's recurrent bias [H] (input 11).
+   */
+  gru: SequenceAttrs & {
+    recurrentActivation: GateActivation;
+    /**
+     * The reset gate applied after the recurrent product, hh = tanh(W_h x + b_h + r . (U_h h + b_rh))
+     * (Keras's reset_after, ONNX's linear_before_reset 1, PyTorch's GRU); absent: before it,
+     * hh = tanh(W_h x + (r . h) U_h + b_h) (tfjs's GRU). Set only when true.
+     */
+    resetAfter?: boolean;
+  };
   /** Inputs: x [1, T, I], W [H, I], U [H, H], bias [H], hidden state [1, H]. */
   simple_rnn: SequenceAttrs;
 }
@@ -18,7 +29,10 @@ export interface RecurrentOps {
 export interface RecurrentGateStep {
   inputWeights: number; // tensor ids
   hiddenWeights: number;
-  /** bias + input_offset * row sums of W; -hidden zero point * row sums of U (zeros for the GRU candidate). */
+  /**
+   * bias + input_offset * row sums of W; -hidden zero point * row sums of U (zeros for the GRU
+   * candidate reset before the product; its recurrent bias - zero point * row sums reset after it).
+   */
   inputEffectiveBias: Int32Array;
   hiddenEffectiveBias: Int32Array;
   input: Requant;
@@ -42,6 +56,8 @@ interface SequenceStep {
 export interface GruStep extends SequenceStep {
   kind: 'gru_s8' | 'gru_s16';
   gateActivation: GateActivation;
+  /** The candidate's recurrent product requantized to Q3.12 before r multiplies it (set only when true). */
+  resetAfter?: boolean;
   hardSigmoid: Requant;
   gateProduct: Requant;
   blend: Requant;

@@ -57,6 +57,31 @@ static EDGEC_ALWAYS_INLINE void edgec_recurrent_pre(const edgec_recurrent_gate *
     }
 }
 
+/*
+ * The candidate's Q3.12 pre-activations of a GRU resetting after the recurrent product:
+ * sat16(sat16(requant(W x + bx)) + requant(r * sat16(requant(U h + bh)), 2^-15)), r the reset gate (Q0.15).
+ */
+static EDGEC_ALWAYS_INLINE void edgec_gru_reset_after(const edgec_gru_params *p, const int8_t *x8, const int16_t *x16,
+                                                      const int8_t *h8, const int16_t *h16, const int16_t *r,
+                                                      int16_t *out)
+{
+    const edgec_recurrent_gate *g = &p->candidate_gate;
+    const int32_t I = p->input_size;
+    const int32_t H = p->hidden_size;
+    for (int32_t j = 0; j < H; j++) {
+        const int32_t from_input =
+            edgec_clamp(edgec_recurrent_product(x8, x16, g->input_weights + j * I, I, g->input_effective_bias[j],
+                                                g->input_multiplier, g->input_shift),
+                        INT16_MIN, INT16_MAX);
+        const int32_t from_hidden =
+            edgec_clamp(edgec_recurrent_product(h8, h16, g->hidden_weights + j * H, H, g->hidden_effective_bias[j],
+                                                g->hidden_multiplier, g->hidden_shift),
+                        INT16_MIN, INT16_MAX);
+        const int32_t reset = edgec_requantize(r[j] * from_hidden, p->gate_product_multiplier, p->gate_product_shift);
+        out[j] = (int16_t)edgec_clamp(from_input + reset, INT16_MIN, INT16_MAX);
+    }
+}
+
 static void edgec_gru_gate(const edgec_gru_params *p, int16_t *v)
 {
     if (p->hard_sigmoid) {
@@ -88,7 +113,7 @@ static EDGEC_ALWAYS_INLINE void edgec_gru(int32_t wide, const int8_t *in8, const
     const int32_t lo = wide ? INT16_MIN : INT8_MIN;
     const int32_t hi = wide ? INT16_MAX : INT8_MAX;
     int16_t *z = (int16_t *)scratch;
-    int16_t *r = z + H; /* the reset gate, then r o (h - zp) in place */
+    int16_t *r = z + H; /* the reset gate, then r o (h - zp) in place (reset before the product) */
     int16_t *hh = r + H;
     int16_t *next = hh + H;
     for (int32_t t = 0; t < p->time_steps; t++) {
@@ -98,11 +123,15 @@ static EDGEC_ALWAYS_INLINE void edgec_gru(int32_t wide, const int8_t *in8, const
         edgec_gru_gate(p, z);
         edgec_recurrent_pre(&p->reset_gate, x8, x16, h8, h16, 1, I, H, r);
         edgec_gru_gate(p, r);
-        for (int32_t j = 0; j < H; j++) {
-            const int32_t h = wide ? h16[j] : h8[j];
-            r[j] = (int16_t)edgec_requantize(r[j] * (h - zp), p->gate_product_multiplier, p->gate_product_shift);
+        if (p->reset_after) {
+            edgec_gru_reset_after(p, x8, x16, h8, h16, r, hh);
+        } else {
+            for (int32_t j = 0; j < H; j++) {
+                const int32_t h = wide ? h16[j] : h8[j];
+                r[j] = (int16_t)edgec_requantize(r[j] * (h - zp), p->gate_product_multiplier, p->gate_product_shift);
+            }
+            edgec_recurrent_pre(&p->candidate_gate, x8, x16, NULL, r, wide, I, H, hh);
         }
-        edgec_recurrent_pre(&p->candidate_gate, x8, x16, NULL, r, wide, I, H, hh);
         edgec_activation_s16(hh, hh, H, 0, EDGEC_LSTM_TANH, p->sigmoid_table);
         for (int32_t j = 0; j < H; j++) {
             const int32_t h = wide ? h16[j] : h8[j];

@@ -30,6 +30,7 @@ typedef struct {
     int32_t hidden_size;
     int32_t hidden_offset; /* +hidden state zero point */
     int32_t return_sequences;
+    int32_t reset_after;  /* 1: r multiplies the candidate's recurrent product, requantized to Q3.12 (Keras reset_after) */
     int32_t hard_sigmoid; /* 1: gates use clamp(requant(x, 1.6) + 16384, 0, 32767); 0: the int16 sigmoid */
     int32_t hard_sigmoid_multiplier;
     int32_t hard_sigmoid_shift;
