@@ -14,7 +14,7 @@
 import type { Activation, Graph, Op } from '../ir/graph.ts';
 import { consumers, rewriteGraph } from './rebuild.ts';
 
-const FUSES = new Set(['conv2d', 'depthwise_conv2d', 'fully_connected', 'add', 'max_pool2d', 'avg_pool2d']);
+const FUSES = new Set(['conv2d', 'depthwise_conv2d', 'transpose_conv2d', 'fully_connected', 'add', 'max_pool2d', 'avg_pool2d']);
 
 function compose(inner: Activation, outer: 'relu' | 'relu6'): Activation {
   return inner === 'relu6' || outer === 'relu6' ? 'relu6' : 'relu';

@@ -229,7 +229,9 @@ export const depthwiseS16Cmsis: CmsisEmitter<DepthwiseS16Step> = {
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
 
 export const transposeConvCmsis: CmsisEmitter<TransposeConvStep> = {
-  conformanceOnly: 'no importer maps TRANSPOSE_CONV yet',
+  // ONNX pads may be any (CMSIS-NN's wrapper takes TFLite's form: bottom = top + padding offset 0 or 1),
+  // and no model has run it yet against the portable kernel: models keep the portable kernel.
+  conformanceOnly: 'models keep the portable kernel: CMSIS-NN takes only TFLite-form padding, unverified on a model',
   scratch(s, path) {
     const z = transposeConvS8BufferSizes(path, s.stride, s.inputDims, s.filterDims, s.outputDims);
     return align8(z.buffer) + z.reverseConv;

@@ -1,5 +1,5 @@
 /**
- * CONV_2D and DEPTHWISE_CONV_2D, int8 and int16 ("16x8"), and for the conformance suite the transposed form:
+ * CONV_2D and DEPTHWISE_CONV_2D, int8 and int16 ("16x8"), and the transposed convolution (int8):
  * one place for the whole family. Parts: steps.ts (IR ops, step kinds, geometry), rule.ts (validation),
  * float.ts (float reference), import.ts (tflite and tfjs), portable.ts and cmsis.ts (C calls), cases.ts
  * (conformance adapters); the TS reference kernels are src/kernels/conv*.ts and depthwise.ts, the C
@@ -7,6 +7,7 @@
  *
  *   IR conv2d | depthwise_conv2d -> step conv_s8 | depthwise_s8 (weights OHWI | [1, KH, KW, C * mult])
  *                                -> conv_s16 | depthwise_s16 (int16 activations, int32 bias)
+ *   IR transpose_conv2d -> step transpose_conv_s8 (weights [C_OUT, KH, KW, C_IN]; TFLite's TRANSPOSE_CONV)
  */
 import { convolveS8 } from '../../kernels/conv.ts';
 import { convolveS16, depthwiseConvS16 } from '../../kernels/conv_s16.ts';
@@ -19,12 +20,12 @@ import type { OpFamily, OpOf, SimEnv } from '../contract.ts';
 import { nhwcOf } from '../shared/rules.ts';
 import { convCases } from './cases.ts';
 import { convCmsis, convS16Cmsis, depthwiseCmsis, depthwiseS16Cmsis, transposeConvCmsis } from './cmsis.ts';
-import { convFloat } from './float.ts';
+import { convFloat, transposeConvFloat } from './float.ts';
 import { convTfjsImporters, convTfliteImporters } from './import.ts';
 import { convOnnxImporters } from './onnx.ts';
 import { convPortable, convS16Portable, depthwisePortable, depthwiseS16Portable, transposeConvPortable } from './portable.ts';
-import { convRule, depthwiseRule } from './rule.ts';
-import type { ConvOps, ConvS16Step, ConvStep, ConvSteps, DepthwiseS16Step, DepthwiseStep } from './steps.ts';
+import { convRule, depthwiseRule, transposeConvRule } from './rule.ts';
+import type { ConvOps, ConvS16Step, ConvStep, ConvSteps, DepthwiseS16Step, DepthwiseStep, TransposeConvStep } from './steps.ts';
 
 export type { ConvOps, ConvSteps, ConvStep, DepthwiseStep };
 
@@ -72,6 +73,39 @@ function lowerConv(g: Graph, op: OpOf<'conv2d' | 'depthwise_conv2d'>): ConvStep 
   return { kind: 'conv_s8', ...base, groups: op.attrs.groups };
 }
 
+/**
+ * TFLite's TRANSPOSE_CONV Prepare: per-channel multipliers of s_in * s_w[c] / s_out as for a
+ * convolution, the input and output offsets, the clamp range; the padding before (top, left), and
+ * after it CMSIS-NN's padding offsets (the part of bottom/right beyond top/left, output padding off).
+ */
+function lowerTransposeConv(g: Graph, op: OpOf<'transpose_conv2d'>): TransposeConvStep {
+  const x = g.tensors[op.inputs[0]!]!;
+  const w = g.tensors[op.inputs[1]!]!;
+  const out = g.tensors[op.outputs[0]!]!;
+  const a = op.attrs;
+  const outC = w.shape[0]!;
+  const { multiplier, shift } = channelMultipliers(q(x), q(w), q(out), outC);
+  return {
+    kind: 'transpose_conv_s8',
+    input: x.id,
+    output: out.id,
+    weights: w.id,
+    bias: op.inputs[2] ?? -1,
+    inputDims: dims(x),
+    filterDims: { n: outC, h: w.shape[1]!, w: w.shape[2]!, c: w.shape[3]! },
+    outputDims: dims(out),
+    inputOffset: -q(x).zeroPoint[0]!,
+    outputOffset: q(out).zeroPoint[0]!,
+    stride: { ...a.stride },
+    padding: { h: a.padding.top, w: a.padding.left },
+    paddingOffsets: { h: a.padding.bottom - a.outputPadding.h - a.padding.top, w: a.padding.right - a.outputPadding.w - a.padding.left },
+    dilation: { h: 1, w: 1 },
+    activation: activationRange(a.activation, q(out), 'int8'),
+    multiplier,
+    shift,
+  };
+}
+
 const int8 = (env: SimEnv, id: number) => env.constant(id) as Int8Array;
 const int32OrNull = (env: SimEnv, id: number) => env.constant(id) as Int32Array | null;
 const quantOf = (s: { multiplier: Int32Array; shift: Int32Array }) => ({ multiplier: s.multiplier, shift: s.shift });
@@ -82,6 +116,7 @@ export const conv: OpFamily<ConvOps, ConvSteps> = {
   ops: {
     conv2d: { rule: convRule, quant: { output: 'calibrated', weights: { slot: 1, axis: 0 }, bias: { slot: 2 } }, float: convFloat, lower: lowerConv },
     depthwise_conv2d: { rule: depthwiseRule, quant: { output: 'calibrated', weights: { slot: 1, axis: 3 }, bias: { slot: 2 } }, float: convFloat, lower: lowerConv },
+    transpose_conv2d: { rule: transposeConvRule, quant: { output: 'calibrated', weights: { slot: 1, axis: 0 }, bias: { slot: 2 } }, float: transposeConvFloat, lower: lowerTransposeConv },
   },
   steps: {
     conv_s8: {
@@ -107,7 +142,7 @@ export const conv: OpFamily<ConvOps, ConvSteps> = {
       cmsisNn: depthwiseS16Cmsis,
     },
     transpose_conv_s8: {
-      conformanceOnly: true,
+      requantizers: (s) => Array.from(s.multiplier, (m, c) => ({ name: `channel ${c} requantization`, multiplier: m, shift: s.shift[c]! })),
       simulate: (s, env) => transposeConvS8(s, quantOf(s), s.inputDims, env.read(s.input) as Int8Array, s.filterDims, int8(env, s.weights), int32OrNull(env, s.bias), s.outputDims),
       portable: transposeConvPortable,
       cmsisNn: transposeConvCmsis,

@@ -6,14 +6,17 @@
  *     group C, one input channel per group -> depthwise_conv2d { multiplier O / C }
  *                                           weights [O, 1, KH, KW] -> [1, KH, KW, O] (out channel c * M + m)
  *   QLinearConv (quantized models): the same, with the node's scales and zero points
- *   ConvTranspose: refused (the IR's transposed convolution runs only in the conformance suite)
+ *   ConvTranspose [N, C, T] | [N, C, H, W], weights [C, O, (KH,) KW], group 1, dilation 1
+ *                        -> transpose_conv2d   weights [C_IN, C_OUT, KH, KW] -> [C_OUT, KH, KW, C_IN]
+ *                        explicit pads (or VALID), strides, output_padding; output_shape and SAME
+ *                        auto_pad refused (PyTorch exports explicit pads)
  *
  * Padding: explicit pads or auto_pad (SAME_UPPER puts the odd pixel after, SAME_LOWER before). The
  * activation a Relu or Clip after the Conv gave (src/import/onnx-fold.ts) is fused.
  */
 import type { QuantParams } from '../../ir/graph.ts';
 import type { OnnxActivation, OnnxConst, OnnxImportContext, OnnxImporter } from '../onnx-contract.ts';
-import { addPermuted, attrInt, attrInts, fusedActivation, layoutOutput, qlinearConst, qlinearParams, refusedOnnx, sameQuantOf, toTensorData, window2d } from '../shared/onnx.ts';
+import { addPermuted, attrInt, attrInts, attrString, fusedActivation, layoutOutput, qlinearConst, qlinearParams, sameQuantOf, toTensorData, window2d } from '../shared/onnx.ts';
 
 const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -91,8 +94,68 @@ const qlinearConv: OnnxImporter = {
   },
 };
 
+/** The IR's 2-D form of a 1-D or 2-D attribute list (H = 1 for 1-D): [h, w]. */
+const hw = (v: readonly number[]) => (v.length === 1 ? { h: 1, w: v[0]! } : { h: v[0]!, w: v[1]! });
+
+/** ConvTranspose of activation `x` with constant weights [C_IN, C_OUT, (KH,) KW] and bias. */
+export function importConvTranspose(c: OnnxImportContext, x: OnnxActivation, w: OnnxConst, bias: OnnxConst | null) {
+  const rank = x.dims.length;
+  const r = rank - 2;
+  if ((rank !== 3 && rank !== 4) || w.dims.length !== rank) {
+    c.problem(`ConvTranspose over a rank-${rank} input with weights [${w.dims.join(', ')}]: 1-D [N, C, T] and 2-D [N, C, H, W] are supported`, 'E-ONNX-SHAPE');
+    return;
+  }
+  const [n, inC] = [x.dims[0]!, x.dims[1]!];
+  const [wIn, outC] = [w.dims[0]!, w.dims[1]!];
+  const kernel = w.dims.slice(2);
+  const n1 = (name: string) => attrInts(c.node, name);
+  const group = attrInt(c.node, 'group', 1);
+  if (group !== 1) return c.problem(`group ${group}: ConvTranspose is imported with group 1`, 'E-ONNX-ATTR');
+  if (wIn !== inC) return c.problem(`weights [${w.dims.join(', ')}] do not match ${inC} input channels ([C_IN, C_OUT, ...])`, 'E-ONNX-SHAPE');
+  const declared = n1('kernel_shape');
+  if (declared && (declared.length !== r || declared.some((k, i) => k !== kernel[i])))
+    return c.problem(`kernel_shape [${declared.join(', ')}] differs from the weights' [${kernel.join(', ')}]`, 'E-ONNX-ATTR');
+  if (n1('output_shape')) return c.problem('output_shape is not supported: export with explicit pads and output_padding', 'E-ONNX-ATTR');
+  const autoPad = attrString(c.node, 'auto_pad', 'NOTSET');
+  if (autoPad !== 'NOTSET' && autoPad !== 'VALID') return c.problem(`auto_pad '${autoPad}' is not supported for ConvTranspose (explicit pads or VALID)`, 'E-ONNX-ATTR');
+  const strides = n1('strides') ?? new Array<number>(r).fill(1);
+  const dilations = n1('dilations') ?? new Array<number>(r).fill(1);
+  const pads = autoPad === 'VALID' ? new Array<number>(2 * r).fill(0) : (n1('pads') ?? new Array<number>(2 * r).fill(0));
+  const outPad = n1('output_padding') ?? new Array<number>(r).fill(0);
+  if (strides.length !== r || dilations.length !== r || pads.length !== 2 * r || outPad.length !== r)
+    return c.problem(`strides, dilations, pads or output_padding do not match the input's ${r} spatial axes`, 'E-ONNX-ATTR');
+  if (dilations.some((d) => d !== 1)) return c.problem(`dilations [${dilations.join(', ')}]: ConvTranspose is imported with dilation 1`, 'E-ONNX-ATTR');
+  const ok = (v: number, lo: number) => Number.isInteger(v) && v >= lo && v <= 65535;
+  if (!strides.every((v) => ok(v, 1)) || !pads.every((v) => ok(v, 0)) || !outPad.every((v, a) => ok(v, 0) && v < strides[a]!) || !kernel.every((v) => ok(v, 1)))
+    return c.problem(
+      `strides [${strides.join(', ')}], pads [${pads.join(', ')}] and output_padding [${outPad.join(', ')}] must be integers (strides positive, output_padding below the stride)`,
+      'E-ONNX-ATTR',
+    );
+  const spatial = x.dims.slice(2).map((s, a) => strides[a]! * (s - 1) + outPad[a]! + kernel[a]! - pads[a]! - pads[a + r]!);
+  if (spatial.some((o) => o < 1)) return c.problem(`pads [${pads.join(', ')}] leave no output`, 'E-ONNX-SHAPE');
+  if (bias && prod(bias.dims) !== outC) return c.problem(`the bias holds ${prod(bias.dims)} values for ${outC} output channels`, 'E-ONNX-SHAPE');
+  const padding = r === 1 ? { top: 0, bottom: 0, left: pads[0]!, right: pads[1]! } : { top: pads[0]!, left: pads[1]!, bottom: pads[2]!, right: pads[3]! };
+  const lifted = lift(w);
+  const [, , kh, kw] = lifted.dims as [number, number, number, number];
+  const weights = addPermuted(c, 'kernel', lifted, [1, 2, 3, 0], [outC, kh, kw, inC]);
+  const b = bias ? c.addConst('bias', [outC], toTensorData(bias.data, bias), bias.quant ? { ...bias.quant, ...(bias.quant.scale.length > 1 ? { axis: 0 } : {}) } : undefined) : -1;
+  const y = c.output(0, layoutOutput([n, outC, ...spatial], 'channels-last'), 'transpose_conv2d');
+  const attrs = { stride: hw(strides), padding, outputPadding: r === 1 ? { h: 0, w: outPad[0]! } : { h: outPad[0]!, w: outPad[1]! }, activation: fusedActivation(c.node) };
+  c.addOp({ kind: 'transpose_conv2d', name: c.name, attrs, inputs: [x.id, weights, b], outputs: [y] });
+}
+
+const convTranspose: OnnxImporter = {
+  inputs: [2, 3],
+  import(c) {
+    const x = c.activation(0, 'channels-last');
+    const w = c.constant(1, 'the weights');
+    const b = c.input(2) ? c.constant(2, 'the bias') : null;
+    if (x && w && (b || !c.input(2))) importConvTranspose(c, x, w, b);
+  },
+};
+
 export const convOnnxImporters: Record<string, OnnxImporter> = {
   Conv: conv,
   QLinearConv: qlinearConv,
-  ConvTranspose: refusedOnnx("the IR has no float transposed convolution (TFLite's TRANSPOSE_CONV kernel is reached only by the conformance suite)"),
+  ConvTranspose: convTranspose,
 };

@@ -150,7 +150,7 @@ export const depthwiseS16Portable: PortableEmitter<DepthwiseS16Step> = {
 
 export const transposeConvPortable: PortableEmitter<TransposeConvStep> = {
   header: 'edgec_transpose_conv.h',
-  files: ['edgec_transpose_conv.h', 'edgec_transpose_conv.c'],
+  files: ['edgec_transpose_conv.h', 'edgec_transpose_conv.c', 'edgec_conv.h'],
   emit(s, ctx) {
     const n = s.op.name;
     const params = ctx.constStruct('params', 'edgec_conv_params', convParams(s), n);

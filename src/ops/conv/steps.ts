@@ -3,14 +3,28 @@
  *
  *   conv_s8, depthwise_s8        int8 activations, int8 (or packed int4: `int4`) per-channel weights
  *   conv_s16, depthwise_s16      int16 activations (16x8), int32 bias (models, `--activations int16`) or int64 (.tflite, the suite)
- *   transpose_conv_s8            transposed convolution                           (suite only)
+ *   transpose_conv_s8            transposed convolution (IR transpose_conv2d; weights [C_OUT, KH, KW, C_IN])
  */
-import type { Conv2dAttrs, DepthwiseAttrs } from '../../ir/graph.ts';
+import type { Activation, Conv2dAttrs, DepthwiseAttrs, Padding2d } from '../../ir/graph.ts';
 import type { ActivationRange, Dims } from '../../kernels/types.ts';
+
+/**
+ * A transposed convolution (ONNX ConvTranspose, TFLite TRANSPOSE_CONV), group 1, dilation 1: input
+ * pixel (iy, ix) adds its products to output pixel (iy * stride - top + ky, ix * stride - left + kx).
+ * Output H = (H_in - 1) * stride + KH - top - bottom + outputPadding.h (likewise W).
+ */
+export interface TransposeConvAttrs {
+  stride: { h: number; w: number };
+  padding: Padding2d;
+  /** Extra rows and columns after the last (ONNX output_padding), each below its stride. */
+  outputPadding: { h: number; w: number };
+  activation: Activation;
+}
 
 export interface ConvOps {
   conv2d: Conv2dAttrs;
   depthwise_conv2d: DepthwiseAttrs;
+  transpose_conv2d: TransposeConvAttrs;
 }
 
 interface ConvGeometry {
@@ -59,7 +73,7 @@ export interface DepthwiseS16Step extends ConvGeometry {
 
 export interface TransposeConvStep extends ConvGeometry {
   kind: 'transpose_conv_s8';
-  /** CMSIS-NN's padding offsets (the suite's cases give them). */
+  /** CMSIS-NN's padding offsets: the extra padding after (bottom - top, right - left; the suite's cases give them). */
   paddingOffsets: { h: number; w: number };
 }
 

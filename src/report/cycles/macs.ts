@@ -4,6 +4,7 @@
  *
  *   conv2d            output elements x KH x KW x C_IN/groups   (weights [C_OUT, KH, KW, C_IN/groups])
  *   depthwise_conv2d  output elements x KH x KW                 (weights [1, KH, KW, C])
+ *   transpose_conv2d  input elements x KH x KW x C_OUT          (weights [C_OUT, KH, KW, C_IN]; taps in the padding included)
  *   fully_connected   output elements x C_IN                    (weights [C_OUT, C_IN])
  *   lstm, gru, simple_rnn, svdf
  *                     batches x time steps x (elements of every 2-D weight matrix): each weight is
@@ -28,6 +29,8 @@ export function macsOfOp(g: Graph, op: Op): number | null {
       return w?.shape[0] ? out * (elements(w) / w.shape[0]) : null;
     case 'depthwise_conv2d':
       return w?.shape[3] ? out * (elements(w) / w.shape[3]) : null;
+    case 'transpose_conv2d':
+      return w?.shape[3] ? elements(t(op.inputs[0])) * (elements(w) / w.shape[3]) : null;
     case 'fully_connected':
       return w && w.shape.length === 2 ? out * w.shape[1]! : null;
     case 'lstm':

@@ -8,7 +8,6 @@
 #include "edgec_conv.h"
 
 /* Computed by gathering, so it needs no scratch buffer. */
-/* Conformance only: no lowering produces TRANSPOSE_CONV yet. */
 edgec_status edgec_transpose_conv_s8(const edgec_conv_params *params, const edgec_per_channel_quant *quant,
                                      const edgec_dims *input_dims, const int8_t *input,
                                      const edgec_dims *filter_dims, const int8_t *filter,
