@@ -1,10 +1,12 @@
 /**
- * Keras layers that tfjs lacks (SeparableConv1D, ZeroPadding1D, causal Conv1D as CausalConv1D), as tfjs layer classes registered
+ * Keras layers that tfjs lacks (SeparableConv1D, ZeroPadding1D, causal Conv1D as CausalConv1D, GRU with
+ * reset_after as GRUResetAfter), as tfjs layer classes registered
  * under their Keras names. Importing this module lets `tf.loadLayersModel` read a model.json exported
  * from Python Keras that uses them, and lets tests and training code build such models in tfjs. Their
  * weights use Keras's shapes and names, so a Keras export loads unchanged:
  *
  *   SeparableConv1D   depthwise_kernel [K, C_IN, MULT]   pointwise_kernel [1, C_IN*MULT, FILTERS]   bias [FILTERS]
+ *   GRUResetAfter     kernel [C_IN, 3*UNITS]   recurrent_kernel [UNITS, 3*UNITS]   bias [2, 3*UNITS] (input, recurrent)
  *
  * Both compute through tfjs's own 2-D ops with H = 1 (the same lifting the importer does).
  */
@@ -286,9 +288,102 @@ export class CausalConv1D extends tf.layers.Layer {
   }
 }
 
+export interface GRUResetAfterArgs {
+  units: number;
+  activation?: string;
+  recurrentActivation?: string;
+  useBias?: boolean;
+  returnSequences?: boolean;
+  name?: string;
+  inputShape?: Shape;
+  batchInputShape?: Shape;
+  trainable?: boolean;
+}
+
+const ACTIVATION_ALIASES: Record<string, string> = { hard_sigmoid: 'hardSigmoid' };
+
+/**
+ * Keras's GRU with reset_after=True (the Keras 2 default; tfjs's GRUCell refuses it): the reset gate
+ * multiplies the candidate's recurrent product, which has its own bias (bias row 1):
+ *   z = rec(x W_z + b_z + h U_z + b'_z)   r = rec(x W_r + b_r + h U_r + b'_r)
+ *   hh = act(x W_h + b_h + r . (h U_h + b'_h))   h' = z h + (1 - z) hh
+ * A Keras model.json's GRU with reset_after loads as this class (the importer renames it), from zero
+ * state each call; it imports as the IR's gru with resetAfter.
+ */
+export class GRUResetAfter extends tf.layers.Layer {
+  static className = 'GRUResetAfter';
+  readonly units: number;
+  readonly activation: string;
+  readonly recurrentActivation: string;
+  readonly useBias: boolean;
+  readonly returnSequences: boolean;
+  private kernel: tf.LayerVariable | null = null;
+  private recurrentKernel: tf.LayerVariable | null = null;
+  private bias: tf.LayerVariable | null = null;
+
+  constructor(args: GRUResetAfterArgs) {
+    super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
+    this.units = args.units;
+    this.activation = args.activation ?? 'tanh';
+    this.recurrentActivation = ACTIVATION_ALIASES[args.recurrentActivation ?? ''] ?? args.recurrentActivation ?? 'sigmoid';
+    this.useBias = args.useBias !== false;
+    this.returnSequences = args.returnSequences === true;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const c = (inputShape as Shape)[2]!;
+    const u = this.units;
+    this.kernel = this.addWeight('kernel', [c, 3 * u], 'float32', tf.initializers.glorotUniform({}));
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [u, 3 * u], 'float32', tf.initializers.orthogonal({}));
+    if (this.useBias) this.bias = this.addWeight('bias', [2, 3 * u], 'float32', tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = inputShape as Shape;
+    return this.returnSequences ? [s[0]!, s[1]!, this.units] : [s[0]!, this.units];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
+      const [batch, steps, c] = x.shape;
+      const u = this.units;
+      const bias = this.bias ? (this.bias.read() as tf.Tensor2D) : tf.zeros([2, 3 * u]);
+      const [inputBias, recurrentBias] = tf.split(bias, 2, 0).map((b) => b.reshape([3 * u]));
+      const fromInput = tf.add(tf.matMul(x.reshape([batch * steps, c]), this.kernel!.read() as tf.Tensor2D), inputBias!).reshape([batch, steps, 3 * u]);
+      let h: tf.Tensor = tf.zeros([batch, u]);
+      const out: tf.Tensor[] = [];
+      for (let t = 0; t < steps; t++) {
+        const [xz, xr, xh] = tf.split(fromInput.slice([0, t, 0], [batch, 1, 3 * u]).reshape([batch, 3 * u]), 3, 1);
+        const [hz, hr, hh] = tf.split(tf.add(tf.matMul(h, this.recurrentKernel!.read() as tf.Tensor2D), recurrentBias!), 3, 1);
+        const z = applyActivation(this.recurrentActivation, tf.add(xz!, hz!));
+        const r = applyActivation(this.recurrentActivation, tf.add(xr!, hr!));
+        const candidate = applyActivation(this.activation, tf.add(xh!, tf.mul(r, hh!)));
+        h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate));
+        out.push(h);
+      }
+      return this.returnSequences ? tf.stack(out, 1) : h;
+    });
+  }
+
+  override getConfig(): ConfigDict {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      recurrentActivation: this.recurrentActivation,
+      useBias: this.useBias,
+      returnSequences: this.returnSequences,
+      resetAfter: true,
+    };
+  }
+}
+
 tf.serialization.registerClass(SeparableConv1D);
 tf.serialization.registerClass(ZeroPadding1D);
 tf.serialization.registerClass(CausalConv1D);
+tf.serialization.registerClass(GRUResetAfter);
 
 export const causalConv1d = (args: CausalConv1DArgs): CausalConv1D => new CausalConv1D(args);
 

@@ -13,14 +13,21 @@ import type { RawLayer } from './tfjs-io.ts';
 
 /**
  * tfjs's own Conv1D computes 'causal' outputs with 'valid' lengths and cannot run it: only ours. A
- * model.json's causal Conv1D loads as CausalConv1D (`renameCausalConv1D`); one built in memory must
- * use `causalConv1d` (src/import/tfjs-keras-layers.ts).
+ * model.json's causal Conv1D loads as CausalConv1D and its GRU with reset_after as GRUResetAfter
+ * (`renameKerasLayers`); a causal convolution built in memory must use `causalConv1d`
+ * (src/import/tfjs-keras-layers.ts).
  */
 const CAUSAL_OK = new Set(['SeparableConv1D', 'CausalConv1D']);
 
-/** model.json's causal Conv1D layers become CausalConv1D (same config and weights), which tfjs can run. */
-export function renameCausalConv1D(layers: RawLayer[]): void {
-  for (const l of layers) if (l.class_name === 'Conv1D' && l.config.padding === 'causal') l.class_name = 'CausalConv1D';
+/**
+ * model.json's layers tfjs cannot build, as edgec's classes that it can (same config and weights):
+ * causal Conv1D -> CausalConv1D, GRU with reset_after (Keras 2's default) -> GRUResetAfter.
+ */
+export function renameKerasLayers(layers: RawLayer[]): void {
+  for (const l of layers) {
+    if (l.class_name === 'Conv1D' && l.config.padding === 'causal') l.class_name = 'CausalConv1D';
+    if (l.class_name === 'GRU' && (l.config.reset_after === true || l.config.resetAfter === true)) l.class_name = 'GRUResetAfter';
+  }
 }
 
 /** model.json keys are snake_case, tfjs configs camelCase: read both the same way. */

@@ -21,7 +21,7 @@ import './tfjs-keras-layers.ts'; // registers the Keras layer classes tfjs lacks
 import './tfjs-fake-quant.ts'; // registers EdgecFakeQuant (quantization-aware training)
 import { irShape } from '../ops/shared/tfjs.ts';
 import { tfjsImporter } from '../ops/registry.ts';
-import { checkLayersModel, checkRawLayers, renameCausalConv1D } from './tfjs-support.ts';
+import { checkLayersModel, checkRawLayers, renameKerasLayers } from './tfjs-support.ts';
 
 type SymbolicTensor = tf.SymbolicTensor;
 
@@ -79,7 +79,7 @@ export function importLayersModel(model: tf.LayersModel, source: string, labels?
  */
 export async function importTfjsModel(modelJsonPath: string, source: string = modelJsonPath, limits?: GraphLimits): Promise<Graph> {
   const { artifacts, json, layers } = readModelFiles(modelJsonPath);
-  renameCausalConv1D(layers);
+  renameKerasLayers(layers);
   const problems = checkRawLayers(layers, modelJsonPath);
   if (problems.length > 0) throw new EdgecError(problems);
   let model: tf.LayersModel;
