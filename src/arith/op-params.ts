@@ -72,6 +72,38 @@ export function addParams(in1: QuantParams, in2: QuantParams, out: QuantParams, 
   };
 }
 
+/**
+ * SUB (int8): TFLite Micro's CalculateOpDataSub, ADD's constants with each ratio rounded to float32
+ * before widening (sub_common.cc divides float scales in float); the kernel subtracts the rescaled
+ * second input instead of adding it.
+ */
+export function subParams(in1: QuantParams, in2: QuantParams, out: QuantParams): AddParams {
+  const s1 = Math.fround(in1.scale[0]!);
+  const s2 = Math.fround(in2.scale[0]!);
+  const so = Math.fround(out.scale[0]!);
+  const leftShift = 20;
+  const twiceMax = Math.fround(2 * Math.max(s1, s2));
+  return {
+    input1Offset: -in1.zeroPoint[0]!,
+    input2Offset: -in2.zeroPoint[0]!,
+    input1: quantizeMultiplier(Math.fround(s1 / twiceMax)),
+    input2: quantizeMultiplier(Math.fround(s2 / twiceMax)),
+    leftShift,
+    outputOffset: out.zeroPoint[0]!,
+    output: quantizeMultiplier(Math.fround(twiceMax / Math.fround(2 ** leftShift * so))),
+  };
+}
+
+/** MUL (int8): TFLite Micro's CalculateOpDataMul, output multiplier s1 * s2 / s_out in double. */
+export function mulParams(in1: QuantParams, in2: QuantParams, out: QuantParams): { input1Offset: number; input2Offset: number; outputOffset: number; output: QuantizedMultiplier } {
+  return {
+    input1Offset: -in1.zeroPoint[0]!,
+    input2Offset: -in2.zeroPoint[0]!,
+    outputOffset: out.zeroPoint[0]!,
+    output: quantizeMultiplier(effectiveScale(in1.scale[0]!, in2.scale[0]!, out.scale[0]!)),
+  };
+}
+
 export interface SoftmaxParams {
   multiplier: number;
   leftShift: number;

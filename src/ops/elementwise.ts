@@ -1,22 +1,26 @@
 /**
- * Element-wise ops on two tensors: ADD of same-shape int8 or int16 tensors, and the kernels only the
- * conformance suite reaches (int8/int16 MUL, broadcasting int8 MAXIMUM/MINIMUM).
+ * Element-wise ops on two tensors of one shape: ADD (int8, int16), SUB and MUL (int8), and the
+ * kernels only the conformance suite reaches (int16 MUL, broadcasting int8 MAXIMUM/MINIMUM).
  *
- *   tflite ADD   tfjs Add (n inputs: a chain of two-input adds)
+ *   tflite ADD   tfjs Add (n inputs: a chain of two-input adds)   ONNX Add, Sub, Mul of two activations
  *   -> IR add { activation }  -> step add_s8  -> edgec_add_s8_lut (each input's rescaling a 256-entry
  *      table computed here); the interchangeable edgec_add_s8 has arm_elementwise_add_s8's arguments
  *                             -> step add_s16 (16x8 models; left shift 15) -> edgec_add_s16 | arm_elementwise_add_s16
- *   conformance 'mul s8/s16', 'minmax s8' -> conformance-only steps mul_s8, mul_s16, maximum_s8, minimum_s8
+ *   -> IR sub { activation }  -> step sub_s8  -> edgec_add_s8_lut with the second table negated
+ *   -> IR mul { activation }  -> step mul_s8  -> edgec_mul_s8 | arm_elementwise_mul_s8
+ *   conformance 'mul s16', 'minmax s8' -> conformance-only steps mul_s16, maximum_s8, minimum_s8
  *
  *   ADD: out = clamp(requant(requant((a + off1) << left_shift, m1) + requant((b + off2) << left_shift, m2), m_out) + off_out)
+ *   SUB: the same with the second term subtracted (TFLite's SubElementwise; constants: subParams)
+ *   MUL: out = clamp(requant((a + off1) * (b + off2), m_out) + off_out), m_out = s1 * s2 / s_out
  */
 import { call } from '../cgen/c.ts';
-import type { Activation } from '../ir/graph.ts';
-import { addInputLut, addS16, addS8, mulS16, mulS8, type MulParams } from '../kernels/add.ts';
+import type { Activation, Graph } from '../ir/graph.ts';
+import { addInputLut, addS16, addS8, mulS16, mulS8, subS8, type MulParams } from '../kernels/add.ts';
 import { maximumS8, minimumS8 } from '../kernels/minmax.ts';
 import type { ActivationRange, Dims } from '../kernels/types.ts';
-import { activationRange, addParams, type AddParams } from '../arith/op-params.ts';
-import type { CaseAdapter, EmitContext, Named, OpFamily, OpOf, StepDef } from './contract.ts';
+import { activationRange, addParams, mulParams, subParams, type AddParams } from '../arith/op-params.ts';
+import type { CaseAdapter, EmitContext, Named, OpFamily, OpOf, OpRule, StepDef } from './contract.ts';
 import { caseTensors, dimsOf } from './shared/case.ts';
 import { as, cmsisDims, cmsisScratchLines, dims } from './shared/emit.ts';
 import { requireActivation, shapeText, size } from './shared/rules.ts';
@@ -25,9 +29,11 @@ import { elementwiseOnnxImporters } from './elementwise-onnx.ts';
 
 export interface ElementwiseOps {
   add: { activation: Activation };
+  sub: { activation: Activation };
+  mul: { activation: Activation };
 }
 
-export interface AddStep<K extends 'add_s8' | 'add_s16' = 'add_s8' | 'add_s16'> {
+export interface AddStep<K extends 'add_s8' | 'add_s16' | 'sub_s8' = 'add_s8' | 'add_s16' | 'sub_s8'> {
   kind: K;
   inputs: [number, number];
   output: number;
@@ -58,6 +64,7 @@ export interface MinMaxStep<K extends 'maximum_s8' | 'minimum_s8' = 'maximum_s8'
 export interface ElementwiseSteps {
   add_s8: AddStep<'add_s8'>;
   add_s16: AddStep<'add_s16'>;
+  sub_s8: AddStep<'sub_s8'>;
   mul_s8: MulStep<'mul_s8'>;
   mul_s16: MulStep<'mul_s16'>;
   maximum_s8: MinMaxStep<'maximum_s8'>;
@@ -107,26 +114,14 @@ const ADD_FILES = ['edgec_add.h', 'edgec_add.c'];
 const emitted = (fn: string, args: string[], cast = '') => ({ kernel: fn, lines: [`status = ${cast}${call(fn, args)};`] });
 
 const addS8Step: StepDef<AddStep<'add_s8'>> = {
-  requantizers: (s) => [
-    { name: 'input 1 rescale', ...s.params.input1 },
-    { name: 'input 2 rescale', ...s.params.input2 },
-    { name: 'output rescale', ...s.params.output },
-  ],
+  requantizers: (s) => addRequantizers(s),
   simulate: (s, env) => addS8(env.read(s.inputs[0]) as Int8Array, env.read(s.inputs[1]) as Int8Array, s.params, s.activation, s.size),
   portable: {
     header: 'edgec_add.h',
     files: ADD_FILES,
     emit(s, ctx, variant) {
       if (variant === 'reference') return emitted('edgec_add_s8', addArgs(s, operands(s, ctx, false)));
-      // Each input's rescaling is a 256-entry table computed here (2 KB of flash per ADD): on
-      // Cortex-M4 this runs in well under half the instructions of two requantizations per element.
-      const n = s.op.name;
-      const p = s.params;
-      const lut1 = ctx.constArray('input_1_lut', 'int32_t', addInputLut(p.input1Offset, p.leftShift, p.input1), n);
-      const lut2 = ctx.constArray('input_2_lut', 'int32_t', addInputLut(p.input2Offset, p.leftShift, p.input2), n);
-      const [a, b, out] = operands(s, ctx, false);
-      const args = [a, b, lut1, lut2, out, ...[p.outputOffset, p.output.multiplier, p.output.shift, s.activation.min, s.activation.max, s.size].map(String)];
-      return emitted('edgec_add_s8_lut', args);
+      return emitLut(s, ctx, 1);
     },
   },
   cmsisNn: {
@@ -138,6 +133,65 @@ const addS8Step: StepDef<AddStep<'add_s8'>> = {
     emit: (s, ctx) => emitted('arm_elementwise_add_s8', addArgs(s, operands(s, ctx, false)), '(int32_t)'),
   },
 };
+
+/**
+ * edgec_add_s8_lut: each input's rescaling is a 256-entry table computed here (2 KB of flash per
+ * layer); on Cortex-M4 this runs in well under half the instructions of two requantizations per
+ * element. SUB negates the second table (`sign` -1): the sum is then TFLite's raw_sub exactly.
+ */
+function emitLut(s: AddStep & Named, ctx: EmitContext, sign: 1 | -1) {
+  const n = s.op.name;
+  const p = s.params;
+  const lut1 = ctx.constArray('input_1_lut', 'int32_t', addInputLut(p.input1Offset, p.leftShift, p.input1), n);
+  const lut2 = ctx.constArray(
+    'input_2_lut',
+    'int32_t',
+    addInputLut(p.input2Offset, p.leftShift, p.input2).map((v) => sign * v),
+    n,
+  );
+  const [a, b, out] = operands(s, ctx, false);
+  const args = [a, b, lut1, lut2, out, ...[p.outputOffset, p.output.multiplier, p.output.shift, s.activation.min, s.activation.max, s.size].map(String)];
+  return emitted('edgec_add_s8_lut', args);
+}
+
+const addRequantizers = (s: AddStep) => [
+  { name: 'input 1 rescale', ...s.params.input1 },
+  { name: 'input 2 rescale', ...s.params.input2 },
+  { name: 'output rescale', ...s.params.output },
+];
+
+// No CMSIS-NN kernel subtracts: the portable kernel runs SUB on every backend.
+const subS8Step: StepDef<AddStep<'sub_s8'>> = {
+  requantizers: addRequantizers,
+  simulate: (s, env) => subS8(env.read(s.inputs[0]) as Int8Array, env.read(s.inputs[1]) as Int8Array, s.params, s.activation, s.size),
+  portable: { header: 'edgec_add.h', files: ADD_FILES, emit: (s, ctx) => emitLut(s, ctx, -1) },
+};
+
+/**
+ * The rule of a two-input element-wise op: operands and output of one shape (no broadcasting), in
+ * the listed types.
+ */
+function sameShapeRule(kind: 'add' | 'sub' | 'mul', s16: boolean): OpRule {
+  return {
+    inputs: [2, 2],
+    outputs: 1,
+    signatures: [[F, F, F], ['int8', 'int8', 'int8'], ...(s16 ? [['int16', 'int16', 'int16'] as const] : [])],
+    check(c) {
+      requireActivation(c, (c.op as OpOf<typeof kind>).attrs.activation);
+      const [a, b, y] = [c.input(0)!, c.input(1)!, c.output(0)];
+      for (const t of [a, b])
+        if (t.shape.join() !== y.shape.join()) c.fail(`shape ${shapeText(t.shape)} differs from the output ${shapeText(y.shape)} (broadcasting is not supported)`, t, 'E-GRAPH-SHAPE');
+      return size(y);
+    },
+  };
+}
+
+/** The tensors of a two-input op and their quantization (which lowering requires). */
+function quantizedOperands(g: Graph, op: OpOf<'add' | 'sub' | 'mul'>) {
+  const [a, b, out] = [g.tensors[op.inputs[0]!]!, g.tensors[op.inputs[1]!]!, g.tensors[op.outputs[0]!]!];
+  if (!a.quant || !b.quant || !out.quant) throw new Error(`${op.kind} '${op.name}': a tensor has no quantization`);
+  return { a, b, out, aq: a.quant, bq: b.quant, oq: out.quant };
+}
 
 /** Conformance only: edgec_<kind> (edgec_add.h) and arm_elementwise_<kind> take the same arguments. */
 function arithmeticStep<S extends AddStep | MulStep>(simulate: StepDef<S>['simulate'], args: (s: S & Named, ctx: EmitContext) => string[], reachedByModels = false): StepDef<S> {
@@ -178,38 +232,40 @@ export const elementwise: OpFamily<ElementwiseOps, ElementwiseSteps> = {
   name: 'elementwise',
   ops: {
     add: {
-      rule: {
-        inputs: [2, 2],
-        outputs: 1,
-        signatures: [
-          [F, F, F],
-          ['int8', 'int8', 'int8'],
-          ['int16', 'int16', 'int16'],
-        ],
-        check(c) {
-          requireActivation(c, (c.op as OpOf<'add'>).attrs.activation);
-          const [a, b, y] = [c.input(0)!, c.input(1)!, c.output(0)];
-          for (const t of [a, b])
-            if (t.shape.join() !== y.shape.join()) c.fail(`shape ${shapeText(t.shape)} differs from the output ${shapeText(y.shape)} (broadcasting is not supported)`, t, 'E-GRAPH-SHAPE');
-          return size(y);
-        },
-      },
+      rule: sameShapeRule('add', true),
       quant: { output: 'calibrated' },
       float: (op, _g, [a, b]) => Float32Array.from(a!, (v, i) => activate(v + b![i]!, op.attrs.activation)),
       lower(g, op) {
-        const [a, b, out] = [g.tensors[op.inputs[0]!]!, g.tensors[op.inputs[1]!]!, g.tensors[op.outputs[0]!]!];
-        if (!a.quant || !b.quant || !out.quant) throw new Error(`add '${op.name}': a tensor has no quantization`);
+        const { a, b, out, aq, bq, oq } = quantizedOperands(g, op);
         if (a.dtype === 'int16') {
           return {
             kind: 'add_s16',
             inputs: [a.id, b.id],
             output: out.id,
             size: size(out),
-            params: addParams(a.quant, b.quant, out.quant, 'int16'),
-            activation: activationRange(op.attrs.activation, out.quant, 'int16'),
+            params: addParams(aq, bq, oq, 'int16'),
+            activation: activationRange(op.attrs.activation, oq, 'int16'),
           };
         }
-        return { kind: 'add_s8', inputs: [a.id, b.id], output: out.id, size: size(out), params: addParams(a.quant, b.quant, out.quant), activation: activationRange(op.attrs.activation, out.quant) };
+        return { kind: 'add_s8', inputs: [a.id, b.id], output: out.id, size: size(out), params: addParams(aq, bq, oq), activation: activationRange(op.attrs.activation, oq) };
+      },
+    },
+    sub: {
+      rule: sameShapeRule('sub', false),
+      quant: { output: 'calibrated' },
+      float: (op, _g, [a, b]) => Float32Array.from(a!, (v, i) => activate(v - b![i]!, op.attrs.activation)),
+      lower(g, op) {
+        const { a, b, out, aq, bq, oq } = quantizedOperands(g, op);
+        return { kind: 'sub_s8', inputs: [a.id, b.id], output: out.id, size: size(out), params: subParams(aq, bq, oq), activation: activationRange(op.attrs.activation, oq) };
+      },
+    },
+    mul: {
+      rule: sameShapeRule('mul', false),
+      quant: { output: 'calibrated' },
+      float: (op, _g, [a, b]) => Float32Array.from(a!, (v, i) => activate(Math.fround(v * b![i]!), op.attrs.activation)),
+      lower(g, op) {
+        const { a, b, out, aq, bq, oq } = quantizedOperands(g, op);
+        return { kind: 'mul_s8', inputs: [a.id, b.id], output: out.id, size: size(out), params: mulParams(aq, bq, oq), activation: activationRange(op.attrs.activation, oq) };
       },
     },
   },
@@ -220,10 +276,15 @@ export const elementwise: OpFamily<ElementwiseOps, ElementwiseSteps> = {
       (s, ctx) => addArgs(s, operands(s, ctx, true)),
       true, // 16x8 models' ADD
     ),
-    mul_s8: arithmeticStep(
-      (s, env) => mulS8(env.read(s.inputs[0]) as Int8Array, env.read(s.inputs[1]) as Int8Array, s.params, s.activation, s.size),
-      (s, ctx) => mulArgs(s, operands(s, ctx, false)),
-    ),
+    sub_s8: subS8Step,
+    mul_s8: {
+      ...arithmeticStep(
+        (s, env) => mulS8(env.read(s.inputs[0]) as Int8Array, env.read(s.inputs[1]) as Int8Array, s.params, s.activation, s.size),
+        (s, ctx) => mulArgs(s, operands(s, ctx, false)),
+        true, // ONNX Mul of two activations
+      ),
+      requantizers: (s) => [{ name: 'output rescale', ...s.params.output }],
+    },
     mul_s16: arithmeticStep(
       (s, env) => mulS16(env.read(s.inputs[0]) as Int16Array, env.read(s.inputs[1]) as Int16Array, s.params, s.activation, s.size),
       (s, ctx) => mulArgs(s, operands(s, ctx, true)),

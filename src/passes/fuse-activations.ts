@@ -6,7 +6,7 @@
  *
  * Safe only when every tensor on that path has this one reader and is not a graph output (nothing
  * else may see the values before the clamp), and the producer applies its activation in the int8
- * kernel: conv, depthwise conv, dense, add and pools. (Concat is excluded: its int8 form is a copy
+ * kernel: conv, depthwise conv, dense, add, sub, mul and pools. (Concat is excluded: its int8 form is a copy
  * that shares the inputs' quantization, so a fused clamp would be lost.) A producer already clamping
  * composes: relu after relu6 is relu6, relu6 after relu is relu6. Any other ReLU (a cap other than 6,
  * or after the input, a pad, a concat...) stays a 'relu' op.
@@ -14,7 +14,7 @@
 import type { Activation, Graph, Op } from '../ir/graph.ts';
 import { consumers, rewriteGraph } from './rebuild.ts';
 
-const FUSES = new Set(['conv2d', 'depthwise_conv2d', 'transpose_conv2d', 'fully_connected', 'add', 'max_pool2d', 'avg_pool2d']);
+const FUSES = new Set(['conv2d', 'depthwise_conv2d', 'transpose_conv2d', 'fully_connected', 'add', 'sub', 'mul', 'max_pool2d', 'avg_pool2d']);
 
 function compose(inner: Activation, outer: 'relu' | 'relu6'): Activation {
   return inner === 'relu6' || outer === 'relu6' ? 'relu6' : 'relu';

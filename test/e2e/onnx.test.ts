@@ -88,21 +88,21 @@ describe('ONNX refusals', () => {
     expect(d.map((x) => x.message).join('\n')).toMatch(/Erf[\s\S]*TopK[\s\S]*LogSoftmax/);
   });
 
-  it('refuses what the IR cannot compute exactly, every node at once: a GRU with clip, bidirectional LSTM, Sub of activations, Clip(0, 3) (ConvTranspose: onnx-conv-transpose.test.ts)', () => {
+  it('refuses what the IR cannot compute exactly, every node at once: a GRU with clip, bidirectional LSTM, Div of activations, Clip(0, 3) (ConvTranspose: onnx-conv-transpose.test.ts; Mul/Sub broadcasts: onnx-elementwise.test.ts)', () => {
     const m = new OnnxBuilder('refused');
     m.input('x', [1, 4, 8]);
     const seq = m.node('Transpose', ['x'], 1, { perm: ints([2, 0, 1]) });
     m.node('GRU', [seq, m.weight('gw', [1, 12, 4]), m.weight('gr', [1, 12, 4])], ['g', ''], { hidden_size: int(4), clip: float(3) }, 'clipped_gru');
     m.node('LSTM', [seq, m.weight('lw', [2, 16, 4]), m.weight('lr', [2, 16, 4])], ['l'], { hidden_size: int(4), direction: str('bidirectional') }, 'bi_lstm');
     const a = m.node('Relu', ['x']);
-    m.node('Sub', [a, 'x'], ['d'], {}, 'difference');
+    m.node('Div', [a, 'x'], ['d'], {}, 'quotient');
     m.node('Clip', ['x', m.init('lo', [], [0]), m.init('hi', [], [3])], ['c'], {}, 'clip3');
     for (const o of ['g', 'l', 'd', 'c']) m.output(o);
     const d = diagnostics(() => importOnnx(m.encode(), 'refused.onnx'));
     expect(d.map((x) => [x.code, x.layer])).toEqual([
       ['E-ONNX-ATTR', 'clipped_gru'],
       ['E-ONNX-ATTR', 'bi_lstm'],
-      ['E-ONNX-OP', 'difference'],
+      ['E-ONNX-OP', 'quotient'],
       ['E-ONNX-OP', 'clip3'],
     ]);
     expect(d[0]!.message).toMatch(/clip/);

@@ -60,7 +60,7 @@ describe('kernels reachable only from conformance', () => {
 
   it('every kernel the suite reaches only through conformance-only steps is marked', () => {
     const onlyConformance = [...reached].filter(([k, kinds]) => declared.has(k) && [...kinds].every((kind) => stepDef(kind)?.conformanceOnly)).map(([k]) => k);
-    // Not vacuous: MUL, MAXIMUM/MINIMUM, BATCH_MATMUL, TRANSPOSE_CONV, int4 weights and more stay suite-only.
+    // Not vacuous: int16 MUL, MAXIMUM/MINIMUM, BATCH_MATMUL, TRANSPOSE_CONV, int4 weights and more stay suite-only.
     expect(onlyConformance.length).toBeGreaterThan(5);
     for (const k of onlyConformance) expect(declared.get(k), `${k} lacks "${MARK}" in its header`).toBe(true);
   });

@@ -1,4 +1,4 @@
-/* edgec portable kernels: elementwise ADD and MUL of two tensors of the same shape (int8, int16). */
+/* edgec portable kernels: elementwise ADD, SUB and MUL of two tensors of the same shape (int8, int16). */
 #ifndef EDGEC_ADD_H
 #define EDGEC_ADD_H
 
@@ -15,7 +15,8 @@ edgec_status edgec_add_s8(const int8_t *input_1, const int8_t *input_2, int32_t 
 /*
  * int8 ADD with each input's rescaling precomputed by the compiler for all 256 byte values
  * (lut_k[(uint8_t)x] = input k's offset, shift and requantization of x): two loads replace two
- * requantizations per element, with the same bytes as edgec_add_s8.
+ * requantizations per element, with the same bytes as edgec_add_s8. int8 SUB is this call with
+ * lut_2 negated (TFLite's SUB subtracts the rescaled second input).
  */
 edgec_status edgec_add_s8_lut(const int8_t *input_1, const int8_t *input_2, const int32_t *lut_1, const int32_t *lut_2,
                               int8_t *output, int32_t output_offset, int32_t output_mult, int32_t output_shift,
@@ -29,12 +30,11 @@ edgec_status edgec_add_s16(const int16_t *input_1, const int16_t *input_2, int32
                            int32_t activation_min, int32_t activation_max, int32_t block_size);
 
 /* Arguments as arm_elementwise_mul_s8 / _s16. */
-/* Conformance only: no lowering produces MUL yet. */
 edgec_status edgec_mul_s8(const int8_t *input_1, const int8_t *input_2, int32_t input_1_offset,
                           int32_t input_2_offset, int8_t *output, int32_t output_offset, int32_t output_mult,
                           int32_t output_shift, int32_t activation_min, int32_t activation_max, int32_t block_size);
 
-/* Conformance only: no lowering produces MUL yet. */
+/* Conformance only: no lowering produces int16 MUL yet. */
 edgec_status edgec_mul_s16(const int16_t *input_1, const int16_t *input_2, int32_t input_1_offset,
                            int32_t input_2_offset, int16_t *output, int32_t output_offset, int32_t output_mult,
                            int32_t output_shift, int32_t activation_min, int32_t activation_max, int32_t block_size);
