@@ -50,24 +50,27 @@ export function simulateGraph(g: Graph, inputs: readonly ActivationData[]): SimR
   return simulateLowered(lowerGraph(g), inputs);
 }
 
-const folderCache = new Map<string, Lowered>();
+const folderCache = new Map<string, { text: string; lowered: Lowered }>();
 
-/** Loads (once) and lowers a generated folder's graph.json. */
+/**
+ * Loads and lowers a generated folder's graph.json, once per content: the file is read on every
+ * call and a folder recompiled in place (same path, another model) is lowered again, so the oracle
+ * never simulates a stale graph against freshly built C.
+ */
 export function loadFolderGraph(dir: string): Lowered {
   const key = resolve(dir);
-  let l = folderCache.get(key);
-  if (!l) {
-    const path = join(key, 'graph.json');
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      fail('E-DIR-GRAPH', 'verify', 'no graph.json: not a folder written by `edgec compile`', { file: dir });
-    }
-    l = lowerGraph(assertValidGraph(deserializeGraph(text, path)));
-    folderCache.set(key, l);
+  const path = join(key, 'graph.json');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    fail('E-DIR-GRAPH', 'verify', 'no graph.json: not a folder written by `edgec compile`', { file: dir });
   }
-  return l;
+  const cached = folderCache.get(key);
+  if (cached && cached.text === text) return cached.lowered;
+  const lowered = lowerGraph(assertValidGraph(deserializeGraph(text, path)));
+  folderCache.set(key, { text, lowered });
+  return lowered;
 }
 
 /** Simulates one input on a generated folder's graph; returns the output bytes. */
