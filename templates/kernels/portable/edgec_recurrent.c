@@ -61,9 +61,10 @@ static EDGEC_ALWAYS_INLINE void edgec_recurrent_pre(const edgec_recurrent_gate *
  * The candidate's Q3.12 pre-activations of a GRU resetting after the recurrent product:
  * sat16(sat16(requant(W x + bx)) + requant(r * sat16(requant(U h + bh)), 2^-15)), r the reset gate (Q0.15).
  */
-static EDGEC_ALWAYS_INLINE void edgec_gru_reset_after(const edgec_gru_params *p, const int8_t *x8, const int16_t *x16,
-                                                      const int8_t *h8, const int16_t *h16, const int16_t *r,
-                                                      int16_t *out)
+/* Not inlined: the reset-before loop below stays as it was for the GRUs that do not take this path. */
+static EDGEC_NEVER_INLINE void edgec_gru_reset_after(const edgec_gru_params *p, const int8_t *x8, const int16_t *x16,
+                                                     const int8_t *h8, const int16_t *h16, const int16_t *r,
+                                                     int16_t *out)
 {
     const edgec_recurrent_gate *g = &p->candidate_gate;
     const int32_t I = p->input_size;
