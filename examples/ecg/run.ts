@@ -18,6 +18,7 @@ import { PACKAGE_ROOT } from '../../src/support/paths.ts';
 import { classificationMetrics, formatMetrics, type ClassificationMetrics } from '../../src/train/evaluate.ts';
 import { trainingProgress } from '../../src/train/progress.ts';
 import { runTrainSpec } from '../../src/train/run-spec.ts';
+import { argmax } from '../../src/train/train.ts';
 import { seededShuffle } from '../../src/train/shuffle.ts';
 import { cortexTarget, hostTarget } from '../../src/verify/targets.ts';
 import { formatVerifyReport, verifyFolder } from '../../src/verify/verify.ts';
@@ -69,12 +70,7 @@ async function main(): Promise<void> {
   const host = await verifyFolder(outDir, hostTarget, { samples, keepOutputs: true, onProgress: log });
   log(formatVerifyReport(host));
   const classes = spec.labels.length;
-  const predicted = samples.map((_, i) => {
-    const out = new Int8Array(host.outputs!.buffer, host.outputs!.byteOffset + i * classes, classes);
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (out[c]! > out[best]!) best = c;
-    return best;
-  });
+  const predicted = samples.map((_, i) => argmax(new Int8Array(host.outputs!.buffer, host.outputs!.byteOffset + i * classes, classes)));
   const compiledMetrics = classificationMetrics(predicted, held.y, spec.labels);
   log(formatMetrics('compiled int8 C on the host (held-out DS2)', compiledMetrics));
 

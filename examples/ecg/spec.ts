@@ -56,9 +56,19 @@ export function toWindows(b: Beats): Float32Array[] {
   });
 }
 
-export function loadSplit(records: readonly string[]): { x: Float32Array[]; y: number[]; record: string[] } {
-  const b = loadBeats(join(PACKAGE_ROOT, 'data/mitbih'), records, { before: BEFORE, after: AFTER, decimate: DECIMATE });
-  return { x: toWindows(b), y: b.y, record: b.record };
+type Split = { x: Float32Array[]; y: number[]; record: string[] };
+/** Decoded once per process: training reads DS2 as its test set and run.ts scores the C on it again. */
+const splits = new Map<string, Split>();
+
+export function loadSplit(records: readonly string[]): Split {
+  const key = records.join(',');
+  let split = splits.get(key);
+  if (!split) {
+    const b = loadBeats(join(PACKAGE_ROOT, 'data/mitbih'), records, { before: BEFORE, after: AFTER, decimate: DECIMATE });
+    split = { x: toWindows(b), y: b.y, record: b.record };
+    splits.set(key, split);
+  }
+  return split;
 }
 
 export function data(ctx: { seed: number; log?: (s: string) => void }) {

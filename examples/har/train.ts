@@ -86,16 +86,14 @@ export async function trainHar(opts: { log?: (s: string) => void; epochs?: numbe
   if (!opts.stockKernels) registerFastKernels();
   const { fit, val, test, normalization, calibration: calibrationWindows } = harData(opts.seed ?? 1, log);
   const model = buildHarModel(WINDOW, CHANNELS, ACTIVITIES.length, opts.seed ?? 1);
-  const r = await trainClassifier(model, fit, val, { windowShape: [WINDOW, CHANNELS], classes: ACTIVITIES.length, epochs: opts.epochs ?? 12, seed: opts.seed ?? 1, log });
-  const floatAccuracy = accuracy(model, { x: test.x, y: test.y }, [WINDOW, CHANNELS]);
+  const r = await trainClassifier(model, fit, val, { epochs: opts.epochs ?? 12, seed: opts.seed ?? 1, log });
+  const floatAccuracy = accuracy(model, { x: test.x, y: test.y });
   log(`trained ${r.epochs} epochs (${r.secondsPerEpoch.toFixed(1)} s/epoch); float accuracy on held-out subject: ${(100 * floatAccuracy).toFixed(1)}%`);
   let qat: HarTrained['qat'];
   if (opts.qatEpochs) {
     // Fine-tune a fake-quant twin: weights and activations on the int8 grid, a lower learning rate.
     const q = withFakeQuant(model, WINDOW, CHANNELS, ACTIVITIES.length);
     const rq = await trainClassifier(q, fit, val, {
-      windowShape: [WINDOW, CHANNELS],
-      classes: ACTIVITIES.length,
       epochs: opts.qatEpochs,
       seed: (opts.seed ?? 1) + 1,
       learningRate: 0.0005,
@@ -103,7 +101,7 @@ export async function trainHar(opts: { log?: (s: string) => void; epochs?: numbe
       fakeQuantWeights: true,
       log,
     });
-    const acc = accuracy(q, { x: test.x, y: test.y }, [WINDOW, CHANNELS]);
+    const acc = accuracy(q, { x: test.x, y: test.y });
     log(`quantization-aware fine-tuning: ${rq.epochs} epochs; fake-quant accuracy on held-out subject: ${(100 * acc).toFixed(1)}%`);
     qat = { model: q, accuracy: acc, epochs: rq.epochs };
   }

@@ -99,8 +99,8 @@ async function run(name: string, build: () => tf.LayersModel): Promise<Row[]> {
   const data = harData(1, log);
   log(`\n== ${name}: training (tfjs, CPU) ==`);
   const model = build();
-  await trainClassifier(model, data.fit, data.val, { windowShape: [WINDOW, CHANNELS], classes: ACTIVITIES.length, epochs, seed: 1, learningRate: 0.003, log });
-  const tfjsAccuracy = accuracy(model, data.test, [WINDOW, CHANNELS]);
+  await trainClassifier(model, data.fit, data.val, { epochs, seed: 1, learningRate: 0.003, log });
+  const tfjsAccuracy = accuracy(model, data.test);
   await saveModelToDir(model, join(PACKAGE_ROOT, `build/sequence/${name}-model`), { edgecName: name, edgecLabels: [...ACTIVITIES] }, { force: true });
   log(`tfjs float accuracy ${(100 * tfjsAccuracy).toFixed(1)}%`);
   return [await compileAndMeasure(name, model, data, 'int8'), await compileAndMeasure(name, model, data, 'int16')];

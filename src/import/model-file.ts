@@ -34,24 +34,28 @@ function readModelBytes(path: string): Uint8Array {
   }
 }
 
-/** A model file's format and, for a .tflite, its parsed contents (cheap: no graph is built). */
-export function probeModelFile(path: string): { format: ModelFormat; tflite?: TfliteModel } {
+/** A model file's format, its bytes and, for a .tflite, its parsed contents (cheap: no graph is built). */
+export function probeModelFile(path: string): { format: ModelFormat; bytes: Uint8Array; tflite?: TfliteModel } {
   const bytes = readModelBytes(path);
   const format = detectModelFormat(bytes, path);
-  return format === 'tflite' ? { format, tflite: parseTflite(bytes, basename(path)) } : { format };
+  return format === 'tflite' ? { format, bytes, tflite: parseTflite(bytes, basename(path)) } : { format, bytes };
 }
 
 /** Whether the model needs calibration data: a float model (tfjs, float .tflite, float ONNX). */
 export async function needsCalibration(path: string): Promise<boolean> {
-  const { format, tflite } = probeModelFile(path);
+  const { format, bytes, tflite } = probeModelFile(path);
   if (tflite) return (await import('./tflite.ts')).isFloatTflite(tflite);
-  if (format === 'onnx') return !(await import('./onnx.ts')).importOnnx(path, path).quantized;
+  if (format === 'onnx') {
+    // The nodes say it; the graph is built once, by the compile that follows.
+    const [{ isQuantizedOnnx }, { parseOnnx }] = await Promise.all([import('./onnx.ts'), import('../formats/onnx.ts')]);
+    return !isQuantizedOnnx(parseOnnx(bytes, path));
+  }
   return true;
 }
 
 /** Imports and validates the model at `path` (`name`: the graph's name, default from the model). */
 export async function importModelFile(path: string, opts: { name?: string; limits?: GraphLimits } = {}): Promise<ImportedModel> {
-  const { format, tflite } = probeModelFile(path);
+  const { format, bytes, tflite } = probeModelFile(path);
   if (tflite) {
     const { importTfliteModel } = await import('./tflite.ts');
     const graph = importTfliteModel(tflite, opts.name, opts.limits);
@@ -62,7 +66,7 @@ export async function importModelFile(path: string, opts: { name?: string; limit
     return { format, graph: await importTfjsModel(path, path, opts.limits), quantized: false };
   }
   const { importOnnx } = await import('./onnx.ts');
-  return { format, ...importOnnx(path, path, opts.limits) };
+  return { format, ...importOnnx(bytes, path, opts.limits) };
 }
 
 /** A float graph computes in float32 (its activations are float32 tensors). */

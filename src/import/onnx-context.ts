@@ -14,16 +14,11 @@ import type { DType, OpKind, QuantParams } from '../ir/graph.ts';
 import { fixedQuant16 } from '../arith/tensor-quant.ts';
 import { opDef } from '../ops/registry.ts';
 import type { OnnxActivation, OnnxImportContext, OnnxLayout, OnnxOutput, OnnxValue } from '../ops/onnx-contract.ts';
-import { axisPermutationOf, irShapeOf, layoutPermutation, MAX_ACTIVATION_ELEMENTS, orderOf, sameOrder } from '../ops/shared/onnx.ts';
+import { axisPermutationOf, irShapeOf, layoutPermutation, MAX_ACTIVATION_ELEMENTS, orderOf, sameOrder, sameQuantOf } from '../ops/shared/onnx.ts';
 import { qdqParams, type QdqParams } from './onnx-qdq.ts';
 
 const shapeKey = (s: readonly number[]) => s.join('x');
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
-
-export function sameQuant(a: QuantParams | undefined, b: QuantParams | undefined): boolean {
-  if (!a || !b) return a === b;
-  return a.scale.length === b.scale.length && a.scale.every((s, i) => Math.fround(s) === Math.fround(b.scale[i]!)) && a.zeroPoint.every((z, i) => z === b.zeroPoint[i]);
-}
 
 function describeOrder(v: OnnxActivation): string {
   if (v.order === null) return 'in ONNX order';
@@ -108,7 +103,7 @@ export class OnnxImportState {
   requantized(id: number, q: QdqParams, layer: string): number {
     const t = this.b.tensor(id);
     if (q.dtype === 'int32') throw new Error('requantized: activations are int8 or int16');
-    if (t.dtype === q.dtype && sameQuant(t.quant, q.quant)) return id;
+    if (t.dtype === q.dtype && sameQuantOf(t.quant, q.quant)) return id;
     const out = this.b.copyTensor(t, { name: `${t.name}/requantized`, dtype: q.dtype, quant: q.quant });
     this.b.addOp({ kind: 'requantize', name: `${layer}/requantize`, attrs: {}, inputs: [id], outputs: [out] });
     return out;
@@ -121,7 +116,7 @@ export class OnnxImportState {
     for (const q of qs) {
       const p = qdqParams(q, (k) => this.value(q.inputs[k] ?? ''), 'float32');
       if (typeof p === 'string') continue; // reported when that node is imported
-      if (found && (!sameQuant(found.quant, p.quant) || found.dtype !== p.dtype)) {
+      if (found && (!sameQuantOf(found.quant, p.quant) || found.dtype !== p.dtype)) {
         this.report('E-ONNX-QUANT', `'${name}' is quantized twice with different parameters`, node, name);
         return found;
       }
@@ -171,7 +166,7 @@ export function nodeContext(s: OnnxImportState, node: OnnxNode): { ctx: OnnxImpo
       problem(`output '${name}' is not quantized: no QuantizeLinear reads it (a quantized model runs every ${node.opType} in integers)`, 'E-ONNX-QUANT');
       return { dtype: 'int8', quant: { scale: [1], zeroPoint: [0] } };
     }
-    if (target && (target.dtype !== natural.dtype || !sameQuant(target.quant, natural.quant))) pending.push({ k, id: -1, target });
+    if (target && (target.dtype !== natural.dtype || !sameQuantOf(target.quant, natural.quant))) pending.push({ k, id: -1, target });
     return { dtype: natural.dtype, quant: natural.quant };
   };
 

@@ -11,7 +11,8 @@
  */
 import type { OnnxDType, OnnxNode } from '../formats/onnx.ts';
 import { qdqParams, dequantizedConst, type QdqParams } from './onnx-qdq.ts';
-import { sameQuant, type OnnxImportState } from './onnx-context.ts';
+import type { OnnxImportState } from './onnx-context.ts';
+import { sameQuantOf } from '../ops/shared/onnx.ts';
 
 export const QDQ_OPS: ReadonlySet<string> = new Set(['QuantizeLinear', 'DequantizeLinear']);
 
@@ -23,7 +24,7 @@ export function quantizedInput(s: OnnxImportState, name: string): QdqParams | nu
   const readers = s.readers.get(name) ?? [];
   const params = readers.map((n) => (n.opType === 'QuantizeLinear' ? qdqParams(n, (k) => s.value(n.inputs[k] ?? ''), 'float32') : null));
   const first = params[0];
-  if (!first || typeof first === 'string' || params.some((p) => !p || typeof p === 'string' || p.dtype !== first.dtype || !sameQuant(p.quant, first.quant))) {
+  if (!first || typeof first === 'string' || params.some((p) => !p || typeof p === 'string' || p.dtype !== first.dtype || !sameQuantOf(p.quant, first.quant))) {
     s.report(
       'E-ONNX-QUANT',
       'a quantized model must quantize its float input once, with QuantizeLinear, before any other node reads it (weight-only quantization, float activations between DequantizeLinear weights, is not supported: compile the float model with --calib)',
@@ -75,7 +76,7 @@ export function importQdqNode(s: OnnxImportState, n: OnnxNode): boolean {
     s.report('E-ONNX-QUANT', 'activations must be quantized per tensor to int8, uint8 or int16', n);
     return false;
   }
-  if (n.opType === 'DequantizeLinear' && (p.dtype !== t.dtype || !sameQuant(p.quant, t.quant))) {
+  if (n.opType === 'DequantizeLinear' && (p.dtype !== t.dtype || !sameQuantOf(p.quant, t.quant))) {
     s.report('E-ONNX-QUANT', `DequantizeLinear reads '${x.name}' with other parameters (scale ${p.quant.scale[0]}, zero point ${p.quant.zeroPoint[0]}) than it was quantized with`, n);
     return false;
   }

@@ -238,10 +238,15 @@ function describeOutput(s: OnnxImportState, name: string): string | null {
   return v?.kind === 'act' && v.order !== null ? `Output '${name}' [${v.dims.join(', ')}] is channels-last (IR [${s.b.tensor(v.id).shape.join(', ')}]).` : null;
 }
 
+/** A quantized model (QDQ or QLinear nodes) keeps its own parameters; any other is float and calibrated. */
+export function isQuantizedOnnx(m: OnnxModel): boolean {
+  return m.nodes.some((n) => QUANTIZED_OPS.has(n.opType) && n.domain === '');
+}
+
 export function importOnnxModel(m: OnnxModel, source: string = m.file, limits?: GraphLimits): OnnxImport {
   const opset = m.opsets.get('') ?? 0;
   if (opset < OPSETS[0] || opset > OPSETS[1]) fail('E-ONNX-OPSET', 'import', `default opset ${opset} is outside the supported ${OPSETS[0]} to ${OPSETS[1]}`, { file: m.file, field: 'opset_import' });
-  const quantized = m.nodes.some((n) => QUANTIZED_OPS.has(n.opType) && n.domain === '');
+  const quantized = isQuantizedOnnx(m);
   const { nodes, consts } = foldOnnx(m, { foldConstants: !quantized });
   const s = new OnnxImportState(m, consts, readersOf(nodes), quantized, opset);
   unsupportedOps(s, nodes);

@@ -107,7 +107,7 @@ export async function measureBudget(dir: string, targetName: string, opts: { inp
   const perLayer = m.steps.map((s, i) => ({ name: s.layer, op: s.op, instructions: steps.perInput[0]!.steps[i]! }));
   const totalInstr = total.perInput[0]!.total;
   const cycleOptions = opts.cycles === undefined ? DEFAULT_CYCLE_OPTIONS : opts.cycles;
-  const cycles = cycleOptions ? await estimateBudgetCycles(dir, m, target, input.subarray(0, sampleBytes(folderInputs(m))), cycleOptions) : undefined;
+  const cycles = cycleOptions ? await estimateBudgetCycles(dir, m, target, { total: totalBuild, steps: stepBuild }, input.subarray(0, sampleBytes(folderInputs(m))), cycleOptions) : undefined;
   return {
     target: target.name,
     flash,

@@ -15,7 +15,7 @@ import { ioElementBytes, readManifest, type Manifest } from '../formats/manifest
 import { safeText } from '../support/sanitize.ts';
 import { loadTarget, type TargetDescriptor } from '../toolchain/cortex-m.ts';
 import { buildModelCortex, parseProfile, runModelCortex } from '../toolchain/model-cortex.ts';
-import { sampleSignal } from '../verify/stream.ts';
+import { lengthen, sampleSignal } from '../verify/stream.ts';
 import type { Budget } from './budget.ts';
 
 export interface StreamBudget {
@@ -85,10 +85,9 @@ export async function measureStreamBudget(dir: string, targetName: string, full:
     };
   }
   const pushes = s.fillHops - 1 + MEASURED_PUSHES;
-  const signal = sampleSignal(dir, m);
-  const bytes = Buffer.alloc(pushes * s.hop * s.channels * ioElementBytes(m.input));
-  const raw = Buffer.from(signal.buffer, signal.byteOffset, signal.byteLength - (signal.byteLength % (s.channels * ioElementBytes(m.input))));
-  for (let p = 0; p < bytes.length; p += raw.length) raw.copy(bytes, p, 0, Math.min(raw.length, bytes.length - p));
+  // The folder's sample signal repeated to the pushes measured (an empty one is refused, located).
+  const signal = lengthen(sampleSignal(dir, m), pushes * s.hop, s.channels);
+  const bytes = Buffer.from(signal.buffer, signal.byteOffset, signal.byteLength);
   const totalBuild = await buildModelCortex(dir, m, target, { profile: 'total', stream: true });
   const total = parseProfile((await runModelCortex(totalBuild.elf, totalBuild.workDir, target, bytes, { profile: true })).profile!, 0, pushes, target);
   const stepBuild = await buildModelCortex(dir, m, target, { profile: 'steps', stream: true });

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { trainStepWithFakeQuantWeights } from './qat.ts';
 import { classWeightsFor, weightedCrossentropy, type ClassWeights } from './class-weights.ts';
 import { seededShuffle } from './shuffle.ts';
-import { classificationMetrics } from './metrics.ts';
+import { classificationMetrics, regressionMetrics } from './metrics.ts';
 
 export { seededShuffle };
 
@@ -65,9 +65,6 @@ export interface TrainOptions {
   onEpoch?: (e: EpochReport) => void;
   /** One plain line per epoch (what onEpoch would print), for callers without a progress display. */
   log?: (line: string) => void;
-  /** Deprecated spellings kept for the examples: the shape comes from the model's input. */
-  windowShape?: readonly number[];
-  classes?: number;
 }
 
 export interface TrainResult {
@@ -144,7 +141,7 @@ export function argmax(a: ArrayLike<number>): number {
 }
 
 /** Classification accuracy of the model on labelled windows. */
-export function accuracy(model: tf.LayersModel, d: TrainData, _shape?: readonly number[]): number {
+export function accuracy(model: tf.LayersModel, d: TrainData): number {
   if (d.x.length === 0) return 0;
   const pred = predictWindows(model, d.x);
   let ok = 0;
@@ -162,17 +159,7 @@ function validationFigures(model: tf.LayersModel, d: TrainData, classes: number)
 }
 
 function meanAbsoluteError(model: tf.LayersModel, d: TrainData): number {
-  const pred = predictWindows(model, d.x);
-  let sum = 0;
-  let n = 0;
-  pred.forEach((p, i) => {
-    const y = d.y[i]!;
-    for (let k = 0; k < p.length; k++) {
-      sum += Math.abs(p[k]! - (typeof y === 'number' ? y : y[k]!));
-      n++;
-    }
-  });
-  return sum / Math.max(n, 1);
+  return regressionMetrics(predictWindows(model, d.x), d.y).mae;
 }
 
 function lossFor(task: Task, weights: number[] | undefined): string | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor) {

@@ -67,7 +67,7 @@ export function sampleSignal(dir: string, m: Manifest): Int8Array | Int16Array {
 }
 
 /** `signal` repeated until it holds `samples` samples of `channels` values. */
-function lengthen(signal: Int8Array | Int16Array, samples: number, channels: number): Int8Array | Int16Array {
+export function lengthen(signal: Int8Array | Int16Array, samples: number, channels: number): Int8Array | Int16Array {
   const values = samples * channels;
   if (signal.length >= values) return signal.subarray(0, values);
   if (signal.length < channels) fail('E-STREAM-SIGNAL', 'verify', `the signal holds no whole sample of ${channels} values`);

@@ -19,7 +19,7 @@ import { classificationMetrics, regressionMetrics } from '../../src/train/metric
 import { fakeQuantRanges, withFakeQuant } from '../../src/train/fake-quant-model.ts';
 import { runTrainSpec, type TrainMetrics } from '../../src/train/run-spec.ts';
 import { seedWeights } from '../../src/train/seed.ts';
-import { trainModel } from '../../src/train/train.ts';
+import { argmax, trainModel } from '../../src/train/train.ts';
 import { hostTarget } from '../../src/verify/targets.ts';
 import { verifyFolder } from '../../src/verify/verify.ts';
 import * as tiny from '../fixtures/train/tiny-spec.ts';
@@ -40,10 +40,7 @@ async function scoreCompiledC(dir: string, windows: Float32Array[], labels: numb
   const samples = windows.map((w) => Buffer.from(quantizeValues(w, scale, zeroPoint).buffer));
   const r = await verifyFolder(dir, hostTarget, { samples, keepOutputs: true });
   const k = r.outputs!.length / windows.length;
-  const predicted = windows.map((_, i) => {
-    const o = new Int8Array(r.outputs!.buffer, r.outputs!.byteOffset + i * k, k);
-    return o.indexOf(Math.max(...o));
-  });
+  const predicted = windows.map((_, i) => argmax(new Int8Array(r.outputs!.buffer, r.outputs!.byteOffset + i * k, k)));
   return { verify: r, metrics: classificationMetrics(predicted, labels, tiny.labels) };
 }
 

@@ -10,6 +10,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { encodeOnnxProto, type PbAttribute, type PbNode, type PbTensor, type PbValueInfo } from '../../src/formats/onnx-schema.ts';
+import { seededRandom } from '../../src/train/shuffle.ts';
 
 export type Attr = { f: number } | { i: number } | { s: string } | { ints: number[] } | { floats: number[] } | { t: PbTensor };
 
@@ -23,15 +24,8 @@ export type ElemType = keyof typeof TYPE_CODES;
 
 /** xorshift32 in [-1, 1): seeded weights and inputs. */
 export function seeded(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s / 2 ** 32) * 2 - 1;
-  };
+  const next = seededRandom(seed);
+  return () => next() * 2 - 1;
 }
 
 export function randomArray(n: number, rand: () => number, scale = 1): Float32Array {

@@ -29,7 +29,10 @@ export const gruOnnx: OnnxImporter = {
     const w = names.map((g, k) => c.addConst(`kernel_${g}`, [h, inputSize], gateRows(s.w, k, h)));
     const u = names.map((g, k) => c.addConst(`recurrent_kernel_${g}`, [h, h], gateRows(s.r, k, h)));
     // Reset after the product: the candidate's recurrent bias stays apart (input 11).
-    const summed = (k: number) => (resetAfter && k === 2 ? gateBias(s.b, 3, k, h, false) : gateBias(s.b, 3, k, h, false).map((v, i) => v + gateBias(s.b, 3, k, h, true)[i]!));
+    const summed = (k: number) => {
+      const [wb, rb] = [gateBias(s.b, 3, k, h, false), gateBias(s.b, 3, k, h, true)];
+      return resetAfter && k === 2 ? wb : wb.map((v, i) => v + rb[i]!);
+    };
     const b = names.map((g, k) => c.addConst(`bias_${g}`, [h], summed(k)));
     const recurrentBias = resetAfter ? [c.addConst('recurrent_bias_h', [h], gateBias(s.b, 3, 2, h, true))] : [];
     const state = c.addState('hidden_state', [1, h]);

@@ -217,7 +217,7 @@ export function qlinearParams(c: OnnxImportContext, k: number, rank: number, axi
   return { scale, zeroPoint, ...(scale.length > 1 && rank > 0 ? { axis } : {}) };
 }
 
-/** Same per-tensor parameters (float32 scales compared as float32). */
+/** Same quantization parameters, every channel (float32 scales compared as float32). */
 export function sameQuantOf(a: QuantParams | undefined, b: QuantParams | undefined): boolean {
   if (!a || !b) return a === b;
   return a.scale.length === b.scale.length && a.scale.every((s, i) => Math.fround(s) === Math.fround(b.scale[i]!)) && a.zeroPoint.every((z, i) => z === b.zeroPoint[i]);

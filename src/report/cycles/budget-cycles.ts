@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import type { Manifest } from '../../formats/manifest.ts';
 import { fail } from '../../support/diagnostics.ts';
 import type { TargetDescriptor } from '../../toolchain/cortex-m.ts';
-import { buildModelCortex } from '../../toolchain/model-cortex.ts';
+import type { buildModelCortex } from '../../toolchain/model-cortex.ts';
 import { traceQemu } from '../../toolchain/qemu-plugin.ts';
 import { coreModel } from './cores.ts';
+import type { CoreModel } from './model.ts';
 import { disassemble, returnAddressOfCall, symbolAddress } from './disasm.ts';
-import { type CycleEstimate, cyclesToMs, estimateCycles } from './estimate.ts';
+import { type CycleEstimate, cyclesToMs, estimateCycles, type MemoryModel } from './estimate.ts';
 import { macsPerStep } from './macs.ts';
 import { type CycleOptions, memoryModel, runnerFor } from './run.ts';
 
@@ -55,15 +56,20 @@ export interface BudgetCycles {
   note: string;
 }
 
-async function traceInvoke(dir: string, m: Manifest, target: TargetDescriptor, profile: 'total' | 'steps', input: Buffer, o: CycleOptions): Promise<CycleEstimate> {
+/** The ELF builds the budget has made: without per-layer hooks ('total') and with them ('steps'). */
+export interface BudgetBuilds {
+  total: CortexBuild;
+  steps: CortexBuild;
+}
+type CortexBuild = Awaited<ReturnType<typeof buildModelCortex>>;
+
+async function traceInvoke(m: Manifest, target: TargetDescriptor, build: CortexBuild, profile: 'total' | 'steps', input: Buffer, model: CoreModel, memory: MemoryModel): Promise<CycleEstimate> {
   const { runner } = runnerFor(target);
-  const build = await buildModelCortex(dir, m, target, { profile });
   const d = disassemble(build.elf);
   const invoke = symbolAddress(d, `${m.prefix}_invoke`, 'prefix', build.elf);
   const main = symbolAddress(d, 'main', 'main', build.elf);
   const end = returnAddressOfCall(d, main, invoke);
   if (end === null) fail('E-CYCLES-RANGE', 'toolchain', `no call to ${m.prefix}_invoke in the harness's main`, { file: build.elf });
-  const memory = memoryModel(target, o);
   const runDir = join(build.workDir, `cycles-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   mkdirSync(runDir, { recursive: true });
   try {
@@ -75,17 +81,18 @@ async function traceInvoke(dir: string, m: Manifest, target: TargetDescriptor, p
       flash: { lo: memory.flash.origin, hi: memory.flash.origin + memory.flash.length },
     });
     if (!counts.endReached) fail('E-CYCLES-RANGE', 'toolchain', `${m.prefix}_invoke did not return in the traced run`, { file: build.elf });
-    return estimateCycles(counts, d, coreModel(target.name), memory, end);
+    return estimateCycles(counts, d, model, memory, end);
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }
 }
 
 /** Estimated cycles per inference and per layer for one input (xorshift32 bytes, zero state). */
-export async function estimateBudgetCycles(dir: string, m: Manifest, target: TargetDescriptor, input: Buffer, o: CycleOptions): Promise<BudgetCycles> {
+export async function estimateBudgetCycles(dir: string, m: Manifest, target: TargetDescriptor, builds: BudgetBuilds, input: Buffer, o: CycleOptions): Promise<BudgetCycles> {
   const model = coreModel(target.name);
-  const total = await traceInvoke(dir, m, target, 'total', input, o);
-  const steps = await traceInvoke(dir, m, target, 'steps', input, o);
+  const memory = memoryModel(target, o);
+  const total = await traceInvoke(m, target, builds.total, 'total', input, model, memory);
+  const steps = await traceInvoke(m, target, builds.steps, 'steps', input, model, memory);
   const macs = macsPerStep(dir, m);
   const floor = model.macFloor.cyclesPerMac;
   const per_layer = m.steps.map((s, i): LayerCycles => {
@@ -106,8 +113,6 @@ export async function estimateBudgetCycles(dir: string, m: Manifest, target: Tar
   });
   const totalMacs = macs.some((x) => x !== null) ? macs.reduce<number>((a, x) => a + (x ?? 0), 0) : null;
   const totalCycles = Math.round(total.total.cycles);
-  const unknown = new Map<string, number>();
-  for (const u of [...total.unknown]) unknown.set(u.mnemonic, (unknown.get(u.mnemonic) ?? 0) + u.executed);
   return {
     estimated: true,
     core: target.name,
@@ -124,7 +129,8 @@ export async function estimateBudgetCycles(dir: string, m: Manifest, target: Tar
     tail_cycles: Math.round(steps.segments.slice(m.steps.length).reduce((a, s) => a + s.cycles, 0)),
     approximation: model.approximation,
     model_choices: model.choices,
-    unknown_mnemonics: [...unknown.entries()].map(([mnemonic, executed]) => ({ mnemonic, executed })),
+    // estimateCycles already merges and sorts them.
+    unknown_mnemonics: total.unknown,
     note: `estimated cycles: executions counted in QEMU by edgec's plugin, costed with a ${target.name} model from published instruction timings (not a measurement)`,
   };
 }
