@@ -109,6 +109,7 @@ export async function runTrainSpec(spec: TrainSpec, opts: RunSpecOptions): Promi
     batchSize: t.batchSize,
     patience: t.patience,
     classWeights: t.classWeights,
+    monitor: t.monitor,
     onBatch: opts.onBatch,
     onEpoch: opts.onEpoch,
     log: opts.onEpoch ? undefined : log,
